@@ -1,0 +1,161 @@
+// Package cli is the ketascreen command line: it parses flags and environment variables for
+// each subcommand and wires the other packages together.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/questionnaires"
+)
+
+// env is what a command sees of the outside world, so tests can run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve the self-check over HTTP (the default)", runServe},
+		{"lint", "check questionnaire and resources files", runLint},
+		{"score", "score answers (JSON on stdin) with a questionnaire", runScore},
+	}
+}
+
+// usageError is a mistake in how a command was called: exit code 2.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+// exitError ends a command with a code and a message already printed.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return e.main(ctx, args)
+}
+
+func (e *env) main(ctx context.Context, args []string) int {
+	name := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" || name == "-h" || name == "--help" {
+		e.usage(e.stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, e, args)
+		var ee exitError
+		var ue usageError
+		switch {
+		case err == nil || errors.Is(err, flag.ErrHelp):
+			return 0
+		case errors.As(err, &ee):
+			return ee.code
+		case errors.As(err, &ue):
+			fmt.Fprintf(e.stderr, "ketascreen %s: %s\nRun 'ketascreen %s --help' for usage.\n", name, ue.msg, name)
+			return 2
+		default:
+			fmt.Fprintf(e.stderr, "ketascreen %s: %s\n", name, err)
+			return 1
+		}
+	}
+	fmt.Fprintf(e.stderr, "ketascreen: unknown command %.40q\n\n", name)
+	e.usage(e.stderr)
+	return 2
+}
+
+func (e *env) usage(w io.Writer) {
+	fmt.Fprintln(w, "ketascreen: an anonymous, self-hosted ketamine self-check.")
+	fmt.Fprintln(w, "\nUsage: ketascreen <command> [flags]\n\nCommands:")
+	cs := commands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'ketascreen <command> --help' for a command's flags.")
+}
+
+// flags makes a flag set that reports errors as usage errors and prints help to stdout.
+func (e *env) flags(name, args, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stdout, "Usage: ketascreen %s %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(e.stderr)
+	}
+	return fs
+}
+
+// parse parses flags; a bad flag is a usage error, --help is not an error.
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.Usage()
+		return err
+	}
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// envOr is the environment variable's value, or def.
+func (e *env) envOr(name, def string) string {
+	if v := e.getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// questionnairesFlag adds --questionnaires, defaulting to KETASCREEN_QUESTIONNAIRES.
+func (e *env) questionnairesFlag(fs *flag.FlagSet) *string {
+	return fs.String("questionnaires", e.envOr("KETASCREEN_QUESTIONNAIRES", ""),
+		"folder of questionnaire files to use instead of the built-in ones (env KETASCREEN_QUESTIONNAIRES)")
+}
+
+// catalog loads the questionnaires from dir, or the embedded set when dir is empty.
+func catalog(dir string) (*questionnaire.Catalog, error) {
+	var fsys fs.FS = questionnaires.FS
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, usageError{fmt.Sprintf("--questionnaires %s is not a folder", dir)}
+		}
+		fsys = os.DirFS(dir)
+	}
+	c, ps := questionnaire.Load(fsys)
+	if len(ps) > 0 {
+		return nil, fmt.Errorf("the questionnaires have problems (run 'ketascreen lint'):\n%w", ps)
+	}
+	return c, nil
+}

@@ -1,0 +1,76 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/questionnaires"
+)
+
+func runLint(_ context.Context, e *env, args []string) error {
+	fl := e.flags("lint", "[FILE|DIR ...]",
+		"Checks questionnaire and resources files: structure, references, skip logic, bands and\n"+
+			"translations. With no argument it checks the built-in set. A folder is checked as a whole,\n"+
+			"including resources.yaml. Prints file:line: message for each problem and exits 1 if any.")
+	if err := parse(fl, args); err != nil {
+		return err
+	}
+	var problems questionnaire.Problems
+	checked := 0
+	if fl.NArg() == 0 {
+		ps, n := lintFS(questionnaires.FS, "questionnaires")
+		problems, checked = append(problems, ps...), checked+n
+	}
+	for _, arg := range fl.Args() {
+		st, err := os.Stat(arg)
+		if err != nil {
+			return usageError{fmt.Sprintf("%s: no such file or folder", arg)}
+		}
+		if st.IsDir() {
+			ps, n := lintFS(os.DirFS(arg), arg)
+			problems, checked = append(problems, ps...), checked+n
+			continue
+		}
+		data, err := readCapped(arg)
+		if err != nil {
+			problems = append(problems, questionnaire.Problem{File: arg, Message: err.Error()})
+			continue
+		}
+		problems = append(problems, questionnaire.FileProblems(arg, data)...)
+		checked++
+	}
+	for _, p := range problems {
+		fmt.Fprintln(e.stdout, p.String())
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(e.stderr, "%d problem(s) in %d file(s)\n", len(problems), checked)
+		return exitError{1}
+	}
+	fmt.Fprintf(e.stdout, "ok: %d file(s) checked, no problems\n", checked)
+	return nil
+}
+
+// lintFS checks a folder as the server would load it, naming files by their path under dir.
+func lintFS(fsys fs.FS, dir string) (questionnaire.Problems, int) {
+	files, _ := fs.Glob(fsys, "*.y*ml")
+	_, ps := questionnaire.Load(fsys)
+	for i := range ps {
+		ps[i].File = filepath.Join(dir, ps[i].File)
+	}
+	return ps, len(files)
+}
+
+func readCapped(path string) ([]byte, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > questionnaire.MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d bytes", questionnaire.MaxFileSize)
+	}
+	return os.ReadFile(path)
+}

@@ -1,0 +1,100 @@
+package questionnaire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// Limits on a set of answers, far above any real questionnaire and far below harm.
+const (
+	MaxAnswerItems   = 200
+	MaxAnswerCodes   = 30
+	MaxAnswerKeySize = 64
+)
+
+// DecodeAnswersJSON reads answers written as a JSON object: {"item": "code"} for one answer,
+// {"item": ["a", "b"]} for several. It refuses invalid UTF-8, duplicate keys, other value types,
+// and anything past the limits, with a message that names the problem.
+func DecodeAnswersJSON(data []byte) (Answers, error) {
+	if !utf8.Valid(data) {
+		return nil, errors.New("the answers are not valid UTF-8 text")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("the answers are not valid JSON: %v", jsonMsg(err))
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return nil, errors.New(`the answers must be a JSON object, like {"item_id": "option_code"}`)
+	}
+	a := Answers{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, fmt.Errorf("the answers are not valid JSON: %v", jsonMsg(err))
+		}
+		key := tok.(string) // object keys are always strings
+		if len(key) > MaxAnswerKeySize {
+			return nil, fmt.Errorf("item id %.20q... is longer than %d characters", key, MaxAnswerKeySize)
+		}
+		if _, dup := a[key]; dup {
+			return nil, fmt.Errorf("item %q is answered twice", key)
+		}
+		if len(a) == MaxAnswerItems {
+			return nil, fmt.Errorf("more than %d answers", MaxAnswerItems)
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, fmt.Errorf("the answers are not valid JSON: %v", jsonMsg(err))
+		}
+		codes, err := decodeCodes(raw)
+		if err != nil {
+			return nil, fmt.Errorf("item %q: %v", key, err)
+		}
+		a[key] = codes
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, fmt.Errorf("the answers are not valid JSON: %v", jsonMsg(err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("the answers must be one JSON object, with nothing after it")
+	}
+	return a, nil
+}
+
+func decodeCodes(raw json.RawMessage) ([]string, error) {
+	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return nil, errors.New("an answer must be an option code or a list of option codes, not null")
+	}
+	var one string
+	if err := json.Unmarshal(raw, &one); err == nil {
+		if len(one) > MaxAnswerKeySize {
+			return nil, fmt.Errorf("option code is longer than %d characters", MaxAnswerKeySize)
+		}
+		return []string{one}, nil
+	}
+	var many []string
+	if err := json.Unmarshal(raw, &many); err != nil || many == nil {
+		return nil, errors.New("an answer must be an option code or a list of option codes")
+	}
+	if len(many) > MaxAnswerCodes {
+		return nil, fmt.Errorf("more than %d options", MaxAnswerCodes)
+	}
+	for _, c := range many {
+		if len(c) > MaxAnswerKeySize {
+			return nil, fmt.Errorf("option code is longer than %d characters", MaxAnswerKeySize)
+		}
+	}
+	return many, nil
+}
+
+func jsonMsg(err error) string {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "it ends too early"
+	}
+	return err.Error()
+}

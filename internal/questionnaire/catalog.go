@@ -1,0 +1,196 @@
+package questionnaire
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ResourcesFile is the name of the help resources file in a questionnaires folder.
+const ResourcesFile = "resources.yaml"
+
+// Catalog is every questionnaire in a folder, plus the help resources they share.
+type Catalog struct {
+	Resources *Resources
+	// every version of every questionnaire, newest version first within an id
+	byID map[string][]*Questionnaire
+	ids  []string
+}
+
+// Load reads every .yaml file of a folder: resources.yaml and the questionnaires. It returns
+// a catalog only when every file is sound, and otherwise every problem found.
+func Load(fsys fs.FS) (*Catalog, Problems) {
+	c := &Catalog{byID: map[string][]*Questionnaire{}}
+	var all Problems
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, Problems{{File: ".", Message: err.Error()}}
+	}
+	type located struct {
+		q    *Questionnaire
+		file string
+	}
+	var qs []located
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			all = append(all, Problem{File: name, Message: err.Error()})
+			continue
+		}
+		if name == ResourcesFile {
+			r, ps := ParseResources(name, data)
+			all = append(all, ps...)
+			c.Resources = r
+			continue
+		}
+		q, ps := Parse(name, data)
+		all = append(all, ps...)
+		if q != nil {
+			qs = append(qs, located{q, name})
+		}
+	}
+	if c.Resources == nil && !hasFile(all, ResourcesFile) {
+		all = append(all, Problem{File: ResourcesFile, Message: "the help resources file is missing"})
+	}
+	if len(qs) == 0 && len(all) == 0 {
+		all = append(all, Problem{File: ".", Message: "no questionnaire found"})
+	}
+	seen := map[string]string{}
+	for _, l := range qs {
+		key := l.q.ID + "@" + l.q.Version
+		if other, dup := seen[key]; dup {
+			all = append(all, Problem{File: l.file, Line: 1, Message: fmt.Sprintf("%s version %s is also defined in %s", l.q.ID, l.q.Version, other)})
+			continue
+		}
+		seen[key] = l.file
+		if c.Resources != nil {
+			all = append(all, checkResourceRefs(l.file, l.q, c.Resources)...)
+		}
+		c.byID[l.q.ID] = append(c.byID[l.q.ID], l.q)
+	}
+	if len(all) > 0 {
+		return nil, all
+	}
+	for id, vs := range c.byID {
+		sort.Slice(vs, func(i, j int) bool { return versionLess(vs[j].Version, vs[i].Version) })
+		c.ids = append(c.ids, id)
+	}
+	sort.Strings(c.ids)
+	return c, nil
+}
+
+func hasFile(ps Problems, file string) bool {
+	return slices.ContainsFunc(ps, func(p Problem) bool { return p.File == file })
+}
+
+// checkResourceRefs checks that every kind a flag or band asks for exists, and that the
+// resources file speaks every language of the questionnaire.
+func checkResourceRefs(file string, q *Questionnaire, r *Resources) Problems {
+	var ps Problems
+	add := func(msg string, args ...any) {
+		ps = append(ps, Problem{File: file, Line: 1, Message: fmt.Sprintf(msg, args...)})
+	}
+	for _, f := range q.Flags {
+		for _, k := range f.Resources {
+			if r.Kind(k) == nil {
+				add("flag %q asks for resource kind %q, which %s does not list", f.ID, k, ResourcesFile)
+			}
+		}
+	}
+	for _, s := range q.Scores {
+		for _, b := range s.Bands {
+			for _, k := range b.Resources {
+				if r.Kind(k) == nil {
+					add("band %q of score %q asks for resource kind %q, which %s does not list", b.ID, s.ID, k, ResourcesFile)
+				}
+			}
+		}
+	}
+	for _, l := range q.Languages {
+		if !slices.Contains(r.Languages, l) {
+			add("%s is in language %q, but %s is not", q.ID, l, ResourcesFile)
+		}
+	}
+	return ps
+}
+
+// versionLess compares dotted versions number by number ("1.10.0" after "1.9.2").
+func versionLess(a, b string) bool {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		an, aerr := strconv.Atoi(as[i])
+		bn, berr := strconv.Atoi(bs[i])
+		if aerr == nil && berr == nil {
+			if an != bn {
+				return an < bn
+			}
+			continue
+		}
+		if as[i] != bs[i] {
+			return as[i] < bs[i]
+		}
+	}
+	return len(as) < len(bs)
+}
+
+// IDs lists the questionnaire ids, sorted.
+func (c *Catalog) IDs() []string { return c.ids }
+
+// Latest returns the newest version of a questionnaire, or nil.
+func (c *Catalog) Latest(id string) *Questionnaire {
+	if vs := c.byID[id]; len(vs) > 0 {
+		return vs[0]
+	}
+	return nil
+}
+
+// Version returns one version of a questionnaire, or nil (an old result whose definition was
+// removed from the folder).
+func (c *Catalog) Version(id, version string) *Questionnaire {
+	for _, q := range c.byID[id] {
+		if q.Version == version {
+			return q
+		}
+	}
+	return nil
+}
+
+// Questionnaires lists the newest version of each questionnaire, by id.
+func (c *Catalog) Questionnaires() []*Questionnaire {
+	out := make([]*Questionnaire, 0, len(c.ids))
+	for _, id := range c.ids {
+		out = append(out, c.Latest(id))
+	}
+	return out
+}
+
+// Languages lists the languages every questionnaire of the catalog is written in.
+func (c *Catalog) Languages() []string {
+	var out []string
+	for i, q := range c.Questionnaires() {
+		if i == 0 {
+			out = slices.Clone(q.Languages)
+			continue
+		}
+		out = slices.DeleteFunc(out, func(l string) bool { return !q.HasLanguage(l) })
+	}
+	return out
+}
+
+// FileProblems parses one file, whatever its kind, for lint.
+func FileProblems(name string, data []byte) Problems {
+	if path.Base(name) == ResourcesFile {
+		_, ps := ParseResources(name, data)
+		return ps
+	}
+	_, ps := Parse(name, data)
+	return ps
+}

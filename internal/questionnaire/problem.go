@@ -1,0 +1,193 @@
+package questionnaire
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// MaxFileSize caps a definition file; a real questionnaire is a few tens of KiB.
+const MaxFileSize = 1 << 20
+
+// Problem is one thing wrong with a definition file, at a line when it is known.
+type Problem struct {
+	File    string
+	Line    int
+	Path    string // YAML path, e.g. $.sections[0].items[2].id
+	Message string
+}
+
+func (p Problem) String() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Message)
+}
+
+// Problems is a list of problems that is also an error.
+type Problems []Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// problemList collects problems by YAML path and resolves their lines at the end.
+type problemList struct {
+	file  string
+	list  []Problem
+	nodes *ast.File
+}
+
+func (pl *problemList) add(path, format string, args ...any) {
+	pl.list = append(pl.list, Problem{File: pl.file, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// resolve fills in the line of each problem from the parsed file: the line of the path, or of
+// its nearest ancestor that exists (a missing key is reported at its parent).
+func (pl *problemList) resolve() Problems {
+	for i := range pl.list {
+		if pl.list[i].Line == 0 && pl.nodes != nil {
+			pl.list[i].Line = lineOf(pl.nodes, pl.list[i].Path)
+		}
+	}
+	return pl.list
+}
+
+var pathSegment = regexp.MustCompile(`(\.[^.\[]+|\[\d+\])$`)
+
+func lineOf(f *ast.File, path string) int {
+	for path != "" && path != "$" {
+		if p, err := yaml.PathString(path); err == nil {
+			if n, err := p.FilterFile(f); err == nil && n != nil && n.GetToken() != nil {
+				return n.GetToken().Position.Line
+			}
+		}
+		loc := pathSegment.FindStringIndex(path)
+		if loc == nil {
+			break
+		}
+		path = path[:loc[0]]
+	}
+	return 1
+}
+
+// decode parses data into v, strictly: unknown fields, bad syntax and wrong types are problems
+// with their line.
+func decode(file string, data []byte, v any) (*ast.File, Problems) {
+	if len(data) > MaxFileSize {
+		return nil, Problems{{File: file, Message: fmt.Sprintf("file is larger than %d bytes", MaxFileSize)}}
+	}
+	nodes, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, Problems{yamlProblem(file, err)}
+	}
+	if err := yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField()); err != nil {
+		return nodes, Problems{yamlProblem(file, err)}
+	}
+	return nodes, nil
+}
+
+func yamlProblem(file string, err error) Problem {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		line := 0
+		if tk := ye.GetToken(); tk != nil {
+			line = tk.Position.Line
+		}
+		return Problem{File: file, Line: line, Message: ye.GetMessage()}
+	}
+	return Problem{File: file, Message: err.Error()}
+}
+
+var (
+	validate     *validator.Validate
+	validateOnce sync.Once
+	slugRE       = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	identRE      = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	langRE       = regexp.MustCompile(`^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$`)
+)
+
+func fieldRules() *validator.Validate {
+	validateOnce.Do(func() {
+		v := validator.New(validator.WithRequiredStructEnabled())
+		v.RegisterTagNameFunc(func(f reflect.StructField) string {
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name == "-" {
+				return ""
+			}
+			return name
+		})
+		must(v.RegisterValidation("slug", func(fl validator.FieldLevel) bool { return slugRE.MatchString(fl.Field().String()) }))
+		must(v.RegisterValidation("ident", func(fl validator.FieldLevel) bool { return identRE.MatchString(fl.Field().String()) }))
+		must(v.RegisterValidation("lang", func(fl validator.FieldLevel) bool { return langRE.MatchString(fl.Field().String()) }))
+		validate = v
+	})
+	return validate
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// checkFields runs the struct tag rules and turns each failure into a problem at its YAML path.
+func checkFields(pl *problemList, v any) {
+	err := fieldRules().Struct(v)
+	var fes validator.ValidationErrors
+	if !errors.As(err, &fes) {
+		return
+	}
+	for _, fe := range fes {
+		ns := fe.Namespace()
+		if i := strings.IndexByte(ns, '.'); i >= 0 {
+			ns = ns[i:]
+		}
+		pl.add("$"+ns, "%s %s", fe.Field(), ruleMessage(fe))
+	}
+}
+
+func ruleMessage(fe validator.FieldError) string {
+	switch fe.Tag() {
+	case "required":
+		return "is required"
+	case "max":
+		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return "has more than " + fe.Param() + " entries"
+		}
+		if fe.Kind() == reflect.String {
+			return "is longer than " + fe.Param() + " characters"
+		}
+		return "must be at most " + fe.Param()
+	case "min":
+		if fe.Kind() == reflect.Slice || fe.Kind() == reflect.Map {
+			return "needs at least " + fe.Param() + " entries"
+		}
+		return "must be at least " + fe.Param()
+	case "oneof":
+		return "must be one of: " + strings.ReplaceAll(fe.Param(), " ", ", ")
+	case "unique":
+		return "lists the same entry twice"
+	case "slug":
+		return "must be lower-case letters, digits and hyphens"
+	case "ident":
+		return "must start with a letter and use only lower-case letters, digits and underscores"
+	case "lang":
+		return "must be a language code such as en or es"
+	case "printascii", "excludesall":
+		return "must be plain ASCII without spaces"
+	}
+	return "fails the rule " + fe.Tag()
+}

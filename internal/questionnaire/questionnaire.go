@@ -1,0 +1,263 @@
+// Package questionnaire owns the questionnaire definitions and the scoring engine: parsing and
+// checking the YAML files, skip logic, validating a person's answers and scoring them into a Result.
+// It does no I/O beyond reading the fs.FS it is given, and knows nothing of HTTP or storage.
+package questionnaire
+
+import "sort"
+
+// Text is a text in every language the questionnaire declares, keyed by language code.
+type Text map[string]string
+
+// In returns the text in lang, falling back to English and then to any language, so a
+// missing translation (which lint refuses) never shows as a blank.
+func (t Text) In(lang string) string {
+	if s, ok := t[lang]; ok && s != "" {
+		return s
+	}
+	if s, ok := t["en"]; ok && s != "" {
+		return s
+	}
+	keys := make([]string, 0, len(t))
+	for k := range t {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if t[k] != "" {
+			return t[k]
+		}
+	}
+	return ""
+}
+
+// Item types.
+const (
+	Single   = "single"
+	Multiple = "multiple"
+)
+
+// Score kinds.
+const (
+	Sum   = "sum"
+	Count = "count"
+)
+
+// Severities, most urgent first.
+var severityOrder = map[string]int{"urgent": 0, "high": 1, "moderate": 2, "info": 3}
+
+// DSM5Criteria are the eleven DSM-5 substance use disorder criteria an item may map to.
+var DSM5Criteria = []string{
+	"larger_longer", "cut_down", "time_spent", "craving", "role_failure", "social_problems",
+	"activities_given_up", "hazardous_use", "physical_psych_problems", "tolerance", "withdrawal",
+}
+
+// Questionnaire is one versioned instrument, as written in its YAML file.
+type Questionnaire struct {
+	ID           string     `yaml:"id" validate:"required,max=64,slug"`
+	Version      string     `yaml:"version" validate:"required,max=32,printascii,excludesall= "`
+	Languages    []string   `yaml:"languages" validate:"required,min=1,unique,dive,lang"`
+	Title        Text       `yaml:"title" validate:"required"`
+	Introduction Text       `yaml:"introduction" validate:"required"`
+	Minutes      int        `yaml:"minutes" validate:"min=1,max=120"`
+	Notice       Text       `yaml:"notice" validate:"required"`
+	Level        string     `yaml:"level" validate:"required"`
+	Domains      []*Domain  `yaml:"domains" validate:"required,min=1,dive,required"`
+	Sections     []*Section `yaml:"sections" validate:"required,min=1,dive,required"`
+	Scores       []*Score   `yaml:"scores" validate:"required,min=1,dive,required"`
+	Flags        []*Flag    `yaml:"flags" validate:"dive,required"`
+	Advice       []*Advice  `yaml:"advice" validate:"dive,required"`
+
+	// Derived by link, after the file has been checked.
+	items   []*Item
+	itemIDs map[string]*Item
+	scores  map[string]*Score
+	domains map[string]*Domain
+	level   *Score
+}
+
+// Domain is what an item stands for: a warning sign, a risk factor, a physical harm...
+type Domain struct {
+	ID    string `yaml:"id" validate:"required,max=64,ident"`
+	Label Text   `yaml:"label" validate:"required"`
+}
+
+// Section is a group of items shown together, one step of the web form.
+type Section struct {
+	ID     string     `yaml:"id" validate:"required,max=64,ident"`
+	Title  Text       `yaml:"title" validate:"required"`
+	Intro  Text       `yaml:"intro"`
+	ShowIf *Condition `yaml:"show_if"`
+	Items  []*Item    `yaml:"items" validate:"required,min=1,dive,required"`
+
+	index int
+}
+
+// Index is the section's position in the questionnaire, from 0.
+func (s *Section) Index() int { return s.index }
+
+// Item is one question.
+type Item struct {
+	ID       string     `yaml:"id" validate:"required,max=64,ident"`
+	Type     string     `yaml:"type" validate:"required,oneof=single multiple"`
+	Prompt   Text       `yaml:"prompt" validate:"required"`
+	Help     Text       `yaml:"help"`
+	Required *bool      `yaml:"required"`
+	Domain   string     `yaml:"domain" validate:"required"`
+	DSM5     string     `yaml:"dsm5"`
+	ShowIf   *Condition `yaml:"show_if"`
+	Options  []*Option  `yaml:"options" validate:"required,min=2,max=30,dive,required"`
+
+	section *Section
+	index   int
+}
+
+// IsRequired reports whether a visible item must be answered (the default).
+func (it *Item) IsRequired() bool { return it.Required == nil || *it.Required }
+
+// Section is the section the item belongs to.
+func (it *Item) Section() *Section { return it.section }
+
+// Option returns the option with the code, or nil.
+func (it *Item) Option(code string) *Option {
+	for _, o := range it.Options {
+		if o.Code == code {
+			return o
+		}
+	}
+	return nil
+}
+
+// Option is one possible answer to an item.
+type Option struct {
+	Code      string         `yaml:"code" validate:"required,max=64,ident"`
+	Label     Text           `yaml:"label" validate:"required"`
+	Value     int            `yaml:"value" validate:"min=-1000,max=1000"`
+	Values    map[string]int `yaml:"values" validate:"dive,min=-1000,max=1000"`
+	Exclusive bool           `yaml:"exclusive"`
+	Told      Text           `yaml:"told"`
+}
+
+// ValueFor is the option's number for a score: its per-score value, or its default value.
+func (o *Option) ValueFor(score string) int {
+	if v, ok := o.Values[score]; ok {
+		return v
+	}
+	return o.Value
+}
+
+// Condition is skip logic and the trigger of flags, next steps and advice. Exactly one form is set.
+type Condition struct {
+	Item   string       `yaml:"item"`
+	AnyOf  []string     `yaml:"any_of"`
+	NoneOf []string     `yaml:"none_of"`
+	Score  string       `yaml:"score"`
+	Min    *int         `yaml:"min"`
+	Max    *int         `yaml:"max"`
+	All    []*Condition `yaml:"all"`
+	Any    []*Condition `yaml:"any"`
+}
+
+// Score is a named sum or count over chosen items.
+type Score struct {
+	ID    string   `yaml:"id" validate:"required,max=64,ident"`
+	Label Text     `yaml:"label" validate:"required"`
+	Kind  string   `yaml:"kind" validate:"required,oneof=sum count"`
+	Items []string `yaml:"items" validate:"required,min=1,unique"`
+	Bands []*Band  `yaml:"bands" validate:"dive,required"`
+
+	items    []*Item
+	min, max int
+}
+
+// Range is the lowest and highest value the score can take.
+func (s *Score) Range() (min, max int) { return s.min, s.max }
+
+// Band returns the band that holds v, or nil when the score has no bands.
+func (s *Score) Band(v int) *Band {
+	for _, b := range s.Bands {
+		if v >= b.Min && v <= b.Max {
+			return b
+		}
+	}
+	return nil
+}
+
+// Band is a contiguous range of a score with its meaning in plain words.
+type Band struct {
+	ID        string   `yaml:"id" validate:"required,max=64,ident"`
+	Min       int      `yaml:"min"`
+	Max       int      `yaml:"max"`
+	Label     Text     `yaml:"label" validate:"required"`
+	Meaning   Text     `yaml:"meaning" validate:"required"`
+	NextSteps []*Step  `yaml:"next_steps" validate:"dive,required"`
+	Resources []string `yaml:"resources" validate:"unique"`
+}
+
+// Step is one next step, shown when its condition holds.
+type Step struct {
+	Text   Text       `yaml:"text" validate:"required"`
+	ShowIf *Condition `yaml:"show_if"`
+}
+
+// Flag is a condition that needs attention before anything else, with its message.
+type Flag struct {
+	ID        string     `yaml:"id" validate:"required,max=64,ident"`
+	Severity  string     `yaml:"severity" validate:"required,oneof=urgent high moderate info"`
+	When      *Condition `yaml:"when" validate:"required"`
+	Title     Text       `yaml:"title" validate:"required"`
+	Message   Text       `yaml:"message" validate:"required"`
+	Resources []string   `yaml:"resources" validate:"unique"`
+}
+
+// Advice is a set of tips shown when its condition holds.
+type Advice struct {
+	ID     string     `yaml:"id" validate:"required,max=64,ident"`
+	ShowIf *Condition `yaml:"show_if"`
+	Title  Text       `yaml:"title" validate:"required"`
+	Tips   []Text     `yaml:"tips" validate:"required,min=1"`
+}
+
+// Items lists every item in order.
+func (q *Questionnaire) Items() []*Item { return q.items }
+
+// Item returns the item with the id, or nil.
+func (q *Questionnaire) Item(id string) *Item { return q.itemIDs[id] }
+
+// ScoreByID returns the score with the id, or nil.
+func (q *Questionnaire) ScoreByID(id string) *Score { return q.scores[id] }
+
+// Domain returns the domain with the id, or nil.
+func (q *Questionnaire) Domain(id string) *Domain { return q.domains[id] }
+
+// LevelScore is the score whose band is the level of concern.
+func (q *Questionnaire) LevelScore() *Score { return q.level }
+
+// Section returns the section with the id, or nil.
+func (q *Questionnaire) Section(id string) *Section {
+	for _, s := range q.Sections {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// Flag returns the flag with the id, or nil.
+func (q *Questionnaire) Flag(id string) *Flag {
+	for _, f := range q.Flags {
+		if f.ID == id {
+			return f
+		}
+	}
+	return nil
+}
+
+// HasLanguage reports whether the questionnaire is written in lang.
+func (q *Questionnaire) HasLanguage(lang string) bool {
+	for _, l := range q.Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,212 @@
+package questionnaire
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Resources are the help lines and services shown on result pages, by region and kind.
+type Resources struct {
+	Languages []string  `yaml:"languages" validate:"required,min=1,unique,dive,lang"`
+	Kinds     []*Kind   `yaml:"kinds" validate:"required,min=1,dive,required"`
+	Regions   []*Region `yaml:"regions" validate:"required,min=1,dive,required"`
+}
+
+// Kind is a kind of help: crisis line, emergency, drug information, peer support.
+type Kind struct {
+	ID     string `yaml:"id" validate:"required,max=64,ident"`
+	Label  Text   `yaml:"label" validate:"required"`
+	Always bool   `yaml:"always"`
+}
+
+// Region is a country or area with its own help lines.
+type Region struct {
+	ID        string      `yaml:"id" validate:"required,max=16,ident"`
+	Name      Text        `yaml:"name" validate:"required"`
+	Resources []*Resource `yaml:"resources" validate:"required,min=1,dive,required"`
+}
+
+// Resource is one service.
+type Resource struct {
+	ID         string     `yaml:"id" validate:"required,max=64,slug"`
+	Kind       string     `yaml:"kind" validate:"required"`
+	Name       Text       `yaml:"name" validate:"required"`
+	About      Text       `yaml:"about"`
+	Free       bool       `yaml:"free"`
+	AlwaysOpen bool       `yaml:"always_open"`
+	Languages  []string   `yaml:"languages" validate:"unique,dive,lang"`
+	Contacts   []*Contact `yaml:"contacts" validate:"required,min=1,dive,required"`
+}
+
+// Contact is one way to reach a resource.
+type Contact struct {
+	Type    string `yaml:"type" validate:"required,oneof=phone text web"`
+	Value   string `yaml:"value" validate:"required,max=200"`
+	Keyword string `yaml:"keyword" validate:"max=32"`
+	Label   Text   `yaml:"label"`
+}
+
+// OtherRegion is the region used when the person picks none.
+const OtherRegion = "other"
+
+// ParseResources reads and checks the resources file.
+func ParseResources(file string, data []byte) (*Resources, Problems) {
+	r := new(Resources)
+	nodes, ps := decode(file, data, r)
+	if ps != nil {
+		return nil, ps
+	}
+	pl := &problemList{file: file, nodes: nodes}
+	checkFields(pl, r)
+	if len(pl.list) == 0 {
+		r.check(pl)
+	}
+	if len(pl.list) > 0 {
+		return nil, pl.resolve()
+	}
+	return r, nil
+}
+
+func (r *Resources) check(pl *problemList) {
+	kinds := map[string]bool{}
+	for i, k := range r.Kinds {
+		p := fmt.Sprintf("$.kinds[%d]", i)
+		if kinds[k.ID] {
+			pl.add(p+".id", "kind %q is listed twice", k.ID)
+		}
+		kinds[k.ID] = true
+		checkText(pl, p+".label", k.Label, r.Languages, true)
+	}
+	for _, need := range []string{"crisis", "emergency"} {
+		if !kinds[need] {
+			pl.add("$.kinds", "kind %q is required", need)
+		}
+	}
+	regions := map[string]bool{}
+	ids := map[string]bool{}
+	for i, reg := range r.Regions {
+		p := fmt.Sprintf("$.regions[%d]", i)
+		if regions[reg.ID] {
+			pl.add(p+".id", "region %q is listed twice", reg.ID)
+		}
+		regions[reg.ID] = true
+		checkText(pl, p+".name", reg.Name, r.Languages, true)
+		has := map[string]bool{}
+		for j, res := range reg.Resources {
+			rp := fmt.Sprintf("%s.resources[%d]", p, j)
+			if ids[res.ID] {
+				pl.add(rp+".id", "resource id %q is used twice", res.ID)
+			}
+			ids[res.ID] = true
+			if !kinds[res.Kind] {
+				pl.add(rp+".kind", "kind %q is not listed under kinds", res.Kind)
+			}
+			has[res.Kind] = true
+			checkText(pl, rp+".name", res.Name, r.Languages, true)
+			checkText(pl, rp+".about", res.About, r.Languages, false)
+			for k, c := range res.Contacts {
+				cp := fmt.Sprintf("%s.contacts[%d]", rp, k)
+				checkText(pl, cp+".label", c.Label, r.Languages, false)
+				if msg := c.problem(); msg != "" {
+					pl.add(cp+".value", "%s", msg)
+				}
+			}
+		}
+		for _, need := range []string{"crisis", "emergency"} {
+			if !has[need] {
+				pl.add(p, "region %q has no %s resource; every region needs one", reg.ID, need)
+			}
+		}
+	}
+	if !regions[OtherRegion] {
+		pl.add("$.regions", "a region %q is required, for people who choose no region", OtherRegion)
+	}
+}
+
+// problem says what is wrong with a contact's value, or "".
+func (c *Contact) problem() string {
+	switch c.Type {
+	case "web":
+		if len(c.Value) < 9 || c.Value[:8] != "https://" {
+			return "a web contact must be an https:// address"
+		}
+	case "phone", "text":
+		if c.Dial() == "" {
+			return "a phone or text contact needs digits"
+		}
+		for _, ch := range c.Value {
+			if !(ch >= '0' && ch <= '9') && !slices.Contains([]rune(" -+()"), ch) {
+				return fmt.Sprintf("%q is not a phone number (digits, spaces, + - ( ) only)", c.Value)
+			}
+		}
+	}
+	return ""
+}
+
+// Dial is the phone or text number with only its digits (and a leading +), for tel: links.
+func (c *Contact) Dial() string {
+	var out []rune
+	for i, ch := range c.Value {
+		if ch >= '0' && ch <= '9' || ch == '+' && i == 0 {
+			out = append(out, ch)
+		}
+	}
+	return string(out)
+}
+
+// Region returns the region with the id, or the "other" region.
+func (r *Resources) Region(id string) *Region {
+	var other *Region
+	for _, reg := range r.Regions {
+		if reg.ID == id {
+			return reg
+		}
+		if reg.ID == OtherRegion {
+			other = reg
+		}
+	}
+	return other
+}
+
+// HasRegion reports whether the id names a region.
+func (r *Resources) HasRegion(id string) bool {
+	return slices.ContainsFunc(r.Regions, func(reg *Region) bool { return reg.ID == id })
+}
+
+// Kind returns the kind with the id, or nil.
+func (r *Resources) Kind(id string) *Kind {
+	for _, k := range r.Kinds {
+		if k.ID == id {
+			return k
+		}
+	}
+	return nil
+}
+
+// KindGroup is the resources of one kind in one region.
+type KindGroup struct {
+	Kind      *Kind
+	Resources []*Resource
+}
+
+// For returns the resources of a region to show, grouped by kind in the file's kind order:
+// every kind marked always, plus the kinds asked for.
+func (r *Resources) For(region string, kinds []string) []KindGroup {
+	reg := r.Region(region)
+	var out []KindGroup
+	for _, k := range r.Kinds {
+		if !k.Always && !slices.Contains(kinds, k.ID) {
+			continue
+		}
+		g := KindGroup{Kind: k}
+		for _, res := range reg.Resources {
+			if res.Kind == k.ID {
+				g.Resources = append(g.Resources, res)
+			}
+		}
+		if len(g.Resources) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
+}

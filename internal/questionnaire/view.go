@@ -1,0 +1,115 @@
+package questionnaire
+
+// ResultView is a result in one language, as the API and the score command print it.
+type ResultView struct {
+	Questionnaire string       `json:"questionnaire"`
+	Version       string       `json:"version"`
+	Language      string       `json:"language"`
+	Flags         []FlagView   `json:"flags"`
+	Level         *BandView    `json:"level"`
+	Scores        []ScoreView  `json:"scores"`
+	Told          []ToldView   `json:"told"`
+	Criteria      []string     `json:"dsm5_criteria"`
+	Advice        []AdviceView `json:"advice"`
+	ResourceKinds []string     `json:"resource_kinds"`
+	Notice        string       `json:"notice"`
+}
+
+// FlagView is a raised flag in one language.
+type FlagView struct {
+	ID        string   `json:"id"`
+	Severity  string   `json:"severity"`
+	Title     string   `json:"title"`
+	Message   string   `json:"message"`
+	Resources []string `json:"resources"`
+}
+
+// BandView is a band in one language, with the next steps that fit the answers.
+type BandView struct {
+	Score     string   `json:"score"`
+	ID        string   `json:"id"`
+	Label     string   `json:"label"`
+	Meaning   string   `json:"meaning"`
+	NextSteps []string `json:"next_steps"`
+}
+
+// ScoreView is one score's value and range.
+type ScoreView struct {
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	Value int    `json:"value"`
+	Min   int    `json:"min"`
+	Max   int    `json:"max"`
+	Band  string `json:"band,omitempty"`
+}
+
+// ToldView is an answer that counted, said back in the person's terms.
+type ToldView struct {
+	Item    string   `json:"item"`
+	Domain  string   `json:"domain"`
+	Options []string `json:"options"`
+	Text    []string `json:"text"`
+}
+
+// AdviceView is advice in one language.
+type AdviceView struct {
+	ID    string   `json:"id"`
+	Title string   `json:"title"`
+	Tips  []string `json:"tips"`
+}
+
+// View renders the result in a language.
+func (r *Result) View(lang string) ResultView {
+	q := r.Questionnaire
+	v := ResultView{
+		Questionnaire: q.ID, Version: q.Version, Language: lang,
+		Flags: []FlagView{}, Scores: []ScoreView{}, Told: []ToldView{}, Criteria: []string{},
+		Advice: []AdviceView{}, ResourceKinds: r.ResourceKinds(), Notice: q.Notice.In(lang),
+	}
+	if v.ResourceKinds == nil {
+		v.ResourceKinds = []string{}
+	}
+	v.Criteria = append(v.Criteria, r.Criteria...)
+	for _, f := range r.Flags {
+		res := append([]string{}, f.Resources...)
+		v.Flags = append(v.Flags, FlagView{ID: f.ID, Severity: f.Severity, Title: f.Title.In(lang), Message: f.Message.In(lang), Resources: res})
+	}
+	if r.Level != nil {
+		b := &BandView{Score: q.level.ID, ID: r.Level.ID, Label: r.Level.Label.In(lang), Meaning: r.Level.Meaning.In(lang), NextSteps: []string{}}
+		for _, s := range r.NextSteps() {
+			b.NextSteps = append(b.NextSteps, s.Text.In(lang))
+		}
+		v.Level = b
+	}
+	for _, s := range q.Scores {
+		sv := ScoreView{ID: s.ID, Label: s.Label.In(lang), Value: r.Scores[s.ID], Min: s.min, Max: s.max}
+		if b := s.Band(sv.Value); b != nil {
+			sv.Band = b.ID
+		}
+		v.Scores = append(v.Scores, sv)
+	}
+	for _, t := range r.Told {
+		tv := ToldView{Item: t.Item.ID, Domain: t.Item.Domain, Options: []string{}, Text: []string{}}
+		for _, o := range t.Options {
+			tv.Options = append(tv.Options, o.Code)
+			tv.Text = append(tv.Text, o.ToldText(t.Item, lang))
+		}
+		v.Told = append(v.Told, tv)
+	}
+	for _, a := range r.Advice() {
+		av := AdviceView{ID: a.ID, Title: a.Title.In(lang), Tips: []string{}}
+		for _, t := range a.Tips {
+			av.Tips = append(av.Tips, t.In(lang))
+		}
+		v.Advice = append(v.Advice, av)
+	}
+	return v
+}
+
+// ToldText is how the answer is said back: the option's own text, or the question and answer.
+func (o *Option) ToldText(it *Item, lang string) string {
+	if s := o.Told.In(lang); s != "" {
+		return s
+	}
+	return it.Prompt.In(lang) + " " + o.Label.In(lang)
+}
