@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -37,6 +38,11 @@ func commands() []command {
 		{"serve", "serve the self-check over HTTP (the default)", runServe},
 		{"lint", "check questionnaire and resources files", runLint},
 		{"score", "score answers (JSON on stdin) with a questionnaire", runScore},
+		{"user", "add, list, disable clinician and admin accounts, or set a password", runUser},
+		{"audit", "show the audit log of staff actions", runAudit},
+		{"export", "export anonymized aggregate statistics (CSV or JSON)", runExport},
+		{"dev", "developer tools: seed a database with synthetic responses", runDev},
+		{"backup", "write a checked copy of the database (VACUUM INTO)", runBackup},
 	}
 }
 
@@ -134,6 +140,14 @@ func parse(fs *flag.FlagSet, args []string) error {
 func (e *env) envOr(name, def string) string {
 	if v := e.getenv(name); v != "" {
 		return v
+	}
+	return def
+}
+
+// envInt is the environment variable as a number, or def when unset or not a number.
+func (e *env) envInt(name string, def int) int {
+	if n, err := strconv.Atoi(e.getenv(name)); err == nil {
+		return n
 	}
 	return def
 }

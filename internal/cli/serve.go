@@ -3,8 +3,112 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/server"
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
+// dbFlag adds --db, defaulting to KETASCREEN_DB or ./data/ketascreen.db.
+func (e *env) dbFlag(fl interface {
+	String(name, value, usage string) *string
+}) *string {
+	return fl.String("db", e.envOr("KETASCREEN_DB", "data/ketascreen.db"), "SQLite database file, created if missing (env KETASCREEN_DB)")
+}
+
 func runServe(ctx context.Context, e *env, args []string) error {
-	return errors.New("not yet")
+	fl := e.flags("serve", "[flags]", "Serves the self-check over HTTP until interrupted (SIGINT or SIGTERM), then\n"+
+		"finishes the requests in flight and closes the database cleanly.")
+	addr := fl.String("addr", e.envOr("KETASCREEN_ADDR", "127.0.0.1:8080"), "address to listen on (env KETASCREEN_ADDR)")
+	db := e.dbFlag(fl)
+	dir := e.questionnairesFlag(fl)
+	tls := fl.Bool("tls-behind-proxy", e.getenv("KETASCREEN_TLS_BEHIND_PROXY") == "true",
+		"the site is reached over HTTPS through a proxy: send HSTS and secure cookies (env KETASCREEN_TLS_BEHIND_PROXY=true)")
+	shareDays := fl.Int("share-days", e.envInt("KETASCREEN_SHARE_DAYS", 30), "days a share code stays valid, 1 to 30 (env KETASCREEN_SHARE_DAYS)")
+	retention := fl.Int("retention-days", e.envInt("KETASCREEN_RETENTION_DAYS", 365),
+		"days raw answers are kept before the daily purge deletes them; statistics are kept (env KETASCREEN_RETENTION_DAYS)")
+	if err := parse(fl, args); err != nil {
+		return err
+	}
+	if fl.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
+	}
+	if *shareDays < 1 || *shareDays > 30 {
+		return usageError{"--share-days must be from 1 to 30"}
+	}
+	if *retention < 1 || *retention > 3650 {
+		return usageError{"--retention-days must be from 1 to 3650"}
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	cat, err := catalog(*dir)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	secret, err := loadSecret(e, *db)
+	if err != nil {
+		return err
+	}
+	go purgeDaily(ctx, st, *retention, log)
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(e.stdout, "ketascreen is serving on http://%s (database %s)\n", ln.Addr(), *db)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// purgeDaily deletes raw answers past the retention period, and expired share codes and
+// sessions, at start and then once a day.
+func purgeDaily(ctx context.Context, st *store.Store, retentionDays int, log *slog.Logger) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		n, err := st.Purge(ctx, retentionDays)
+		if err != nil && ctx.Err() == nil {
+			log.Error("purge", "err", err)
+		} else if n > 0 {
+			log.Info("purge", "responses_deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -1,0 +1,250 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+)
+
+// form is one POST of the step-by-step questionnaire. Answers to earlier steps travel in
+// hidden fields, so the server keeps nothing until the last step is sent.
+type form struct {
+	q       *questionnaire.Questionnaire
+	answers questionnaire.Answers
+	step    int
+	nav     string
+	region  string
+	seen    map[string]bool // items the page showed when it was sent
+	added   bool            // an answer brought up a question the page did not show
+}
+
+// parseForm reads a form POST strictly: a field that is neither a control of the form nor an
+// item of the questionnaire is a bad request, and so is anything malformed.
+func (s *Server) parseForm(c *gin.Context, q *questionnaire.Questionnaire) (*form, error) {
+	ct := c.ContentType()
+	if ct != "application/x-www-form-urlencoded" {
+		return nil, errMediaType
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errTooLarge
+		}
+		return nil, errBadRequest
+	}
+	vals := c.Request.PostForm
+	f := &form{q: q, answers: questionnaire.Answers{}, seen: map[string]bool{}}
+	for key, vs := range vals {
+		for _, v := range vs {
+			if !utf8.ValidString(v) || len(v) > 200 {
+				return nil, errBadRequest
+			}
+		}
+		switch key {
+		case "step":
+			if len(vs) != 1 {
+				return nil, errBadRequest
+			}
+			n, err := strconv.Atoi(vs[0])
+			if err != nil || n < 0 || n >= len(q.Sections) {
+				return nil, errBadRequest
+			}
+			f.step = n
+		case "nav":
+			if len(vs) != 1 || (vs[0] != "next" && vs[0] != "back") {
+				return nil, errBadRequest
+			}
+			f.nav = vs[0]
+		case "region":
+			if len(vs) != 1 {
+				return nil, errBadRequest
+			}
+			f.region = s.region(vs[0])
+		case "seen":
+			for _, id := range vs {
+				if q.Item(id) == nil {
+					return nil, errBadRequest
+				}
+				f.seen[id] = true
+			}
+		default:
+			if q.Item(key) == nil {
+				return nil, errBadRequest
+			}
+			if len(vs) > questionnaire.MaxAnswerCodes {
+				return nil, errBadRequest
+			}
+			for _, v := range vs {
+				if v != "" {
+					f.answers[key] = append(f.answers[key], v)
+				}
+			}
+		}
+	}
+	if _, ok := vals["step"]; !ok {
+		return nil, errBadRequest
+	}
+	if f.region == "" {
+		f.region = questionnaire.OtherRegion
+	}
+	return f, nil
+}
+
+// nextSection is the index of the first shown section after i, or -1.
+func (f *form) nextSection(i int, shown map[string]bool) int {
+	for j := i + 1; j < len(f.q.Sections); j++ {
+		if f.q.SectionShown(f.q.Sections[j], shown) {
+			return j
+		}
+	}
+	return -1
+}
+
+// prevSection is the index of the last shown section before i, or -1.
+func (f *form) prevSection(i int, shown map[string]bool) int {
+	for j := i - 1; j >= 0; j-- {
+		if f.q.SectionShown(f.q.Sections[j], shown) {
+			return j
+		}
+	}
+	return -1
+}
+
+// checkSection returns the problems with one step's answers. added is true when an answer on
+// this step brought up a question the page did not show (without JavaScript the page cannot
+// show it at once); that question is then shown, with no error.
+func (f *form) checkSection(i int, shown map[string]bool) (errs questionnaire.AnswersError, added bool) {
+	for _, it := range f.q.Sections[i].Items {
+		for _, e := range f.q.CheckItem(it, f.answers, shown) {
+			if e.Kind == questionnaire.ErrRequired && !f.seen[it.ID] {
+				added = true
+				continue
+			}
+			errs = append(errs, e)
+		}
+	}
+	return errs, added
+}
+
+// firstSectionWith is the first section holding an item with a problem.
+func (f *form) firstSectionWith(errs questionnaire.AnswersError) int {
+	for i, sec := range f.q.Sections {
+		for _, it := range sec.Items {
+			if len(errs.For(it.ID)) > 0 {
+				return i
+			}
+		}
+	}
+	return 0
+}
+
+type stepPage struct {
+	*page
+	QuestionnaireID string
+	QTitle          string
+	SectionTitle    string
+	SectionIntro    string
+	Step            int
+	Number, Of      int
+	First, Last     bool
+	Items           []stepItem
+	Carried         []carried
+	Errors          []stepError
+	Added           bool
+	FormRegion      string
+}
+
+type stepItem struct {
+	ID, Prompt, Help, Error string
+	Multiple, Shown         bool
+	Required                bool
+	ShowIf                  string // the item's skip logic as JSON, for the page's own script
+	Options                 []stepOption
+}
+
+type stepOption struct {
+	ID, Code, Label    string
+	Checked, Exclusive bool
+}
+
+type carried struct{ Name, Value string }
+
+type stepError struct{ Item, Message string }
+
+func (s *Server) renderStep(c *gin.Context, p *page, f *form, step int, shown map[string]bool,
+	errs questionnaire.AnswersError, status int) error {
+	q := f.q
+	if step < 0 {
+		step = 0
+	}
+	sec := q.Sections[step]
+	sp := &stepPage{page: p, QuestionnaireID: q.ID, QTitle: q.Title.In(p.Lang), SectionTitle: sec.Title.In(p.Lang),
+		SectionIntro: sec.Intro.In(p.Lang), Step: step, FormRegion: f.region}
+	p.Title = sec.Title.In(p.Lang) + " · " + q.Title.In(p.Lang)
+	for i, other := range q.Sections {
+		if q.SectionShown(other, shown) {
+			sp.Of++
+			if i <= step {
+				sp.Number++
+			}
+		}
+	}
+	sp.First = f.prevSection(step, shown) < 0
+	sp.Last = f.nextSection(step, shown) < 0
+	inSection := map[string]bool{}
+	for _, it := range sec.Items {
+		inSection[it.ID] = true
+		si := stepItem{ID: it.ID, Prompt: it.Prompt.In(p.Lang), Help: it.Help.In(p.Lang), Multiple: it.Type == questionnaire.Multiple,
+			Shown: shown[it.ID], Required: it.IsRequired()}
+		if it.ShowIf != nil {
+			b, _ := json.Marshal(it.ShowIf)
+			si.ShowIf = string(b)
+		}
+		if e := errs.For(it.ID); len(e) > 0 && si.Shown {
+			si.Error = p.T("answer." + e[0].Kind)
+			sp.Errors = append(sp.Errors, stepError{Item: it.ID, Message: si.Prompt + " " + si.Error})
+		}
+		if !si.Shown && !dependsOnSection(it.ShowIf, inSection) {
+			continue // skip logic settled by earlier steps: nothing to show or reveal here
+		}
+		for _, o := range it.Options {
+			si.Options = append(si.Options, stepOption{ID: it.ID + "-" + o.Code, Code: o.Code, Label: o.Label.In(p.Lang),
+				Checked: slices.Contains(f.answers[it.ID], o.Code), Exclusive: o.Exclusive})
+		}
+		sp.Items = append(sp.Items, si)
+	}
+	for _, it := range q.Items() {
+		if inSection[it.ID] || !shown[it.ID] {
+			continue
+		}
+		for _, code := range f.answers[it.ID] {
+			sp.Carried = append(sp.Carried, carried{Name: it.ID, Value: code})
+		}
+	}
+	sp.Added = f.added && len(errs) == 0
+	return s.render(c.Writer, status, "questionnaire", sp)
+}
+
+// dependsOnSection reports whether a condition looks at any item of the current step, so the
+// page's script may need to reveal it as the person answers.
+func dependsOnSection(cond *questionnaire.Condition, inSection map[string]bool) bool {
+	if cond == nil {
+		return false
+	}
+	if cond.Item != "" && inSection[cond.Item] {
+		return true
+	}
+	for _, sub := range append(slices.Clone(cond.All), cond.Any...) {
+		if dependsOnSection(sub, inSection) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// AuditEntry is one row of the append-only audit log of staff actions.
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	UserID     int64 // 0 when no account matched
+	Actor      string
+	Action     string // login, login_failed, logout, redeem, summary_view, fhir_download, export, user_add, ...
+	ResponseID string
+	Outcome    string // ok, denied, failed, throttled
+	Detail     string
+}
+
+// Audit appends one row to the audit log, in its own transaction.
+func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
+	return s.Write(ctx, func(tx *sql.Tx) error { return s.audit(tx, e) })
+}
+
+// audit appends a row inside a caller's transaction, so an action and its audit row commit
+// together.
+func (s *Store) audit(tx *sql.Tx, e AuditEntry) error {
+	if len(e.Actor) > 254 {
+		e.Actor = e.Actor[:254]
+	}
+	var uid any
+	if e.UserID != 0 {
+		uid = e.UserID
+	}
+	var rid any
+	if e.ResponseID != "" {
+		rid = e.ResponseID
+	}
+	_, err := tx.Exec(`/* Store.audit */ insert into audit (at, user_id, actor, action, response_id, outcome, detail)
+		values (?, ?, ?, ?, ?, ?, ?)`, s.Now().UTC().Format(time.RFC3339), uid, e.Actor, e.Action, rid, e.Outcome, e.Detail)
+	return err
+}

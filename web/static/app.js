@@ -1,0 +1,64 @@
+// Small enhancements of our own; every page works without them.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  // Print button on result pages.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener("click", function () { window.print(); });
+  });
+
+  // After a failed submission, move focus to the list of problems.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
+  var form = document.querySelector("form.questionnaire");
+  if (!form) { return; }
+
+  function answers() {
+    var a = {};
+    new FormData(form).forEach(function (v, k) { (a[k] = a[k] || []).push(v); });
+    return a;
+  }
+  function holds(c, a) {
+    if (!c) { return true; }
+    if (c.item) {
+      var got = a[c.item] || [];
+      if (!got.length) { return false; }
+      if (c.any_of && c.any_of.length) { return got.some(function (g) { return c.any_of.indexOf(g) >= 0; }); }
+      return !got.some(function (g) { return (c.none_of || []).indexOf(g) >= 0; });
+    }
+    if (c.all) { return c.all.every(function (s) { return holds(s, a); }); }
+    if (c.any) { return c.any.some(function (s) { return holds(s, a); }); }
+    return true;
+  }
+  // Show or hide questions as answers change (skip logic). A hidden question's answers are
+  // cleared so they are never sent; the server ignores them anyway.
+  function update() {
+    var a = answers();
+    form.querySelectorAll("fieldset[data-show-if]").forEach(function (fs) {
+      var show = holds(JSON.parse(fs.getAttribute("data-show-if")), a);
+      if (fs.hidden === !show) { return; }
+      fs.hidden = !show;
+      if (!show) { fs.querySelectorAll("input").forEach(function (i) { i.checked = false; }); }
+      var seen = fs.querySelector("input[name=seen]");
+      if (show && !seen) {
+        seen = document.createElement("input");
+        seen.type = "hidden"; seen.name = "seen"; seen.value = fs.id.replace(/^item-/, "");
+        fs.appendChild(seen);
+      }
+      if (!show && seen) { seen.remove(); }
+    });
+  }
+  // "None of these" clears the other boxes, and the other way round.
+  form.addEventListener("change", function (e) {
+    var t = e.target;
+    if (t.type === "checkbox" && t.checked) {
+      form.querySelectorAll("input[name='" + t.name + "']").forEach(function (o) {
+        if (o !== t && (t.hasAttribute("data-exclusive") || o.hasAttribute("data-exclusive"))) { o.checked = false; }
+      });
+    }
+    update();
+  });
+})();
