@@ -1,0 +1,307 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/server"
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/questionnaires"
+)
+
+const qid = "ketamine-selfcheck"
+
+// syncBuffer collects log output from concurrent handlers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// testServer is the real server on 127.0.0.1:0 with a fresh SQLite file.
+type testServer struct {
+	t      *testing.T
+	URL    string
+	DBPath string
+	Store  *store.Store
+	Cat    *questionnaire.Catalog
+	Logs   *syncBuffer
+	http   *httptest.Server
+	client *http.Client
+}
+
+func loadCatalog(t testing.TB) *questionnaire.Catalog {
+	t.Helper()
+	cat, ps := questionnaire.Load(questionnaires.FS)
+	if len(ps) > 0 {
+		t.Fatalf("shipped questionnaires have problems:\n%v", ps)
+	}
+	return cat
+}
+
+func newTestServer(t *testing.T) *testServer {
+	return newTestServerAt(t, filepath.Join(t.TempDir(), "ketascreen.db"))
+}
+
+func newTestServerAt(t *testing.T, dbPath string) *testServer {
+	t.Helper()
+	st, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	cat := loadCatalog(t)
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		Secret: []byte("test-secret-test-secret-test-secret"), ShareDays: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	ts := &testServer{t: t, URL: hs.URL, DBPath: dbPath, Store: st, Cat: cat, Logs: logs, http: hs,
+		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// Close stops the server and closes the database; safe to call twice.
+func (ts *testServer) Close() {
+	if ts.http == nil {
+		return
+	}
+	ts.http.Close()
+	if err := ts.Store.Close(); err != nil {
+		ts.t.Errorf("close store: %v", err)
+	}
+	ts.http = nil
+}
+
+type response struct {
+	*http.Response
+	Body string
+}
+
+func (ts *testServer) do(req *http.Request) response {
+	ts.t.Helper()
+	res, err := ts.client.Do(req)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return response{res, string(b)}
+}
+
+func (ts *testServer) get(path string, headers ...string) response {
+	ts.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return ts.do(req)
+}
+
+func (ts *testServer) postForm(path string, form url.Values, headers ...string) response {
+	ts.t.Helper()
+	return ts.post(path, "application/x-www-form-urlencoded", form.Encode(), headers...)
+}
+
+func (ts *testServer) post(path, contentType, body string, headers ...string) response {
+	ts.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return ts.do(req)
+}
+
+// countResponses counts the stored responses.
+func (ts *testServer) countResponses() int {
+	ts.t.Helper()
+	var n int
+	if err := openRaw(ts.t, ts.DBPath).QueryRow("select count(*) from responses").Scan(&n); err != nil {
+		ts.t.Fatal(err)
+	}
+	return n
+}
+
+// openRaw opens the database file read-only, to look at what is really stored.
+func openRaw(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// answersFor builds a complete, valid set of answers: the given context, the first `signs`
+// warning signs answered yes, every other question answered with its mildest option, then
+// any overrides. It follows skip logic item by item, as a person would.
+func answersFor(q *questionnaire.Questionnaire, context string, signs int, overrides questionnaire.Answers) questionnaire.Answers {
+	a := questionnaire.Answers{}
+	yes := 0
+	for _, it := range q.Items() {
+		a[it.ID] = nil
+		shown := q.Visibility(a)[it.ID]
+		delete(a, it.ID)
+		if !shown {
+			continue
+		}
+		switch {
+		case overrides[it.ID] != nil:
+			a[it.ID] = overrides[it.ID]
+		case it.ID == "use_context":
+			a[it.ID] = []string{context}
+		case it.Domain == "warning_sign":
+			if yes < signs {
+				a[it.ID] = []string{"yes"}
+				yes++
+			} else {
+				a[it.ID] = []string{"no"}
+			}
+		default:
+			a[it.ID] = []string{mildest(it)}
+		}
+	}
+	return a
+}
+
+func mildest(it *questionnaire.Item) string {
+	for _, code := range []string{"none", "no", "never"} {
+		if it.Option(code) != nil {
+			return code
+		}
+	}
+	return it.Options[0].Code
+}
+
+var stepRE = regexp.MustCompile(`name="step" value="(\d+)"`)
+
+// walkForm answers the web form step by step, as a browser without JavaScript would, and
+// returns the final response (a 303 to the result when all went well).
+func (ts *testServer) walkForm(lang, region string, answers questionnaire.Answers, headers ...string) response {
+	ts.t.Helper()
+	q := ts.Cat.Latest(qid)
+	page := ts.get("/q/"+qid+"?lang="+lang+"&region="+region, headers...)
+	if page.StatusCode != http.StatusOK {
+		ts.t.Fatalf("GET questionnaire: %d", page.StatusCode)
+	}
+	for range 20 {
+		m := stepRE.FindStringSubmatch(page.Body)
+		if m == nil {
+			ts.t.Fatalf("no step field in page:\n%s", page.Body)
+		}
+		step, _ := strconv.Atoi(m[1])
+		form := url.Values{"step": {m[1]}, "region": {region}, "nav": {"next"}}
+		for _, it := range q.Items() {
+			if it.Section().Index() > step || answers[it.ID] == nil {
+				continue
+			}
+			form[it.ID] = answers[it.ID]
+			if it.Section().Index() == step {
+				form.Add("seen", it.ID)
+			}
+		}
+		page = ts.postForm("/q/"+qid+"?lang="+lang, form, headers...)
+		if page.StatusCode != http.StatusOK {
+			return page
+		}
+	}
+	ts.t.Fatal("the form never ended")
+	return response{}
+}
+
+// submitAPI posts answers to the JSON API and returns the decoded body.
+func (ts *testServer) submitAPI(lang, region string, answers questionnaire.Answers, headers ...string) (response, map[string]any) {
+	ts.t.Helper()
+	body, _ := json.Marshal(map[string]any{"lang": lang, "region": region, "answers": answers})
+	res := ts.post("/api/v1/questionnaires/"+qid+"/responses", "application/json", string(body), headers...)
+	var out map[string]any
+	if err := json.Unmarshal([]byte(res.Body), &out); err != nil {
+		ts.t.Fatalf("API answered %d with non-JSON: %s", res.StatusCode, res.Body)
+	}
+	return res, out
+}
+
+// resultPath follows a 303 to a result page.
+func resultPath(t *testing.T, res response) string {
+	t.Helper()
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303; body:\n%s", res.StatusCode, res.Body)
+	}
+	loc := res.Header.Get("Location")
+	if !strings.HasPrefix(loc, "/r/") {
+		t.Fatalf("redirect to %q, want /r/...", loc)
+	}
+	return loc
+}
+
+func mustContain(t *testing.T, body string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(body, w) {
+			t.Errorf("page does not contain %q", w)
+		}
+	}
+}
+
+func htmlEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\'':
+			b.WriteString("&#39;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func indexOf(body, s string) int {
+	return strings.Index(body, htmlEscape(s))
+}
