@@ -208,14 +208,21 @@ func bumpCounts(tx *sql.Tx, r *Response, delta int) error {
 	if err != nil {
 		return err
 	}
-	stmt, err := tx.Prepare(`/* Store.bumpCounts */ insert into counts
-		(period, questionnaire, version, lang, region, metric, key, n) values (?, ?, ?, ?, ?, ?, ?, ?)
-		on conflict do update set n = n + excluded.n`)
+	// Additions upsert; removals update, since SQLite checks n >= 0 on the row an upsert would
+	// insert before it finds the conflict. A counter that drops to zero is removed.
+	add, err := tx.Prepare(`/* Store.bumpCounts */ insert into counts
+		(period, questionnaire, version, lang, region, metric, key, n) values (?, ?, ?, ?, ?, ?, ?, 1)
+		on conflict do update set n = n + 1`)
 	if err != nil {
 		return err
 	}
-	defer stmt.Close()
-	// A counter that drops to zero is removed, by its key, so the table holds only what exists.
+	defer add.Close()
+	sub, err := tx.Prepare(`/* Store.bumpCounts */ update counts set n = n - 1 where period = ? and questionnaire = ?
+		and version = ? and lang = ? and region = ? and metric = ? and key = ?`)
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
 	prune, err := tx.Prepare(`/* Store.bumpCounts */ delete from counts where period = ? and questionnaire = ?
 		and version = ? and lang = ? and region = ? and metric = ? and key = ? and n = 0`)
 	if err != nil {
@@ -225,13 +232,21 @@ func bumpCounts(tx *sql.Tx, r *Response, delta int) error {
 	for _, period := range []string{week, month} {
 		for _, k := range CountKeys(r) {
 			args := []any{period, r.Questionnaire, r.Version, r.Lang, r.Region, k.Metric, k.Key}
-			if _, err := stmt.Exec(append(args, delta)...); err != nil {
-				return err
-			}
-			if delta < 0 {
-				if _, err := prune.Exec(args...); err != nil {
+			if delta > 0 {
+				if _, err := add.Exec(args...); err != nil {
 					return err
 				}
+				continue
+			}
+			res, err := sub.Exec(args...)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("counter %s %s=%s is missing: counters and responses disagree", period, k.Metric, k.Key)
+			}
+			if _, err := prune.Exec(args...); err != nil {
+				return err
 			}
 		}
 	}

@@ -1,0 +1,281 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/store"
+)
+
+func openStore(t *testing.T, path string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func sample(i int) *store.Response {
+	bands := []string{"low", "some", "moderate", "high"}
+	r := &store.Response{
+		Questionnaire: "ketamine-selfcheck", Version: "1.0.0", Lang: []string{"en", "es"}[i%2], Region: []string{"us", "uk", "other"}[i%3],
+		Answers: questionnaire.Answers{"use_context": {"not_prescribed"}, "urinary": []string{"pain", "blood"}[:1+i%2]},
+		Scores:  map[string]int{"signs": i % 7}, Band: bands[i%4],
+	}
+	if i%5 == 0 {
+		r.Flags = []string{"safety"}
+	}
+	return r
+}
+
+// recount rebuilds the counters from the raw rows, the way the store is meant to keep them.
+func recount(t *testing.T, db *sql.DB) map[string]int {
+	t.Helper()
+	rows, err := db.Query("select questionnaire, version, lang, region, answers, scores, band, flags, day from responses")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	want := map[string]int{}
+	for rows.Next() {
+		var r store.Response
+		var answers, scores, flags string
+		if err := rows.Scan(&r.Questionnaire, &r.Version, &r.Lang, &r.Region, &answers, &scores, &r.Band, &flags, &r.Day); err != nil {
+			t.Fatal(err)
+		}
+		r.Answers, r.Scores, r.Flags = decodeAnswers(t, answers), decodeScores(t, scores), decodeFlags(t, flags)
+		week, month, _ := store.Periods(r.Day)
+		for _, p := range []string{week, month} {
+			for _, k := range store.CountKeys(&r) {
+				want[fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", p, r.Questionnaire, r.Version, r.Lang, r.Region, k.Metric, k.Key)]++
+			}
+		}
+	}
+	return want
+}
+
+func counters(t *testing.T, db *sql.DB) map[string]int {
+	t.Helper()
+	rows, err := db.Query("select period, questionnaire, version, lang, region, metric, key, n from counts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]int{}
+	for rows.Next() {
+		var p, q, v, l, r, m, k string
+		var n int
+		if err := rows.Scan(&p, &q, &v, &l, &r, &m, &k, &n); err != nil {
+			t.Fatal(err)
+		}
+		got[fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", p, q, v, l, r, m, k)] = n
+	}
+	return got
+}
+
+func rawDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestConcurrentWritesAreAllDurableAndCounted(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.db")
+	s := openStore(t, path)
+	day := time.Date(2026, 11, 22, 15, 4, 5, 0, time.UTC)
+	s.Now = func() time.Time { return day }
+
+	const n = 300
+	tokens := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tok, err := s.CreateResponse(context.Background(), sample(i))
+			if err != nil {
+				t.Error(err)
+			}
+			tokens[i] = tok
+		}()
+	}
+	wg.Wait()
+	// Delete every third, as respondents might.
+	for i := 0; i < n; i += 3 {
+		if err := s.DeleteResponse(context.Background(), tokens[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openStore(t, path)
+	defer s.Close()
+	for i, tok := range tokens {
+		r, err := s.ResponseByToken(context.Background(), tok)
+		switch {
+		case i%3 == 0:
+			if !errors.Is(err, store.ErrNotFound) {
+				t.Fatalf("deleted response %d: err %v", i, err)
+			}
+			if deleted, _ := s.TokenDeleted(context.Background(), tok); !deleted {
+				t.Errorf("deleted response %d left no tombstone", i)
+			}
+		case err != nil:
+			t.Fatalf("response %d: %v", i, err)
+		case r.Day != "2026-11-22" || r.Band != sample(i).Band:
+			t.Errorf("response %d read back as day %q band %q", i, r.Day, r.Band)
+		}
+	}
+	db := rawDB(t, path)
+	want, got := recount(t, db), counters(t, db)
+	if len(want) != len(got) {
+		t.Errorf("%d counters, recount gives %d", len(got), len(want))
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("counter %s = %d, recount %d", k, got[k], w)
+		}
+	}
+	if got["2026-W47|ketamine-selfcheck|1.0.0|en|uk|responses|"] == 0 {
+		t.Error("no weekly counter for ISO week 47")
+	}
+}
+
+func TestFailedWriteDoesNotSpoilTheBatch(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	defer s.Close()
+	var wg sync.WaitGroup
+	errs := make([]error, 50)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.Write(context.Background(), func(tx *sql.Tx) error {
+				if _, err := tx.Exec("insert into deleted_tokens (token_hash, day) values (?, '2026-01-01')", []byte{byte(i)}); err != nil {
+					return err
+				}
+				if i%2 == 1 {
+					return errors.New("refused")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if (err != nil) != (i%2 == 1) {
+			t.Errorf("write %d: err %v", i, err)
+		}
+	}
+	var count int
+	if err := rawDB(t, s.Path()).QueryRow("select count(*) from deleted_tokens").Scan(&count); err != nil {
+		t.Fatal(err)
+	}
+	if count != 25 {
+		t.Errorf("%d rows kept, want the 25 writes that succeeded", count)
+	}
+}
+
+func TestDeleteUnknownToken(t *testing.T) {
+	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	defer s.Close()
+	if err := s.DeleteResponse(context.Background(), store.NewToken()); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("err %v, want ErrNotFound", err)
+	}
+}
+
+func TestDatabaseIsPrivateAndDurable(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "k.db")
+	s := openStore(t, path)
+	defer s.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		t.Errorf("database mode %v, want readable by its owner only", st.Mode().Perm())
+	}
+	db := rawDB(t, path)
+	var mode string
+	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode %q (%v), want wal", mode, err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, filepath.Join(dir, "k.db"))
+	defer s.Close()
+	tok, err := s.CreateResponse(context.Background(), sample(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(dir, "backup.db")
+	if err := s.Backup(context.Background(), dest); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(context.Background(), dest); err == nil {
+		t.Error("a backup overwrote an existing file")
+	}
+	b := openStore(t, dest)
+	defer b.Close()
+	if _, err := b.ResponseByToken(context.Background(), tok); err != nil {
+		t.Fatalf("backup lacks the response: %v", err)
+	}
+}
+
+func TestPeriods(t *testing.T) {
+	for _, tc := range []struct{ day, week, month string }{
+		{"2026-11-22", "2026-W47", "2026-11"},
+		{"2027-01-01", "2026-W53", "2027-01"}, // ISO weeks cross years
+		{"2024-12-30", "2025-W01", "2024-12"},
+	} {
+		w, m, err := store.Periods(tc.day)
+		if err != nil || w != tc.week || m != tc.month {
+			t.Errorf("Periods(%s) = %s, %s, %v; want %s, %s", tc.day, w, m, err, tc.week, tc.month)
+		}
+	}
+	if _, _, err := store.Periods("22/11/2026"); err == nil {
+		t.Error("a malformed day was accepted")
+	}
+}
+
+func decodeAnswers(t *testing.T, s string) questionnaire.Answers {
+	var a questionnaire.Answers
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func decodeScores(t *testing.T, s string) map[string]int {
+	var m map[string]int
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func decodeFlags(t *testing.T, s string) []string {
+	var f []string
+	if err := json.Unmarshal([]byte(s), &f); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
