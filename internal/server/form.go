@@ -107,6 +107,32 @@ func (f *form) nextSection(i int, shown map[string]bool) int {
 	return -1
 }
 
+// mayShow reports whether a section is shown, or could still be shown once questions not yet
+// answered are, so the step count does not jump as the person goes.
+func (f *form) mayShow(sec *questionnaire.Section, shown map[string]bool) bool {
+	if f.q.SectionShown(sec, shown) {
+		return true
+	}
+	open := false
+	var walk func(c *questionnaire.Condition)
+	walk = func(c *questionnaire.Condition) {
+		if c == nil {
+			return
+		}
+		if c.Item != "" && len(f.answers[c.Item]) == 0 {
+			open = true
+		}
+		for _, sub := range append(slices.Clone(c.All), c.Any...) {
+			walk(sub)
+		}
+	}
+	walk(sec.ShowIf)
+	for _, it := range sec.Items {
+		walk(it.ShowIf)
+	}
+	return open
+}
+
 // prevSection is the index of the last shown section before i, or -1.
 func (f *form) prevSection(i int, shown map[string]bool) int {
 	for j := i - 1; j >= 0; j-- {
@@ -189,7 +215,7 @@ func (s *Server) renderStep(c *gin.Context, p *page, f *form, step int, shown ma
 		SectionIntro: sec.Intro.In(p.Lang), Step: step, FormRegion: f.region}
 	p.Title = sec.Title.In(p.Lang) + " · " + q.Title.In(p.Lang)
 	for i, other := range q.Sections {
-		if q.SectionShown(other, shown) {
+		if f.mayShow(other, shown) {
 			sp.Of++
 			if i <= step {
 				sp.Number++

@@ -123,7 +123,7 @@ func (s *Server) showResultPage(c *gin.Context) error {
 		}
 	}
 	if rp.Urgent {
-		rp.Crisis = s.helpGroups(p.Lang, region, nil, true)
+		rp.Crisis = s.helpGroups(p.Lang, region, []string{"emergency"}, true)
 	}
 	rp.Help = s.helpGroups(p.Lang, region, r.ResourceKinds(), false)
 	return s.render(c.Writer, http.StatusOK, "result", rp)
@@ -175,6 +175,9 @@ func (s *Server) contact(lang string, ct *questionnaire.Contact) helpContact {
 		if ct.Keyword != "" {
 			hc.Href += template.URL("?&body=" + url.QueryEscape(ct.Keyword))
 			hc.Text = s.msgs.T(lang, "contact.text_keyword", ct.Keyword, ct.Value)
+		} else if hc.Label != "" {
+			// A label such as "Text your ZIP code to 435748" says it all.
+			hc.Text, hc.Label = hc.Label, ""
 		} else {
 			hc.Text = s.msgs.T(lang, "contact.text", ct.Value)
 		}
