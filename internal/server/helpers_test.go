@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -305,3 +306,5 @@ func htmlEscape(s string) string {
 func indexOf(body, s string) int {
 	return strings.Index(body, htmlEscape(s))
 }
+
+func questionnaireFS() fs.FS { return questionnaires.FS }
