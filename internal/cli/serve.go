@@ -58,7 +58,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	go purgeDaily(ctx, st, *retention, log)
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays})
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention})
 	if err != nil {
 		return err
 	}

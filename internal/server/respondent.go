@@ -90,11 +90,16 @@ func (s *Server) showLandingPage(c *gin.Context) error {
 	return s.render(c.Writer, http.StatusOK, "landing", lp)
 }
 
+type privacyPage struct {
+	*page
+	RetentionDays, ShareDays int
+}
+
 func (s *Server) showPrivacyPage(c *gin.Context) error {
 	p := s.newPage(c, "")
 	p.Path = "/privacy"
 	p.Title = p.T("privacy.title")
-	return s.render(c.Writer, http.StatusOK, "privacy", p)
+	return s.render(c.Writer, http.StatusOK, "privacy", &privacyPage{page: p, RetentionDays: s.cfg.RetentionDays, ShareDays: s.cfg.ShareDays})
 }
 
 // questionnaireFor finds the questionnaire of a route, in a language it is written in.

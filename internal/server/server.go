@@ -30,6 +30,8 @@ type Config struct {
 	Secret []byte
 	// ShareDays is how long a share code stays valid.
 	ShareDays int
+	// RetentionDays is how long raw answers are kept (told to respondents on the privacy page).
+	RetentionDays int
 }
 
 // Server holds the parsed templates and messages, and serves HTTP.
@@ -51,6 +53,12 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.RetentionDays == 0 {
+		cfg.RetentionDays = 365
+	}
+	if cfg.ShareDays == 0 {
+		cfg.ShareDays = 30
 	}
 	msgs, err := loadMessages()
 	if err != nil {
