@@ -53,7 +53,7 @@ func Build(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params
 		return nil, err
 	}
 	rel := &Release{Params: p, Periods: periods, Start: start, End: end, Generated: WeekOf(now),
-		blocks: blocks, langs: langs, regions: regions}
+		blocks: blocks, langs: langs, regions: regions, resources: cat.Resources}
 	rel.Params.Questionnaires, rel.Params.Langs, rel.Params.Regions = qids, langs, regions
 	d := &draft{r: rel, index: map[string]int{}}
 	if err := d.fill(pc, kc); err != nil {

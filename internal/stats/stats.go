@@ -6,6 +6,8 @@ package stats
 
 import (
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // Format names the export format; FormatVersion changes whenever a reader would need to.
@@ -47,6 +49,7 @@ type Release struct {
 
 	blocks         []*block
 	langs, regions []string
+	resources      *questionnaire.Resources
 }
 
 // Table is one fixed table: every row and column of its category lists, zeros included.
