@@ -192,3 +192,14 @@ func (r *Release) WriteJSON(w io.Writer, lang string) error {
 	}
 	return nil
 }
+
+// AuditDetail is what the audit log keeps of an export: its parameters, never a count.
+func (r *Release) AuditDetail(format string) string {
+	eps := "none"
+	if r.Noise != nil {
+		eps = formatFloat(r.Noise.Epsilon)
+	}
+	return fmt.Sprintf("format=%s from=%s to=%s by=%s k=%d epsilon=%s questionnaires=%s languages=%s regions=%s",
+		format, r.Start.Format(time.DateOnly), r.End.Format(time.DateOnly), r.Params.By, r.Params.K, eps,
+		strings.Join(r.Params.Questionnaires, ","), strings.Join(r.Params.Langs, ","), strings.Join(r.Params.Regions, ","))
+}

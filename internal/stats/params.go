@@ -39,12 +39,19 @@ const (
 	DefaultDays = 364
 )
 
-// ParamError is a mistake in the parameters of a release, in words a person can act on.
-type ParamError struct{ Msg string }
+// ParamError is a mistake in the parameters of a release, in words a person can act on. Code
+// names the parameter or the mistake for message catalogues: by, k, epsilon, date, week,
+// range_order, range_long, questionnaire, language, region.
+type ParamError struct{ Code, Msg string }
 
 func (e *ParamError) Error() string { return e.Msg }
 
-func paramErr(format string, args ...any) error { return &ParamError{fmt.Sprintf(format, args...)} }
+func paramErr(code, format string, args ...any) error {
+	return &ParamError{code, fmt.Sprintf(format, args...)}
+}
+
+// ParamCodes lists every ParamError code.
+var ParamCodes = []string{"by", "k", "epsilon", "date", "week", "range_order", "range_long", "questionnaire", "language", "region"}
 
 // DefaultParams are the last 52 weeks up to today, every questionnaire, k = 11, no noise.
 // The defaults depend on the clock only, never on the data.
@@ -62,7 +69,7 @@ func day(t time.Time) time.Time {
 func ParseDate(name, s string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil || t.Year() < 2000 || t.Year() > 2200 {
-		return time.Time{}, paramErr("%s must be a date written YYYY-MM-DD, such as 2026-01-31", name)
+		return time.Time{}, paramErr("date", "%s must be a date written YYYY-MM-DD, such as 2026-01-31", name)
 	}
 	return t, nil
 }
@@ -77,13 +84,13 @@ func ParseWeek(name, s string) (time.Time, error) {
 	year, err1 := strconv.Atoi(y)
 	week, err2 := strconv.Atoi(w)
 	if !ok || len(y) != 4 || len(w) != 2 || err1 != nil || err2 != nil || year < 2000 || year > 2200 || week < 1 || week > 53 {
-		return time.Time{}, paramErr("%s must be a week written YYYY-Www, such as 2026-W05", name)
+		return time.Time{}, paramErr("week", "%s must be a week written YYYY-Www, such as 2026-W05", name)
 	}
 	// ISO week 1 holds January 4th.
 	jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, time.UTC)
 	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+(week-1)*7)
 	if yy, ww := monday.ISOWeek(); yy != year || ww != week {
-		return time.Time{}, paramErr("%s: %d has no week %d", name, year, week)
+		return time.Time{}, paramErr("week", "%s: %d has no week %d", name, year, week)
 	}
 	return monday, nil
 }
@@ -98,7 +105,7 @@ func WeekOf(t time.Time) string {
 func ParseK(s string) (int, error) {
 	k, err := strconv.Atoi(s)
 	if err != nil || k < DefaultK || k > MaxK {
-		return 0, paramErr("k must be a whole number from %d to %d: counts from 1 to k-1 are withheld", DefaultK, MaxK)
+		return 0, paramErr("k", "k must be a whole number from %d to %d: counts from 1 to k-1 are withheld", DefaultK, MaxK)
 	}
 	return k, nil
 }
@@ -110,7 +117,7 @@ func ParseEpsilon(s string) (float64, error) {
 	}
 	e, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsNaN(e) || e != 0 && (e < MinEpsilon || e > MaxEpsilon) {
-		return 0, paramErr("epsilon must be a number from %g to %g (smaller adds more noise), or 0 for none", float64(MinEpsilon), float64(MaxEpsilon))
+		return 0, paramErr("epsilon", "epsilon must be a number from %g to %g (smaller adds more noise), or 0 for none", float64(MinEpsilon), float64(MaxEpsilon))
 	}
 	return e, nil
 }
@@ -118,34 +125,34 @@ func ParseEpsilon(s string) (float64, error) {
 // check validates the parameters against the catalog and returns the periods covered.
 func (p *Params) check(cat *questionnaire.Catalog) (periods []string, start, end time.Time, err error) {
 	if p.By != ByWeek && p.By != ByMonth {
-		return nil, start, end, paramErr("by must be week or month")
+		return nil, start, end, paramErr("by", "by must be week or month")
 	}
 	if p.K < DefaultK || p.K > MaxK {
-		return nil, start, end, paramErr("k must be a whole number from %d to %d", DefaultK, MaxK)
+		return nil, start, end, paramErr("k", "k must be a whole number from %d to %d", DefaultK, MaxK)
 	}
 	if math.IsNaN(p.Epsilon) || p.Epsilon != 0 && (p.Epsilon < MinEpsilon || p.Epsilon > MaxEpsilon) {
-		return nil, start, end, paramErr("epsilon must be from %g to %g, or 0 for none", float64(MinEpsilon), float64(MaxEpsilon))
+		return nil, start, end, paramErr("epsilon", "epsilon must be from %g to %g, or 0 for none", float64(MinEpsilon), float64(MaxEpsilon))
 	}
 	if p.From.IsZero() || p.To.IsZero() {
-		return nil, start, end, paramErr("the date range is missing")
+		return nil, start, end, paramErr("date", "the date range is missing")
 	}
 	from, to := day(p.From), day(p.To)
 	if to.Before(from) {
-		return nil, start, end, paramErr("the start of the date range is after its end")
+		return nil, start, end, paramErr("range_order", "the start of the date range is after its end")
 	}
 	for _, id := range p.Questionnaires {
 		if cat.Latest(id) == nil {
-			return nil, start, end, paramErr("there is no questionnaire %.64q", id)
+			return nil, start, end, paramErr("questionnaire", "there is no questionnaire %.64q", id)
 		}
 	}
 	for _, l := range p.Langs {
 		if !slices.Contains(catalogLangs(cat, nil), l) {
-			return nil, start, end, paramErr("there is no language %.16q", l)
+			return nil, start, end, paramErr("language", "there is no language %.16q", l)
 		}
 	}
 	for _, r := range p.Regions {
 		if !cat.Resources.HasRegion(r) {
-			return nil, start, end, paramErr("there is no region %.16q", r)
+			return nil, start, end, paramErr("region", "there is no region %.16q", r)
 		}
 	}
 	if p.By == ByWeek {
@@ -154,7 +161,7 @@ func (p *Params) check(cat *questionnaire.Catalog) (periods []string, start, end
 			periods = append(periods, WeekOf(t))
 			end = t.AddDate(0, 0, 6)
 			if len(periods) > MaxWeeks {
-				return nil, start, end, paramErr("the date range is longer than %d weeks", MaxWeeks)
+				return nil, start, end, paramErr("range_long", "the date range is longer than %d weeks", MaxWeeks)
 			}
 		}
 	} else {
@@ -163,7 +170,7 @@ func (p *Params) check(cat *questionnaire.Catalog) (periods []string, start, end
 			periods = append(periods, t.Format("2006-01"))
 			end = t.AddDate(0, 1, -1)
 			if len(periods) > MaxMonths {
-				return nil, start, end, paramErr("the date range is longer than %d months", MaxMonths)
+				return nil, start, end, paramErr("range_long", "the date range is longer than %d months", MaxMonths)
 			}
 		}
 	}

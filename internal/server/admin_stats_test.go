@@ -1,0 +1,223 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/questionnaires"
+)
+
+// statsServer is the real server with a seeded database. Until sign-in lands, the admin
+// handlers are also mounted under /test/ behind a middleware that signs in an admin, so the
+// pages themselves can be tested; the real /admin routes are tested to refuse strangers.
+type statsServer struct {
+	t    *testing.T
+	url  string
+	st   *store.Store
+	path string
+}
+
+var testAdmin = &store.User{ID: 1, Email: "admin@example.org", Role: store.RoleAdmin}
+
+func newStatsServer(t *testing.T, responses int) *statsServer {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "stats.db")
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, ps := questionnaire.Load(questionnaires.FS)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
+	rng := rand.New(rand.NewPCG(1, 2))
+	var batch []*store.Response
+	for i := range responses {
+		r := stats.SyntheticResponse(cat.Latest("ketamine-selfcheck"), rng, rng.Float64()*rng.Float64(), nil)
+		r.Lang = []string{"en", "en", "es"}[i%3]
+		r.Region = []string{"us", "us", "uk", "ca", "other"}[i%5]
+		r.Day = store.Day(now.AddDate(0, 0, -rng.IntN(70)))
+		batch = append(batch, r)
+	}
+	if err := st.CreateResponses(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	st.Now = func() time.Time { return now }
+	s, err := New(Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)),
+		Secret: []byte("test-secret-test-secret-test-secret"), ShareDays: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	asAdmin := func(c *gin.Context) { c.Set("user", testAdmin); c.Next() }
+	s.engine.GET("/test/admin/stats", asAdmin, s.handle(s.showStatsPage))
+	s.engine.GET("/test/admin/stats/export", asAdmin, s.handle(s.exportStats))
+	hs := httptest.NewServer(s)
+	t.Cleanup(func() { hs.Close(); st.Close() })
+	return &statsServer{t: t, url: hs.URL, st: st, path: path}
+}
+
+func (ss *statsServer) get(path string) (*http.Response, string) {
+	ss.t.Helper()
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.Get(ss.url + path)
+	if err != nil {
+		ss.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func (ss *statsServer) exports() int {
+	db, err := sql.Open("sqlite", "file:"+ss.path+"?mode=ro")
+	if err != nil {
+		ss.t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	db.QueryRow("select count(*) from audit where action = 'export'").Scan(&n)
+	return n
+}
+
+func TestStatsOnlyForAdmins(t *testing.T) {
+	ss := newStatsServer(t, 50)
+	for _, path := range []string{"/admin/stats", "/admin/stats?q=ketamine-selfcheck", "/admin/stats/export?format=csv",
+		"/admin/stats/export?format=json"} {
+		res, body := ss.get(path)
+		if res.StatusCode == http.StatusOK || strings.Contains(body, "responses_by_period") || strings.Contains(body, "<svg") {
+			t.Errorf("%s without signing in: %d", path, res.StatusCode)
+		}
+	}
+	if n := ss.exports(); n != 0 {
+		t.Errorf("%d exports audited for refused requests", n)
+	}
+}
+
+func TestStatsPage(t *testing.T) {
+	ss := newStatsServer(t, 3000)
+	res, body := ss.get("/test/admin/stats?from=2026-W14&to=2026-W24")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d\n%s", res.StatusCode, body)
+	}
+	if got := res.Header.Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control %q", got)
+	}
+	for _, id := range []string{"chart-time", "chart-levels", "chart-signs", "chart-flags"} {
+		for _, want := range []string{`role="img" aria-labelledby="` + id + `-title ` + id + `-desc"`,
+			`<title id="` + id + `-title">`, `<desc id="` + id + `-desc">`, `<caption id="` + id + `-caption">`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: the page lacks %s", id, want)
+			}
+		}
+	}
+	// The CSP forbids inline styles and scripts.
+	if regexp.MustCompile(`(?i)\sstyle=|<style|<script>|\son[a-z]+=`).MatchString(body) {
+		t.Error("the page has inline style or script")
+	}
+	// No released count from 1 to 10 in any table cell.
+	for _, m := range regexp.MustCompile(`<td class="num">([0-9,]+)</td>`).FindAllStringSubmatch(body, -1) {
+		if n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", "")); n >= 1 && n < stats.DefaultK {
+			t.Errorf("the page shows a count of %d", n)
+		}
+	}
+	if !strings.Contains(body, "Responses: ") {
+		t.Error("no total")
+	}
+	// Spanish.
+	_, es := ss.get("/test/admin/stats?lang=es&by=month")
+	if !strings.Contains(es, "Estadísticas") || !strings.Contains(es, "Respuestas por mes") {
+		t.Error("the Spanish page is not in Spanish")
+	}
+}
+
+func TestStatsBadFiltersAre400(t *testing.T) {
+	ss := newStatsServer(t, 100)
+	for _, q := range []string{"q=nope", "from=garbage", "to=2026-W99", "from=2026-W20&to=2026-W10", "by=day",
+		"language=xx", "region=mars", "from=2000-W01&to=2026-W10", "from=" + url.QueryEscape("<script>"),
+		"q=" + url.QueryEscape(strings.Repeat("x", 5000))} {
+		res, body := ss.get("/test/admin/stats?" + q)
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("%.60s: status %d, want 400", q, res.StatusCode)
+		}
+		if strings.Contains(body, "<script>") || !strings.Contains(body, `class="error-summary"`) {
+			t.Errorf("%.60s: the page does not explain the mistake safely", q)
+		}
+	}
+	for _, q := range []string{"format=xml", "format=csv&k=5", "format=csv&k=abc", "format=csv&epsilon=abc",
+		"format=csv&epsilon=100", "format=csv&epsilon=NaN", "format=json&region=mars", "format=csv&from=x"} {
+		res, _ := ss.get("/test/admin/stats/export?" + q)
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("export %s: status %d, want 400", q, res.StatusCode)
+		}
+	}
+	if n := ss.exports(); n != 0 {
+		t.Errorf("%d refused exports were audited as exports", n)
+	}
+}
+
+func TestStatsExportAudited(t *testing.T) {
+	ss := newStatsServer(t, 500)
+	res, body := ss.get("/test/admin/stats/export?format=csv&from=2026-W14&to=2026-W24&k=15&epsilon=2")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	if ct := res.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	if cd := res.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="ketascreen-stats-`) {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	for _, want := range []string{"metadata,,k,15,,", "metadata,,epsilon,2,,", "responses_by_level,ketamine-selfcheck,"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the export lacks %q", want)
+		}
+	}
+	res, body = ss.get("/test/admin/stats/export?format=json")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `"format": "ketascreen-stats"`) {
+		t.Fatalf("json export: %d", res.StatusCode)
+	}
+	db, _ := sql.Open("sqlite", "file:"+ss.path+"?mode=ro")
+	defer db.Close()
+	rows, err := db.Query("select user_id, actor, outcome, detail from audit where action = 'export' order by id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var details []string
+	for rows.Next() {
+		var uid int64
+		var actor, outcome, detail string
+		rows.Scan(&uid, &actor, &outcome, &detail)
+		if uid != testAdmin.ID || actor != testAdmin.Email || outcome != "ok" {
+			t.Errorf("audit row %d %s %s", uid, actor, outcome)
+		}
+		details = append(details, detail)
+	}
+	if len(details) != 2 || !strings.Contains(details[0], "format=csv") || !strings.Contains(details[0], "k=15 epsilon=2") ||
+		!strings.Contains(details[1], "format=json") {
+		t.Errorf("audit details %q", details)
+	}
+}
+
+// testLog sends the server's log to the test's.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) { l.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
