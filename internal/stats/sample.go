@@ -41,17 +41,23 @@ func RandomAnswers(q *questionnaire.Questionnaire, rng *rand.Rand, concern float
 			a[it.ID] = []string{pool[rng.IntN(len(pool))].Code}
 			continue
 		}
-		var codes []string
+		var codes, exclusive []string
 		for _, o := range it.Options {
-			p := 0.3 * (1 - concern)
+			p := 0.2 * (1 - concern)
 			if counts(q, o) {
-				p = concern
+				p = concern / 2
 			}
-			if !o.Exclusive && rng.Float64() < p {
+			if o.Exclusive {
+				exclusive = append(exclusive, o.Code)
+			} else if rng.Float64() < p {
 				codes = append(codes, o.Code)
 			}
 		}
-		if len(codes) == 0 {
+		switch {
+		case len(codes) > 0:
+		case len(exclusive) > 0:
+			codes = []string{exclusive[rng.IntN(len(exclusive))]}
+		default:
 			codes = []string{it.Options[rng.IntN(len(it.Options))].Code}
 		}
 		a[it.ID] = codes
