@@ -1,0 +1,154 @@
+package server
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/gin-gonic/gin"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/questionnaires"
+)
+
+// These measure the dashboard against a big seeded database (ketascreen dev seed) named by
+// KETASCREEN_STATS_DB, and take the screenshot of docs/ when KETASCREEN_STATS_SHOT names the
+// PNG to write. Without them they skip.
+
+func benchServer(tb testing.TB) string {
+	tb.Helper()
+	path := os.Getenv("KETASCREEN_STATS_DB")
+	if path == "" {
+		tb.Skip("KETASCREEN_STATS_DB is not set")
+	}
+	st, err := store.Open(context.Background(), path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cat, ps := questionnaire.Load(questionnaires.FS)
+	if len(ps) > 0 {
+		tb.Fatal(ps)
+	}
+	s, err := New(Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Secret: []byte("bench-secret-bench-secret-bench-secret"), ShareDays: 30})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	asAdmin := func(c *gin.Context) { c.Set("user", testAdmin); c.Next() }
+	s.engine.GET("/test/admin/stats", asAdmin, s.handle(s.showStatsPage))
+	s.engine.GET("/test/admin/stats/export", asAdmin, s.handle(s.exportStats))
+	hs := httptest.NewServer(s)
+	tb.Cleanup(func() { hs.Close(); st.Close() })
+	return hs.URL
+}
+
+func fetch(tb testing.TB, url string) int {
+	res, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer res.Body.Close()
+	n, _ := io.Copy(io.Discard, res.Body)
+	if res.StatusCode != http.StatusOK {
+		tb.Fatalf("%s: status %d", url, res.StatusCode)
+	}
+	return int(n)
+}
+
+// BenchmarkStatsPage is one dashboard page, default filter (the last 52 weeks, by week).
+func BenchmarkStatsPage(b *testing.B) {
+	base := benchServer(b)
+	fetch(b, base+"/test/admin/stats") // the first page finds the questionnaire's relations
+	var size int
+	for b.Loop() {
+		size = fetch(b, base+"/test/admin/stats")
+	}
+	b.ReportMetric(float64(size), "bytes/page")
+}
+
+// BenchmarkStatsPageMonths is the dashboard over two years by month.
+func BenchmarkStatsPageMonths(b *testing.B) {
+	base := benchServer(b)
+	for b.Loop() {
+		fetch(b, base+"/test/admin/stats?by=month&from=2024-W48&to=2026-W47")
+	}
+}
+
+// BenchmarkStatsExport is a CSV and a JSON export with noise of two years by week.
+func BenchmarkStatsExport(b *testing.B) {
+	base := benchServer(b)
+	for b.Loop() {
+		fetch(b, base+"/test/admin/stats/export?format=csv&from=2024-W48&to=2026-W47&epsilon=1")
+		fetch(b, base+"/test/admin/stats/export?format=json&from=2024-W48&to=2026-W47")
+	}
+}
+
+// TestStatsMemoryFlat loads the dashboard many times and checks the heap does not grow.
+func TestStatsMemoryFlat(t *testing.T) {
+	base := benchServer(t)
+	heap := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	fetch(t, base+"/test/admin/stats")
+	before := heap()
+	start := time.Now()
+	for range 50 {
+		fetch(t, base+"/test/admin/stats")
+	}
+	after := heap()
+	t.Logf("50 pages in %v; heap %.1f MiB before, %.1f MiB after", time.Since(start), float64(before)/(1<<20), float64(after)/(1<<20))
+	if after > before+8<<20 {
+		t.Errorf("the heap grew from %d to %d bytes", before, after)
+	}
+}
+
+// TestStatsScreenshot writes a screenshot of the dashboard at 1280 pixels wide.
+func TestStatsScreenshot(t *testing.T) {
+	out := os.Getenv("KETASCREEN_STATS_SHOT")
+	if out == "" {
+		t.Skip("KETASCREEN_STATS_SHOT is not set")
+	}
+	base := benchServer(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("hide-scrollbars", true))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, shot := range []struct {
+		file, path, scheme string
+	}{{out, "/test/admin/stats", "light"}, {filepath.Join(filepath.Dir(out), "stats-dashboard-dark.png"), "/test/admin/stats?lang=es&by=month&from=2024-W48", "dark"}} {
+		media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: shot.scheme}}}
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, media); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+shot.path)); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(shot.file, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
