@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -133,9 +134,14 @@ func TestStatsScreenshot(t *testing.T) {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for _, shot := range []struct {
+	shots := []struct {
 		file, path, scheme string
-	}{{out, "/test/admin/stats", "light"}, {filepath.Join(filepath.Dir(out), "stats-dashboard-dark.png"), "/test/admin/stats?lang=es&by=month&from=2024-W48", "dark"}} {
+	}{{out, "/test/admin/stats", "light"}}
+	if dir := os.Getenv("KETASCREEN_STATS_PARTS"); dir != "" {
+		shots = append(shots, struct{ file, path, scheme string }{filepath.Join(dir, "dark.png"),
+			"/test/admin/stats?lang=es&by=month&from=2024-W48", "dark"})
+	}
+	for _, shot := range shots {
 		media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: shot.scheme}}}
 		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, media); err != nil {
 			t.Fatal(err)
@@ -143,12 +149,25 @@ func TestStatsScreenshot(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+shot.path)); err != nil {
 			t.Fatal(err)
 		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(90))
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(shot.file, png, 0o644); err != nil {
 			t.Fatal(err)
+		}
+		// Screen-sized parts, for looking at it piece by piece.
+		if dir := os.Getenv("KETASCREEN_STATS_PARTS"); dir != "" {
+			for i := range 6 {
+				if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](fmt.Sprintf("window.scrollTo(0, %d)", i*850))); err != nil {
+					t.Fatal(err)
+				}
+				part, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+				if err != nil {
+					t.Fatal(err)
+				}
+				os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", shot.scheme, i)), part, 0o644)
+			}
 		}
 	}
 }

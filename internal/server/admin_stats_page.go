@@ -19,7 +19,7 @@ type statsPage struct {
 	RegionChoices                []statsChoice
 	Hidden                       []statsChoice // the filter, as hidden fields of the export form
 	Error                        string
-	K                            int
+	K, KMinus1                   int
 	Release                      bool
 	Coverage                     string
 	Total                        cellView
@@ -53,7 +53,7 @@ type itemTable struct {
 }
 
 func (s *Server) newStatsPage(p *page, f statsFilter, rel *stats.Release) *statsPage {
-	data := &statsPage{page: p, Filter: f, K: stats.DefaultK,
+	data := &statsPage{page: p, Filter: f, K: stats.DefaultK, KMinus1: stats.DefaultK - 1,
 		MinEpsilon: fmtFloat(stats.MinEpsilon), MaxEpsilon: fmtFloat(stats.MaxEpsilon), MaxK: strconv.Itoa(stats.MaxK)}
 	data.QuestionnaireChoices, data.LanguageChoices, data.RegionChoices = s.filterChoices(p, f)
 	v := f.values()
