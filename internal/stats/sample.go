@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
@@ -111,10 +112,21 @@ type relations struct {
 	unseen []string   // cells no synthetic response produced
 }
 
-var relationCache sync.Map // *block's first version pointer + cell count -> *relations
+// relationCache maps a block's versions and cells to its relations. The key holds the
+// questionnaires themselves, which keeps them alive: an address is never reused for another.
+var relationCache sync.Map
+
+type relationKey struct {
+	newest *questionnaire.Questionnaire
+	cells  string // every version and cell, which tell blocks of the same newest version apart
+}
 
 func (b *block) relations() *relations {
-	key := fmt.Sprintf("%p/%d", b.versions[0], len(b.cells))
+	sig := make([]string, 0, len(b.versions)+len(b.cells))
+	for _, q := range b.versions {
+		sig = append(sig, q.ID+"@"+q.Version)
+	}
+	key := relationKey{b.versions[0], strings.Join(append(sig, b.cells...), "\n")}
 	if r, ok := relationCache.Load(key); ok {
 		return r.(*relations)
 	}
