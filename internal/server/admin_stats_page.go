@@ -195,18 +195,16 @@ type chartRow struct {
 
 func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
 
-// niceMax rounds a maximum up to 1, 2 or 5 times a power of ten.
+// niceMax rounds a maximum up to 2, 4 or 10 times a power of ten, at least 20, so that the
+// four grid steps are whole numbers.
 func niceMax(v float64) float64 {
-	if v <= 0 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*p >= v {
-			return m * p
+	for p := 10.0; ; p *= 10 {
+		for _, m := range []float64{2, 4, 10} {
+			if m*p >= v {
+				return m * p
+			}
 		}
 	}
-	return 10 * p
 }
 
 // timeChart draws responses per period as vertical bars; a withheld period is a hatched

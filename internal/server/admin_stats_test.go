@@ -224,3 +224,17 @@ func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
 }
+
+func TestStatsPageWithoutResponses(t *testing.T) {
+	ss := newStatsServer(t, 0)
+	for _, q := range []string{"", "?by=month", "?lang=es&region=ie&language=es"} {
+		res, body := ss.get("/test/admin/stats" + q)
+		if res.StatusCode != http.StatusOK || !strings.Contains(body, `<svg class="chart"`) {
+			t.Errorf("%q: status %d", q, res.StatusCode)
+		}
+	}
+	if res, body := ss.get("/test/admin/stats/export?format=csv"); res.StatusCode != http.StatusOK ||
+		!strings.Contains(body, "responses_by_period,,total,responses,0,") {
+		t.Errorf("export of nothing: %d", res.StatusCode)
+	}
+}
