@@ -171,3 +171,63 @@ func TestStatsScreenshot(t *testing.T) {
 		}
 	}
 }
+
+// TestStatsAccessibility runs axe-core's WCAG 2.1 A and AA rules on the dashboard (with
+// withheld cells), light and dark, phone and desktop widths, and on its error state. It needs
+// Chromium and KETASCREEN_AXE_JS (axe.min.js of axe-core 4.14.1); without them it skips.
+func TestStatsAccessibility(t *testing.T) {
+	axePath := os.Getenv("KETASCREEN_AXE_JS")
+	if axePath == "" {
+		t.Skip("KETASCREEN_AXE_JS is not set")
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := newStatsServer(t, 400)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelA()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	type violation struct {
+		ID, Impact, Help string
+		Nodes            []string
+	}
+	for _, path := range []string{"/test/admin/stats?from=2026-W14&to=2026-W24", "/test/admin/stats?lang=es&by=month&from=2026-W01",
+		"/test/admin/stats?from=nonsense"} {
+		for _, scheme := range []string{"light", "dark"} {
+			for _, width := range []int64{390, 1280} {
+				media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}
+				if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, media); err != nil {
+					t.Fatal(err)
+				}
+				if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(ss.url+path),
+					chromedp.Evaluate[chromedp.Void](string(axe))); err != nil {
+					t.Fatal(err)
+				}
+				res, err := chromedp.Run(ctx, chromedp.Evaluate[struct {
+					Passes     int
+					Violations []violation
+				}](`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r =>
+					({Passes: r.passes.length, Violations: r.violations.map(v => ({ID: v.id, Impact: v.impact, Help: v.help,
+					Nodes: v.nodes.map(n => n.target.join(" "))}))}))`, chromedp.EvalAwaitPromise))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Passes == 0 {
+					t.Fatalf("%s: axe checked nothing", path)
+				}
+				for _, v := range res.Violations {
+					t.Errorf("%s (%s, %d px): %s (%s): %s on %v", path, scheme, width, v.ID, v.Impact, v.Help, v.Nodes)
+				}
+			}
+		}
+	}
+}
