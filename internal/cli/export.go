@@ -30,7 +30,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	q := fl.String("q", "", "only this questionnaire (default: all)")
 	lang := fl.String("lang", "", "only responses in this language (default: all)")
 	region := fl.String("region", "", "only responses from this region (default: all)")
-	db := e.dbFlag(fl)
+	db := fl.String("db", e.envOr("KETASCREEN_DB", "data/ketascreen.db"), "SQLite database file (env KETASCREEN_DB); an export never creates one")
 	dir := e.questionnairesFlag(fl)
 	if err := parse(fl, args); err != nil {
 		return err
