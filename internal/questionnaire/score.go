@@ -244,6 +244,9 @@ func (q *Questionnaire) result(a Answers) *Result {
 		}
 		counted[item][code] = true
 	}
+	// DSM-5 criteria are the items that counted in the level score itself: an answer that
+	// counted only in another score (per-score values) or only raised a flag meets none.
+	criteria := map[string]bool{}
 	for _, s := range q.Scores {
 		total := 0
 		for _, it := range s.items {
@@ -255,6 +258,9 @@ func (q *Questionnaire) result(a Answers) *Result {
 					any = true
 					mark(it.ID, code)
 				}
+			}
+			if any && s == q.level && it.DSM5 != "" {
+				criteria[it.DSM5] = true
 			}
 			if s.Kind == Count {
 				total += boolInt(any)
@@ -276,7 +282,6 @@ func (q *Questionnaire) result(a Answers) *Result {
 		return severityOrder[r.Flags[i].Severity] < severityOrder[r.Flags[j].Severity]
 	})
 
-	criteria := map[string]bool{}
 	for _, it := range q.items {
 		codes := counted[it.ID]
 		if len(codes) == 0 {
@@ -289,9 +294,6 @@ func (q *Questionnaire) result(a Answers) *Result {
 			}
 		}
 		r.Told = append(r.Told, t)
-		if it.DSM5 != "" && q.level != nil && slices.Contains(q.level.Items, it.ID) {
-			criteria[it.DSM5] = true
-		}
 	}
 	for _, c := range DSM5Criteria {
 		if criteria[c] {
