@@ -1,0 +1,542 @@
+package server_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+)
+
+// TestBrowser runs every browser journey in one shared Chromium. Run one with, e.g.,
+// go test ./internal/server -run 'TestBrowser/Respondent/es'.
+func TestBrowser(t *testing.T) {
+	b := startBrowser(t)
+	t.Run("Respondent", func(t *testing.T) { testRespondentJourneys(t, b) })
+	t.Run("Results", func(t *testing.T) { testResultVariants(t, b) })
+	t.Run("Safety", func(t *testing.T) { testSafetyAboveFold(t, b) })
+	t.Run("Pages", func(t *testing.T) { testOtherPages(t, b) })
+	t.Run("Robust", func(t *testing.T) { testRobustness(t, b) })
+	testStaffJourneys(t, b)
+}
+
+// journey is one person's way through the self-check, keyboard only.
+type journey struct {
+	name, lang, region string
+	script             bool
+	answers            questionnaire.Answers
+	level              string // the band expected on the result page
+	urgent             bool   // the safety flag: crisis lines first
+}
+
+func testRespondentJourneys(t *testing.T, b *browser) {
+	q := loadCatalog(t).Latest(qid)
+	journeys := []journey{
+		{name: "en", lang: "en", region: "uk", script: true, level: "some",
+			answers: answersFor(q, "not_prescribed", 3, questionnaire.Answers{"urinary": {"pain", "often_urgent"}})},
+		{name: "es", lang: "es", region: "us", script: true, level: "high", urgent: true,
+			answers: answersFor(q, "both", 7, questionnaire.Answers{"safety": {"yes"}, "mental_health": {"depression", "anxiety"}})},
+		{name: "nojs", lang: "en", region: "ca", script: false, level: "moderate",
+			answers: answersFor(q, "prescribed", 4, questionnaire.Answers{"more_than_prescribed": {"yes"}})},
+		{name: "nojs-es", lang: "es", region: "other", script: false, level: "low",
+			answers: answersFor(q, "not_prescribed", 1, nil)},
+	}
+	for _, j := range journeys {
+		t.Run(j.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			tb := b.newTab(t, ts.URL)
+			if !j.script {
+				tb.noScript()
+			}
+			tb.walk(j, q)
+			if n := ts.countResponses(); n != 1 {
+				t.Errorf("%d responses stored, want 1", n)
+			}
+			tb.checkResult(j, q)
+			tb.deleteResult()
+			if n := ts.countResponses(); n != 0 {
+				t.Errorf("%d responses stored after delete, want 0", n)
+			}
+		})
+	}
+}
+
+// walk goes from the landing page to the result page with the keyboard: Tab to move, arrows
+// and Space to choose, Enter to send.
+func (tb *tab) walk(j journey, q *questionnaire.Questionnaire) {
+	t := tb.t
+	if st := tb.open("/?lang=" + j.lang); st != 200 {
+		t.Fatalf("landing: status %d", st)
+	}
+	tb.check("landing")
+	sel := "region-" + qid
+	tb.tabTo("a.id === " + jsString(sel))
+	for range 10 {
+		if eval[string](tb, "document.activeElement.value") == j.region {
+			break
+		}
+		tb.press(kb.ArrowDown)
+	}
+	if got := eval[string](tb, "document.activeElement.value"); got != j.region {
+		t.Fatalf("region picker: %q, want %q", got, j.region)
+	}
+	if st := tb.activate("a.type === 'submit'"); st != 200 {
+		t.Fatalf("start: status %d", st)
+	}
+
+	// Step 1: the frequency question depends on the first answer. With JavaScript it
+	// appears as soon as the answer is chosen; without, the server adds it on sending.
+	if tb.visible("#item-frequency") {
+		t.Fatal("frequency is shown before use_context is answered")
+	}
+	tb.check("step-0-start")
+	tb.choose("use_context", j.answers["use_context"]...)
+	if j.script {
+		if !tb.visible("#item-frequency") {
+			t.Fatal("skip logic: frequency not shown after use_context was answered")
+		}
+		// Sent without an answer to frequency: the error is by the question, the first
+		// answer is kept, and focus moves to the list of problems.
+		if st := tb.activate("a.name === 'nav' && a.value === 'next'"); st != 422 {
+			t.Fatalf("half-answered step: status %d, want 422", st)
+		}
+		tb.checkValidation(j.answers["use_context"][0])
+	} else {
+		if tb.visible("#item-frequency") {
+			t.Fatal("without JavaScript, frequency shown before the page was sent")
+		}
+		if st := tb.activate("a.name === 'nav' && a.value === 'next'"); st != 200 {
+			t.Fatalf("step with a new question: status %d", st)
+		}
+		if !tb.visible("#item-frequency") || !tb.visible("p.notice[role=status]") {
+			t.Fatal("skip logic without JavaScript: frequency not added with a notice")
+		}
+		tb.check("step-0-added")
+		// The same failure without JavaScript: the error is shown and the answer kept.
+		if st := tb.activate("a.name === 'nav' && a.value === 'next'"); st != 422 {
+			t.Fatalf("half-answered step: status %d, want 422", st)
+		}
+		tb.checkValidation(j.answers["use_context"][0])
+	}
+
+	checked := map[string]bool{}
+	for range 30 {
+		if strings.HasPrefix(tb.path(), "/r/") {
+			return
+		}
+		step := eval[string](tb, "document.querySelector('input[name=step]').value")
+		if !checked[step] && step != "0" {
+			checked[step] = true
+			tb.check("step-" + step)
+		}
+		// Answer every shown question that has no answer yet, again until none is left
+		// (an answer can bring up another question on the same step).
+		for range 10 {
+			open := eval[[]string](tb, `[...document.querySelectorAll("form.questionnaire fieldset.item")]
+				.filter(f => !f.hidden && !f.querySelector("input:checked")).map(f => f.id.slice(5))`)
+			if len(open) == 0 {
+				break
+			}
+			for _, id := range open {
+				if j.answers[id] == nil {
+					t.Fatalf("step %s shows %s, which these answers skip", step, id)
+				}
+				tb.choose(id, j.answers[id]...)
+			}
+		}
+		if st := tb.activate("a.name === 'nav' && a.value === 'next'"); st != 200 {
+			t.Fatalf("step %s: status %d", step, st)
+		}
+	}
+	t.Fatal("the questionnaire never ended")
+}
+
+// choose picks answers to one question with the keyboard. A radio group is one Tab stop:
+// arrows move and choose; Space chooses the focused option. Check boxes are a Tab stop each.
+func (tb *tab) choose(item string, codes ...string) {
+	tb.t.Helper()
+	for _, code := range codes {
+		id := jsString(item + "-" + code)
+		switch typ := eval[string](tb, "document.getElementById("+id+").type"); typ {
+		case "radio":
+			tb.tabTo("a.name === " + jsString(item))
+			for range 12 {
+				if eval[bool](tb, "document.activeElement.id === "+id) {
+					break
+				}
+				tb.press(kb.ArrowDown)
+			}
+		case "checkbox":
+			tb.tabTo("a.id === " + id)
+		default:
+			tb.t.Fatalf("%s: input type %q", id, typ)
+		}
+		if !eval[bool](tb, "document.activeElement.id === "+id) {
+			tb.t.Fatalf("could not reach %s with the keyboard", id)
+		}
+		if !eval[bool](tb, "document.activeElement.checked") {
+			tb.press(" ")
+		}
+		if !eval[bool](tb, "document.getElementById("+id+").checked") {
+			tb.t.Fatalf("%s not chosen", id)
+		}
+	}
+}
+
+// checkValidation checks the page after a step was sent half answered: the first answer
+// kept, an error next to the unanswered question, and (with JavaScript) focus on the list
+// of problems, whose link leads to the question.
+func (tb *tab) checkValidation(kept string) {
+	t := tb.t
+	if !eval[bool](tb, `!!document.querySelector("#item-use_context input[value='`+kept+`']:checked")`) {
+		t.Error("the answer to use_context was lost after the failed submission")
+	}
+	if !tb.visible("#item-frequency.has-error #error-frequency") {
+		t.Error("no error shown next to the frequency question")
+	}
+	if got := eval[string](tb, "document.querySelector('#item-frequency').getAttribute('aria-describedby') || ''"); !strings.Contains(got, "error-frequency") {
+		t.Errorf("frequency fieldset aria-describedby = %q, want it to name the error", got)
+	}
+	if !tb.visible("#error-summary a[href='#item-frequency']") {
+		t.Error("error summary does not link to the question")
+	}
+	tb.check("validation")
+	if !tb.scripted() {
+		return
+	}
+	if got := eval[string](tb, "document.activeElement.id"); got != "error-summary" {
+		t.Fatalf("focus after the failed submission is on %q, want the error summary", got)
+	}
+	tb.focusShown("error summary")
+	// Its link leads to the question: the next Tab lands on the question's first option.
+	tb.press(kb.Tab)
+	if got := eval[string](tb, "document.activeElement.getAttribute('href')"); got != "#item-frequency" {
+		t.Fatalf("Tab from the error summary reached %q, want its link", got)
+	}
+	tb.press(kb.Enter)
+	tb.press(kb.Tab)
+	if !eval[bool](tb, "!!document.activeElement.closest('#item-frequency')") {
+		t.Errorf("after following the error link, Tab reached %q, not the question",
+			eval[string](tb, "document.activeElement.id || document.activeElement.tagName"))
+	}
+}
+
+func (tb *tab) scripted() bool {
+	return eval[bool](tb, "document.documentElement.classList.contains('js')")
+}
+
+// focusShown fails unless the focused element shows a focus indicator.
+func (tb *tab) focusShown(what string) {
+	tb.t.Helper()
+	f := eval[focusStyle](tb, focusStyleJS)
+	if !f.visible() {
+		tb.t.Errorf("%s: focus not visible on %s (outline %s %gpx, box-shadow %s)", what, f.Desc, f.Outline, f.Width, f.Shadow)
+	}
+}
+
+type focusStyle struct {
+	Desc, Outline, Shadow string
+	Width                 float64
+	Body                  bool
+}
+
+func (f focusStyle) visible() bool {
+	return (f.Outline != "none" && f.Width >= 2) || (f.Shadow != "none" && f.Shadow != "")
+}
+
+const focusStyleJS = `(() => {
+	const a = document.activeElement, s = getComputedStyle(a);
+	return {Desc: a.tagName.toLowerCase() + (a.id ? "#" + a.id : "") + " " + JSON.stringify((a.innerText || a.value || "").trim().slice(0, 40)),
+		Outline: s.outlineStyle, Width: parseFloat(s.outlineWidth) || 0, Shadow: s.boxShadow,
+		Body: a === document.body || a === document.documentElement};
+})()`
+
+// checkResult checks the result page of a journey: the level and flags in words, the crisis
+// box first when urgent, and the print layout.
+func (tb *tab) checkResult(j journey, q *questionnaire.Questionnaire) {
+	t := tb.t
+	if lang := eval[string](tb, "document.documentElement.lang"); lang != j.lang {
+		t.Errorf("result page lang = %q, want %q", lang, j.lang)
+	}
+	tb.checkResultPage("result", j.lang, levelLabel(t, q, j.answers, j.lang, j.level), j.urgent)
+	if j.script != tb.visible("button[data-print]") {
+		t.Errorf("print button shown = %v with JavaScript %v", !j.script, j.script)
+	}
+	if j.script == tb.visible(".no-js-only") {
+		t.Errorf("no-JavaScript print hint shown = %v with JavaScript %v", !j.script, j.script)
+	}
+	if j.script {
+		tb.tabTo("a.matches('button[data-print]')")
+		tb.focusShown("print button")
+	}
+}
+
+// checkResultPage checks any result page: axe in both colour schemes, the level named in
+// words (never by colour alone), flags labelled, the crisis box first when urgent, print.
+func (tb *tab) checkResultPage(state, lang, levelLabel string, urgent bool) {
+	t := tb.t
+	tb.check(state)
+	if levelLabel != "" {
+		if got := tb.text(".level-label"); got != levelLabel {
+			t.Errorf("level label %q, want %q", got, levelLabel)
+		}
+	}
+	// Colour is never the only signal: each flag box carries its severity in words.
+	untagged := eval[int](tb, `[...document.querySelectorAll("section.flag")].filter(f => !f.querySelector(".flag-tag") || !f.querySelector(".flag-tag").innerText.trim()).length`)
+	if untagged > 0 {
+		t.Errorf("%d flag(s) without a severity label in words", untagged)
+	}
+	first := eval[string](tb, "(e => e ? e.className : '')(document.querySelector('main').firstElementChild)")
+	if urgent != (first == "crisis") {
+		t.Errorf("first element of main has class %q; urgent=%v", first, urgent)
+	}
+	tb.checkPrint(state)
+}
+
+// checkPrint emulates print media: screen-only parts disappear, the page is black on white,
+// and it prints on one or two A4 pages.
+func (tb *tab) checkPrint(state string) {
+	t := tb.t
+	tb.media("print")
+	defer tb.media("")
+	shown := eval[[]string](tb, `[...document.querySelectorAll(".no-print, header.site nav, .skip, footer.site a")]
+		.filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 60))`)
+	if len(shown) > 0 {
+		t.Errorf("%s: shown in print: %v", state, shown)
+	}
+	if bg := eval[string](tb, "getComputedStyle(document.body).backgroundColor"); bg != "rgb(255, 255, 255)" {
+		t.Errorf("%s: print background %s, want white", state, bg)
+	}
+	// A dark colour scheme must not print light grey on white.
+	tb.media("print", "prefers-color-scheme", "dark")
+	tb.axe(state + " (print, dark)")
+	tb.media("print", "prefers-color-scheme", "light")
+	ctx, cancel := tb.step()
+	defer cancel()
+	pdf, err := chromedp.Run(ctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPreferCSSPageSize()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tb.b.shots, tb.prefix+"-"+state+"-print.pdf"), pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n := pdfPages(pdf); n < 1 || n > 2 {
+		t.Errorf("%s: prints on %d A4 pages, want 1 or 2", state, n)
+	}
+}
+
+var pdfPageRE = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// pdfPages counts the pages of a PDF from Chromium, which writes page objects uncompressed.
+func pdfPages(pdf []byte) int {
+	if !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		return -1
+	}
+	return len(pdfPageRE.FindAll(pdf, -1))
+}
+
+// deleteResult deletes the answers from the result page with the keyboard: the link, the
+// confirmation page, then the deleted page (410).
+func (tb *tab) deleteResult() {
+	t := tb.t
+	result := tb.path()
+	if st := tb.activate("a.matches('a[href*=\"/delete\"]')"); st != 200 {
+		t.Fatalf("delete link: status %d", st)
+	}
+	tb.check("delete-confirm")
+	if st := tb.activate("a.type === 'submit'"); st != 410 {
+		t.Fatalf("delete: status %d, want 410 (deleted)", st)
+	}
+	tb.check("deleted")
+	if st := tb.open(result); st != 410 {
+		t.Errorf("result after delete: status %d, want 410", st)
+	}
+}
+
+// testResultVariants shows every level and flag combination not met on a journey, answered
+// through the form by HTTP and then opened in the browser.
+func testResultVariants(t *testing.T, b *browser) {
+	ts := newTestServer(t)
+	q := ts.Cat.Latest(qid)
+	variants := []struct {
+		name, lang, region, context string
+		signs                       int
+		over                        questionnaire.Answers
+		level                       string
+		urgent                      bool
+	}{
+		{"low-prescribed", "en", "us", "prescribed", 0, nil, "low", false},
+		{"none-recent", "en", "uk", "none_recent", 0, nil, "low", false},
+		{"moderate-flags", "es", "au", "both", 4, questionnaire.Answers{"more_than_prescribed": {"yes"}, "urinary": {"blood"}}, "moderate", false},
+		{"high-everything", "en", "us", "both", 13, questionnaire.Answers{"safety": {"yes"}, "more_than_prescribed": {"yes"},
+			"urinary": {"often_urgent", "pain", "blood"}, "mental_health": {"depression", "anxiety", "ptsd", "psychosis"}}, "high", true},
+		{"high-everything-es", "es", "ie", "both", 13, questionnaire.Answers{"safety": {"yes"}, "more_than_prescribed": {"yes"},
+			"urinary": {"often_urgent", "pain", "blood"}}, "high", true},
+	}
+	tb := b.newTab(t, ts.URL)
+	for _, v := range variants {
+		t.Run(v.name, func(t *testing.T) {
+			tb.t = t
+			tb.prefix = "result-" + v.name
+			loc := resultPath(t, ts.walkForm(v.lang, v.region, answersFor(q, v.context, v.signs, v.over)))
+			if st := tb.open(loc); st != 200 {
+				t.Fatalf("result: status %d", st)
+			}
+			a := answersFor(q, v.context, v.signs, v.over)
+			label := levelLabel(t, q, a, v.lang, v.level)
+			tb.checkResultPage("result", v.lang, label, v.urgent)
+		})
+	}
+}
+
+// testSafetyAboveFold: a yes to the safety question puts the crisis lines first, and the
+// first one can be called without scrolling on a phone.
+func testSafetyAboveFold(t *testing.T, b *browser) {
+	ts := newTestServer(t)
+	q := ts.Cat.Latest(qid)
+	for _, c := range []struct{ lang, region string }{{"en", "us"}, {"es", "us"}, {"en", "uk"}, {"en", "other"}} {
+		t.Run(c.lang+"-"+c.region, func(t *testing.T) {
+			loc := resultPath(t, ts.walkForm(c.lang, c.region, answersFor(q, "not_prescribed", 11, questionnaire.Answers{"safety": {"yes"}})))
+			tb := b.newTab(t, ts.URL)
+			if st := tb.open(loc); st != 200 {
+				t.Fatalf("result: status %d", st)
+			}
+			if first := eval[string](tb, "document.querySelector('main').firstElementChild.className"); first != "crisis" {
+				t.Fatalf("first thing on the page is %q, want the crisis box", first)
+			}
+			box := eval[struct{ Top, Bottom, Inner, Scroll float64 }](tb, `(() => {
+				const r = document.querySelector(".crisis a[href^='tel:']").getBoundingClientRect();
+				return {Top: r.top, Bottom: r.bottom, Inner: innerHeight, Scroll: scrollY};
+			})()`)
+			if box.Scroll != 0 || box.Top < 0 || box.Bottom > box.Inner {
+				t.Errorf("first crisis phone link at %.0f-%.0fpx, viewport %.0fpx high (scrolled %.0f): not above the fold",
+					box.Top, box.Bottom, box.Inner, box.Scroll)
+			}
+			tb.shot("crisis")
+		})
+	}
+}
+
+// testOtherPages: privacy, errors, in both languages.
+func testOtherPages(t *testing.T, b *browser) {
+	ts := newTestServer(t)
+	tb := b.newTab(t, ts.URL)
+	for _, p := range []struct {
+		name, path string
+		status     int64
+	}{
+		{"privacy-en", "/privacy?lang=en", 200},
+		{"privacy-es", "/privacy?lang=es", 200},
+		{"not-found-en", "/nowhere?lang=en", 404},
+		{"not-found-es", "/r/" + strings.Repeat("A", 43) + "?lang=es", 404},
+		{"gone-step-es", "/q/no-such-questionnaire?lang=es", 404},
+	} {
+		t.Run(p.name, func(t *testing.T) {
+			tb.t, tb.prefix = t, p.name
+			if st := tb.open(p.path); st != p.status {
+				t.Fatalf("status %d, want %d", st, p.status)
+			}
+			tb.check("page")
+		})
+	}
+}
+
+// testRobustness: focus visible on every stop of the Tab order, no horizontal scrolling at
+// 200% zoom on a phone, dark mode and reduced motion, on each kind of page.
+func testRobustness(t *testing.T, b *browser) {
+	ts := newTestServer(t)
+	q := ts.Cat.Latest(qid)
+	result := resultPath(t, ts.walkForm("es", "us", answersFor(q, "both", 7, questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}})))
+	bad := ts.postForm("/q/"+qid+"?lang=es", map[string][]string{"step": {"0"}, "nav": {"next"}, "seen": {"use_context"}})
+	if bad.StatusCode != 422 {
+		t.Fatalf("empty step: %d", bad.StatusCode)
+	}
+	pages := []string{"/?lang=es", "/q/" + qid + "?lang=es", result, strings.SplitN(result, "?", 2)[0] + "/delete?lang=es", "/privacy?lang=es", "/nowhere?lang=es"}
+	pages = append(pages, staffPages(t, ts)...)
+	tb := b.newTab(t, ts.URL)
+	for _, p := range pages {
+		name := strings.SplitN(p, "?", 2)[0]
+		name = strings.Trim(strings.ReplaceAll(name[:min(len(name), 12)], "/", "-"), "-")
+		t.Run(name, func(t *testing.T) {
+			tb.t = t
+			tb.viewport(1280, 800)
+			tb.open(p)
+			tb.checkFocusOrder()
+
+			// 200% zoom on a 390px phone: a 195px-wide layout, twice the pixels.
+			tb.do(chromedp.EmulateViewport(195, 422, chromedp.EmulateScale(2)))
+			tb.open(p)
+			if over := eval[[]string](tb, overflowJS); len(over) > 0 {
+				t.Errorf("at 200%% zoom the page scrolls sideways; too wide: %v", over)
+			}
+			tb.viewport(390, 844)
+
+			tb.media("", "prefers-reduced-motion", "reduce")
+			if moving := eval[[]string](tb, `[...document.querySelectorAll("*")].filter(e => {
+					const s = getComputedStyle(e);
+					return s.animationName !== "none" || parseFloat(s.transitionDuration) > 0;
+				}).map(e => e.tagName + "." + e.className).concat(document.getAnimations().map(a => "animation " + a.id))`); len(moving) > 0 {
+				t.Errorf("with prefers-reduced-motion, still moving: %v", moving)
+			}
+			tb.media("")
+		})
+	}
+}
+
+// overflowJS lists the elements wider than the viewport when the page scrolls sideways.
+const overflowJS = `document.scrollingElement.scrollWidth <= innerWidth ? [] :
+	[...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+		.slice(0, 8).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : "") +
+			" " + Math.round(e.getBoundingClientRect().right) + "px")`
+
+// checkFocusOrder tabs through the whole page and fails for each stop without a visible
+// focus indicator.
+func (tb *tab) checkFocusOrder() {
+	t := tb.t
+	var seen []string
+	for range 150 {
+		tb.press(kb.Tab)
+		f := eval[focusStyle](tb, focusStyleJS)
+		if f.Body || slices.Contains(seen, f.Desc) {
+			if len(seen) == 0 {
+				t.Error("nothing on the page takes focus")
+			}
+			return
+		}
+		seen = append(seen, f.Desc)
+		if !f.visible() {
+			t.Errorf("focus not visible on %s (outline %s %gpx)", f.Desc, f.Outline, f.Width)
+		}
+	}
+	t.Errorf("Tab order never ended: %d stops", len(seen))
+}
+
+// levelLabel is the label of the level the answers score, checked to be the one a test means.
+func levelLabel(t *testing.T, q *questionnaire.Questionnaire, a questionnaire.Answers, lang, want string) string {
+	t.Helper()
+	r, err := q.Score(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ""
+	if r.Level != nil {
+		got = r.Level.ID
+	}
+	if got != want {
+		t.Fatalf("these answers score level %q, the test means %q", got, want)
+	}
+	if r.Level == nil {
+		return ""
+	}
+	return r.Level.Label.In(lang)
+}
+
+func jsString(s string) string { return fmt.Sprintf("%q", s) }

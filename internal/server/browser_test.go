@@ -1,0 +1,345 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// The browser tests drive the real server in headless Chromium and check every page with
+// axe-core. They need Chromium and axe.min.js (KETASCREEN_AXE_JS); without them they skip,
+// except in CI (CI=true), where a skip would hide a broken pipeline and so is a failure.
+
+// axeTags are the axe-core rule sets every page must pass: WCAG 2.0 and 2.1, levels A and AA.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+
+// browser is one Chromium shared by every browser test; each test opens its own tab.
+type browser struct {
+	ctx   context.Context
+	axeJS string
+	shots string
+}
+
+func startBrowser(t *testing.T) *browser {
+	t.Helper()
+	ci := os.Getenv("CI") == "true"
+	missing := func(what string) {
+		t.Helper()
+		if ci {
+			t.Fatalf("browser tests: %s; with CI=true they must run (.ci/run installs what they need)", what)
+		}
+		t.Skipf("browser tests skipped: %s (CI=true makes this a failure)", what)
+	}
+	exe := findChromium()
+	if exe == "" {
+		missing("no Chromium found (install it, e.g. apt-get install chromium, or set KETASCREEN_CHROMIUM)")
+	}
+	axePath := os.Getenv("KETASCREEN_AXE_JS")
+	if axePath == "" {
+		missing("KETASCREEN_AXE_JS is not set (npm install axe-core@4.14.1, then point it at node_modules/axe-core/axe.min.js)")
+	}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		t.Fatalf("browser tests: reading axe-core: %v", err)
+	}
+	shots := os.Getenv("KETASCREEN_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("hide-scrollbars", true),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancel()
+		cancelAlloc()
+	})
+	// The first Do starts the browser; its context must have no deadline.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting Chromium (%s): %v", exe, err)
+	}
+	return &browser{ctx: ctx, axeJS: string(axe), shots: shots}
+}
+
+func findChromium() string {
+	if p := os.Getenv("KETASCREEN_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// tab is one browser tab, sized as a phone (390x844) unless told otherwise.
+type tab struct {
+	t      *testing.T
+	b      *browser
+	ctx    context.Context
+	base   string // the server's URL
+	w, h   int64
+	prefix string // of screenshot file names
+	script bool   // false once noScript turned JavaScript off
+}
+
+func (b *browser) newTab(t *testing.T, base string) *tab {
+	t.Helper()
+	// A deadline per test, on the tab's context only: a hung page fails one test, not all.
+	tctx, cancelT := context.WithTimeout(b.ctx, 3*time.Minute)
+	ctx, cancel := chromedp.NewContext(tctx)
+	t.Cleanup(func() {
+		cancel()
+		cancelT()
+	})
+	slug := strings.ToLower(regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(strings.TrimPrefix(t.Name(), "TestBrowser/"), "-"))
+	tb := &tab{t: t, b: b, ctx: ctx, base: base, prefix: slug, script: true}
+	// The first Do opens the tab, which lives as long as the context of that call.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	tb.viewport(390, 844)
+	return tb
+}
+
+// step is the context of one action: no single step of a test takes 30 seconds.
+func (tb *tab) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(tb.ctx, 30*time.Second)
+}
+
+func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// eval evaluates JavaScript in the page, awaiting a promise, and decodes the result.
+func eval[T any](tb *tab, js string) T {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return v
+}
+
+func (tb *tab) viewport(w, h int64) {
+	tb.t.Helper()
+	tb.w, tb.h = w, h
+	tb.do(chromedp.EmulateViewport(w, h, chromedp.EmulatePortrait))
+}
+
+// media emulates a media type ("print", or "" for screen) and media features, such as
+// prefers-color-scheme; nothing resets them all.
+func (tb *tab) media(typ string, features ...string) {
+	tb.t.Helper()
+	p := emulation.SetEmulatedMediaParams{Media: typ, Features: []*emulation.MediaFeature{}}
+	for i := 0; i+1 < len(features); i += 2 {
+		p.Features = append(p.Features, &emulation.MediaFeature{Name: features[i], Value: features[i+1]})
+	}
+	ctx, cancel := tb.step()
+	defer cancel()
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, p); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// noScript turns JavaScript off in this tab, for pages loaded from now on.
+func (tb *tab) noScript() {
+	tb.t.Helper()
+	tb.script = false
+	tb.scriptOff(true)
+}
+
+func (tb *tab) scriptOff(off bool) {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off}); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// open loads a path of the server and returns the HTTP status.
+func (tb *tab) open(path string) int64 {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	res, err := chromedp.Run(ctx, chromedp.NavigateResponse(tb.base+path))
+	if err != nil {
+		tb.t.Fatalf("open %s: %v", path, err)
+	}
+	return res.Status
+}
+
+// press sends keys (kb.Tab, kb.ArrowDown, " ", ...) to the focused element.
+func (tb *tab) press(keys string) {
+	tb.t.Helper()
+	tb.do(chromedp.KeyEvent(keys))
+}
+
+// pressAndLoad sends keys that load a new page (Enter on a button or link) and returns the
+// status of the page loaded, after any redirect.
+func (tb *tab) pressAndLoad(keys string) int64 {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	res, err := chromedp.RunResponse(ctx, chromedp.KeyEvent(keys))
+	if err != nil {
+		tb.t.Fatalf("pressing %q: %v", keys, err)
+	}
+	return res.Status
+}
+
+// tabTo presses Tab until the focused element, `a` in the JavaScript condition, matches.
+func (tb *tab) tabTo(cond string) {
+	tb.t.Helper()
+	check := "(a => !!a && (" + cond + "))(document.activeElement)"
+	for range 120 {
+		if eval[bool](tb, check) {
+			return
+		}
+		tb.press(kb.Tab)
+	}
+	tb.t.Fatalf("Tab never reached an element where %s, on %s", cond, tb.path())
+}
+
+// activate moves to an element with Tab and presses Enter, loading a new page.
+func (tb *tab) activate(cond string) int64 {
+	tb.t.Helper()
+	tb.tabTo(cond)
+	return tb.pressAndLoad(kb.Enter)
+}
+
+func (tb *tab) path() string {
+	return eval[string](tb, "location.pathname + location.search")
+}
+
+func (tb *tab) text(sel string) string {
+	tb.t.Helper()
+	return eval[string](tb, fmt.Sprintf("(e => e ? e.innerText : '')(document.querySelector(%q))", sel))
+}
+
+func (tb *tab) exists(sel string) bool {
+	return eval[bool](tb, fmt.Sprintf("!!document.querySelector(%q)", sel))
+}
+
+// visible reports whether an element is rendered (not hidden, not display:none).
+func (tb *tab) visible(sel string) bool {
+	return eval[bool](tb, fmt.Sprintf("(e => !!e && e.getClientRects().length > 0)(document.querySelector(%q))", sel))
+}
+
+// shot writes full-page screenshots at phone (390x844) and desktop (1280x800) size.
+func (tb *tab) shot(state string) {
+	tb.t.Helper()
+	w, h := tb.w, tb.h
+	for _, size := range []struct {
+		name string
+		w, h int64
+	}{{"phone", 390, 844}, {"desktop", 1280, 800}} {
+		tb.viewport(size.w, size.h)
+		ctx, cancel := tb.step()
+		defer cancel()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			tb.t.Fatal(err)
+		}
+		name := filepath.Join(tb.b.shots, tb.prefix+"-"+state+"-"+size.name+".png")
+		if err := os.WriteFile(name, png, 0o644); err != nil {
+			tb.t.Fatal(err)
+		}
+	}
+	tb.viewport(w, h)
+}
+
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target  []any  `json:"target"`
+		Summary string `json:"failureSummary"`
+	} `json:"nodes"`
+}
+
+// axe runs axe-core's WCAG 2.1 A and AA rules on the page as it is now and fails the test
+// for every violation, naming the rule, its impact and the elements.
+func (tb *tab) axe(state string) {
+	tb.t.Helper()
+	if !tb.script {
+		// axe-core needs timers, which stop while scripts are off. Turning them on for the
+		// check runs none of the page's own scripts: those ran (or not) at load.
+		tb.scriptOff(false)
+		defer tb.scriptOff(true)
+	}
+	if !eval[bool](tb, "typeof window.axe === 'object'") {
+		ctx, cancel := tb.step()
+		defer cancel()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](tb.b.axeJS)); err != nil {
+			tb.t.Fatalf("injecting axe-core: %v", err)
+		}
+	}
+	tags, _ := json.Marshal(axeTags)
+	res := eval[struct {
+		Passes     int            `json:"passes"`
+		Violations []axeViolation `json:"violations"`
+	}](tb, `axe.run(document, {runOnly: {type: "tag", values: `+string(tags)+`}})
+		.then(r => ({passes: r.passes.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+			nodes: v.nodes.map(n => ({target: n.target, failureSummary: n.failureSummary}))}))}))`)
+	if res.Passes == 0 {
+		tb.t.Fatalf("axe checked nothing on %s", state)
+	}
+	vs := res.Violations
+	if len(vs) == 0 {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "axe: %d violation(s) on %s (%s):", len(vs), state, tb.path())
+	for _, v := range vs {
+		fmt.Fprintf(&b, "\n  %s (%s): %s", v.ID, v.Impact, v.Help)
+		for _, n := range v.Nodes {
+			fmt.Fprintf(&b, "\n    %v: %s", n.Target, strings.ReplaceAll(n.Summary, "\n", " "))
+		}
+	}
+	tb.t.Error(b.String())
+}
+
+// check runs axe on the page in light and dark colour schemes, and takes its screenshots.
+func (tb *tab) check(state string) {
+	tb.t.Helper()
+	tb.axe(state)
+	tb.media("", "prefers-color-scheme", "dark")
+	tb.axe(state + " (dark)")
+	tb.media("", "prefers-color-scheme", "light")
+	tb.shot(state)
+}
