@@ -43,6 +43,7 @@ func commands() []command {
 		{"export", "export anonymized aggregate statistics (CSV or JSON)", runExport},
 		{"dev", "developer tools: seed a database with synthetic responses", runDev},
 		{"backup", "write a checked copy of the database (VACUUM INTO)", runBackup},
+		{"bench", "load benchmark: the real server and a static baseline, requests/s and latency", runBench},
 	}
 }
 
