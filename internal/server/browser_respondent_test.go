@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,6 +60,15 @@ func testRespondentJourneys(t *testing.T, b *browser) {
 			tb.walk(j, q)
 			if n := ts.countResponses(); n != 1 {
 				t.Errorf("%d responses stored, want 1", n)
+			}
+			// What the keyboard chose is exactly what the journey meant.
+			token := strings.TrimPrefix(strings.SplitN(tb.path(), "?", 2)[0], "/r/")
+			resp, err := ts.Store.ResponseByToken(context.Background(), token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := sortedAnswers(resp.Answers), sortedAnswers(j.answers); got != want {
+				t.Errorf("stored answers\n%s\nwant\n%s", got, want)
 			}
 			tb.checkResult(j, q)
 			tb.deleteResult()
@@ -137,19 +147,23 @@ func (tb *tab) walk(j journey, q *questionnaire.Questionnaire) {
 			checked[step] = true
 			tb.check("step-" + step)
 		}
-		// Answer every shown question that has no answer yet, again until none is left
-		// (an answer can bring up another question on the same step).
+		if j.script && tb.visible("#item-mental_health") {
+			tb.checkExclusive("mental_health", "depression", "none")
+		}
+		// Answer every shown question as the journey says, again until nothing changes (an
+		// answer can bring up another question on the same step).
 		for range 10 {
 			open := eval[[]string](tb, `[...document.querySelectorAll("form.questionnaire fieldset.item")]
-				.filter(f => !f.hidden && !f.querySelector("input:checked")).map(f => f.id.slice(5))`)
-			if len(open) == 0 {
-				break
-			}
+				.filter(f => !f.hidden).map(f => f.id.slice(5))`)
+			changed := false
 			for _, id := range open {
 				if j.answers[id] == nil {
 					t.Fatalf("step %s shows %s, which these answers skip", step, id)
 				}
-				tb.choose(id, j.answers[id]...)
+				changed = tb.setAnswer(id, j.answers[id]...) || changed
+			}
+			if !changed {
+				break
 			}
 		}
 		if st := tb.activate("a.name === 'nav' && a.value === 'next'"); st != 200 {
@@ -164,30 +178,69 @@ func (tb *tab) walk(j journey, q *questionnaire.Questionnaire) {
 func (tb *tab) choose(item string, codes ...string) {
 	tb.t.Helper()
 	for _, code := range codes {
-		id := jsString(item + "-" + code)
-		switch typ := eval[string](tb, "document.getElementById("+id+").type"); typ {
-		case "radio":
-			tb.tabTo("a.name === " + jsString(item))
-			for range 12 {
-				if eval[bool](tb, "document.activeElement.id === "+id) {
-					break
-				}
-				tb.press(kb.ArrowDown)
+		tb.toggle(item, code, true)
+	}
+}
+
+// setAnswer makes a question's chosen options exactly codes, with the keyboard, and reports
+// whether anything changed.
+func (tb *tab) setAnswer(item string, codes ...string) bool {
+	tb.t.Helper()
+	state := eval[map[string]bool](tb, `Object.fromEntries([...document.querySelectorAll("#item-`+item+` input")].map(i => [i.value, i.checked]))`)
+	changed := false
+	// In page order: Tab only goes forward.
+	for _, code := range eval[[]string](tb, `[...document.querySelectorAll("#item-`+item+` input")].map(i => i.value)`) {
+		want := slices.Contains(codes, code)
+		if state[code] != want {
+			tb.toggle(item, code, want)
+			changed = true
+			state = eval[map[string]bool](tb, `Object.fromEntries([...document.querySelectorAll("#item-`+item+` input")].map(i => [i.value, i.checked]))`)
+		}
+	}
+	return changed
+}
+
+// toggle moves to one option with the keyboard and chooses it (on) or clears it (a check box).
+func (tb *tab) toggle(item, code string, on bool) {
+	tb.t.Helper()
+	id := jsString(item + "-" + code)
+	switch typ := eval[string](tb, "document.getElementById("+id+").type"); typ {
+	case "radio":
+		tb.tabTo("a.name === " + jsString(item))
+		for range 12 {
+			if eval[bool](tb, "document.activeElement.id === "+id) {
+				break
 			}
-		case "checkbox":
-			tb.tabTo("a.id === " + id)
-		default:
-			tb.t.Fatalf("%s: input type %q", id, typ)
+			tb.press(kb.ArrowDown)
 		}
-		if !eval[bool](tb, "document.activeElement.id === "+id) {
-			tb.t.Fatalf("could not reach %s with the keyboard", id)
-		}
-		if !eval[bool](tb, "document.activeElement.checked") {
-			tb.press(" ")
-		}
-		if !eval[bool](tb, "document.getElementById("+id+").checked") {
-			tb.t.Fatalf("%s not chosen", id)
-		}
+	case "checkbox":
+		tb.tabTo("a.id === " + id)
+	default:
+		tb.t.Fatalf("%s: input type %q", id, typ)
+	}
+	if !eval[bool](tb, "document.activeElement.id === "+id) {
+		tb.t.Fatalf("could not reach %s with the keyboard", id)
+	}
+	if eval[bool](tb, "document.activeElement.checked") != on {
+		tb.press(" ")
+	}
+	if eval[bool](tb, "document.getElementById("+id+").checked") != on {
+		tb.t.Fatalf("%s not %s", id, map[bool]string{true: "chosen", false: "cleared"}[on])
+	}
+}
+
+// checkExclusive checks the script's "none of these": choosing it clears the other boxes,
+// and choosing another box clears it.
+func (tb *tab) checkExclusive(item, other, none string) {
+	t := tb.t
+	tb.setAnswer(item, other)
+	tb.toggle(item, none, true)
+	if eval[bool](tb, "document.getElementById("+jsString(item+"-"+other)+").checked") {
+		t.Errorf("%s: choosing %q left %q chosen", item, none, other)
+	}
+	tb.toggle(item, other, true)
+	if eval[bool](tb, "document.getElementById("+jsString(item+"-"+none)+").checked") {
+		t.Errorf("%s: choosing %q left %q chosen", item, other, none)
 	}
 }
 
@@ -537,6 +590,15 @@ func levelLabel(t *testing.T, q *questionnaire.Questionnaire, a questionnaire.An
 		return ""
 	}
 	return r.Level.Label.In(lang)
+}
+
+// sortedAnswers prints answers with each item's codes sorted, for comparing.
+func sortedAnswers(a questionnaire.Answers) string {
+	out := questionnaire.Answers{}
+	for k, v := range a {
+		out[k] = slices.Sorted(slices.Values(v))
+	}
+	return fmt.Sprint(out)
 }
 
 func jsString(s string) string { return fmt.Sprintf("%q", s) }
