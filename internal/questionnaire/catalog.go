@@ -33,6 +33,7 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 	type located struct {
 		q    *Questionnaire
 		file string
+		data []byte
 	}
 	var qs []located
 	for _, e := range entries {
@@ -54,7 +55,7 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 		q, ps := Parse(name, data)
 		all = append(all, ps...)
 		if q != nil {
-			qs = append(qs, located{q, name})
+			qs = append(qs, located{q, name, data})
 		}
 	}
 	if c.Resources == nil && !hasFile(all, ResourcesFile) {
@@ -67,12 +68,14 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 	for _, l := range qs {
 		key := l.q.ID + "@" + l.q.Version
 		if other, dup := seen[key]; dup {
-			all = append(all, Problem{File: l.file, Line: 1, Message: fmt.Sprintf("%s version %s is also defined in %s", l.q.ID, l.q.Version, other)})
+			pl := &problemList{file: l.file}
+			pl.add("$.version", "%s version %s is also defined in %s", l.q.ID, l.q.Version, other)
+			all = append(all, pl.resolveIn(l.data)...)
 			continue
 		}
 		seen[key] = l.file
 		if c.Resources != nil {
-			all = append(all, checkResourceRefs(l.file, l.q, c.Resources)...)
+			all = append(all, checkResourceRefs(l.file, l.data, l.q, c.Resources)...)
 		}
 		c.byID[l.q.ID] = append(c.byID[l.q.ID], l.q)
 	}
@@ -93,33 +96,32 @@ func hasFile(ps Problems, file string) bool {
 
 // checkResourceRefs checks that every kind a flag or band asks for exists, and that the
 // resources file speaks every language of the questionnaire.
-func checkResourceRefs(file string, q *Questionnaire, r *Resources) Problems {
-	var ps Problems
-	add := func(msg string, args ...any) {
-		ps = append(ps, Problem{File: file, Line: 1, Message: fmt.Sprintf(msg, args...)})
-	}
-	for _, f := range q.Flags {
-		for _, k := range f.Resources {
+func checkResourceRefs(file string, data []byte, q *Questionnaire, r *Resources) Problems {
+	pl := &problemList{file: file}
+	for i, f := range q.Flags {
+		for j, k := range f.Resources {
 			if r.Kind(k) == nil {
-				add("flag %q asks for resource kind %q, which %s does not list", f.ID, k, ResourcesFile)
+				pl.add(fmt.Sprintf("$.flags[%d].resources[%d]", i, j),
+					"flag %q asks for resource kind %q, which %s does not list", f.ID, k, ResourcesFile)
 			}
 		}
 	}
-	for _, s := range q.Scores {
-		for _, b := range s.Bands {
-			for _, k := range b.Resources {
-				if r.Kind(k) == nil {
-					add("band %q of score %q asks for resource kind %q, which %s does not list", b.ID, s.ID, k, ResourcesFile)
+	for i, s := range q.Scores {
+		for j, b := range s.Bands {
+			for k, kind := range b.Resources {
+				if r.Kind(kind) == nil {
+					pl.add(fmt.Sprintf("$.scores[%d].bands[%d].resources[%d]", i, j, k),
+						"band %q of score %q asks for resource kind %q, which %s does not list", b.ID, s.ID, kind, ResourcesFile)
 				}
 			}
 		}
 	}
 	for _, l := range q.Languages {
 		if !slices.Contains(r.Languages, l) {
-			add("%s is in language %q, but %s is not", q.ID, l, ResourcesFile)
+			pl.add("$.languages", "%s is in language %q, but %s is not", q.ID, l, ResourcesFile)
 		}
 	}
-	return ps
+	return pl.resolveIn(data)
 }
 
 // versionLess compares dotted versions number by number ("1.10.0" after "1.9.2").

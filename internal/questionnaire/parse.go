@@ -73,6 +73,7 @@ func (c *checker) run() {
 		p := fmt.Sprintf("$.scores[%d]", i)
 		if c.scores[s.ID] != nil {
 			c.pl.add(p+".id", "score id %q is used twice", s.ID)
+			continue // the first one is the score every reference means
 		}
 		c.scores[s.ID] = s
 	}
@@ -210,6 +211,7 @@ func (c *checker) score(p string, s *Score) {
 		switch {
 		case b.Min > b.Max:
 			c.pl.add(bp+".min", "band %q starts at %d, after its end %d", b.ID, b.Min, b.Max)
+			continue // it holds nothing: the next band must start where this one should have
 		case b.Min > next:
 			c.pl.add(bp+".min", "score %q has a gap: no band holds %d to %d", s.ID, next, b.Min-1)
 		case b.Min < next && i > 0:

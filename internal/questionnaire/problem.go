@@ -65,14 +65,35 @@ func (pl *problemList) resolve() Problems {
 	return pl.list
 }
 
-var pathSegment = regexp.MustCompile(`(\.[^.\[]+|\[\d+\])$`)
+// pathSegment is the last segment of a YAML path: a key, or an index or map key in brackets
+// (validator writes a map entry as values[score]).
+// resolveIn resolves the lines of problems found after parsing, in the file's text.
+func (pl *problemList) resolveIn(data []byte) Problems {
+	if len(pl.list) == 0 {
+		return nil
+	}
+	if pl.nodes == nil {
+		pl.nodes, _ = parser.ParseBytes(data, 0)
+	}
+	return pl.resolve()
+}
+
+var pathSegment = regexp.MustCompile(`(\.[^.\[]+|\[[^\]]*\])$`)
+
+// lastKey is the last segment of a path when it is a plain key.
+var lastKey = regexp.MustCompile(`\.([^.\[]+)$`)
 
 func lineOf(f *ast.File, path string) int {
 	for path != "" && path != "$" {
-		if p, err := yaml.PathString(path); err == nil {
-			if n, err := p.FilterFile(f); err == nil && n != nil && n.GetToken() != nil {
-				return n.GetToken().Position.Line
+		// A key's own line, so a problem with a block value ("regions:") is not reported
+		// at its first entry, and a missing value is reported where the key is.
+		if m := lastKey.FindStringSubmatchIndex(path); m != nil {
+			if line := keyLine(nodeAt(f, path[:m[0]]), path[m[2]:m[3]]); line > 0 {
+				return line
 			}
+		}
+		if n := nodeAt(f, path); n != nil {
+			return n.GetToken().Position.Line
 		}
 		loc := pathSegment.FindStringIndex(path)
 		if loc == nil {
@@ -81,6 +102,45 @@ func lineOf(f *ast.File, path string) int {
 		path = path[:loc[0]]
 	}
 	return 1
+}
+
+// nodeAt is the node at a YAML path, or nil.
+func nodeAt(f *ast.File, path string) ast.Node {
+	if path == "$" {
+		if len(f.Docs) == 0 || f.Docs[0] == nil || f.Docs[0].Body == nil {
+			return nil
+		}
+		return f.Docs[0].Body
+	}
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return nil
+	}
+	n, err := p.FilterFile(f)
+	if err != nil || n == nil || n.GetToken() == nil {
+		return nil
+	}
+	return n
+}
+
+// keyLine is the line of a key of a mapping node, or 0.
+func keyLine(n ast.Node, key string) int {
+	var values []*ast.MappingValueNode
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		values = m.Values
+	case *ast.MappingValueNode:
+		values = []*ast.MappingValueNode{m}
+	}
+	for _, mv := range values {
+		if mv.Key == nil {
+			continue
+		}
+		if tk := mv.Key.GetToken(); tk != nil && tk.Value == key {
+			return tk.Position.Line
+		}
+	}
+	return 0
 }
 
 // decode parses data into v, strictly: unknown fields, bad syntax and wrong types are problems

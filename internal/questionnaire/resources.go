@@ -2,7 +2,10 @@ package questionnaire
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
+	"strings"
+	"unicode"
 )
 
 // Resources are the help lines and services shown on result pages, by region and kind.
@@ -127,11 +130,13 @@ func (r *Resources) check(pl *problemList) {
 func (c *Contact) problem() string {
 	switch c.Type {
 	case "web":
-		if len(c.Value) < 9 || c.Value[:8] != "https://" {
+		u, err := url.Parse(c.Value)
+		if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil ||
+			strings.ContainsFunc(c.Value, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
 			return "a web contact must be an https:// address"
 		}
 	case "phone", "text":
-		if c.Dial() == "" {
+		if !strings.ContainsAny(c.Value, "0123456789") {
 			return "a phone or text contact needs digits"
 		}
 		for _, ch := range c.Value {

@@ -1,0 +1,210 @@
+package questionnaire_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+)
+
+func lintFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "lint", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// lineOf is the 1-based line of the first line of text that contains s.
+func lineOf(t *testing.T, text, s string) int {
+	t.Helper()
+	for i, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line contains %q", s)
+	return 0
+}
+
+func TestLoad(t *testing.T) {
+	valid, resources := lintFile(t, "valid.yaml"), lintFile(t, "resources.yaml")
+	badFlagKind := strings.Replace(valid, "    resources: [crisis]", "    resources: [crisis, hotline]", 1)
+	badBandKind := strings.Replace(valid, "resources: [support]}", "resources: [support, peers]}", 1)
+	french := strings.Replace(strings.Replace(valid, "languages: [en, es]", "languages: [en]", 1), ", es: ", ", fr: ", -1)
+	french = strings.Replace(french, "languages: [en]", "languages: [en, fr]", 1)
+	tests := []struct {
+		name  string
+		files fstest.MapFS
+		want  []questionnaire.Problem // Line -1: any line; messages are substrings
+	}{
+		{"OK", fstest.MapFS{"a.yaml": file(valid), "resources.yaml": file(resources), "README.md": file("not yaml"), "old/b.yaml": file("broken: [")}, nil},
+		{"OKYml", fstest.MapFS{"a.yml": file(valid), "resources.yaml": file(resources)}, nil},
+		{"ErrFlagUnknownKind", fstest.MapFS{"a.yaml": file(badFlagKind), "resources.yaml": file(resources)},
+			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, badFlagKind, "hotline"), Message: `flag "harm" asks for resource kind "hotline", which resources.yaml does not list`}}},
+		{"ErrBandUnknownKind", fstest.MapFS{"a.yaml": file(badBandKind), "resources.yaml": file(resources)},
+			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, badBandKind, "peers"), Message: `band "high" of score "total" asks for resource kind "peers", which resources.yaml does not list`}}},
+		{"ErrLanguageNotInResources", fstest.MapFS{"a.yaml": file(french), "resources.yaml": file(resources)},
+			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, french, "languages:"), Message: `lint-base is in language "fr", but resources.yaml is not`}}},
+		{"ErrDuplicateVersion", fstest.MapFS{"a.yaml": file(valid), "b.yaml": file(valid), "resources.yaml": file(resources)},
+			[]questionnaire.Problem{{File: "b.yaml", Line: lineOf(t, valid, "version:"), Message: "lint-base version 1.0.0 is also defined in a.yaml"}}},
+		{"ErrMissingResources", fstest.MapFS{"a.yaml": file(valid)},
+			[]questionnaire.Problem{{File: "resources.yaml", Message: "the help resources file is missing"}}},
+		{"ErrBrokenResources", fstest.MapFS{"a.yaml": file(valid), "resources.yaml": file(lintFile(t, "resources-unknown-kind.yaml"))},
+			[]questionnaire.Problem{{File: "resources.yaml", Line: -1, Message: `kind "hotline" is not listed under kinds`}}},
+		{"ErrNoQuestionnaire", fstest.MapFS{"resources.yaml": file(resources)},
+			[]questionnaire.Problem{{File: ".", Message: "no questionnaire found"}}},
+		// Every file is checked: a problem in one does not hide those of another.
+		{"ErrSeveralFiles", fstest.MapFS{"a.yaml": file(lintFile(t, "bad-dsm5.yaml")), "b.yaml": file(lintFile(t, "level-unknown.yaml")), "resources.yaml": file(resources)},
+			[]questionnaire.Problem{{File: "a.yaml", Line: -1, Message: "cravings"}, {File: "b.yaml", Line: -1, Message: "totl"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, ps := questionnaire.Load(tt.files)
+			if len(tt.want) == 0 {
+				if len(ps) > 0 || c == nil {
+					t.Fatalf("Load() = %v, %v", c, ps)
+				}
+				if got := c.IDs(); !equal(got, []string{"lint-base"}) {
+					t.Errorf("IDs() = %v", got)
+				}
+				return
+			}
+			if c != nil {
+				t.Errorf("Load() returned a catalog with problems")
+			}
+			if len(ps) != len(tt.want) {
+				t.Fatalf("Load() problems:\n%v\nwant %v", ps, tt.want)
+			}
+			for i, w := range tt.want {
+				p := ps[i]
+				if p.File != w.File || (w.Line >= 0 && p.Line != w.Line) || !strings.Contains(p.Message, w.Message) {
+					t.Errorf("problem %d = %s:%d: %s, want %s:%d: %s", i, p.File, p.Line, p.Message, w.File, w.Line, w.Message)
+				}
+			}
+		})
+	}
+}
+
+func file(s string) *fstest.MapFile { return &fstest.MapFile{Data: []byte(s)} }
+
+func TestCatalogVersions(t *testing.T) {
+	valid, resources := lintFile(t, "valid.yaml"), lintFile(t, "resources.yaml")
+	version := func(v string) *fstest.MapFile {
+		return file(strings.Replace(valid, "version: 1.0.0", "version: "+v, 1))
+	}
+	other := strings.Replace(strings.Replace(valid, "id: lint-base", "id: another", 1), "languages: [en, es]", "languages: [es, en]", 1)
+	c, ps := questionnaire.Load(fstest.MapFS{
+		"v1.yaml": version("1.9.2"), "v2.yaml": version("1.10.0"), "v0.yaml": version("1.2"),
+		"another.yaml": file(other), "resources.yaml": file(resources),
+	})
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if got := c.IDs(); !equal(got, []string{"another", "lint-base"}) {
+		t.Errorf("IDs() = %v", got)
+	}
+	if got := c.Latest("lint-base").Version; got != "1.10.0" {
+		t.Errorf("Latest = %s, want 1.10.0 (versions compare number by number)", got)
+	}
+	for _, v := range []string{"1.9.2", "1.10.0", "1.2"} {
+		if q := c.Version("lint-base", v); q == nil || q.Version != v {
+			t.Errorf("Version(%s) = %v", v, q)
+		}
+	}
+	if c.Version("lint-base", "2.0.0") != nil || c.Latest("nope") != nil || c.Version("nope", "1.0.0") != nil {
+		t.Error("found a questionnaire that does not exist")
+	}
+	var got []string
+	for _, q := range c.Questionnaires() {
+		got = append(got, q.ID+"@"+q.Version)
+	}
+	if want := []string{"another@1.0.0", "lint-base@1.10.0"}; !equal(got, want) {
+		t.Errorf("Questionnaires() = %v, want %v", got, want)
+	}
+	if got := c.Languages(); !equal(got, []string{"es", "en"}) {
+		t.Errorf("Languages() = %v, want [es en]", got)
+	}
+	if c.Resources == nil || !c.Resources.HasRegion("us") {
+		t.Error("the catalog lacks its resources")
+	}
+}
+
+// The shipped folder loads clean: questionnaire and resources together.
+func TestShippedCatalog(t *testing.T) {
+	q := shipped(t)
+	if q.Version == "" || !q.HasLanguage("en") || !q.HasLanguage("es") || q.HasLanguage("fr") {
+		t.Errorf("ketamine-selfcheck %s in %v", q.Version, q.Languages)
+	}
+}
+
+func TestResources(t *testing.T) {
+	r, ps := questionnaire.ParseResources("resources.yaml", []byte(lintFile(t, "resources.yaml")))
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	group := func(region string, kinds ...string) string {
+		var out []string
+		for _, g := range r.For(region, kinds) {
+			s := g.Kind.ID + ":"
+			for i, res := range g.Resources {
+				if i > 0 {
+					s += ","
+				}
+				s += res.ID
+			}
+			out = append(out, s)
+		}
+		return strings.Join(out, " ")
+	}
+	tests := []struct {
+		name, region string
+		kinds        []string
+		want         string
+	}{
+		{"AlwaysOnly", "us", nil, "crisis:us-988"},
+		// In the file's kind order, whatever the order asked.
+		{"Asked", "us", []string{"support", "emergency"}, "crisis:us-988 emergency:us-911 support:us-web"},
+		{"UnknownKindIgnored", "us", []string{"nope"}, "crisis:us-988"},
+		// A kind with no resource in the region is left out.
+		{"OtherRegion", "other", []string{"support", "emergency"}, "crisis:other-crisis emergency:other-emergency"},
+		{"UnknownRegionIsOther", "zz", []string{"emergency"}, "crisis:other-crisis emergency:other-emergency"},
+		{"NoRegionIsOther", "", nil, "crisis:other-crisis"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := group(tt.region, tt.kinds...); got != tt.want {
+				t.Errorf("For(%q, %v) = %q, want %q", tt.region, tt.kinds, got, tt.want)
+			}
+		})
+	}
+	if !r.HasRegion("other") || r.HasRegion("zz") {
+		t.Error("HasRegion is wrong")
+	}
+	if r.Kind("crisis") == nil || !r.Kind("crisis").Always || r.Kind("nope") != nil {
+		t.Error("Kind is wrong")
+	}
+}
+
+func TestContactDial(t *testing.T) {
+	tests := []struct{ value, want string }{
+		{"988", "988"},
+		{"1-800-662-4357", "18006624357"},
+		{"+1 (555) 010-0199", "+15550100199"},
+		{"116 123", "116123"},
+		{"0300 123 6600", "03001236600"},
+		{"12+34", "1234"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			c := &questionnaire.Contact{Type: "phone", Value: tt.value}
+			if got := c.Dial(); got != tt.want {
+				t.Errorf("Dial() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
