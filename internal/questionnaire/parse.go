@@ -360,18 +360,17 @@ func scoreRange(s *Score) (lo, hi int) {
 	return lo, hi
 }
 
-// multipleRange is the range of a sum over a tick-all-that-apply item: either one exclusive
-// option alone, or any non-empty set of the others.
+// multipleRange is the range of a sum over a tick-all-that-apply item: at least one option is
+// ticked, and an exclusive option is ticked alone. The lowest is every negative option together
+// (or the lowest option alone when none is negative); the highest likewise.
 func multipleRange(it *Item, score string) (lo, hi int) {
-	first := true
 	var neg, pos int
-	minOne, maxOne := 0, 0
-	for _, o := range it.Options {
+	for i, o := range it.Options {
 		v := o.ValueFor(score)
-		if first {
-			minOne, maxOne, first = v, v, false
+		if i == 0 {
+			lo, hi = v, v
 		}
-		minOne, maxOne = min(minOne, v), max(maxOne, v)
+		lo, hi = min(lo, v), max(hi, v)
 		if o.Exclusive {
 			continue
 		}
@@ -381,7 +380,13 @@ func multipleRange(it *Item, score string) (lo, hi int) {
 			pos += v
 		}
 	}
-	return min(neg, minOne), max(pos, maxOne)
+	if neg < 0 {
+		lo = min(lo, neg)
+	}
+	if pos > 0 {
+		hi = max(hi, pos)
+	}
+	return lo, hi
 }
 
 func boolInt(b bool) int {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
@@ -381,5 +382,56 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs (run go test -update after checking the change):\ngot:\n%s\nwant:\n%s", path, got, want)
+	}
+}
+
+// The range of a score over a tick-all-that-apply item: at least one option is ticked, an
+// exclusive option alone.
+func TestRangeMultiple(t *testing.T) {
+	tests := []struct {
+		name     string
+		kind     string
+		required string
+		options  string
+		min, max int
+	}{
+		{"SumPositive", "sum", "true", "{code: a, value: 1}, {code: b, value: 2}, {code: c, value: 3}", 1, 6},
+		{"SumWithExclusiveZero", "sum", "true", "{code: a, value: 1}, {code: b, value: 2}, {code: none, exclusive: true}", 0, 3},
+		{"SumWithExclusiveHigh", "sum", "true", "{code: a, value: 1}, {code: b, value: 2}, {code: all, value: 5, exclusive: true}", 1, 5},
+		{"SumMixedSigns", "sum", "true", "{code: a, value: -1}, {code: b, value: 2}, {code: c, value: -3}, {code: none, exclusive: true}", -4, 2},
+		{"SumNegative", "sum", "true", "{code: a, value: -1}, {code: b, value: -2}", -3, -1},
+		{"SumOptional", "sum", "false", "{code: a, value: 1}, {code: b, value: 2}", 0, 3},
+		{"CountPositive", "count", "true", "{code: a, value: 1}, {code: b, value: 2}", 1, 1},
+		{"CountWithZero", "count", "true", "{code: a, value: 1}, {code: none, exclusive: true}", 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			options := strings.ReplaceAll(tt.options, "{code: ", "{label: {en: L}, code: ")
+			src := fmt.Sprintf(`id: range
+version: "1"
+languages: [en]
+minutes: 1
+level: s
+title: {en: T}
+introduction: {en: I}
+notice: {en: N}
+domains: [{id: d, label: {en: D}}]
+sections:
+  - id: s
+    title: {en: S}
+    items:
+      - {id: m, type: multiple, required: %s, domain: d, prompt: {en: P}, options: [%s]}
+scores:
+  - id: s
+    label: {en: S}
+    kind: %s
+    items: [m]
+    bands: [{id: all, min: %d, max: %d, label: {en: A}, meaning: {en: A}}]
+`, tt.required, options, tt.kind, tt.min, tt.max)
+			q := parse(t, tt.name, src)
+			if lo, hi := q.ScoreByID("s").Range(); lo != tt.min || hi != tt.max {
+				t.Errorf("Range() = %d, %d, want %d, %d", lo, hi, tt.min, tt.max)
+			}
+		})
 	}
 }
