@@ -52,6 +52,7 @@ func testRespondentJourneys(t *testing.T, b *browser) {
 	}
 	for _, j := range journeys {
 		t.Run(j.name, func(t *testing.T) {
+			t.Parallel()
 			ts := newTestServer(t)
 			tb := b.newTab(t, ts.URL)
 			if !j.script {
