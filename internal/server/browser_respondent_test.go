@@ -35,17 +35,18 @@ type journey struct {
 	script             bool
 	answers            questionnaire.Answers
 	level              string // the band expected on the result page
+	back               bool   // goes back a step once, and forward again
 	urgent             bool   // the safety flag: crisis lines first
 }
 
 func testRespondentJourneys(t *testing.T, b *browser) {
 	q := loadCatalog(t).Latest(qid)
 	journeys := []journey{
-		{name: "en", lang: "en", region: "uk", script: true, level: "some",
+		{name: "en", lang: "en", region: "uk", script: true, level: "some", back: true,
 			answers: answersFor(q, "not_prescribed", 3, questionnaire.Answers{"urinary": {"pain", "often_urgent"}})},
 		{name: "es", lang: "es", region: "us", script: true, level: "high", urgent: true,
 			answers: answersFor(q, "both", 7, questionnaire.Answers{"safety": {"yes"}, "mental_health": {"depression", "anxiety"}})},
-		{name: "nojs", lang: "en", region: "ca", script: false, level: "moderate",
+		{name: "nojs", lang: "en", region: "ca", script: false, level: "moderate", back: true,
 			answers: answersFor(q, "prescribed", 4, questionnaire.Answers{"more_than_prescribed": {"yes"}})},
 		{name: "nojs-es", lang: "es", region: "other", script: false, level: "low",
 			answers: answersFor(q, "not_prescribed", 1, nil)},
@@ -88,6 +89,21 @@ func (tb *tab) walk(j journey, q *questionnaire.Questionnaire) {
 		t.Fatalf("landing: status %d", st)
 	}
 	tb.check("landing")
+	// The first Tab stop is the skip link, shown when focused; Enter moves focus to main.
+	tb.press(kb.Tab)
+	skip := eval[struct {
+		Class         string
+		Left, Top     float64
+		Width, Height float64
+	}](tb, `(a => { const r = a.getBoundingClientRect(); return {Class: a.className, Left: r.left, Top: r.top, Width: r.width, Height: r.height}; })(document.activeElement)`)
+	if skip.Class != "skip" || skip.Left < 0 || skip.Top < 0 || skip.Width == 0 {
+		t.Errorf("first Tab stop: class %q at (%.0f, %.0f), want the skip link on screen", skip.Class, skip.Left, skip.Top)
+	}
+	tb.focusShown("skip link")
+	tb.press(kb.Enter)
+	if got := eval[string](tb, "document.activeElement.id"); got != "main" {
+		t.Errorf("after the skip link, focus is on %q, want main", got)
+	}
 	sel := "region-" + qid
 	tb.tabTo("a.id === " + jsString(sel))
 	for range 10 {
@@ -147,6 +163,17 @@ func (tb *tab) walk(j journey, q *questionnaire.Questionnaire) {
 		if !checked[step] && step != "0" {
 			checked[step] = true
 			tb.check("step-" + step)
+			if j.back && step == "2" {
+				// Back keeps what was answered on the step before.
+				if st := tb.activate("a.name === 'nav' && a.value === 'back'"); st != 200 {
+					t.Fatalf("back: status %d", st)
+				}
+				if eval[string](tb, "document.querySelector('input[name=step]').value") != "1" ||
+					eval[int](tb, "document.querySelectorAll('form.questionnaire input:checked').length") == 0 {
+					t.Fatal("back from step 2: not step 1 with its answers")
+				}
+				continue
+			}
 		}
 		if j.script && tb.visible("#item-mental_health") {
 			tb.checkExclusive("mental_health", "depression", "none")
