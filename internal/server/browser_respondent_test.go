@@ -501,6 +501,7 @@ func testSafetyAboveFold(t *testing.T, b *browser) {
 				t.Errorf("first crisis phone link at %.0f-%.0fpx, viewport %.0fpx high (scrolled %.0f): not above the fold",
 					box.Top, box.Bottom, box.Inner, box.Scroll)
 			}
+			tb.foldShot("crisis")
 			tb.shot("crisis")
 		})
 	}

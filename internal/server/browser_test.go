@@ -282,6 +282,20 @@ func (tb *tab) shot(state string) {
 	tb.viewport(w, h)
 }
 
+// foldShot writes a screenshot of the viewport only: what shows without scrolling.
+func (tb *tab) foldShot(state string) {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tb.b.shots, tb.prefix+"-"+state+"-fold.png"), png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
 type axeViolation struct {
 	ID     string `json:"id"`
 	Impact string `json:"impact"`
