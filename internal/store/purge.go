@@ -44,8 +44,3 @@ func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 	}
 	return total, s.purgeExpired(ctx)
 }
-
-// purgeExpired deletes expired share codes and sessions.
-func (s *Store) purgeExpired(ctx context.Context) error {
-	return nil
-}

@@ -1,0 +1,226 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+)
+
+// clock is a controllable time for a store.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func openClocked(t *testing.T) (*store.Store, *clock) {
+	t.Helper()
+	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	t.Cleanup(func() { s.Close() })
+	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	s.Now = c.now
+	return s, c
+}
+
+func TestUsers(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openClocked(t)
+	u, err := s.CreateUser(ctx, "Ana@Example.org", store.RoleClinician, "$argon2id$x", "command line")
+	if err != nil || u.ID == 0 {
+		t.Fatalf("CreateUser: %v %v", u, err)
+	}
+	if _, err := s.CreateUser(ctx, "ana@example.ORG", store.RoleAdmin, "h", "command line"); !errors.Is(err, store.ErrEmailTaken) {
+		t.Fatalf("same email in another case: %v, want ErrEmailTaken", err)
+	}
+	if _, err := s.CreateUser(ctx, "x@example.org", "root", "h", "command line"); err == nil {
+		t.Fatal("a role other than clinician or admin was accepted")
+	}
+	got, hash, err := s.UserByEmail(ctx, "ANA@example.org")
+	if err != nil || got.ID != u.ID || hash != "$argon2id$x" || got.Role != store.RoleClinician {
+		t.Fatalf("UserByEmail: %+v %q %v", got, hash, err)
+	}
+	if _, _, err := s.UserByEmail(ctx, "nobody@example.org"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown email: %v", err)
+	}
+	if err := s.SetUserDisabled(ctx, "nobody@example.org", true, "command line"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("disable unknown: %v", err)
+	}
+}
+
+func TestSessionTimeouts(t *testing.T) {
+	ctx := context.Background()
+	s, c := openClocked(t)
+	u, _ := s.CreateUser(ctx, "a@example.org", store.RoleClinician, "h", "test")
+	login := store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "login", Outcome: "ok"}
+
+	t.Run("Idle", func(t *testing.T) {
+		tok, err := s.CreateSession(ctx, u, "", login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Requests every 29 minutes keep it alive past the idle timeout...
+		for range 4 {
+			c.advance(29 * time.Minute)
+			if _, err := s.SessionUser(ctx, tok); err != nil {
+				t.Fatalf("active session ended: %v", err)
+			}
+		}
+		// ...30 minutes of silence end it.
+		c.advance(30 * time.Minute)
+		if _, err := s.SessionUser(ctx, tok); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("idle session still valid: %v", err)
+		}
+	})
+	t.Run("Absolute", func(t *testing.T) {
+		tok, _ := s.CreateSession(ctx, u, "", login)
+		for elapsed := time.Duration(0); elapsed < 12*time.Hour-20*time.Minute; elapsed += 20 * time.Minute {
+			c.advance(20 * time.Minute)
+			if _, err := s.SessionUser(ctx, tok); err != nil {
+				t.Fatalf("session ended after %v: %v", elapsed, err)
+			}
+		}
+		c.advance(20 * time.Minute) // 12 hours since sign-in
+		if _, err := s.SessionUser(ctx, tok); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("session valid after 12 hours: %v", err)
+		}
+	})
+	t.Run("NewIDAtLogin", func(t *testing.T) {
+		old, _ := s.CreateSession(ctx, u, "", login)
+		tok, _ := s.CreateSession(ctx, u, old, login)
+		if tok == old {
+			t.Fatal("same session id after login")
+		}
+		if _, err := s.SessionUser(ctx, old); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal("the session from before login still works")
+		}
+	})
+	t.Run("Disabled", func(t *testing.T) {
+		tok, _ := s.CreateSession(ctx, u, "", login)
+		if err := s.SetUserDisabled(ctx, u.Email, true, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SessionUser(ctx, tok); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal("a disabled account's session still works")
+		}
+		s.SetUserDisabled(ctx, u.Email, false, "test")
+		if _, err := s.SessionUser(ctx, tok); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal("enabling the account again revived its old session")
+		}
+	})
+	t.Run("Logout", func(t *testing.T) {
+		tok, _ := s.CreateSession(ctx, u, "", login)
+		if err := s.EndSession(ctx, tok, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SessionUser(ctx, tok); !errors.Is(err, store.ErrNotFound) {
+			t.Fatal("session works after logout")
+		}
+	})
+}
+
+func TestShareCodes(t *testing.T) {
+	ctx := context.Background()
+	s, c := openClocked(t)
+	u, _ := s.CreateUser(ctx, "a@example.org", store.RoleClinician, "h", "test")
+	sess, _ := s.CreateSession(ctx, u, "", store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "login", Outcome: "ok"})
+	r := sample(1)
+	token, err := s.CreateResponse(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	redeem := func(hash string) (string, error) {
+		return s.RedeemShareCode(ctx, sess, []byte(hash), store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "redeem", Outcome: "ok"})
+	}
+
+	if _, err := s.CreateShareCode(ctx, "no-such-token", []byte("h0"), 30); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("code for an unknown token: %v", err)
+	}
+	exp, err := s.CreateShareCode(ctx, token, []byte("h1"), 30)
+	if err != nil || exp != "2026-04-08" {
+		t.Fatalf("CreateShareCode = %q, %v; want the 30th day, 2026-04-08", exp, err)
+	}
+	if ok, _ := s.CanView(ctx, sess, r.ID); ok {
+		t.Fatal("viewable before redemption")
+	}
+	if _, err := redeem("wrong"); !errors.Is(err, store.ErrCodeInvalid) {
+		t.Fatalf("wrong code: %v", err)
+	}
+	if id, err := redeem("h1"); err != nil || id != r.ID {
+		t.Fatalf("redeem = %q, %v", id, err)
+	}
+	if ok, _ := s.CanView(ctx, sess, r.ID); !ok {
+		t.Fatal("not viewable after redemption")
+	}
+
+	// A new code replaces the old one, and closes what the old one opened.
+	if _, err := s.CreateShareCode(ctx, token, []byte("h2"), 30); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := redeem("h1"); !errors.Is(err, store.ErrCodeInvalid) {
+		t.Fatal("the replaced code still works")
+	}
+	if ok, _ := s.CanView(ctx, sess, r.ID); ok {
+		t.Fatal("the replaced code's access remains")
+	}
+	if _, err := redeem("h2"); err != nil {
+		t.Fatal(err)
+	}
+
+	// Revoked.
+	if err := s.RevokeShareCode(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.CanView(ctx, sess, r.ID); ok {
+		t.Fatal("viewable after revocation")
+	}
+	if _, err := redeem("h2"); !errors.Is(err, store.ErrCodeInvalid) {
+		t.Fatal("a revoked code works")
+	}
+
+	// Expired: valid through its last day, not after; purged.
+	s.CreateShareCode(ctx, token, []byte("h3"), 30)
+	if _, err := redeem("h3"); err != nil {
+		t.Fatal(err)
+	}
+	c.advance(29*24*time.Hour + 14*time.Hour) // 2026-04-08 23:00
+	if exp, _ := s.ShareCodeExpiry(ctx, r.ID); exp != "2026-04-08" {
+		t.Fatalf("expiry on its last day: %q", exp)
+	}
+	if ok, _ := s.CanView(ctx, sess, r.ID); !ok {
+		t.Fatal("not viewable on the code's last day")
+	}
+	c.advance(time.Hour)
+	if ok, _ := s.CanView(ctx, sess, r.ID); ok {
+		t.Fatal("viewable after expiry")
+	}
+	if _, err := redeem("h3"); !errors.Is(err, store.ErrCodeInvalid) {
+		t.Fatal("an expired code works")
+	}
+	if _, err := s.Purge(ctx, 3650); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db := rawDB(t, s.Path())
+	db.QueryRow("select count(*) from share_codes").Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d expired codes left after the purge", n)
+	}
+	db.QueryRow("select count(*) from sessions").Scan(&n)
+	if n != 0 {
+		t.Fatalf("%d ended sessions left after the purge", n)
+	}
+
+	// Deleting the response deletes its code.
+	c.advance(-30 * 24 * time.Hour)
+	s.CreateShareCode(ctx, token, []byte("h4"), 30)
+	if err := s.DeleteResponse(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	db.QueryRow("select count(*) from share_codes").Scan(&n)
+	if n != 0 {
+		t.Fatal("the code of a deleted response remains")
+	}
+}

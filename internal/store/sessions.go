@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Session timeouts (OWASP ASVS): a session ends after 30 minutes without a request, and 12
+// hours after sign-in whatever happens.
+const (
+	SessionIdle     = 30 * time.Minute
+	SessionAbsolute = 12 * time.Hour
+	// touchEvery spares a write per request: last_seen_at moves at most once a minute, so the
+	// idle timeout is exact to within a minute.
+	touchEvery = time.Minute
+)
+
+// CreateSession signs an account in: it ends the session the browser had (if any), stores a
+// new one and writes the login's audit row, in one transaction. It returns the new session's
+// token (256 random bits) for the cookie; only its hash is stored.
+func (s *Store) CreateSession(ctx context.Context, u *User, oldToken string, e AuditEntry) (string, error) {
+	token := NewToken()
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		if oldToken != "" {
+			if _, err := tx.Exec(`/* Store.CreateSession */ delete from sessions where id_hash = ?`, TokenHash(oldToken)); err != nil {
+				return err
+			}
+		}
+		now := s.nowText()
+		if _, err := tx.Exec(`/* Store.CreateSession */ insert into sessions (id_hash, user_id, created_at, last_seen_at)
+			values (?, ?, ?, ?)`, TokenHash(token), u.ID, now, now); err != nil {
+			return err
+		}
+		return s.audit(tx, e)
+	})
+	if err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+// SessionUser is the enabled account a session token belongs to, while the session is within
+// both timeouts; otherwise ErrNotFound. It records the request for the idle timeout.
+func (s *Store) SessionUser(ctx context.Context, token string) (*User, error) {
+	if token == "" {
+		return nil, ErrNotFound
+	}
+	hash := TokenHash(token)
+	var created, seen string
+	u, err := scanUser(s.read.QueryRowContext(ctx, `/* Store.SessionUser */ select u.id, u.email, u.role, u.disabled,
+		u.created_at, s.created_at, s.last_seen_at from sessions s join users u on u.id = s.user_id
+		where s.id_hash = ? and u.disabled = 0`, hash), &created, &seen)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	if now.Sub(parseTime(created)) >= SessionAbsolute || now.Sub(parseTime(seen)) >= SessionIdle {
+		// Ended: remove it now rather than wait for the purge.
+		_ = s.Write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.Exec(`/* Store.SessionUser */ delete from sessions where id_hash = ?`, hash)
+			return err
+		})
+		return nil, ErrNotFound
+	}
+	if now.Sub(parseTime(seen)) >= touchEvery {
+		err := s.Write(ctx, func(tx *sql.Tx) error {
+			_, err := tx.Exec(`/* Store.SessionUser */ update sessions set last_seen_at = ? where id_hash = ?`, s.nowText(), hash)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// EndSession signs out: the session is deleted (with the summaries it opened) and, when e is
+// given, its audit row is written in the same transaction.
+func (s *Store) EndSession(ctx context.Context, token string, e *AuditEntry) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`/* Store.EndSession */ delete from sessions where id_hash = ?`, TokenHash(token))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		if e != nil {
+			return s.audit(tx, *e)
+		}
+		return nil
+	})
+}
+
+// ErrCodeInvalid means no active share code has that hash: wrong, expired or revoked.
+var ErrCodeInvalid = errors.New("no such share code")
+
+// RedeemShareCode lets a session open the summary a valid share code points to, and writes the
+// redemption's audit row (filled with the response id) in the same transaction. It returns the
+// response id.
+func (s *Store) RedeemShareCode(ctx context.Context, sessionToken string, codeHash []byte, e AuditEntry) (string, error) {
+	var responseID string
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		var codeID int64
+		err := tx.QueryRow(`/* Store.RedeemShareCode */ select id, response_id from share_codes
+			where code_hash = ? and expires_on >= ?`, codeHash, Day(s.Now())).Scan(&codeID, &responseID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrCodeInvalid
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`/* Store.RedeemShareCode */ insert or ignore into session_grants (session_hash, share_code_id)
+			values (?, ?)`, TokenHash(sessionToken), codeID); err != nil {
+			return err
+		}
+		e.ResponseID = responseID
+		return s.audit(tx, e)
+	})
+	if err != nil {
+		return "", err
+	}
+	return responseID, nil
+}
+
+// CanView reports whether a session redeemed a still-valid code for the response.
+func (s *Store) CanView(ctx context.Context, sessionToken, responseID string) (bool, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `/* Store.CanView */ select count(*) from session_grants g
+		join share_codes c on c.id = g.share_code_id
+		where g.session_hash = ? and c.response_id = ? and c.expires_on >= ?`,
+		TokenHash(sessionToken), responseID, Day(s.Now())).Scan(&n)
+	return n > 0, err
+}
