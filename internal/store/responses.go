@@ -74,17 +74,23 @@ func (s *Store) CreateResponse(ctx context.Context, r *Response) (token string, 
 		flags = []string{}
 	}
 	flagsJSON, _ := json.Marshal(flags)
-	err = s.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.Exec(`/* Store.CreateResponse */ insert into responses
-			(id, token_hash, questionnaire, version, lang, region, answers, scores, band, flags, day)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, TokenHash(token), r.Questionnaire, r.Version, r.Lang, r.Region,
-			string(answers), string(scores), r.Band, string(flagsJSON), r.Day); err != nil {
-			return err
-		}
-		return bumpCounts(tx, r, +1)
-	})
+	week, month, err := Periods(r.Day)
 	if err != nil {
+		return "", err
+	}
+	keys := CountKeys(r)
+	nr := &newResponse{
+		args: []any{r.ID, TokenHash(token), r.Questionnaire, r.Version, r.Lang, r.Region,
+			string(answers), string(scores), r.Band, string(flagsJSON), r.Day},
+		counts: make([]counter, 0, 2*len(keys)),
+	}
+	for _, period := range []string{week, month} {
+		for _, k := range keys {
+			nr.counts = append(nr.counts, counter{period, r.Questionnaire, r.Version, r.Lang, r.Region, k.Metric, k.Key})
+		}
+	}
+	// The writer inserts the row and adds the counters in the same transaction.
+	if err := s.enqueue(ctx, &writeOp{create: nr, done: make(chan error, 1)}); err != nil {
 		return "", err
 	}
 	return token, nil

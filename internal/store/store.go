@@ -32,6 +32,7 @@ var migrations embed.FS
 type Store struct {
 	read   *sql.DB
 	write  *sql.DB
+	stmts  *writeStmts
 	writes chan *writeOp
 	done   chan struct{}
 	path   string
@@ -78,7 +79,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(4)
-	s := &Store{read: r, write: w, writes: make(chan *writeOp, 1024), done: make(chan struct{}), path: path, Now: time.Now}
+	stmts, err := prepareWrites(ctx, w)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, err
+	}
+	s := &Store{read: r, write: w, stmts: stmts, writes: make(chan *writeOp, 1024), done: make(chan struct{}), path: path, Now: time.Now}
 	go s.writer()
 	return s, nil
 }
@@ -87,6 +94,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 func (s *Store) Close() error {
 	close(s.writes)
 	<-s.done
+	s.stmts.close()
 	// A checkpoint folds the WAL back into the main file so a copy of the file alone is whole.
 	_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return errors.Join(s.read.Close(), s.write.Close())
@@ -145,11 +153,22 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// writeOp is one unit of work for the writer.
+// writeOp is one unit of work for the writer: fn, or a new response to insert.
 type writeOp struct {
-	fn   func(tx *sql.Tx) error
-	done chan error
+	fn     func(tx *sql.Tx) error
+	create *newResponse
+	done   chan error
 }
+
+// newResponse is a response row and the counters it adds one to, both made by the caller so
+// the writer, which every write waits for, only runs statements.
+type newResponse struct {
+	args   []any // the columns of insertResponse
+	counts []counter
+}
+
+// counter is one row of the counts table.
+type counter struct{ period, questionnaire, version, lang, region, metric, key string }
 
 // maxBatch bounds how many writes share one transaction.
 const maxBatch = 256
@@ -158,7 +177,10 @@ const maxBatch = 256
 // writes are batched into one transaction, each inside its own savepoint, so one write's error
 // undoes only that write.
 func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	op := &writeOp{fn: fn, done: make(chan error, 1)}
+	return s.enqueue(ctx, &writeOp{fn: fn, done: make(chan error, 1)})
+}
+
+func (s *Store) enqueue(ctx context.Context, op *writeOp) error {
 	select {
 	case s.writes <- op:
 	case <-ctx.Done():
@@ -189,29 +211,51 @@ func (s *Store) writer() {
 	}
 }
 
-func (s *Store) commit(batch []*writeOp) {
-	errs := make([]error, len(batch))
-	tx, err := s.write.BeginTx(context.Background(), nil)
-	if err == nil {
-		for i, op := range batch {
-			if _, err = tx.Exec("SAVEPOINT w"); err != nil {
-				break
-			}
-			if errs[i] = op.fn(tx); errs[i] != nil {
-				if _, err = tx.Exec("ROLLBACK TO w"); err != nil {
-					break
-				}
-			}
-			if _, err = tx.Exec("RELEASE w"); err != nil {
-				break
-			}
+// writeStmts are the writer's statements, prepared once on its single connection and reused
+// by every transaction.
+type writeStmts struct {
+	savepoint, rollbackTo, release, insertResponse, addCount *sql.Stmt
+}
+
+func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
+	ws := &writeStmts{}
+	for _, p := range []struct {
+		to  **sql.Stmt
+		sql string
+	}{
+		{&ws.savepoint, "SAVEPOINT w"},
+		{&ws.rollbackTo, "ROLLBACK TO w"},
+		{&ws.release, "RELEASE w"},
+		{&ws.insertResponse, `/* Store.CreateResponse */ insert into responses
+			(id, token_hash, questionnaire, version, lang, region, answers, scores, band, flags, day)
+			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&ws.addCount, `/* Store.CreateResponse */ insert into counts
+			(period, questionnaire, version, lang, region, metric, key, n) values (?, ?, ?, ?, ?, ?, ?, ?)
+			on conflict do update set n = n + excluded.n`},
+	} {
+		st, err := db.PrepareContext(ctx, p.sql)
+		if err != nil {
+			ws.close()
+			return nil, fmt.Errorf("prepare %q: %w", p.sql, err)
 		}
-		if err == nil {
-			err = tx.Commit()
-		} else {
-			tx.Rollback()
+		*p.to = st
+	}
+	return ws, nil
+}
+
+func (ws *writeStmts) close() {
+	for _, st := range []*sql.Stmt{ws.savepoint, ws.rollbackTo, ws.release, ws.insertResponse, ws.addCount} {
+		if st != nil {
+			st.Close()
 		}
 	}
+}
+
+// commit runs a batch of writes in one transaction and tells each its outcome once the
+// transaction is durably committed (or failed).
+func (s *Store) commit(batch []*writeOp) {
+	errs := make([]error, len(batch))
+	err := s.runBatch(batch, errs)
 	for i, op := range batch {
 		if err != nil {
 			op.done <- fmt.Errorf("write transaction: %w", err)
@@ -219,6 +263,75 @@ func (s *Store) commit(batch []*writeOp) {
 			op.done <- errs[i]
 		}
 	}
+}
+
+// runBatch is the transaction of a batch. New responses' counters are summed in memory and
+// written once per counter, before the commit (and before any other kind of write, which may
+// read or lower them): the same transaction as the rows, far fewer statements.
+func (s *Store) runBatch(batch []*writeOp, errs []error) (err error) {
+	tx, err := s.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	// On the writer's one connection these reuse the statements prepared at Open.
+	stmt := func(st *sql.Stmt) *sql.Stmt { return tx.Stmt(st) }
+	savepoint, rollbackTo, release := stmt(s.stmts.savepoint), stmt(s.stmts.rollbackTo), stmt(s.stmts.release)
+	var insert, addCount *sql.Stmt
+	pending := map[counter]int64{}
+	flush := func() error {
+		if len(pending) == 0 {
+			return nil
+		}
+		if addCount == nil {
+			addCount = stmt(s.stmts.addCount)
+		}
+		for c, n := range pending {
+			if _, err := addCount.Exec(c.period, c.questionnaire, c.version, c.lang, c.region, c.metric, c.key, n); err != nil {
+				return err
+			}
+		}
+		clear(pending)
+		return nil
+	}
+	for i, op := range batch {
+		if op.create == nil {
+			if err = flush(); err != nil {
+				return err
+			}
+		}
+		if _, err = savepoint.Exec(); err != nil {
+			return err
+		}
+		if op.create != nil {
+			if insert == nil {
+				insert = stmt(s.stmts.insertResponse)
+			}
+			_, errs[i] = insert.Exec(op.create.args...)
+		} else {
+			errs[i] = op.fn(tx)
+		}
+		if errs[i] != nil {
+			if _, err = rollbackTo.Exec(); err != nil {
+				return err
+			}
+		} else if op.create != nil {
+			for _, c := range op.create.counts {
+				pending[c]++
+			}
+		}
+		if _, err = release.Exec(); err != nil {
+			return err
+		}
+	}
+	if err = flush(); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Backup writes a consistent copy of the database to dest with VACUUM INTO and checks it.

@@ -1,0 +1,104 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Creates, deletes, other writes and refused creates, all at once so they share batches: the
+// counters a batch sums in memory must still match the rows, deletes must find the counters
+// of responses committed before them, and a refused create must add nothing.
+func TestMixedBatchesKeepCountersExact(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.db")
+	s := openStore(t, path)
+	s.Now = func() time.Time { return time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC) }
+	ctx := context.Background()
+	// A trigger refuses responses from one region, so some creates fail inside a batch.
+	if err := s.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`CREATE TRIGGER refuse_mars BEFORE INSERT ON responses WHEN NEW.region = 'mars'
+			BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Responses committed first, to be deleted while new ones are written.
+	first := make([]string, 50)
+	for i := range first {
+		tok, err := s.CreateResponse(ctx, sample(i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		first[i] = tok
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	refused, created := 0, 0
+	for round := range 5 {
+		for i := range 80 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				switch {
+				case i%8 == 0 && round*10+i/8 < len(first):
+					if err := s.DeleteResponse(ctx, first[round*10+i/8]); err != nil {
+						t.Errorf("delete: %v", err)
+					}
+				case i%8 == 1:
+					r := sample(i)
+					r.Region = "mars"
+					if _, err := s.CreateResponse(ctx, r); err == nil {
+						t.Error("a refused create reported success")
+					}
+					mu.Lock()
+					refused++
+					mu.Unlock()
+				case i%8 == 2:
+					if err := s.Write(ctx, func(tx *sql.Tx) error {
+						_, err := tx.Exec("insert into deleted_tokens (token_hash, day) values (randomblob(32), '2026-01-01')")
+						return err
+					}); err != nil {
+						t.Errorf("other write: %v", err)
+					}
+				default:
+					if _, err := s.CreateResponse(ctx, sample(round*80+i)); err != nil {
+						t.Errorf("create: %v", err)
+					}
+					mu.Lock()
+					created++
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, path)
+	var n int
+	if err := db.QueryRow("select count(*) from responses").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if want := created; n != want {
+		t.Errorf("%d responses stored, want %d (every early one deleted, %d created, %d refused)", n, want, created, refused)
+	}
+	want, got := recount(t, db), counters(t, db)
+	if len(want) != len(got) {
+		t.Errorf("%d counters, recount gives %d", len(got), len(want))
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("counter %s = %d, recount %d", k, got[k], w)
+		}
+	}
+	for k := range got {
+		if _, ok := want[k]; !ok {
+			t.Errorf("counter %s has no response behind it", k)
+		}
+	}
+}
