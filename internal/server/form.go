@@ -206,6 +206,11 @@ type stepError struct{ Item, Message string }
 
 func (s *Server) renderStep(c *gin.Context, p *page, f *form, step int, shown map[string]bool,
 	errs questionnaire.AnswersError, status int) error {
+	return s.render(c.Writer, status, "questionnaire", s.stepPage(p, f, step, shown, errs))
+}
+
+// stepPage is the page of one step of the form.
+func (s *Server) stepPage(p *page, f *form, step int, shown map[string]bool, errs questionnaire.AnswersError) *stepPage {
 	q := f.q
 	if step < 0 {
 		step = 0
@@ -255,7 +260,7 @@ func (s *Server) renderStep(c *gin.Context, p *page, f *form, step int, shown ma
 		}
 	}
 	sp.Added = f.added && len(errs) == 0
-	return s.render(c.Writer, status, "questionnaire", sp)
+	return sp
 }
 
 // dependsOnSection reports whether a condition looks at any item of the current step, so the

@@ -200,17 +200,30 @@ func (p *page) Languages() []LangLink {
 
 // render executes a page into a buffer first, so a template error never sends half a page.
 func (s *Server) render(w http.ResponseWriter, status int, name string, data any) error {
+	body, err := s.renderBytes(name, data)
+	if err != nil {
+		return err
+	}
+	return writeHTML(w, status, body)
+}
+
+// renderBytes executes a page into memory.
+func (s *Server) renderBytes(name string, data any) ([]byte, error) {
 	t := s.pages.sets[name]
 	if t == nil {
-		return fmt.Errorf("no page %q", name)
+		return nil, fmt.Errorf("no page %q", name)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
-		return err
+		return nil, err
 	}
+	return buf.Bytes(), nil
+}
+
+func writeHTML(w http.ResponseWriter, status int, body []byte) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(body)
 	return err
 }
 

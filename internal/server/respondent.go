@@ -117,10 +117,29 @@ func (s *Server) showQuestionnairePage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := &form{q: q, answers: questionnaire.Answers{}, region: s.region(c.Query("region"))}
+	region := s.region(c.Query("region"))
+	// The first step holds nothing of the person: it is the same for everyone who asks for it
+	// in a language and region, so it is rendered once and then served from memory. The key
+	// has a bounded set of values (a parsed questionnaire, a supported language, a region of
+	// the resources file).
+	key := firstStepKey{q, p.Lang, region}
+	if body, ok := s.firstSteps.Load(key); ok {
+		return writeHTML(c.Writer, http.StatusOK, body.([]byte))
+	}
+	f := &form{q: q, answers: questionnaire.Answers{}, region: region}
 	shown := q.Visibility(f.answers)
-	first := f.nextSection(-1, shown)
-	return s.renderStep(c, p, f, first, shown, nil, http.StatusOK)
+	body, err := s.renderBytes("questionnaire", s.stepPage(p, f, f.nextSection(-1, shown), shown, nil))
+	if err != nil {
+		return err
+	}
+	s.firstSteps.Store(key, body)
+	return writeHTML(c.Writer, http.StatusOK, body)
+}
+
+// firstStepKey is what the first step of a questionnaire depends on.
+type firstStepKey struct {
+	q            *questionnaire.Questionnaire
+	lang, region string
 }
 
 // saveStep takes one step of the form: back, the same step again with what needs fixing, the

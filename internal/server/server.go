@@ -6,6 +6,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -47,6 +48,8 @@ type Server struct {
 	handler http.Handler
 	engine  *gin.Engine
 	started time.Time
+	// firstSteps are the rendered first steps of the questionnaires, by firstStepKey.
+	firstSteps sync.Map
 }
 
 // New parses templates and messages (failing at start, not on first use) and sets up routes.
