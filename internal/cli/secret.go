@@ -1,7 +1,85 @@
 package cli
 
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// minSecret is the least secret accepted, in bytes.
+const minSecret = 32
+
+// secretPath is where the secret of a database lives when KETASCREEN_SECRET is not set: next
+// to the database, never inside it, so a copy of the database alone holds no usable share code.
+func secretPath(dbPath string) string { return dbPath + ".secret" }
+
 // loadSecret returns the server secret that keys share-code hashes: KETASCREEN_SECRET, or a
-// file next to the database, created on first start with 0600 permissions. (Issue 4.)
+// file next to the database, created on first start with 0600 permissions.
 func loadSecret(e *env, dbPath string) ([]byte, error) {
-	return []byte("not-yet-a-secret"), nil
+	if v := e.getenv("KETASCREEN_SECRET"); v != "" {
+		if len(v) < minSecret {
+			return nil, usageError{fmt.Sprintf("KETASCREEN_SECRET must be at least %d characters (for example: openssl rand -hex 32)", minSecret)}
+		}
+		return []byte(v), nil
+	}
+	path := secretPath(dbPath)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return createSecret(path)
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("the secret file %s can be read by other users (mode %#o): run chmod 600 %s", path, st.Mode().Perm(), path)
+	}
+	secret := []byte(strings.TrimSpace(string(b)))
+	if len(secret) < minSecret {
+		return nil, fmt.Errorf("the secret file %s holds fewer than %d characters", path, minSecret)
+	}
+	return secret, nil
+}
+
+// createSecret writes 32 random bytes, hex-encoded, to a new file only this user can read.
+func createSecret(path string) ([]byte, error) {
+	b := make([]byte, 32)
+	rand.Read(b)
+	secret := []byte(hex.EncodeToString(b))
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		// Another process made it first: use theirs.
+		return loadSecretFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create the secret file: %w", err)
+	}
+	if _, err := f.Write(append(secret, '\n')); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return secret, f.Close()
+}
+
+func loadSecretFile(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSpace(string(b))), nil
 }

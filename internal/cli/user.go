@@ -1,10 +1,244 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/mail"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ketascreen/ketascreen/internal/password"
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
+// byCommandLine is the audit log's actor for account changes made with this command: whoever
+// can run it can already read the database file.
+const byCommandLine = "command line"
+
 func runUser(ctx context.Context, e *env, args []string) error {
-	return errors.New("not built yet")
+	sub := ""
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "add":
+		return runUserAdd(ctx, e, args)
+	case "list":
+		return runUserList(ctx, e, args)
+	case "disable", "enable":
+		return runUserDisable(ctx, e, sub, args)
+	case "passwd":
+		return runUserPasswd(ctx, e, args)
+	case "", "help", "-h", "--help":
+		fmt.Fprint(e.stdout, `Usage: ketascreen user <add|list|disable|enable|passwd> [flags]
+
+  add     --email E --role clinician|admin [--generate] [--db F]
+          the password is the first line of standard input, or with --generate one is made
+          and printed once
+  list    [--db F]
+  disable --email E [--db F]   the account can no longer sign in; its sessions end now
+  enable  --email E [--db F]
+  passwd  --email E [--generate] [--db F]   a new password (standard input); sessions end
+
+Passwords: 12 to 128 characters; common passwords are refused.
+`)
+		if sub == "" {
+			return usageError{"missing subcommand"}
+		}
+		return nil
+	default:
+		return usageError{fmt.Sprintf("unknown subcommand %.40q (add, list, disable, enable, passwd)", sub)}
+	}
+}
+
+// checkEmail accepts a plain address (no display name), at most 254 characters.
+func checkEmail(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", usageError{"--email is required"}
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || len(v) > 254 {
+		return "", usageError{fmt.Sprintf("%.60q is not an email address", v)}
+	}
+	return strings.ToLower(v), nil
+}
+
+// readPassword is the first line of standard input, or a generated password (printed once).
+func readPassword(e *env, generate bool) (string, error) {
+	if generate {
+		pw := password.Generate()
+		fmt.Fprintf(e.stdout, "Password (shown only now; give it to the person by a safe route): %s\n", pw)
+		return pw, nil
+	}
+	line, err := bufio.NewReader(io.LimitReader(e.stdin, 4096)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if err := password.Check(pw); err != nil {
+		return "", usageError{passwordMessage(err)}
+	}
+	return pw, nil
+}
+
+// passwordMessage explains a refused password.
+func passwordMessage(err error) string {
+	switch {
+	case errors.Is(err, password.ErrTooShort):
+		return fmt.Sprintf("the password must be at least %d characters (read from the first line of standard input, or use --generate)", password.MinLength)
+	case errors.Is(err, password.ErrTooLong):
+		return fmt.Sprintf("the password must be at most %d characters", password.MaxLength)
+	case errors.Is(err, password.ErrCommon):
+		return "this password is too common or too easy to guess; a few unrelated words make a good one"
+	default:
+		return "the password holds control characters or is not valid UTF-8"
+	}
+}
+
+func runUserAdd(ctx context.Context, e *env, args []string) error {
+	fl := e.flags("user add", "--email E --role clinician|admin [--generate] [--db F]",
+		"Adds a staff account. The password is the first line of standard input, or --generate makes one.")
+	email := fl.String("email", "", "the account's email address (its login)")
+	role := fl.String("role", "", "clinician or admin")
+	gen := fl.Bool("generate", false, "make a random password and print it once")
+	db := e.dbFlag(fl)
+	if err := parseNoArgs(fl, args); err != nil {
+		return err
+	}
+	addr, err := checkEmail(*email)
+	if err != nil {
+		return err
+	}
+	if *role != store.RoleClinician && *role != store.RoleAdmin {
+		return usageError{"--role must be clinician or admin"}
+	}
+	pw, err := readPassword(e, *gen)
+	if err != nil {
+		return err
+	}
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.CreateUser(ctx, addr, *role, hash, byCommandLine); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Added %s (%s).\n", addr, *role)
+	return nil
+}
+
+func runUserList(ctx context.Context, e *env, args []string) error {
+	fl := e.flags("user list", "[--db F]", "Lists the staff accounts.")
+	db := e.dbFlag(fl)
+	if err := parseNoArgs(fl, args); err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	users, err := st.Users(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "EMAIL\tROLE\tSTATUS\tCREATED")
+	for _, u := range users {
+		status := "active"
+		if u.Disabled {
+			status = "disabled"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", u.Email, u.Role, status, u.CreatedAt.Format("2006-01-02"))
+	}
+	return w.Flush()
+}
+
+func runUserDisable(ctx context.Context, e *env, sub string, args []string) error {
+	fl := e.flags("user "+sub, "--email E [--db F]", map[string]string{
+		"disable": "Disables an account: it can no longer sign in, and its sessions end now.",
+		"enable":  "Enables a disabled account again.",
+	}[sub])
+	email := fl.String("email", "", "the account's email address")
+	db := e.dbFlag(fl)
+	if err := parseNoArgs(fl, args); err != nil {
+		return err
+	}
+	addr, err := checkEmail(*email)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	err = st.SetUserDisabled(ctx, addr, sub == "disable", byCommandLine)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no account %s", addr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%sd %s.\n", strings.ToUpper(sub[:1])+sub[1:], addr)
+	return nil
+}
+
+func runUserPasswd(ctx context.Context, e *env, args []string) error {
+	fl := e.flags("user passwd", "--email E [--generate] [--db F]",
+		"Sets a new password (first line of standard input, or --generate) and ends the account's sessions.")
+	email := fl.String("email", "", "the account's email address")
+	gen := fl.Bool("generate", false, "make a random password and print it once")
+	db := e.dbFlag(fl)
+	if err := parseNoArgs(fl, args); err != nil {
+		return err
+	}
+	addr, err := checkEmail(*email)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, _, err := st.UserByEmail(ctx, addr); errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no account %s", addr)
+	} else if err != nil {
+		return err
+	}
+	pw, err := readPassword(e, *gen)
+	if err != nil {
+		return err
+	}
+	hash, err := password.Hash(pw)
+	if err != nil {
+		return err
+	}
+	if err := st.SetPassword(ctx, addr, hash, byCommandLine); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "New password set for %s; its sessions have ended.\n", addr)
+	return nil
+}
+
+// parseNoArgs parses flags and refuses positional arguments.
+func parseNoArgs(fl *flag.FlagSet, args []string) error {
+	if err := parse(fl, args); err != nil {
+		return err
+	}
+	if fl.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
+	}
+	return nil
 }
