@@ -77,17 +77,23 @@ func decodeCodes(raw json.RawMessage) ([]string, error) {
 		}
 		return []string{one}, nil
 	}
-	var many []string
-	if err := json.Unmarshal(raw, &many); err != nil || many == nil {
+	// Pointers, so a null inside the list is refused rather than read as "".
+	var list []*string
+	if err := json.Unmarshal(raw, &list); err != nil || list == nil {
 		return nil, errors.New("an answer must be an option code or a list of option codes")
 	}
-	if len(many) > MaxAnswerCodes {
+	if len(list) > MaxAnswerCodes {
 		return nil, fmt.Errorf("more than %d options", MaxAnswerCodes)
 	}
-	for _, c := range many {
-		if len(c) > MaxAnswerKeySize {
+	many := make([]string, len(list))
+	for i, c := range list {
+		if c == nil {
+			return nil, errors.New("an answer must be an option code or a list of option codes, not null")
+		}
+		if len(*c) > MaxAnswerKeySize {
 			return nil, fmt.Errorf("option code is longer than %d characters", MaxAnswerKeySize)
 		}
+		many[i] = *c
 	}
 	return many, nil
 }

@@ -146,6 +146,9 @@ func TestParseLimits(t *testing.T) {
 			lineOf(t, valid, "notice:"), "text is longer than 4000 characters"},
 		{"ErrEmpty", "", 1, "id is required"},
 		{"ErrNotAMapping", "- just\n- a list\n", 1, ""},
+		// The YAML library panics on these; Parse must not.
+		{"ErrLoneTag", "id: x\nlanguages: !\n", 0, "cannot decode this YAML"},
+		{"ErrLoneTagFlow", "domains:\n  ! {id: sign}\n", 0, "cannot decode this YAML"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -153,10 +153,21 @@ func decode(file string, data []byte, v any) (*ast.File, Problems) {
 	if err != nil {
 		return nil, Problems{yamlProblem(file, err)}
 	}
-	if err := yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField()); err != nil {
+	if err := unmarshal(data, v); err != nil {
 		return nodes, Problems{yamlProblem(file, err)}
 	}
 	return nodes, nil
+}
+
+// unmarshal decodes strictly. The YAML library panics on a few malformed inputs (a lone "!"
+// tag, found by FuzzParse): that is a problem with the file, never a crash of lint or start-up.
+func unmarshal(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot decode this YAML (look for a stray tag such as a lone \"!\"): %v", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField())
 }
 
 func yamlProblem(file string, err error) Problem {
