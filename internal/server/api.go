@@ -123,6 +123,49 @@ func apiProblems(c *gin.Context, status int, ps ...apiProblem) error {
 	return nil
 }
 
+// decodeSubmission reads a body strictly: one JSON object with the fields of apiSubmission
+// spelt exactly, none twice, nothing after it. (encoding/json alone keeps the last of repeated
+// names, matches names in any case and stops reading at the end of the first value.)
+func decodeSubmission(body []byte) (apiSubmission, error) {
+	var sub apiSubmission
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return sub, errors.New("not a JSON object")
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return sub, err
+		}
+		key, _ := t.(string)
+		if seen[key] {
+			return sub, errors.New("a field appears twice")
+		}
+		seen[key] = true
+		switch key {
+		case "lang":
+			err = dec.Decode(&sub.Lang)
+		case "region":
+			err = dec.Decode(&sub.Region)
+		case "answers":
+			err = dec.Decode(&sub.Answers)
+		default:
+			return sub, errors.New("unknown field")
+		}
+		if err != nil {
+			return sub, err
+		}
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return sub, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return sub, errors.New("data after the object")
+	}
+	return sub, nil
+}
+
 func (s *Server) createResponse(c *gin.Context) error {
 	q := s.cat.Latest(c.Param("id"))
 	if q == nil {
@@ -139,10 +182,8 @@ func (s *Server) createResponse(c *gin.Context) error {
 	if err != nil {
 		return errBadRequest
 	}
-	var sub apiSubmission
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&sub); err != nil || dec.More() {
+	sub, err := decodeSubmission(body)
+	if err != nil {
 		return apiProblems(c, http.StatusBadRequest, apiProblem{Code: "bad_json",
 			Message: "the body must be one JSON object: {\"lang\": \"en\", \"region\": \"us\", \"answers\": {\"item\": \"code\"}}"})
 	}
