@@ -126,6 +126,9 @@ func (s *Server) showResultPage(c *gin.Context) error {
 		rp.Crisis = s.helpGroups(p.Lang, region, []string{"emergency"}, true)
 	}
 	rp.Help = s.helpGroups(p.Lang, region, r.ResourceKinds(), false)
+	if rp.Extra, err = s.shareSection(c.Request.Context(), resp); err != nil {
+		return err
+	}
 	return s.render(c.Writer, http.StatusOK, "result", rp)
 }
 
