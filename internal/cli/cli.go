@@ -123,12 +123,17 @@ func (e *env) flags(name, args, about string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags; a bad flag is a usage error, --help is not an error.
+// parse parses flags; a bad flag is a usage error, --help is not an error. The flag package
+// calls Usage itself on -h and on every bad flag: silenced here, so help is printed once and a
+// bad flag leaves stdout (where score writes its JSON) empty.
 func parse(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
+	usage := fs.Usage
+	fs.Usage = func() {}
 	err := fs.Parse(args)
+	fs.Usage = usage
 	if errors.Is(err, flag.ErrHelp) {
-		fs.Usage()
+		usage()
 		return err
 	}
 	if err != nil {
