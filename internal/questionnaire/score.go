@@ -303,13 +303,14 @@ func (q *Questionnaire) result(a Answers) *Result {
 	return r
 }
 
-// markItems records the chosen options that made an item condition hold.
+// markItems records the chosen options that made an item condition hold: the codes it lists
+// for any_of, and every chosen code for none_of (the same flag may be written either way).
 func (c *Condition) markItems(a Answers, mark func(item, code string)) {
 	switch {
 	case c == nil:
-	case c.Item != "" && len(c.AnyOf) > 0:
+	case c.Item != "":
 		for _, code := range a[c.Item] {
-			if slices.Contains(c.AnyOf, code) {
+			if len(c.AnyOf) == 0 || slices.Contains(c.AnyOf, code) {
 				mark(c.Item, code)
 			}
 		}
