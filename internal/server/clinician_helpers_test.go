@@ -1,0 +1,183 @@
+package server_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/password"
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/store"
+)
+
+// staffPassword is every test account's password.
+const staffPassword = "correct horse battery staple"
+
+// testClock is the store's clock in these tests, safe to move while the server runs.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// useClock gives the test server a controllable clock.
+func useClock(ts *testServer) *testClock {
+	c := &testClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	ts.Store.Now = c.now
+	return c
+}
+
+// addUser creates an account directly in the store.
+func addUser(t *testing.T, ts *testServer, email, role string) *store.User {
+	t.Helper()
+	hash, err := password.Hash(staffPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := ts.Store.CreateUser(context.Background(), email, role, hash, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// browserClient is one browser: its own cookies, redirects not followed.
+type browserClient struct {
+	t  *testing.T
+	ts *testServer
+	c  *http.Client
+}
+
+func (ts *testServer) newBrowser(t *testing.T) *browserClient {
+	jar, _ := cookiejar.New(nil)
+	return &browserClient{t: t, ts: ts, c: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browserClient) do(method, path, contentType, body string, headers ...string) response {
+	b.t.Helper()
+	req, err := http.NewRequest(method, b.ts.URL+path, strings.NewReader(body))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	return response{res, string(data)}
+}
+
+func (b *browserClient) get(path string, headers ...string) response {
+	b.t.Helper()
+	return b.do(http.MethodGet, path, "", "", headers...)
+}
+
+func (b *browserClient) postForm(path string, v url.Values, headers ...string) response {
+	b.t.Helper()
+	return b.do(http.MethodPost, path, "application/x-www-form-urlencoded", v.Encode(), headers...)
+}
+
+// login signs in and fails the test unless it worked.
+func (b *browserClient) login(email string) {
+	b.t.Helper()
+	res := b.postForm("/clinician/login", url.Values{"email": {email}, "password": {staffPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("login %s: status %d\n%.400s", email, res.StatusCode, res.Body)
+	}
+}
+
+// cookie is the value of a cookie the browser holds for the site.
+func (b *browserClient) cookie(name string) string {
+	u, _ := url.Parse(b.ts.URL + "/clinician")
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// sharedResponse stores a response through the JSON API and returns its result token and id.
+func sharedResponse(t *testing.T, ts *testServer, lang string, answers questionnaire.Answers) (token, id string) {
+	t.Helper()
+	res, body := ts.submitAPI(lang, "us", answers)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("API: %d %s", res.StatusCode, res.Body)
+	}
+	token = body["token"].(string)
+	r, err := ts.Store.ResponseByToken(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token, r.ID
+}
+
+var shareCodeRE = regexp.MustCompile(`\b[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}\b`)
+
+// makeShareCode presses "make a share code" on a result and returns the code shown.
+func makeShareCode(t *testing.T, ts *testServer, token string) string {
+	t.Helper()
+	res := ts.postForm("/r/"+token+"/share?lang=en", url.Values{})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("share: %d %.300s", res.StatusCode, res.Body)
+	}
+	code := shareCodeRE.FindString(res.Body)
+	if code == "" {
+		t.Fatalf("no code on the page:\n%s", res.Body)
+	}
+	return code
+}
+
+// auditRows are the audit log's rows as action/outcome pairs, oldest first.
+func auditRows(t *testing.T, ts *testServer) []store.AuditEntry {
+	t.Helper()
+	rows, err := ts.Store.AuditEntries(context.Background(), store.AuditFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+		rows[i], rows[j] = rows[j], rows[i]
+	}
+	return rows
+}
+
+func countAudit(rows []store.AuditEntry, action, outcome string) int {
+	n := 0
+	for _, r := range rows {
+		if r.Action == action && (outcome == "" || r.Outcome == outcome) {
+			n++
+		}
+	}
+	return n
+}
+
+// severeAnswers raise every flag and many warning signs.
+func severeAnswers(q *questionnaire.Questionnaire) questionnaire.Answers {
+	return answersFor(q, "both", 6, questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}, "more_than_prescribed": {"yes"}})
+}
