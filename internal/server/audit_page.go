@@ -23,7 +23,8 @@ type auditPage struct {
 	Rows          []auditRow
 	Users         []statsChoice
 	Actions       []statsChoice
-	User, Action  string
+	FilterUser    string
+	FilterAction  string
 	Next, Newest  string // links to the next (older) page and back to the newest
 	FilterApplied bool
 }
@@ -71,7 +72,7 @@ func (a *clinicianArea) showAuditPage(c *gin.Context) error {
 		return err
 	}
 	p := a.newStaffPage(c, staffUser(c), "audit.title", "/admin/audit")
-	ap := &auditPage{staffPage: p, User: f.User, Action: f.Action, FilterApplied: f.User != "" || f.Action != ""}
+	ap := &auditPage{staffPage: p, FilterUser: f.User, FilterAction: f.Action, FilterApplied: f.User != "" || f.Action != ""}
 	ap.Users = append(ap.Users, statsChoice{"", p.T("audit.all_users"), f.User == ""})
 	for _, u := range users {
 		ap.Users = append(ap.Users, statsChoice{u.Email, u.Email, strings.EqualFold(u.Email, f.User)})
