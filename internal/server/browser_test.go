@@ -112,7 +112,8 @@ func (b *browser) newTab(t *testing.T, base string) *tab {
 	t.Helper()
 	// A deadline per test, on the tab's context only: a hung page fails one test, not all.
 	tctx, cancelT := context.WithTimeout(b.ctx, 3*time.Minute)
-	ctx, cancel := chromedp.NewContext(tctx)
+	// Each tab has its own browser context: cookies (staff sessions) never cross tests.
+	ctx, cancel := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
 	t.Cleanup(func() {
 		cancel()
 		cancelT()
