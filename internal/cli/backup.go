@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/ketascreen/ketascreen/internal/store"
 )
@@ -17,6 +18,13 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	}
 	if *to == "" {
 		return usageError{"--to is required"}
+	}
+	if fl.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
+	}
+	// Opening a missing database would create an empty one, and back that up as "ok".
+	if st, err := os.Stat(*db); err != nil || !st.Mode().IsRegular() {
+		return usageError{fmt.Sprintf("no database file at %.200q", *db)}
 	}
 	st, err := store.Open(ctx, *db)
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -156,7 +157,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	var results []*benchResult
 	add := func(r *benchResult) {
 		results = append(results, r)
-		fmt.Fprintf(e.stderr, "  %s: %.0f req/s, p50 %s, p99 %s, %d errors\n", r.name, r.rps(), ms(r.pct(50)), ms(r.pct(99)), r.errors)
+		fmt.Fprintf(e.stderr, "  %s: %.0f req/s, p50 %s, p99 %s, %d errors, %d µs CPU/req\n", r.name, r.rps(), ms(r.pct(50)), ms(r.pct(99)),
+			r.errors, r.cpuPerRequest().Microseconds())
 	}
 	var acked atomic.Int64
 	if run["static"] {
@@ -352,7 +354,25 @@ type benchResult struct {
 	errors   int
 	firstErr string
 	elapsed  time.Duration
+	cpu      time.Duration   // CPU time of the process (server and generator) in the window
 	lat      []time.Duration // sorted
+}
+
+// cpuPerRequest is the process's CPU time per successful request, server and generator.
+func (r *benchResult) cpuPerRequest() time.Duration {
+	if r.requests == 0 {
+		return 0
+	}
+	return r.cpu / time.Duration(r.requests)
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func (r *benchResult) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
@@ -381,6 +401,15 @@ func (b *bench) load(ctx context.Context, name string, next func(i int) benchReq
 	workers := make([]worker, b.conc)
 	var seq atomic.Int64
 	var wg sync.WaitGroup
+	// CPU time of the whole process over the measured window: less sensitive than req/s to
+	// other programs on the machine.
+	cpu := make(chan time.Duration, 1)
+	go func() {
+		time.Sleep(time.Until(start))
+		t0 := cpuTime()
+		time.Sleep(time.Until(end))
+		cpu <- cpuTime() - t0
+	}()
 	for w := range workers {
 		wg.Add(1)
 		go func() {
@@ -416,7 +445,7 @@ func (b *bench) load(ctx context.Context, name string, next func(i int) benchReq
 		}()
 	}
 	wg.Wait()
-	res := &benchResult{name: name, elapsed: b.duration}
+	res := &benchResult{name: name, elapsed: b.duration, cpu: <-cpu}
 	for _, w := range workers {
 		res.lat = append(res.lat, w.lat...)
 		res.errors += w.errors
@@ -458,11 +487,12 @@ func (b *bench) once(ctx context.Context, r benchRequest) error {
 
 func (b *bench) report(results []*benchResult, acked, stored int64) {
 	w := tabwriter.NewWriter(b.e.stdout, 2, 8, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(w, "scenario\treq/s\tp50\tp99\terrors\trequests\t")
+	fmt.Fprintln(w, "scenario\treq/s\tp50\tp99\terrors\trequests\tCPU/req\t")
 	byName := map[string]*benchResult{}
 	for _, r := range results {
 		byName[strings.Fields(r.name)[0]] = r
-		fmt.Fprintf(w, "%s\t%.0f\t%s\t%s\t%d\t%d\t\n", r.name, r.rps(), ms(r.pct(50)), ms(r.pct(99)), r.errors, r.requests)
+		fmt.Fprintf(w, "%s\t%.0f\t%s\t%s\t%d\t%d\t%d µs\t\n", r.name, r.rps(), ms(r.pct(50)), ms(r.pct(99)), r.errors, r.requests,
+			r.cpuPerRequest().Microseconds())
 	}
 	w.Flush()
 	for _, r := range results {

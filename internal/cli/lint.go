@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -64,13 +66,30 @@ func lintFS(fsys fs.FS, dir string) (questionnaire.Problems, int) {
 	return ps, len(files)
 }
 
+// readCapped reads a regular file of at most MaxFileSize bytes. The size is checked while
+// reading too: a device such as /dev/zero says it is empty and never ends.
 func readCapped(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
+	if !st.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
 	if st.Size() > questionnaire.MaxFileSize {
 		return nil, fmt.Errorf("file is larger than %d bytes", questionnaire.MaxFileSize)
 	}
-	return os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, questionnaire.MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > questionnaire.MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d bytes", questionnaire.MaxFileSize)
+	}
+	return data, nil
 }

@@ -1,7 +1,9 @@
 package questionnaire
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -41,7 +43,7 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 		if e.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, name)
+		data, err := readFile(fsys, name)
 		if err != nil {
 			all = append(all, Problem{File: name, Message: err.Error()})
 			continue
@@ -185,6 +187,31 @@ func (c *Catalog) Languages() []string {
 		out = slices.DeleteFunc(out, func(l string) bool { return !q.HasLanguage(l) })
 	}
 	return out
+}
+
+// readFile reads a regular file of the folder, stopping past MaxFileSize: a name that leads
+// to a device or a pipe (/dev/zero never ends) must not hang or fill memory.
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d bytes", MaxFileSize)
+	}
+	return data, nil
 }
 
 // FileProblems parses one file, whatever its kind, for lint.

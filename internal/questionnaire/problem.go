@@ -11,7 +11,9 @@ import (
 	"github.com/go-playground/validator/v10"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // MaxFileSize caps a definition file; a real questionnaire is a few tens of KiB.
@@ -152,6 +154,14 @@ func decode(file string, data []byte, v any) (*ast.File, Problems) {
 	nodes, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, Problems{yamlProblem(file, err)}
+	}
+	// An alias (*name) repeats its anchor's value wherever it appears; nested, a file of 1 KB
+	// expands to gigabytes when decoded ("billion laughs"). Definitions never need one.
+	for _, tk := range lexer.Tokenize(string(data)) {
+		if tk.Type == token.AliasType {
+			return nodes, Problems{{File: file, Line: tk.Position.Line,
+				Message: "YAML aliases (*name) are not allowed: write the value out in full"}}
+		}
 	}
 	if err := unmarshal(data, v); err != nil {
 		return nodes, Problems{yamlProblem(file, err)}

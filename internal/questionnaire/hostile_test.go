@@ -1,0 +1,55 @@
+package questionnaire_test
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/questionnaires"
+)
+
+// A "billion laughs" file: nine levels of aliases, each repeating the one before nine times.
+// Decoded, it would hold 9^9 strings; it must be refused at once.
+func TestAliasesAreRefused(t *testing.T) {
+	src := "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+	prev := "a"
+	for _, c := range "bcdefghi" {
+		src += string(c) + ": &" + string(c) + " [" + strings.TrimSuffix(strings.Repeat("*"+prev+", ", 9), ", ") + "]\n"
+		prev = string(c)
+	}
+	src += "id: x\nversion: '1'\nlanguages: [en]\ntitle: {en: *i}\nsections: *i\n"
+	start := time.Now()
+	_, ps := questionnaire.Parse("laughs.yaml", []byte(src))
+	if len(ps) == 0 || !strings.Contains(ps.Error(), "aliases") {
+		t.Errorf("problems %v, want aliases refused", ps)
+	}
+	if ps[0].Line != 2 {
+		t.Errorf("reported at line %d, want 2 (the first alias)", ps[0].Line)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("took %s", d)
+	}
+	// The same for the resources file.
+	if _, ps := questionnaire.ParseResources("resources.yaml", []byte("kinds: &k []\nregions: *k\n")); !strings.Contains(ps.Error(), "aliases") {
+		t.Errorf("resources: problems %v, want aliases refused", ps)
+	}
+}
+
+// A name in a questionnaires folder that is not a regular file (a device, a pipe) is a problem,
+// not something to read forever.
+func TestLoadRefusesFilesThatAreNotRegular(t *testing.T) {
+	files := fstest.MapFS{}
+	names, _ := fs.Glob(questionnaires.FS, "*.yaml")
+	for _, n := range names {
+		data, _ := fs.ReadFile(questionnaires.FS, n)
+		files[n] = &fstest.MapFile{Data: data}
+	}
+	files["zero.yaml"] = &fstest.MapFile{Mode: fs.ModeDevice | fs.ModeCharDevice | 0o666}
+	_, ps := questionnaire.Load(files)
+	if len(ps) != 1 || ps[0].File != "zero.yaml" || !strings.Contains(ps[0].Message, "not a regular file") {
+		t.Errorf("problems %v, want zero.yaml not a regular file", ps)
+	}
+}
