@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/server"
@@ -31,11 +32,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	shareDays := fl.Int("share-days", e.envInt("KETASCREEN_SHARE_DAYS", 30), "days a share code stays valid, 1 to 30 (env KETASCREEN_SHARE_DAYS)")
 	retention := fl.Int("retention-days", e.envInt("KETASCREEN_RETENTION_DAYS", 365),
 		"days raw answers are kept before the daily purge deletes them; statistics are kept (env KETASCREEN_RETENTION_DAYS)")
+	fhirBase := fl.String("fhir-base", e.envOr("KETASCREEN_FHIR_BASE", ""),
+		"base of the canonical URLs in FHIR downloads, e.g. https://clinic.example/fhir (env KETASCREEN_FHIR_BASE; default https://ketascreen.example/fhir)")
 	if err := parse(fl, args); err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
+	}
+	if u, err := url.Parse(*fhirBase); *fhirBase != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
+		return usageError{"--fhir-base must be an http(s) URL without query or fragment"}
 	}
 	if *shareDays < 1 || *shareDays > 30 {
 		return usageError{"--share-days must be from 1 to 30"}
@@ -58,7 +64,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	go purgeDaily(ctx, st, *retention, log)
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention})
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase})
 	if err != nil {
 		return err
 	}

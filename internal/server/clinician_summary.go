@@ -126,7 +126,12 @@ func (a *clinicianArea) showSummaryPage(c *gin.Context) error {
 }
 
 // fhirBase is the base of canonical URLs in downloads.
-func (a *clinicianArea) fhirBase() string { return fhir.DefaultBase }
+func (a *clinicianArea) fhirBase() string {
+	if a.s.cfg.FHIRBase != "" {
+		return a.s.cfg.FHIRBase
+	}
+	return fhir.DefaultBase
+}
 
 func (a *clinicianArea) labels(lang string) fhir.Labels {
 	return func(key string) string { return a.s.msgs.T(lang, key) }

@@ -33,6 +33,8 @@ type Config struct {
 	ShareDays int
 	// RetentionDays is how long raw answers are kept (told to respondents on the privacy page).
 	RetentionDays int
+	// FHIRBase is the base of the canonical URLs in FHIR downloads (default fhir.DefaultBase).
+	FHIRBase string
 }
 
 // Server holds the parsed templates and messages, and serves HTTP.
