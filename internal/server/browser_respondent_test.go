@@ -21,12 +21,19 @@ import (
 // go test ./internal/server -run 'TestBrowser/Respondent/es'.
 func TestBrowser(t *testing.T) {
 	b := startBrowser(t)
-	t.Run("Respondent", func(t *testing.T) { testRespondentJourneys(t, b) })
-	t.Run("Results", func(t *testing.T) { testResultVariants(t, b) })
-	t.Run("Safety", func(t *testing.T) { testSafetyAboveFold(t, b) })
-	t.Run("Pages", func(t *testing.T) { testOtherPages(t, b) })
-	t.Run("Robust", func(t *testing.T) { testRobustness(t, b) })
-	testStaffJourneys(t, b)
+	// Each part has its own server and tabs, so they run side by side (go test -parallel).
+	for _, part := range []struct {
+		name string
+		run  func(*testing.T, *browser)
+	}{
+		{"Respondent", testRespondentJourneys}, {"Results", testResultVariants}, {"Safety", testSafetyAboveFold},
+		{"Pages", testOtherPages}, {"Robust", testRobustness}, {"Clinician", testClinicianJourney}, {"Admin", testAdminJourney},
+	} {
+		t.Run(part.name, func(t *testing.T) {
+			t.Parallel()
+			part.run(t, b)
+		})
+	}
 }
 
 // journey is one person's way through the self-check, keyboard only.

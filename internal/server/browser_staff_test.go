@@ -15,185 +15,194 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// testStaffJourneys: a respondent shares a result; a clinician signs in (after a wrong
+// testClinicianJourney: a respondent shares a result; a clinician signs in (after a wrong
 // password), redeems the code, reads and prints the summary, downloads FHIR and signs out;
-// the respondent revokes the code; an admin reads the audit log and the dashboard and
-// downloads an export. Each person has their own browser context (own cookies).
-func testStaffJourneys(t *testing.T, b *browser) {
-	t.Run("Clinician", func(t *testing.T) {
-		ts := newTestServer(t)
-		q := ts.Cat.Latest(qid)
-		addUser(t, ts, "clinician@example.org", store.RoleClinician)
-		loc := resultPath(t, ts.walkForm("en", "us", answersFor(q, "both", 7,
-			questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}, "more_than_prescribed": {"yes"}})))
+// the respondent revokes the code. Each person has their own browser context (own cookies).
+func testClinicianJourney(t *testing.T, b *browser) {
+	ts := newTestServer(t)
+	q := ts.Cat.Latest(qid)
+	addUser(t, ts, "clinician@example.org", store.RoleClinician)
+	loc := resultPath(t, ts.walkForm("en", "us", answersFor(q, "both", 7,
+		questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}, "more_than_prescribed": {"yes"}})))
 
-		// The respondent creates a share code from the result page.
-		person := b.newTab(t, ts.URL)
-		person.prefix = "share"
-		if st := person.open(loc); st != 200 {
-			t.Fatalf("result: status %d", st)
-		}
-		person.check("result-not-shared")
-		if st := person.activate("a.type === 'submit' && !!a.closest('#share')"); st != 200 {
-			t.Fatalf("create share code: status %d", st)
-		}
-		code := strings.TrimSpace(person.text(".share-code strong"))
-		if len(code) < 12 {
-			t.Fatalf("share code %q", code)
-		}
-		person.check("code-created")
-		if st := person.activate("a.matches('a.button.primary[href*=\"#share\"]')"); st != 200 {
-			t.Fatalf("back to the result: status %d", st)
-		}
-		if !person.visible("#share form[action*='/share/revoke']") {
-			t.Fatal("result page does not offer to revoke the active code")
-		}
-		person.check("result-shared")
+	// The respondent creates a share code from the result page.
+	person := b.newTab(t, ts.URL)
+	person.prefix = "share"
+	if st := person.open(loc); st != 200 {
+		t.Fatalf("result: status %d", st)
+	}
+	person.check("result-not-shared")
+	if st := person.activate("a.type === 'submit' && !!a.closest('#share')"); st != 200 {
+		t.Fatalf("create share code: status %d", st)
+	}
+	code := strings.TrimSpace(person.text(".share-code strong"))
+	if len(code) < 12 {
+		t.Fatalf("share code %q", code)
+	}
+	person.check("code-created")
+	if st := person.activate("a.matches('a.button.primary[href*=\"#share\"]')"); st != 200 {
+		t.Fatalf("back to the result: status %d", st)
+	}
+	if !person.visible("#share form[action*='/share/revoke']") {
+		t.Fatal("result page does not offer to revoke the active code")
+	}
+	person.check("result-shared")
 
-		doc := b.newTab(t, ts.URL)
-		doc.prefix = "clinician"
-		if st := doc.open("/clinician?lang=en"); st != 200 {
-			t.Fatalf("clinician: status %d", st)
-		}
-		doc.check("login")
-		// A wrong password: the error is shown, focus moves to it, the email is kept.
-		doc.typeInto("email", "clinician@example.org")
-		doc.typeInto("password", "not the password")
-		if st := doc.pressAndLoad(kb.Enter); st != 401 {
-			t.Fatalf("wrong password: status %d, want 401", st)
-		}
-		if got := eval[string](doc, "document.activeElement.id"); got != "error-summary" {
-			t.Errorf("after a wrong password focus is on %q, want the error", got)
-		}
-		if got := eval[string](doc, "document.getElementById('email').value"); got != "clinician@example.org" {
-			t.Errorf("email after a wrong password: %q", got)
-		}
-		doc.check("login-wrong")
-		doc.typeInto("password", staffPassword)
-		if st := doc.pressAndLoad(kb.Enter); st != 200 || !strings.HasPrefix(doc.path(), "/clinician?") {
-			t.Fatalf("sign in: status %d at %s", st, doc.path())
-		}
-		doc.check("code-entry")
-		doc.robust("/clinician?lang=en")
-		doc.viewport(390, 844)
-		doc.open("/clinician?lang=en")
+	doc := b.newTab(t, ts.URL)
+	doc.prefix = "clinician"
+	if st := doc.open("/clinician?lang=en"); st != 200 {
+		t.Fatalf("clinician: status %d", st)
+	}
+	doc.check("login")
+	doc.open("/clinician?lang=es")
+	doc.check("login-es")
+	doc.open("/clinician?lang=en")
+	// A wrong password: the error is shown, focus moves to it, the email is kept.
+	doc.typeInto("email", "clinician@example.org")
+	doc.typeInto("password", "not the password")
+	if st := doc.pressAndLoad(kb.Enter); st != 401 {
+		t.Fatalf("wrong password: status %d, want 401", st)
+	}
+	if got := eval[string](doc, "document.activeElement.id"); got != "error-summary" {
+		t.Errorf("after a wrong password focus is on %q, want the error", got)
+	}
+	if got := eval[string](doc, "document.getElementById('email').value"); got != "clinician@example.org" {
+		t.Errorf("email after a wrong password: %q", got)
+	}
+	doc.check("login-wrong")
+	doc.typeInto("password", staffPassword)
+	if st := doc.pressAndLoad(kb.Enter); st != 200 || !strings.HasPrefix(doc.path(), "/clinician?") {
+		t.Fatalf("sign in: status %d at %s", st, doc.path())
+	}
+	doc.check("code-entry")
+	doc.robust("/clinician?lang=en")
+	doc.viewport(390, 844)
+	doc.open("/clinician?lang=en")
 
-		// A code that is no code, then the real one typed in lower case with spaces.
-		doc.typeInto("code", "ZZZZ")
-		if st := doc.pressAndLoad(kb.Enter); st < 400 || st >= 500 {
-			t.Fatalf("wrong code: status %d", st)
-		}
-		if got := eval[string](doc, "document.activeElement.id"); got != "error-summary" {
-			t.Errorf("after a wrong code focus is on %q, want the error", got)
-		}
-		doc.check("code-wrong")
-		doc.typeInto("code", strings.ToLower(strings.ReplaceAll(code, "-", " ")))
-		if st := doc.pressAndLoad(kb.Enter); st != 200 || !strings.HasPrefix(doc.path(), "/clinician/responses/") {
-			t.Fatalf("redeem: status %d at %s", st, doc.path())
-		}
-		summary := doc.path()
-		doc.check("summary")
-		if n := eval[int](doc, `[...document.querySelectorAll(".flag")].filter(f => !(f.querySelector(".flag-tag") || {}).innerText).length`); n > 0 {
-			t.Errorf("%d flags on the summary without a severity in words", n)
-		}
-		if n := eval[int](doc, "document.querySelectorAll('.summary-flags .flag').length"); n != 3 {
-			t.Errorf("%d flags on the summary, want 3", n)
-		}
-		doc.checkPrint("summary")
-		doc.robust(summary)
-		doc.viewport(1280, 800)
-		doc.open(summary)
+	// A code that is no code, then the real one typed in lower case with spaces.
+	doc.typeInto("code", "ZZZZ")
+	if st := doc.pressAndLoad(kb.Enter); st < 400 || st >= 500 {
+		t.Fatalf("wrong code: status %d", st)
+	}
+	if got := eval[string](doc, "document.activeElement.id"); got != "error-summary" {
+		t.Errorf("after a wrong code focus is on %q, want the error", got)
+	}
+	doc.check("code-wrong")
+	doc.typeInto("code", strings.ToLower(strings.ReplaceAll(code, "-", " ")))
+	if st := doc.pressAndLoad(kb.Enter); st != 200 || !strings.HasPrefix(doc.path(), "/clinician/responses/") {
+		t.Fatalf("redeem: status %d at %s", st, doc.path())
+	}
+	summary := doc.path()
+	doc.check("summary")
+	if n := eval[int](doc, `[...document.querySelectorAll(".flag")].filter(f => !(f.querySelector(".flag-tag") || {}).innerText).length`); n > 0 {
+		t.Errorf("%d flags on the summary without a severity in words", n)
+	}
+	if n := eval[int](doc, "document.querySelectorAll('.summary-flags .flag').length"); n != 3 {
+		t.Errorf("%d flags on the summary, want 3", n)
+	}
+	if n := eval[int](doc, `[...document.querySelectorAll("tr.counted")].filter(r => !(r.querySelector(".counted-tag") || {}).innerText).length`); n > 0 {
+		t.Errorf("%d answers marked as counted by colour only", n)
+	}
+	doc.checkPrint("summary")
+	if st := doc.open(strings.Replace(summary, "lang=en", "lang=es", 1)); st != 200 {
+		t.Fatalf("summary in Spanish: status %d", st)
+	}
+	doc.check("summary-es")
+	doc.robust(summary)
+	doc.viewport(1280, 800)
+	doc.open(summary)
 
-		// Both FHIR files download with the keyboard, and are what they say.
-		for _, f := range []struct{ link, resource string }{
-			{"questionnaire-response.json", "QuestionnaireResponse"},
-			{"questionnaire.json", "Questionnaire"},
-		} {
-			doc.tabTo(`a.matches('a[href*="/` + f.link + `"]')`)
-			data := doc.download(kb.Enter)
-			var got struct{ ResourceType string }
-			if err := json.Unmarshal(data, &got); err != nil || got.ResourceType != f.resource {
-				t.Errorf("%s: resourceType %q (%v), want %s", f.link, got.ResourceType, err, f.resource)
-			}
+	// Both FHIR files download with the keyboard, and are what they say.
+	for _, f := range []struct{ link, resource string }{
+		{"questionnaire-response.json", "QuestionnaireResponse"},
+		{"questionnaire.json", "Questionnaire"},
+	} {
+		doc.tabTo(`a.matches('a[href*="/` + f.link + `"]')`)
+		data := doc.download(kb.Enter)
+		var got struct{ ResourceType string }
+		if err := json.Unmarshal(data, &got); err != nil || got.ResourceType != f.resource {
+			t.Errorf("%s: resourceType %q (%v), want %s", f.link, got.ResourceType, err, f.resource)
 		}
+	}
 
-		// Sign out with the keyboard, from the navigation.
-		if st := doc.activate("a.matches('nav.staff-nav button[type=submit]')"); st != 200 || !strings.HasPrefix(doc.path(), "/clinician/login") {
-			t.Fatalf("sign out: status %d at %s", st, doc.path())
-		}
-		doc.check("signed-out")
-		if doc.open(summary); !strings.HasPrefix(doc.path(), "/clinician/login") {
-			t.Errorf("after signing out the summary leads to %s, want the sign-in page", doc.path())
-		}
+	// Sign out with the keyboard, from the navigation.
+	if st := doc.activate("a.matches('nav.staff-nav button[type=submit]')"); st != 200 || !strings.HasPrefix(doc.path(), "/clinician/login") {
+		t.Fatalf("sign out: status %d at %s", st, doc.path())
+	}
+	doc.check("signed-out")
+	if doc.open(summary); !strings.HasPrefix(doc.path(), "/clinician/login") {
+		t.Errorf("after signing out the summary leads to %s, want the sign-in page", doc.path())
+	}
 
-		// The respondent revokes the code.
-		person.open(loc)
-		if st := person.activate("a.matches('#share form[action*=\"/share/revoke\"] button')"); st != 200 {
-			t.Fatalf("revoke: status %d", st)
-		}
-		if person.exists("#share form[action*='/share/revoke']") {
-			t.Error("the code is still active after revoking")
-		}
-		person.check("result-revoked")
-	})
+	// The respondent revokes the code.
+	person.open(loc)
+	if st := person.activate("a.matches('#share form[action*=\"/share/revoke\"] button')"); st != 200 {
+		t.Fatalf("revoke: status %d", st)
+	}
+	if person.exists("#share form[action*='/share/revoke']") {
+		t.Error("the code is still active after revoking")
+	}
+	person.check("result-revoked")
+}
 
-	t.Run("Admin", func(t *testing.T) {
-		ts := newTestServer(t)
-		q := ts.Cat.Latest(qid)
-		addUser(t, ts, "admin@example.org", store.RoleAdmin)
-		// Enough answers for some counts to be shown and others withheld.
-		for i := range 40 {
-			ctx := []string{"prescribed", "not_prescribed", "both"}[i%3]
-			if res, _ := ts.submitAPI([]string{"en", "es"}[i%2], "us", answersFor(q, ctx, i%9, nil)); res.StatusCode != 201 {
-				t.Fatalf("API: %d", res.StatusCode)
-			}
+// testAdminJourney: an admin signs in, reads the audit log and the dashboard, and downloads
+// an export.
+func testAdminJourney(t *testing.T, b *browser) {
+	ts := newTestServer(t)
+	q := ts.Cat.Latest(qid)
+	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	// Enough answers for some counts to be shown and others withheld.
+	for i := range 40 {
+		ctx := []string{"prescribed", "not_prescribed", "both"}[i%3]
+		if res, _ := ts.submitAPI([]string{"en", "es"}[i%2], "us", answersFor(q, ctx, i%9, nil)); res.StatusCode != 201 {
+			t.Fatalf("API: %d", res.StatusCode)
 		}
-		tb := b.newTab(t, ts.URL)
-		tb.prefix = "admin"
-		tb.open("/clinician/login?lang=en")
-		tb.typeInto("email", "admin@example.org")
-		tb.typeInto("password", staffPassword)
-		if st := tb.pressAndLoad(kb.Enter); st != 200 {
-			t.Fatalf("sign in: status %d", st)
-		}
-		if st := tb.activate(`a.matches('nav.staff-nav a[href^="/admin/audit"]')`); st != 200 {
-			t.Fatalf("audit: status %d", st)
-		}
-		tb.check("audit")
-		tb.robust("/admin/audit?lang=en")
+	}
+	tb := b.newTab(t, ts.URL)
+	tb.prefix = "admin"
+	tb.open("/clinician/login?lang=en")
+	tb.typeInto("email", "admin@example.org")
+	tb.typeInto("password", staffPassword)
+	if st := tb.pressAndLoad(kb.Enter); st != 200 {
+		t.Fatalf("sign in: status %d", st)
+	}
+	if st := tb.activate(`a.matches('nav.staff-nav a[href^="/admin/audit"]')`); st != 200 {
+		t.Fatalf("audit: status %d", st)
+	}
+	tb.check("audit")
+	tb.robust("/admin/audit?lang=en")
 
-		for _, lang := range []string{"en", "es"} {
-			tb.viewport(390, 844)
-			if st := tb.open("/admin/stats?lang=" + lang); st != 200 {
-				t.Fatalf("dashboard: status %d", st)
-			}
-			tb.check("dashboard-" + lang)
-			// Every chart has a text alternative, and its numbers in a table.
-			bad := eval[[]string](tb, `[...document.querySelectorAll("svg")].filter(s => {
-				const ids = (s.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
-				const text = ids.map(id => (document.getElementById(id) || {}).textContent || "").join(" ").trim() || s.getAttribute("aria-label") || "";
-				const fig = s.closest(".stats-figure");
-				return s.getAttribute("role") !== "img" || text === "" || !fig || !fig.querySelector("table");
-			}).map(s => s.outerHTML.slice(0, 80))`)
-			if len(bad) > 0 {
-				t.Errorf("charts without a text alternative or table: %v", bad)
-			}
-			if n := eval[int](tb, "document.querySelectorAll('svg').length"); n == 0 {
-				t.Error("the dashboard shows no chart")
-			}
+	for _, lang := range []string{"en", "es"} {
+		tb.viewport(390, 844)
+		if st := tb.open("/admin/stats?lang=" + lang); st != 200 {
+			t.Fatalf("dashboard: status %d", st)
 		}
-		tb.checkPrintPages("dashboard", 0) // a report of many pages; print rules still apply
-		tb.robust("/admin/stats?lang=en")
+		tb.check("dashboard-" + lang)
+		// Every chart has a text alternative, and its numbers in a table.
+		bad := eval[[]string](tb, `[...document.querySelectorAll("svg")].filter(s => {
+			const ids = (s.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
+			const text = ids.map(id => (document.getElementById(id) || {}).textContent || "").join(" ").trim() || s.getAttribute("aria-label") || "";
+			const fig = s.closest(".stats-figure");
+			return s.getAttribute("role") !== "img" || text === "" || !fig || !fig.querySelector("table");
+		}).map(s => s.outerHTML.slice(0, 80))`)
+		if len(bad) > 0 {
+			t.Errorf("charts without a text alternative or table: %v", bad)
+		}
+		if n := eval[int](tb, "document.querySelectorAll('svg').length"); n == 0 {
+			t.Error("the dashboard shows no chart")
+		}
+	}
+	tb.checkPrintPages("dashboard", 0) // a report of many pages; print rules still apply
+	tb.robust("/admin/stats?lang=en")
 
-		// The export downloads with the keyboard: CSV is the default format.
-		tb.viewport(1280, 800)
-		tb.open("/admin/stats?lang=en")
-		tb.tabTo(`a.type === "submit" && !!a.closest("form[action='/admin/stats/export']")`)
-		csv := string(tb.download(kb.Enter))
-		if !strings.Contains(csv, ",") || strings.Count(csv, "\n") < 3 {
-			t.Errorf("export is not a CSV table:\n%.300s", csv)
-		}
-	})
+	// The export downloads with the keyboard: CSV is the default format.
+	tb.viewport(1280, 800)
+	tb.open("/admin/stats?lang=en")
+	tb.tabTo(`a.type === "submit" && !!a.closest("form[action='/admin/stats/export']")`)
+	csv := string(tb.download(kb.Enter))
+	if !strings.Contains(csv, ",") || strings.Count(csv, "\n") < 3 {
+		t.Errorf("export is not a CSV table:\n%.300s", csv)
+	}
 }
 
 // typeInto moves to a text field with Tab, clears it and types the text, key by key.
