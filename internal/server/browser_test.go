@@ -357,4 +357,16 @@ func (tb *tab) check(state string) {
 	tb.axe(state + " (dark)")
 	tb.media("", "prefers-color-scheme", "light")
 	tb.shot(state)
+	// No sideways scrolling on a phone, nor on a phone at 200% zoom (a 195px-wide layout).
+	w, h := tb.w, tb.h
+	for _, v := range []struct {
+		w, h  int64
+		scale float64
+	}{{390, 844, 1}, {195, 422, 2}} {
+		tb.do(chromedp.EmulateViewport(v.w, v.h, chromedp.EmulateScale(v.scale)))
+		if over := eval[[]string](tb, overflowJS); len(over) > 0 {
+			tb.t.Errorf("%s: at %dpx wide (zoom %.0f%%) the page scrolls sideways; too wide: %v", state, v.w, v.scale*100, over)
+		}
+	}
+	tb.viewport(w, h)
 }
