@@ -170,6 +170,7 @@ func (tb *tab) walk(j journey, q *questionnaire.Questionnaire) {
 		if !checked[step] && step != "0" {
 			checked[step] = true
 			tb.check("step-" + step)
+			tb.checkGroups()
 			if j.back && step == "2" {
 				// Back keeps what was answered on the step before.
 				if st := tb.activate("a.name === 'nav' && a.value === 'back'"); st != 200 {
@@ -297,6 +298,10 @@ func (tb *tab) checkValidation(kept string) {
 		t.Error("error summary does not link to the question")
 	}
 	tb.check("validation")
+	tb.checkGroups()
+	if d, want := tb.ax("#item-frequency").Description, strings.Join(strings.Fields(eval[string](tb, "document.getElementById('error-frequency').textContent")), " "); !strings.Contains(d, want) {
+		t.Errorf("screen readers describe the frequency question as %q, without its error %q", d, want)
+	}
 	if !tb.scripted() {
 		return
 	}
@@ -314,6 +319,19 @@ func (tb *tab) checkValidation(kept string) {
 	if !eval[bool](tb, "!!document.activeElement.closest('#item-frequency')") {
 		t.Errorf("after following the error link, Tab reached %q, not the question",
 			eval[string](tb, "document.activeElement.id || document.activeElement.tagName"))
+	}
+}
+
+// checkGroups checks that screen readers get each shown question as a group named by its
+// question (the legend), whatever the CSS does to the legend.
+func (tb *tab) checkGroups() {
+	t := tb.t
+	for _, id := range eval[[]string](tb, `[...document.querySelectorAll("fieldset.item")].filter(f => !f.hidden).map(f => f.id)`) {
+		n := tb.ax("#" + id)
+		legend := strings.Join(strings.Fields(eval[string](tb, "document.querySelector('#"+id+" legend').textContent")), " ")
+		if n.Role != "group" || strings.Join(strings.Fields(n.Name), " ") != legend {
+			t.Errorf("%s: accessibility role %q, name %q; want group %q", id, n.Role, n.Name, legend)
+		}
 	}
 }
 

@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -295,6 +297,34 @@ func (tb *tab) foldShot(state string) {
 	if err := os.WriteFile(filepath.Join(tb.b.shots, tb.prefix+"-"+state+"-fold.png"), png, 0o644); err != nil {
 		tb.t.Fatal(err)
 	}
+}
+
+// axNode is what assistive technology gets for an element: Chromium's role, accessible name
+// and description.
+type axNode struct{ Role, Name, Description string }
+
+func (tb *tab) ax(sel string) axNode {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	obj, err := chromedp.Run(ctx, chromedp.Evaluate[*runtime.RemoteObject](fmt.Sprintf("document.querySelector(%q)", sel)))
+	if err != nil || obj.ObjectID == "" {
+		tb.t.Fatalf("ax %s: no element (%v)", sel, err)
+	}
+	res, err := chromedp.Call(ctx, accessibility.GetPartialAXTree, accessibility.GetPartialAXTreeParams{ObjectID: obj.ObjectID, FetchRelatives: ptrTo(false)})
+	if err != nil || len(res.Nodes) == 0 {
+		tb.t.Fatalf("ax %s: %v", sel, err)
+	}
+	str := func(v *accessibility.Value) string {
+		if v == nil {
+			return ""
+		}
+		var s string
+		_ = json.Unmarshal([]byte(v.Value), &s)
+		return s
+	}
+	n := res.Nodes[0]
+	return axNode{Role: str(n.Role), Name: str(n.Name), Description: str(n.Description)}
 }
 
 type axeViolation struct {
