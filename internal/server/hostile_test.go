@@ -41,8 +41,10 @@ var hostilePayloads = []string{
 }
 
 // reflectedMarkers must never appear in an answer to hostile input: they would mean a payload
-// came back as markup.
-var reflectedMarkers = []string{"<script>alert", "onerror=alert", "onload=alert", "javascript:alert", "<svg", "<img src=x"}
+// came back as markup (a tag, or a script URL where a browser follows it). The same payload
+// escaped inside an attribute or text ("&#34;&gt;&lt;img src=x onerror=...") is inert.
+var reflectedMarkers = []string{"<script>alert", "<img src=x", "<svg/onload", `href="javascript:`, `src="javascript:`,
+	`action="javascript:`, `href=javascript:`, "</textarea></title>"}
 
 type hostileCase struct {
 	name    string
