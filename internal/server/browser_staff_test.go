@@ -188,6 +188,9 @@ func testAdminJourney(t *testing.T, b *browser) {
 		if len(bad) > 0 {
 			t.Errorf("charts without a text alternative or table: %v", bad)
 		}
+		if n := eval[int](tb, `[...document.querySelectorAll("td.withheld")].filter(td => !td.textContent.trim()).length`); n > 0 {
+			t.Errorf("%d withheld counts shown by style only, without a word", n)
+		}
 		if n := eval[int](tb, "document.querySelectorAll('svg').length"); n == 0 {
 			t.Error("the dashboard shows no chart")
 		}
