@@ -10,10 +10,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -101,6 +103,29 @@ func answers(q *questionnaire.Questionnaire, n int) questionnaire.Answers {
 	return a
 }
 
+// lastStepForm is the body a browser sends from the last step of the form that the answers
+// show, with every earlier answer carried in hidden fields.
+func lastStepForm(q *questionnaire.Questionnaire, a questionnaire.Answers) url.Values {
+	shown := q.Visibility(a)
+	last := 0
+	for i, sec := range q.Sections {
+		if q.SectionShown(sec, shown) {
+			last = i
+		}
+	}
+	v := url.Values{"step": {strconv.Itoa(last)}, "region": {"us"}, "nav": {"next"}}
+	for _, it := range q.Items() {
+		if a[it.ID] == nil {
+			continue
+		}
+		v[it.ID] = a[it.ID]
+		if it.Section().Index() == last {
+			v.Add("seen", it.ID)
+		}
+	}
+	return v
+}
+
 func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills the real server several times")
@@ -112,35 +137,57 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	q := cat.Latest("ketamine-selfcheck")
 	db := filepath.Join(t.TempDir(), "k.db")
 	var acked []string
+	viaForms := 0
+	noRedirect := &http.Client{Timeout: 5 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for round := range 4 {
 		p := startServe(t, db)
 		ctx, cancel := context.WithCancel(context.Background())
 		var mu sync.Mutex
 		var wg sync.WaitGroup
-		client := &http.Client{Timeout: 5 * time.Second}
 		for w := range 16 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				// Half the clients use the JSON API (201), half the web form's last step (303).
+				viaForm := w%2 == 1
 				for i := 0; ctx.Err() == nil; i++ {
-					body, _ := json.Marshal(map[string]any{"lang": "en", "region": "us", "answers": answers(q, round*100000+w*1000+i)})
-					req, _ := http.NewRequestWithContext(ctx, http.MethodPost, p.url+"/api/v1/questionnaires/ketamine-selfcheck/responses", bytes.NewReader(body))
-					req.Header.Set("Content-Type", "application/json")
-					res, err := client.Do(req)
+					a := answers(q, round*100000+w*1000+i)
+					var req *http.Request
+					if viaForm {
+						req, _ = http.NewRequestWithContext(ctx, http.MethodPost, p.url+"/q/ketamine-selfcheck?lang=en",
+							strings.NewReader(lastStepForm(q, a).Encode()))
+						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					} else {
+						body, _ := json.Marshal(map[string]any{"lang": "en", "region": "us", "answers": a})
+						req, _ = http.NewRequestWithContext(ctx, http.MethodPost, p.url+"/api/v1/questionnaires/ketamine-selfcheck/responses", bytes.NewReader(body))
+						req.Header.Set("Content-Type", "application/json")
+					}
+					res, err := noRedirect.Do(req)
 					if err != nil {
 						return // the server is gone
 					}
 					var out struct{ Token string }
 					json.NewDecoder(res.Body).Decode(&out)
 					res.Body.Close()
-					if res.StatusCode == http.StatusCreated && out.Token != "" {
-						mu.Lock()
-						acked = append(acked, out.Token)
-						mu.Unlock()
-					} else if res.StatusCode != http.StatusCreated {
-						t.Errorf("status %d under load", res.StatusCode)
+					if viaForm && res.StatusCode == http.StatusSeeOther {
+						loc := res.Header.Get("Location")
+						out.Token = strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/r/")
+						if out.Token == loc {
+							t.Errorf("303 to %q", loc)
+							return
+						}
+					}
+					if want := map[bool]int{false: http.StatusCreated, true: http.StatusSeeOther}[viaForm]; res.StatusCode != want {
+						t.Errorf("status %d under load, want %d", res.StatusCode, want)
 						return
 					}
+					mu.Lock()
+					acked = append(acked, out.Token)
+					if viaForm {
+						viaForms++
+					}
+					mu.Unlock()
 				}
 			}()
 		}
@@ -151,8 +198,8 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 		cancel()
 		wg.Wait()
 	}
-	if len(acked) < 50 {
-		t.Fatalf("only %d submissions acknowledged; the load did not run", len(acked))
+	if len(acked) < 50 || viaForms < 10 {
+		t.Fatalf("only %d submissions acknowledged (%d by the form); the load did not run", len(acked), viaForms)
 	}
 
 	// Every acknowledged submission is there, readable and scorable, after the crashes.
@@ -178,13 +225,14 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	var rows, counted int
+	var rows, weekly, monthly int
 	raw.QueryRow("select count(*) from responses").Scan(&rows)
-	raw.QueryRow("select coalesce(sum(n), 0) from counts where metric = 'responses' and period like '%-W%'").Scan(&counted)
-	if rows != counted {
-		t.Errorf("%d responses but the weekly counters say %d", rows, counted)
+	raw.QueryRow("select coalesce(sum(n), 0) from counts where metric = 'responses' and period like '%-W%'").Scan(&weekly)
+	raw.QueryRow("select coalesce(sum(n), 0) from counts where metric = 'responses' and period not like '%-W%'").Scan(&monthly)
+	if rows != weekly || rows != monthly {
+		t.Errorf("%d responses but the weekly counters say %d and the monthly ones %d", rows, weekly, monthly)
 	}
-	t.Logf("%d acknowledged over 4 crashes, %d stored", len(acked), rows)
+	t.Logf("%d acknowledged over 4 crashes (%d by the web form), %d stored", len(acked), viaForms, rows)
 }
 
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
