@@ -147,14 +147,14 @@ func (o *Option) ValueFor(score string) int {
 
 // Condition is skip logic and the trigger of flags, next steps and advice. Exactly one form is set.
 type Condition struct {
-	Item   string       `yaml:"item"`
-	AnyOf  []string     `yaml:"any_of"`
-	NoneOf []string     `yaml:"none_of"`
-	Score  string       `yaml:"score"`
-	Min    *int         `yaml:"min"`
-	Max    *int         `yaml:"max"`
-	All    []*Condition `yaml:"all"`
-	Any    []*Condition `yaml:"any"`
+	Item   string       `yaml:"item" json:"item,omitempty"`
+	AnyOf  []string     `yaml:"any_of" json:"any_of,omitempty"`
+	NoneOf []string     `yaml:"none_of" json:"none_of,omitempty"`
+	Score  string       `yaml:"score" json:"score,omitempty"`
+	Min    *int         `yaml:"min" json:"min,omitempty"`
+	Max    *int         `yaml:"max" json:"max,omitempty"`
+	All    []*Condition `yaml:"all" json:"all,omitempty"`
+	Any    []*Condition `yaml:"any" json:"any,omitempty"`
 }
 
 // Score is a named sum or count over chosen items.

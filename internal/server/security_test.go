@@ -223,6 +223,10 @@ func TestAPI(t *testing.T) {
 	if p := got.Sections[0].Items[0].Prompt; p != q.Items()[0].Prompt.In("es") {
 		t.Errorf("first prompt %q is not the Spanish text", p)
 	}
+	// Skip logic is spelt as in the questionnaire files, with nothing empty.
+	if cond := string(got.Sections[0].Items[1].ShowIf); cond != `{"item":"use_context","none_of":["none_recent"]}` {
+		t.Errorf("show_if of %s = %s", got.Sections[0].Items[1].ID, cond)
+	}
 
 	res, body := ts.submitAPI("en", "uk", answersFor(q, "both", 6, questionnaire.Answers{"safety": {"yes"}}))
 	if res.StatusCode != http.StatusCreated {
