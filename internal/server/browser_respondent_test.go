@@ -132,10 +132,24 @@ func (tb *tab) walk(j journey, q *questionnaire.Questionnaire) {
 		t.Fatal("frequency is shown before use_context is answered")
 	}
 	tb.check("step-0-start")
-	tb.choose("use_context", j.answers["use_context"]...)
 	if j.script {
+		// Live skip logic follows the questionnaire's conditions: no frequency question for
+		// someone who has not used ketamine lately.
+		tb.choose("use_context", "none_recent")
+		if tb.visible("#item-frequency") {
+			t.Fatal("skip logic: frequency shown after \"not in the last 12 months\"")
+		}
+	}
+	tb.choose("use_context", j.answers["use_context"]...)
+	if j.script && j.answers["use_context"][0] != "none_recent" {
 		if !tb.visible("#item-frequency") {
 			t.Fatal("skip logic: frequency not shown after use_context was answered")
+		}
+		// Screen readers hear that a question appeared, and which.
+		live := eval[string](tb, `document.getElementById("live").textContent`)
+		legend := eval[string](tb, `document.querySelector("#item-frequency legend").textContent`)
+		if !strings.Contains(live, legend) || len(live) <= len(legend) {
+			t.Errorf("live region says %q, want the new question %q announced", live, legend)
 		}
 		// Sent without an answer to frequency: the error is by the question, the first
 		// answer is kept, and focus moves to the list of problems.

@@ -49,6 +49,9 @@
         fs.appendChild(seen);
       }
       if (!show && seen) { seen.remove(); }
+      // Tell screen reader users a question appeared; they would not see it otherwise.
+      var live = document.getElementById("live"), legend = fs.querySelector("legend");
+      if (show && live && legend) { live.textContent = live.getAttribute("data-added") + " " + legend.textContent; }
     });
   }
   // "None of these" clears the other boxes, and the other way round.
