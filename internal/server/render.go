@@ -104,6 +104,11 @@ func loadPages(s *Server) (*pages, error) {
 			return string(b), err
 		},
 		"add": func(a, b int) int { return a + b },
+		// helpList passes a list of help kinds to the "help-list" template with the level of
+		// their headings: h2 under the crisis box's h1, h3 under the help section's h2.
+		"helpList": func(kinds any, level int) map[string]any {
+			return map[string]any{"Kinds": kinds, "H2": level == 2}
+		},
 		"paras": func(text string) []string {
 			var out []string
 			for _, p := range strings.Split(text, "\n\n") {

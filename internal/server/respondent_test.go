@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -288,6 +289,31 @@ func TestNoIdentifiersStoredOrLogged(t *testing.T) {
 		rows.Scan(&day)
 		if len(day) != len("2006-01-02") {
 			t.Errorf("stored day %q is not a bare date", day)
+		}
+	}
+}
+
+var headingRE = regexp.MustCompile(`<h([1-6])\b`)
+
+// Screen reader users move by headings: every respondent page has one h1 and never skips a
+// level going down (h1 then h3 would hide that something is missing).
+func TestHeadingsNeverSkipALevel(t *testing.T) {
+	ts := newTestServer(t)
+	for _, p := range respondentPages(t, ts) {
+		levels := headingRE.FindAllStringSubmatch(p.res.Body, -1)
+		h1, prev := 0, 0
+		for _, m := range levels {
+			l := int(m[1][0] - '0')
+			if l == 1 {
+				h1++
+			}
+			if l > prev+1 {
+				t.Errorf("%s: h%d after h%d", p.name, l, prev)
+			}
+			prev = l
+		}
+		if h1 != 1 {
+			t.Errorf("%s: %d h1 headings, want 1", p.name, h1)
 		}
 	}
 }
