@@ -50,8 +50,14 @@ func loadAssets() (*assets, error) {
 			return err
 		}
 		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
 		ext := path.Ext(name)
+		switch ext {
+		case ".css":
+			body = minifyCSS(body)
+		case ".js":
+			body = minifyJS(body)
+		}
+		sum := sha256.Sum256(body)
 		u := "/static/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:6]) + ext
 		ct := map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
 			".svg": "image/svg+xml", ".ico": "image/x-icon", ".png": "image/png"}[ext]
