@@ -21,7 +21,7 @@ func TestScoreGolden(t *testing.T) {
 		flags   []string
 	}{
 		{"low-prescribed", "low", nil},
-		{"high-flags-not-prescribed", "high", []string{"safety", "urinary"}},
+		{"high-flags-not-prescribed", "high", []string{"safety", "urinary", "memory"}},
 		{"none-recent", "low", nil},
 	}
 	for _, tt := range tests {

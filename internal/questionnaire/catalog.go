@@ -96,25 +96,28 @@ func hasFile(ps Problems, file string) bool {
 	return slices.ContainsFunc(ps, func(p Problem) bool { return p.File == file })
 }
 
-// checkResourceRefs checks that every kind a flag or band asks for exists, and that the
-// resources file speaks every language of the questionnaire.
+// checkResourceRefs checks that every kind a flag or band asks for exists and that some region
+// lists a resource of it (else it could never be shown), and that the resources file speaks
+// every language of the questionnaire.
 func checkResourceRefs(file string, data []byte, q *Questionnaire, r *Resources) Problems {
 	pl := &problemList{file: file}
+	check := func(path, who, kind string) {
+		switch {
+		case r.Kind(kind) == nil:
+			pl.add(path, "%s asks for resource kind %q, which %s does not list", who, kind, ResourcesFile)
+		case !r.Listed(kind):
+			pl.add(path, "%s asks for resource kind %q, but no region of %s has a resource of that kind", who, kind, ResourcesFile)
+		}
+	}
 	for i, f := range q.Flags {
 		for j, k := range f.Resources {
-			if r.Kind(k) == nil {
-				pl.add(fmt.Sprintf("$.flags[%d].resources[%d]", i, j),
-					"flag %q asks for resource kind %q, which %s does not list", f.ID, k, ResourcesFile)
-			}
+			check(fmt.Sprintf("$.flags[%d].resources[%d]", i, j), fmt.Sprintf("flag %q", f.ID), k)
 		}
 	}
 	for i, s := range q.Scores {
 		for j, b := range s.Bands {
 			for k, kind := range b.Resources {
-				if r.Kind(kind) == nil {
-					pl.add(fmt.Sprintf("$.scores[%d].bands[%d].resources[%d]", i, j, k),
-						"band %q of score %q asks for resource kind %q, which %s does not list", b.ID, s.ID, kind, ResourcesFile)
-				}
+				check(fmt.Sprintf("$.scores[%d].bands[%d].resources[%d]", i, j, k), fmt.Sprintf("band %q of score %q", b.ID, s.ID), kind)
 			}
 		}
 	}

@@ -35,6 +35,16 @@ func TestLoad(t *testing.T) {
 	valid, resources := lintFile(t, "valid.yaml"), lintFile(t, "resources.yaml")
 	badFlagKind := strings.Replace(valid, "    resources: [crisis]", "    resources: [crisis, hotline]", 1)
 	badBandKind := strings.Replace(valid, "resources: [support]}", "resources: [support, peers]}", 1)
+	// The support kind stays listed, but no region has a resource of it any more.
+	noSupport := strings.Replace(resources, `      - id: us-web
+        kind: support
+        name: {en: Web, es: Web}
+        contacts:
+          - {type: web, value: "https://example.org/help"}
+`, "", 1)
+	if noSupport == resources {
+		t.Fatal("the resources fixture changed: no us-web resource to remove")
+	}
 	french := strings.Replace(strings.Replace(valid, "languages: [en, es]", "languages: [en]", 1), ", es: ", ", fr: ", -1)
 	french = strings.Replace(french, "languages: [en]", "languages: [en, fr]", 1)
 	tests := []struct {
@@ -48,6 +58,9 @@ func TestLoad(t *testing.T) {
 			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, badFlagKind, "hotline"), Message: `flag "harm" asks for resource kind "hotline", which resources.yaml does not list`}}},
 		{"ErrBandUnknownKind", fstest.MapFS{"a.yaml": file(badBandKind), "resources.yaml": file(resources)},
 			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, badBandKind, "peers"), Message: `band "high" of score "total" asks for resource kind "peers", which resources.yaml does not list`}}},
+		// A kind that exists but that no region can show would be promised and never seen.
+		{"ErrBandKindNowhere", fstest.MapFS{"a.yaml": file(valid), "resources.yaml": file(noSupport)},
+			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, valid, "resources: [support]"), Message: `band "high" of score "total" asks for resource kind "support", but no region of resources.yaml has a resource of that kind`}}},
 		{"ErrLanguageNotInResources", fstest.MapFS{"a.yaml": file(french), "resources.yaml": file(resources)},
 			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, french, "languages:"), Message: `lint-base is in language "fr", but resources.yaml is not`}}},
 		{"ErrDuplicateVersion", fstest.MapFS{"a.yaml": file(valid), "b.yaml": file(valid), "resources.yaml": file(resources)},

@@ -186,6 +186,8 @@ func TestKetamineSafetyFlag(t *testing.T) {
 		{"YesWithOthers", fill(q, ans("use_context", "both", "frequency", "daily", "more_than_prescribed", "yes",
 			"urinary", "blood", "safety", "yes")), []string{"safety", "urinary", "more_than_prescribed"}},
 		{"YesHighLevel", with(withSigns(t, q, "both", 13), "safety", "yes", "urinary", "pain"), []string{"safety", "urinary", "more_than_prescribed"}},
+		{"YesEveryFlag", fill(q, ans("use_context", "both", "frequency", "daily", "more_than_prescribed", "yes",
+			"urinary", "pain", "memory", "yes", "safety", "yes")), []string{"safety", "urinary", "more_than_prescribed", "memory"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

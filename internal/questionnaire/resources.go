@@ -188,6 +188,13 @@ func (r *Resources) Kind(id string) *Kind {
 	return nil
 }
 
+// Listed reports whether any region has a resource of the kind.
+func (r *Resources) Listed(kind string) bool {
+	return slices.ContainsFunc(r.Regions, func(reg *Region) bool {
+		return slices.ContainsFunc(reg.Resources, func(res *Resource) bool { return res.Kind == kind })
+	})
+}
+
 // KindGroup is the resources of one kind in one region.
 type KindGroup struct {
 	Kind      *Kind
@@ -211,6 +218,19 @@ func (r *Resources) For(region string, kinds []string) []KindGroup {
 		}
 		if len(g.Resources) > 0 {
 			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// Missing lists the kinds asked for that the region has no resource of, in the order asked:
+// the result page says so rather than leave a promised kind of help silently out.
+func (r *Resources) Missing(region string, kinds []string) []string {
+	reg := r.Region(region)
+	var out []string
+	for _, k := range kinds {
+		if !slices.ContainsFunc(reg.Resources, func(res *Resource) bool { return res.Kind == k }) {
+			out = append(out, k)
 		}
 	}
 	return out
