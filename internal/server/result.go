@@ -57,19 +57,21 @@ var errGone = &Error{http.StatusGone, "error.version_gone"}
 
 type resultPage struct {
 	*page
-	Token   string
-	QTitle  string
-	Day     string
-	Crisis  []helpGroup
-	Flags   []questionnaire.FlagView
-	Level   *questionnaire.BandView
-	Told    []string
-	Advice  []questionnaire.AdviceView
-	Help    []helpGroup
-	Notice  string
-	Regions []RegionChoice
-	Urgent  bool
-	Extra   any // sections other areas add (sharing)
+	Token  string
+	QTitle string
+	Day    string
+	Crisis []helpGroup
+	Flags  []questionnaire.FlagView
+	Level  *questionnaire.BandView
+	Told   []string
+	Advice []questionnaire.AdviceView
+	Help   []helpGroup
+	// HelpMissing: the region has no resource of a kind the flags or level ask for.
+	HelpMissing bool
+	Notice      string
+	Regions     []RegionChoice
+	Urgent      bool
+	Extra       any // sections other areas add (sharing)
 }
 
 type helpGroup struct {
@@ -122,22 +124,29 @@ func (s *Server) showResultPage(c *gin.Context) error {
 			rp.Urgent = true
 		}
 	}
+	kinds := r.ResourceKinds()
 	if rp.Urgent {
-		rp.Crisis = s.helpGroups(p.Lang, region, []string{"emergency"}, true)
+		// The crisis and emergency lines are shown once, in the box at the top.
+		rp.Crisis = s.helpGroups(p.Lang, region, []string{"emergency"}, isCrisisKind)
+		rp.Help = s.helpGroups(p.Lang, region, kinds, func(kind string) bool { return !isCrisisKind(kind) })
+	} else {
+		rp.Help = s.helpGroups(p.Lang, region, kinds, nil)
 	}
-	rp.Help = s.helpGroups(p.Lang, region, r.ResourceKinds(), false)
+	rp.HelpMissing = len(s.cat.Resources.Missing(region, kinds)) > 0
 	if rp.Extra, err = s.shareSection(c.Request.Context(), resp); err != nil {
 		return err
 	}
 	return s.render(c.Writer, http.StatusOK, "result", rp)
 }
 
+func isCrisisKind(kind string) bool { return kind == "crisis" || kind == "emergency" }
+
 // helpGroups are the help resources of a region for the kinds asked for (and every kind
-// marked always); crisisOnly keeps just the crisis and emergency lines.
-func (s *Server) helpGroups(lang, region string, kinds []string, crisisOnly bool) []helpGroup {
+// marked always), keeping only the kinds keep accepts when it is not nil.
+func (s *Server) helpGroups(lang, region string, kinds []string, keep func(kind string) bool) []helpGroup {
 	var out []helpGroup
 	for _, g := range s.cat.Resources.For(region, kinds) {
-		if crisisOnly && g.Kind.ID != "crisis" && g.Kind.ID != "emergency" {
+		if keep != nil && !keep(g.Kind.ID) {
 			continue
 		}
 		hg := helpGroup{Kind: g.Kind.ID, Label: g.Kind.Label.In(lang)}

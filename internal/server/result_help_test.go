@@ -1,0 +1,121 @@
+package server_test
+
+import (
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ketascreen/ketascreen/internal/i18n"
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/web"
+)
+
+// submitted stores answers through the API and returns the result's path without its query.
+func (ts *testServer) submitted(answers questionnaire.Answers) string {
+	ts.t.Helper()
+	res, body := ts.submitAPI("en", "us", answers)
+	token, _ := body["token"].(string)
+	if res.StatusCode != 201 || token == "" {
+		ts.t.Fatalf("API answered %d: %s", res.StatusCode, res.Body)
+	}
+	return "/r/" + token
+}
+
+// For every region, every level and every flag, the result page shows each kind of help the
+// flags and the level ask for, or says that its list may be short; a crisis line is always
+// there, and the crisis and emergency lines are shown once.
+func TestResultHelpInEveryRegion(t *testing.T) {
+	ts := newTestServer(t)
+	q := ts.Cat.Latest(qid)
+	sub, err := fs.Sub(web.FS, "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := i18n.Load(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type variant struct {
+		name    string
+		answers questionnaire.Answers
+	}
+	var variants []variant
+	for _, b := range q.LevelScore().Bands {
+		variants = append(variants, variant{"level " + b.ID, answersFor(q, "both", b.Min, nil)})
+	}
+	for _, f := range q.Flags {
+		c := f.When
+		if c.Item == "" || len(c.AnyOf) == 0 {
+			t.Fatalf("flag %s: write the answers that raise it here", f.ID)
+		}
+		variants = append(variants, variant{"flag " + f.ID, answersFor(q, "both", 0, questionnaire.Answers{c.Item: {c.AnyOf[0]}})})
+	}
+	kindRE := regexp.MustCompile(`class="help-kind-([a-z_]+)"`)
+	for _, v := range variants {
+		r, err := q.Score(v.answers)
+		if err != nil {
+			t.Fatalf("%s: %v", v.name, err)
+		}
+		path := ts.submitted(v.answers)
+		for _, reg := range ts.Cat.Resources.Regions {
+			for _, lang := range q.Languages {
+				body := ts.get(path + "?lang=" + lang + "&region=" + reg.ID).Body
+				shown := map[string]int{}
+				for _, m := range kindRE.FindAllStringSubmatch(body, -1) {
+					shown[m[1]]++
+				}
+				short := strings.Contains(body, htmlEscape(msgs.T(lang, "result.help_missing")))
+				missing := ts.Cat.Resources.Missing(reg.ID, r.ResourceKinds())
+				for _, kind := range r.ResourceKinds() {
+					if shown[kind] == 0 && !slices.Contains(missing, kind) {
+						t.Errorf("%s, %s, %s: asks for %s, which the region has, but the page does not show it", v.name, reg.ID, lang, kind)
+					}
+				}
+				if short != (len(missing) > 0) {
+					t.Errorf("%s, %s, %s: says the list may be short = %v, but missing kinds are %v", v.name, reg.ID, lang, short, missing)
+				}
+				if shown["crisis"] != 1 {
+					t.Errorf("%s, %s, %s: crisis lines shown %d times, want once", v.name, reg.ID, lang, shown["crisis"])
+				}
+				for kind, n := range shown {
+					if n > 1 {
+						t.Errorf("%s, %s, %s: %s shown %d times", v.name, reg.ID, lang, kind, n)
+					}
+				}
+			}
+		}
+	}
+}
+
+var assetRE = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
+
+// The longest result a person can get (every flag, every warning sign, every risk answer and
+// every health problem, in treatment and outside it) stays within the page weight in every
+// language and region.
+func TestHeaviestResultWeight(t *testing.T) {
+	ts := newTestServer(t)
+	q := ts.Cat.Latest(qid)
+	every := questionnaire.Answers{"frequency": {"daily"}, "safety": {"yes"}, "memory": {"yes"},
+		"urinary": {"often_urgent", "pain", "blood"}, "cope": {"yes"}, "use_alone": {"yes"}, "pressure": {"yes"},
+		"other_substances": {"yes"}, "mental_health": {"depression", "anxiety", "ptsd", "psychosis", "other_mh"}}
+	path := ts.submitted(answersFor(q, "both", len(q.Items()), every))
+	heaviest, name := 0, ""
+	for _, lang := range q.Languages {
+		for _, reg := range ts.Cat.Resources.Regions {
+			body := ts.get(path + "?lang=" + lang + "&region=" + reg.ID).Body
+			weight := len(body)
+			for _, m := range assetRE.FindAllStringSubmatch(body, -1) {
+				weight += len(ts.get(m[1]).Body)
+			}
+			if weight > maxPageWeight {
+				t.Errorf("%s result, region %s: %d bytes with CSS and script, over %d", lang, reg.ID, weight, maxPageWeight)
+			}
+			if weight > heaviest {
+				heaviest, name = weight, lang+" "+reg.ID
+			}
+		}
+	}
+	t.Logf("heaviest result: %s, %d bytes with CSS and script", name, heaviest)
+}
