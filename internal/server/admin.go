@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,17 +16,38 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// mountAdmin mounts the admin area's statistics: the dashboard and its export. Only admins
-// reach them; both show releases protected by stats (fixed tables, suppression).
+// mountAdmin mounts the admin area's statistics: the dashboard (its overview, the answers to
+// each question, and the export form) and the export. Only admins reach them; both show
+// releases protected by stats (fixed tables, suppression).
 func (s *Server) mountAdmin(e *gin.Engine) error {
 	if err := s.AddPages("admin_stats"); err != nil {
 		return err
 	}
 	admin := e.Group("/admin", s.requireRole(store.RoleAdmin))
 	admin.GET("/stats", s.handle(s.showStatsPage))
+	admin.GET("/stats/answers", s.handle(s.showStatsPage))
 	admin.GET("/stats/export", s.handle(s.exportStats))
 	return nil
 }
+
+// A dashboard page shows at most a year of weeks, or five years of months, so that it stays
+// under the page weight of issue 7 (30 KB with its CSS and script). Exports go further
+// (stats.MaxWeeks, stats.MaxMonths).
+const (
+	pageMaxWeeks  = 53
+	pageMaxMonths = 60
+)
+
+// Views of the dashboard, each with the filter form.
+const (
+	statsOverview = "overview" // responses over time, level, flags, warning signs, language and region
+	statsAnswers  = "answers"  // the answers to each question
+	statsExport   = "export"   // the export form (its downloads are /admin/stats/export?format=)
+)
+
+// statsViewPaths are the views' paths, in the order of the dashboard's navigation.
+var statsViewPaths = []struct{ view, path string }{{statsOverview, "/admin/stats"}, {statsAnswers, "/admin/stats/answers"},
+	{statsExport, "/admin/stats/export"}}
 
 // statsFilter is the dashboard's filter form, as sent.
 type statsFilter struct {
@@ -92,31 +115,74 @@ func (s *Server) statsParams(c *gin.Context) (statsFilter, stats.Params, error) 
 	return f, p, nil
 }
 
+// showStatsPage is a view of the dashboard (which one, its path says).
 func (s *Server) showStatsPage(c *gin.Context) error {
+	view := statsOverview
+	switch {
+	case strings.HasSuffix(c.FullPath(), "/answers"):
+		view = statsAnswers
+	case strings.HasSuffix(c.FullPath(), "/export"):
+		view = statsExport
+	}
 	p := s.newPage(c, "")
-	p.Title = p.T("stats.title")
-	p.Path = "/admin/stats"
+	p.Title = p.T("stats.title") + ": " + p.T("stats.view."+view)
+	for _, v := range statsViewPaths {
+		if v.view == view {
+			p.Path = v.path
+		}
+	}
+	sp := &staffPage{page: p, User: staffUser(c)}
 	f, params, err := s.statsParams(c)
 	var rel *stats.Release
+	notice := ""
 	if err == nil {
 		// The dashboard never adds noise: it is for the admins; noisy exports are for sharing.
 		params.Epsilon, params.K = 0, stats.DefaultK
+		if view != statsExport {
+			notice, err = boundPeriods(p, &params)
+		}
+	}
+	if err == nil {
 		rel, err = stats.Build(c.Request.Context(), s.store, s.cat, params, s.store.Now())
 	}
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {
 		// The page again, with the form and what to fix, and no figures.
-		data := s.newStatsPage(p, f, nil)
+		data := s.newStatsPage(sp, view, f, nil)
 		data.Error = p.T("stats.error." + pe.Code)
+		if pe.Code == "range_page" {
+			data.Error = p.T("stats.error.range_page", pageMaxMonths)
+		}
 		return s.render(c.Writer, http.StatusBadRequest, "admin_stats", data)
 	}
 	if err != nil {
 		return err
 	}
-	return s.render(c.Writer, http.StatusOK, "admin_stats", s.newStatsPage(p, f, rel))
+	data := s.newStatsPage(sp, view, f, rel)
+	data.Notice = notice // staffPage's
+	return s.render(c.Writer, http.StatusOK, "admin_stats", data)
 }
 
+// boundPeriods keeps a dashboard page to pageMaxWeeks weeks or pageMaxMonths months: a longer
+// weekly range is shown by month, with a notice saying so (the export still gives weeks); a
+// longer monthly range is a mistake to fix.
+func boundPeriods(p *page, params *stats.Params) (notice string, err error) {
+	if params.By == stats.ByWeek && stats.PeriodCount(stats.ByWeek, params.From, params.To) > pageMaxWeeks {
+		params.By = stats.ByMonth
+		notice = p.T("stats.notice.by_month", pageMaxWeeks)
+	}
+	if params.By == stats.ByMonth && stats.PeriodCount(stats.ByMonth, params.From, params.To) > pageMaxMonths {
+		return "", &stats.ParamError{Code: "range_page", Msg: "the dashboard shows at most " + strconv.Itoa(pageMaxMonths) + " months"}
+	}
+	return notice, nil
+}
+
+// exportStats downloads a release as CSV or JSON; without a format it is the dashboard's
+// export view, whose form asks for one.
 func (s *Server) exportStats(c *gin.Context) error {
+	if !c.Request.URL.Query().Has("format") {
+		return s.showStatsPage(c)
+	}
 	format := c.Query("format")
 	if format != "csv" && format != "json" {
 		return &Error{http.StatusBadRequest, "stats.error.format"}

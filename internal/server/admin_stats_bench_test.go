@@ -47,6 +47,7 @@ func benchServer(tb testing.TB) string {
 	}
 	asAdmin := func(c *gin.Context) { c.Set("user", testAdmin); c.Next() }
 	s.engine.GET("/test/admin/stats", asAdmin, s.handle(s.showStatsPage))
+	s.engine.GET("/test/admin/stats/answers", asAdmin, s.handle(s.showStatsPage))
 	s.engine.GET("/test/admin/stats/export", asAdmin, s.handle(s.exportStats))
 	hs := httptest.NewServer(s)
 	tb.Cleanup(func() { hs.Close(); st.Close() })
@@ -116,7 +117,9 @@ func TestStatsMemoryFlat(t *testing.T) {
 	}
 }
 
-// TestStatsScreenshot writes a screenshot of the dashboard at 1280 pixels wide.
+// TestStatsScreenshot writes a screenshot of the dashboard's overview at 1280 pixels wide, and
+// with KETASCREEN_STATS_PARTS (a folder) full-page screenshots of every view at phone (375)
+// and desktop widths, light and dark.
 func TestStatsScreenshot(t *testing.T) {
 	out := os.Getenv("KETASCREEN_STATS_SHOT")
 	if out == "" {
@@ -134,19 +137,28 @@ func TestStatsScreenshot(t *testing.T) {
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatal(err)
 	}
-	shots := []struct {
+	type shot struct {
 		file, path, scheme string
-	}{{out, "/test/admin/stats", "light"}}
+		width              int64
+	}
+	shots := []shot{{out, "/test/admin/stats", "light", 1280}}
 	if dir := os.Getenv("KETASCREEN_STATS_PARTS"); dir != "" {
-		shots = append(shots, struct{ file, path, scheme string }{filepath.Join(dir, "dark.png"),
-			"/test/admin/stats?lang=es&by=month&from=2024-W48", "dark"})
+		for _, v := range []struct{ name, path string }{{"overview", "/test/admin/stats"},
+			{"overview-es-months", "/test/admin/stats?lang=es&by=month&from=2024-W48"},
+			{"answers", "/test/admin/stats/answers"}, {"export", "/test/admin/stats/export"}} {
+			for _, scheme := range []string{"light", "dark"} {
+				for _, w := range []int64{375, 1280} {
+					shots = append(shots, shot{filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", v.name, scheme, w)), v.path, scheme, w})
+				}
+			}
+		}
 	}
 	for _, shot := range shots {
 		media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: shot.scheme}}}
 		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, media); err != nil {
 			t.Fatal(err)
 		}
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(base+shot.path)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(shot.width, 900), chromedp.Navigate(base+shot.path)); err != nil {
 			t.Fatal(err)
 		}
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
@@ -156,24 +168,11 @@ func TestStatsScreenshot(t *testing.T) {
 		if err := os.WriteFile(shot.file, png, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		// Screen-sized parts, for looking at it piece by piece.
-		if dir := os.Getenv("KETASCREEN_STATS_PARTS"); dir != "" {
-			for i := range 6 {
-				if _, err := chromedp.Run(ctx, chromedp.Evaluate[any](fmt.Sprintf("window.scrollTo(0, %d)", i*850))); err != nil {
-					t.Fatal(err)
-				}
-				part, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-				if err != nil {
-					t.Fatal(err)
-				}
-				os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", shot.scheme, i)), part, 0o644)
-			}
-		}
 	}
 }
 
-// TestStatsAccessibility runs axe-core's WCAG 2.1 A and AA rules on the dashboard (with
-// withheld cells), light and dark, phone and desktop widths, and on its error state. It needs
+// TestStatsAccessibility runs axe-core's WCAG 2.1 A and AA rules on every view of the dashboard
+// (with withheld cells), light and dark, phone and desktop widths, and on its error state. It needs
 // Chromium and KETASCREEN_AXE_JS (axe.min.js of axe-core 4.14.1); without them it skips.
 func TestStatsAccessibility(t *testing.T) {
 	axePath := os.Getenv("KETASCREEN_AXE_JS")
@@ -201,7 +200,7 @@ func TestStatsAccessibility(t *testing.T) {
 		Nodes            []string
 	}
 	for _, path := range []string{"/test/admin/stats?from=2026-W14&to=2026-W24", "/test/admin/stats?lang=es&by=month&from=2026-W01",
-		"/test/admin/stats?from=nonsense"} {
+		"/test/admin/stats/answers?from=2026-W14&to=2026-W24", "/test/admin/stats/export?lang=es", "/test/admin/stats?from=nonsense"} {
 		for _, scheme := range []string{"light", "dark"} {
 			for _, width := range []int64{390, 1280} {
 				media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}

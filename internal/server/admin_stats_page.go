@@ -9,25 +9,36 @@ import (
 	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
-// statsPage is the dashboard: the filter form, and when the filter is sound, the charts with
-// their tables and the export form. Every figure comes from one protected release.
+// statsPage is a view of the dashboard: the views' navigation, the filter form, and when the
+// filter is sound, the view's tables (with a chart, or bars) or the export form. Every figure
+// comes from one protected release. Markup is kept lean: a page weighs under 30 KB with its
+// CSS and script (issue 7).
 type statsPage struct {
-	*page
+	*staffPage
+	View                         string
+	Views                        []statsViewLink
 	Filter                       statsFilter
 	QuestionnaireChoices         []statsChoice
 	LanguageChoices              []statsChoice
 	RegionChoices                []statsChoice
 	Hidden                       []statsChoice // the filter, as hidden fields of the export form
-	Error                        string
 	K, KMinus1                   int
+	MaxWeeks, MaxMonths          int
 	Release                      bool
 	Coverage                     string
 	Total                        cellView
 	Suppressed                   int
-	Time, Levels, Signs, Flags   *chart
+	Time                         *timeChart
+	Levels, Signs, Flags         *barTable
 	Places                       placeTable
 	Items                        []itemTable
 	MinEpsilon, MaxEpsilon, MaxK string
+}
+
+// statsViewLink is an entry of the views' navigation; it keeps the filter.
+type statsViewLink struct {
+	Label, URL string
+	Current    bool
 }
 
 // cellView is a count as shown: a number, or the word for a withheld count.
@@ -52,15 +63,28 @@ type itemTable struct {
 	Rows       []chartRow
 }
 
-func (s *Server) newStatsPage(p *page, f statsFilter, rel *stats.Release) *statsPage {
-	data := &statsPage{page: p, Filter: f, K: stats.DefaultK, KMinus1: stats.DefaultK - 1,
+type chartRow struct {
+	Label string
+	Value cellView
+}
+
+func (s *Server) newStatsPage(sp *staffPage, view string, f statsFilter, rel *stats.Release) *statsPage {
+	p := sp.page
+	data := &statsPage{staffPage: sp, View: view, Filter: f, K: stats.DefaultK, KMinus1: stats.DefaultK - 1,
+		MaxWeeks: pageMaxWeeks, MaxMonths: pageMaxMonths,
 		MinEpsilon: fmtFloat(stats.MinEpsilon), MaxEpsilon: fmtFloat(stats.MaxEpsilon), MaxK: strconv.Itoa(stats.MaxK)}
 	data.QuestionnaireChoices, data.LanguageChoices, data.RegionChoices = s.filterChoices(p, f)
 	v := f.values()
+	var kv []string
 	for _, k := range []string{"q", "from", "to", "by", "language", "region"} {
 		if v.Get(k) != "" {
 			data.Hidden = append(data.Hidden, statsChoice{Label: k, Value: v.Get(k)})
+			kv = append(kv, k, v.Get(k))
 		}
+	}
+	for _, sv := range statsViewPaths {
+		data.Views = append(data.Views, statsViewLink{Label: p.T("stats.view." + sv.view), URL: p.Link(sv.path, kv...),
+			Current: sv.view == view})
 	}
 	if rel == nil {
 		return data
@@ -71,22 +95,34 @@ func (s *Server) newStatsPage(p *page, f statsFilter, rel *stats.Release) *stats
 	q := f.Questionnaire
 	qtotal, _ := rel.Table(stats.TableByQuestionnaire, "").Cell(q, "responses")
 	data.Total = p.cellView(qtotal, stats.Cell{})
-	data.Time = p.timeChart(rel)
-	data.Levels = p.barChart(rel, rel.Table(stats.TableByLevel, q), qtotal, "levels")
-	data.Signs = p.barChart(rel, rel.Table(stats.TableWarningSigns, q), qtotal, "signs")
-	data.Flags = p.barChart(rel, rel.Table(stats.TableByFlag, q), qtotal, "flags")
-	data.Places = p.placeTable(rel)
-	if t := rel.Table(stats.TableOptions, q); t != nil {
-		var cur *itemTable
-		for _, e := range t.Entries {
-			if cur == nil || cur.ID != e.Row {
-				data.Items = append(data.Items, itemTable{ID: e.Row, Prompt: rel.RowLabel(t, e, p.Lang)})
-				cur = &data.Items[len(data.Items)-1]
-			}
-			cur.Rows = append(cur.Rows, chartRow{Label: rel.ColumnLabel(t, e, p.Lang), Value: p.cellView(e.Cell, qtotal)})
-		}
+	switch view {
+	case statsOverview:
+		data.Time = p.timeChart(rel)
+		data.Levels = p.barTable(rel, rel.Table(stats.TableByLevel, q), qtotal, "levels")
+		data.Flags = p.barTable(rel, rel.Table(stats.TableByFlag, q), qtotal, "flags")
+		data.Signs = p.barTable(rel, rel.Table(stats.TableWarningSigns, q), qtotal, "signs")
+		data.Places = p.placeTable(rel)
+	case statsAnswers:
+		data.Items = p.itemTables(rel, rel.Table(stats.TableOptions, q), qtotal)
 	}
 	return data
+}
+
+// itemTables are the answers to each question: how many chose each option.
+func (p *page) itemTables(rel *stats.Release, t *stats.Table, qtotal stats.Cell) []itemTable {
+	if t == nil {
+		return nil
+	}
+	var items []itemTable
+	var cur *itemTable
+	for _, e := range t.Entries {
+		if cur == nil || cur.ID != e.Row {
+			items = append(items, itemTable{ID: e.Row, Prompt: rel.RowLabel(t, e, p.Lang)})
+			cur = &items[len(items)-1]
+		}
+		cur.Rows = append(cur.Rows, chartRow{Label: rel.ColumnLabel(t, e, p.Lang), Value: p.cellView(e.Cell, qtotal)})
+	}
+	return items
 }
 
 // cellView shows a count, and its share of total when both are released.
@@ -151,49 +187,26 @@ func (p *page) placeTable(rel *stats.Release) placeTable {
 	return pt
 }
 
-// chart is an inline SVG bar chart with the table of its figures.
-type chart struct {
-	ID, Title, Desc string
-	Width, Height   int
-	Vertical        bool
-	Bars            []bar
-	Grid            []gridLine
-	Labels          []axisLabel
-	Rows            []chartRow
-	RowHeader       string
-	HasPercent      bool
-	Empty           bool
-	// Words the chart's template needs.
-	CountHeader, PercentHeader, EmptyText string
+// timeChart is responses per period: an inline SVG bar chart with a title and description,
+// beside the table of its figures. Each bar is a segment of one path, drawn with a stroke as
+// wide as a bar, which keeps a year of weeks to about a kilobyte.
+type timeChart struct {
+	Title, Desc      string
+	Width, Height    int
+	Grid             string // path data of the grid lines
+	Bars, Withheld   string // path data: one vertical segment per period
+	BarWidth         string
+	YLabels, XLabels []axisLabel
+	Rows             []chartRow
+	Total            cellView
+	// Words the template needs.
+	TotalLabel, PeriodHeader, CountHeader string
 }
-
-func (p *page) newChart(id, title, rowHeader string) *chart {
-	return &chart{ID: id, Title: title, Width: 720, RowHeader: rowHeader,
-		CountHeader: p.T("stats.count"), PercentHeader: p.T("stats.percent"), EmptyText: p.T("stats.empty")}
-}
-
-type bar struct {
-	X, Y, W, H   string
-	Withheld     bool
-	Label        string // horizontal charts: the row's label above its bar
-	LabelX       string
-	LabelY       string
-	Value        string // horizontal charts: the figure after the bar
-	ValueX       string
-	ValueY       string
-	WithheldText string
-}
-
-type gridLine struct{ X1, Y1, X2, Y2, TextX, TextY, Text, Anchor string }
 
 type axisLabel struct{ X, Y, Text string }
 
-type chartRow struct {
-	Label string
-	Value cellView
-}
-
-func f1(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }
+// f1 writes a coordinate with at most one decimal.
+func f1(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
 // niceMax rounds a maximum up to 2, 4 or 10 times a power of ten, at least 20, so that the
 // four grid steps are whole numbers.
@@ -207,18 +220,27 @@ func niceMax(v float64) float64 {
 	}
 }
 
+// The time chart's geometry, in the units of its viewBox. Its text is 21 units high on a
+// phone (12 CSS pixels when the chart is 343 pixels wide) and smaller where the chart is
+// wider (stats.css), so margins leave room for 21-unit labels.
+const (
+	chartWidth, chartHeight = 600, 260
+	chartTop, chartRight    = 14.0, 8.0
+	chartBottom             = 42.0 // the dates hang 18 units below the plot, clear of the 0
+	chartChar               = 14.0 // the width of a character of a 21-unit label, at most
+	chartXLabels            = 6    // dates at most, on wide screens; phones show every other one
+)
+
 // timeChart draws responses per period as vertical bars; a withheld period is a hatched
 // column the height of the chart (its figure is unknown, not small).
-func (p *page) timeChart(rel *stats.Release) *chart {
+func (p *page) timeChart(rel *stats.Release) *timeChart {
 	t := rel.Table(stats.TableByPeriod, "")
 	unit := p.T("stats.unit_week")
 	if rel.Params.By == stats.ByMonth {
 		unit = p.T("stats.unit_month")
 	}
-	c := p.newChart("chart-time", p.T("stats.time_title", unit), p.T("stats.period"))
-	c.Height, c.Vertical = 260, true
-	const left, right, top, bottom = 56.0, 8.0, 12.0, 30.0
-	plotW, plotH := float64(c.Width)-left-right, float64(c.Height)-top-bottom
+	c := &timeChart{Title: p.T("stats.time_title", unit), Width: chartWidth, Height: chartHeight,
+		TotalLabel: p.T("stats.total"), PeriodHeader: p.T("stats.period"), CountHeader: p.T("stats.count")}
 	var periods []stats.Entry
 	var total stats.Cell
 	var highest stats.Entry
@@ -236,31 +258,38 @@ func (p *page) timeChart(rel *stats.Release) *chart {
 		}
 	}
 	top0 := niceMax(float64(highest.Value))
+	// The left margin fits the longest figure of the y axis, and half the first date.
+	left := math.Max(12+chartChar*float64(len([]rune(p.number(int64(top0))))), chartChar*float64(len(periods[0].Row))/2+2)
+	plotW, plotH := chartWidth-left-chartRight, chartHeight-chartTop-chartBottom
+	bottom := chartTop + plotH
+	var grid strings.Builder
 	for i := 0; i <= 4; i++ {
-		y := top + plotH - plotH*float64(i)/4
-		c.Grid = append(c.Grid, gridLine{X1: f1(left), Y1: f1(y), X2: f1(left + plotW), Y2: f1(y),
-			TextX: f1(left - 6), TextY: f1(y + 4), Text: p.number(int64(top0 * float64(i) / 4)), Anchor: "end"})
+		y := f1(bottom - plotH*float64(i)/4)
+		grid.WriteString("M" + f1(left) + " " + y + "H" + f1(chartWidth-chartRight))
+		c.YLabels = append(c.YLabels, axisLabel{X: f1(left - 8), Y: y, Text: p.number(int64(top0 * float64(i) / 4))})
 	}
+	c.Grid = grid.String()
 	band := plotW / float64(len(periods))
-	every := int(math.Ceil(float64(len(periods)) / 8))
+	c.BarWidth = f1(math.Max(band*0.8, 1))
+	every := int(math.Ceil(float64(len(periods)) / chartXLabels))
+	var bars, hidden strings.Builder
 	for i, e := range periods {
-		x := left + band*float64(i) + band*0.1
-		b := bar{X: f1(x), W: f1(math.Max(band*0.8, 1)), Withheld: e.Suppressed}
-		if e.Suppressed {
-			b.Y, b.H = f1(top), f1(plotH)
-		} else {
-			h := plotH * float64(e.Value) / top0
-			b.Y, b.H = f1(top+plotH-h), f1(h)
+		x := left + band*(float64(i)+0.5)
+		switch {
+		case e.Suppressed:
+			hidden.WriteString("M" + f1(x) + " " + f1(bottom) + "V" + f1(chartTop))
+		case e.Value > 0:
+			bars.WriteString("M" + f1(x) + " " + f1(bottom) + "V" + f1(bottom-plotH*float64(e.Value)/top0))
 		}
-		c.Bars = append(c.Bars, b)
-		if i%every == 0 {
-			c.Labels = append(c.Labels, axisLabel{X: f1(left + band*float64(i) + band/2), Y: f1(top + plotH + 18), Text: e.Row})
+		// A label that would run off the right edge is left out.
+		if i%every == 0 && x+chartChar*float64(len(e.Row))/2 <= chartWidth {
+			c.XLabels = append(c.XLabels, axisLabel{X: f1(x), Y: f1(bottom + 18), Text: e.Row})
 		}
 		c.Rows = append(c.Rows, chartRow{Label: e.Row, Value: p.cellView(e.Cell, stats.Cell{Suppressed: true})})
 	}
-	c.Rows = append(c.Rows, chartRow{Label: p.T("stats.total"), Value: p.cellView(total, stats.Cell{Suppressed: true})})
-	totalText := p.cellView(total, stats.Cell{}).Text
-	c.Desc = p.T("stats.time_desc", unit, periods[0].Row, periods[len(periods)-1].Row, totalText)
+	c.Bars, c.Withheld = bars.String(), hidden.String()
+	c.Total = p.cellView(total, stats.Cell{Suppressed: true})
+	c.Desc = p.T("stats.time_desc", unit, periods[0].Row, periods[len(periods)-1].Row, c.Total.Text)
 	if highest.Value > 0 {
 		c.Desc += " " + p.T("stats.time_desc_highest", p.number(highest.Value), highest.Row)
 	}
@@ -270,89 +299,57 @@ func (p *page) timeChart(rel *stats.Release) *chart {
 	return c
 }
 
-// barChart draws a table of one questionnaire (levels, warning signs, flags) as horizontal
-// bars: the share of respondents when their number is released, else the counts.
-func (p *page) barChart(rel *stats.Release, t *stats.Table, qtotal stats.Cell, kind string) *chart {
-	c := p.newChart("chart-"+kind, p.T("stats."+kind+"_title"), p.T("stats."+kind+"_row"))
-	if t == nil {
-		c.Empty = true
-		return c
-	}
+// barTable is a table of one questionnaire (levels, warning signs, flags) whose rows carry a
+// bar: the share of respondents when their number is released, else the count against the
+// largest. The bars repeat the figures beside them, so they are hidden from screen readers.
+type barTable struct {
+	ID, Title, RowHeader string
+	HasPercent, Empty    bool
+	Rows                 []barRow
+	// Words the template needs.
+	CountHeader, PercentHeader, EmptyText string
+}
+
+type barRow struct {
+	Label string
+	Value cellView
+	Bar   string // the bar's length, in percent of the cell; empty when withheld
+}
+
+func (p *page) barTable(rel *stats.Release, t *stats.Table, qtotal stats.Cell, kind string) *barTable {
+	b := &barTable{ID: kind, Title: p.T("stats." + kind + "_title"), RowHeader: p.T("stats." + kind + "_row"),
+		CountHeader: p.T("stats.count"), PercentHeader: p.T("stats.percent"), EmptyText: p.T("stats.empty")}
 	var rows []stats.Entry
-	for _, e := range t.Entries {
-		if e.Row != stats.Total {
-			rows = append(rows, e)
+	if t != nil {
+		for _, e := range t.Entries {
+			if e.Row != stats.Total {
+				rows = append(rows, e)
+			}
 		}
 	}
 	if len(rows) == 0 {
-		c.Empty = true
-		return c
+		b.Empty = true
+		return b
 	}
-	share := !qtotal.Suppressed && qtotal.Value > 0
-	c.HasPercent = share
+	b.HasPercent = !qtotal.Suppressed && qtotal.Value > 0
 	scale := 1.0
-	if share {
+	if b.HasPercent {
 		scale = float64(qtotal.Value)
 	} else {
 		for _, e := range rows {
 			scale = math.Max(scale, float64(e.Value))
 		}
 	}
-	const left, right, rowH, barH = 8.0, 150.0, 44.0, 16.0
-	plotW := float64(c.Width) - left - right
-	c.Height = int(rowH*float64(len(rows)) + 8)
-	var parts []string
-	withheld := 0
-	for i, e := range rows {
+	for _, e := range rows {
 		label := rel.RowLabel(t, e, p.Lang)
 		if label == "" {
 			label = e.Row
 		}
-		v := p.cellView(e.Cell, qtotal)
-		c.Rows = append(c.Rows, chartRow{Label: label, Value: v})
-		y := float64(i)*rowH + 4
-		b := bar{Label: truncate(label, 86), LabelX: f1(left), LabelY: f1(y + 13), X: f1(left), Y: f1(y + 20), H: f1(barH),
-			Withheld: e.Suppressed, ValueY: f1(y + 20 + barH - 3)}
-		if e.Suppressed {
-			withheld++
-			b.W = f1(plotW)
-			b.WithheldText = v.Text
-			b.ValueX = f1(left + plotW + 8)
-			b.Value = v.Text
-		} else {
-			w := plotW * float64(e.Value) / scale
-			b.W = f1(math.Max(w, 0))
-			b.ValueX = f1(left + w + 6)
-			b.Value = v.Text
-			if v.Percent != "" {
-				b.Value = v.Percent + " (" + v.Text + ")"
-			}
-			figure := v.Text
-			if v.Percent != "" {
-				figure = v.Percent
-			}
-			parts = append(parts, label+": "+figure)
+		r := barRow{Label: label, Value: p.cellView(e.Cell, qtotal)}
+		if !e.Suppressed {
+			r.Bar = f1(100 * float64(e.Value) / scale)
 		}
-		c.Bars = append(c.Bars, b)
+		b.Rows = append(b.Rows, r)
 	}
-	if share {
-		c.Desc = p.T("stats.bars_desc_share", p.number(qtotal.Value))
-	} else {
-		c.Desc = p.T("stats.bars_desc_counts")
-	}
-	if len(parts) > 0 {
-		c.Desc += " " + strings.Join(parts, "; ") + "."
-	}
-	if withheld > 0 {
-		c.Desc += " " + p.T("stats.desc_withheld", withheld)
-	}
-	return c
-}
-
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	return b
 }

@@ -68,6 +68,7 @@ func newStatsServer(t *testing.T, responses int) *statsServer {
 	}
 	asAdmin := func(c *gin.Context) { c.Set("user", testAdmin); c.Next() }
 	s.engine.GET("/test/admin/stats", asAdmin, s.handle(s.showStatsPage))
+	s.engine.GET("/test/admin/stats/answers", asAdmin, s.handle(s.showStatsPage))
 	s.engine.GET("/test/admin/stats/export", asAdmin, s.handle(s.exportStats))
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() { hs.Close(); st.Close() })
@@ -120,31 +121,142 @@ func TestStatsPage(t *testing.T) {
 	if got := res.Header.Get("Cache-Control"); got != "no-store" {
 		t.Errorf("Cache-Control %q", got)
 	}
-	for _, id := range []string{"chart-time", "chart-levels", "chart-signs", "chart-flags"} {
-		for _, want := range []string{`role="img" aria-labelledby="` + id + `-title ` + id + `-desc"`,
-			`<title id="` + id + `-title">`, `<desc id="` + id + `-desc">`, `<caption id="` + id + `-caption">`} {
-			if !strings.Contains(body, want) {
-				t.Errorf("%s: the page lacks %s", id, want)
-			}
+	// The chart is an image with a title and a description, beside the table of its figures.
+	for _, want := range []string{`<svg class="chart" viewBox="0 0 600 260" role="img" aria-labelledby="time-t time-d">`,
+		`<title id="time-t">Responses per week</title>`, `<desc id="time-d">Bar chart of the number of responses per week, from 2026-W14 to 2026-W24;`,
+		`<caption id="time-c">Responses per week</caption>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	// Levels, flags and warning signs are tables named by their headings, whose bars are
+	// hidden from screen readers (the figures are beside them).
+	for _, id := range []string{"levels", "flags", "signs"} {
+		if !strings.Contains(body, `<table class="bars" aria-labelledby="`+id+`-h">`) || !strings.Contains(body, `<h2 id="`+id+`-h">`) {
+			t.Errorf("no table of %s", id)
+		}
+	}
+	if n := strings.Count(body, "<svg"); n != 1+strings.Count(body, `<svg aria-hidden="true">`)+strings.Count(body, `<svg class="withheld" aria-hidden="true">`) {
+		t.Errorf("an SVG other than the chart is not hidden from screen readers")
+	}
+	// The staff navigation, and the views' navigation keeping the filter.
+	for _, want := range []string{`<nav class="staff-nav no-print"`, `<a href="/admin/audit?lang=en">`,
+		`<a href="/admin/stats?by=week&amp;from=2026-W14&amp;lang=en&amp;q=ketamine-selfcheck&amp;to=2026-W24" aria-current="page">Overview</a>`,
+		`<a href="/admin/stats/answers?by=week&amp;from=2026-W14&amp;lang=en&amp;q=ketamine-selfcheck&amp;to=2026-W24">Answers to each question</a>`,
+		`<a href="/admin/stats/export?by=week&amp;from=2026-W14&amp;lang=en&amp;q=ketamine-selfcheck&amp;to=2026-W24">Export</a>`,
+		`<form class="stats-filter no-print" method="get" action="/admin/stats">`, "<title>Statistics: Overview · "} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %s", want)
 		}
 	}
 	// The CSP forbids inline styles and scripts.
 	if regexp.MustCompile(`(?i)\sstyle=|<style|<script>|\son[a-z]+=`).MatchString(body) {
 		t.Error("the page has inline style or script")
 	}
-	// No released count from 1 to 10 in any table cell.
-	for _, m := range regexp.MustCompile(`<td class="num">([0-9,]+)</td>`).FindAllStringSubmatch(body, -1) {
-		if n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", "")); n >= 1 && n < stats.DefaultK {
-			t.Errorf("the page shows a count of %d", n)
-		}
-	}
+	checkNoSmallCount(t, body)
 	if !strings.Contains(body, "Responses: ") {
 		t.Error("no total")
 	}
+	if strings.Contains(body, "<details") || strings.Contains(body, `action="/admin/stats/export"`) {
+		t.Error("the overview shows the answers or the export form")
+	}
+
+	// The answers to each question, and nothing of the overview.
+	res, body = ss.get("/test/admin/stats/answers?from=2026-W14&to=2026-W24")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("answers: status %d", res.StatusCode)
+	}
+	checkNoSmallCount(t, body)
+	if n := strings.Count(body, "<details open>"); n < 20 {
+		t.Errorf("answers: %d questions", n)
+	}
+	for _, want := range []string{`aria-current="page">Answers to each question</a>`, `action="/admin/stats/answers"`,
+		"<summary>In the last 3 months, how often have you used ketamine?</summary>", "<th>Once or twice<td>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("answers: the page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "<svg") || strings.Contains(body, `action="/admin/stats/export"`) {
+		t.Error("the answers view shows a chart or the export form")
+	}
+
+	// The export view: its form carries the filter.
+	res, body = ss.get("/test/admin/stats/export?from=2026-W14&to=2026-W24&region=uk")
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("export view: status %d", res.StatusCode)
+	}
+	for _, want := range []string{`aria-current="page">Export</a>`, `<form method="get" action="/admin/stats/export">`,
+		`<input type="hidden" name="region" value="uk">`, `<input type="hidden" name="from" value="2026-W14">`, `name="format" value="csv" checked`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("export view: the page lacks %s", want)
+		}
+	}
+	if strings.Contains(body, "<table") || strings.Contains(body, "<svg") {
+		t.Error("the export view shows figures")
+	}
+	if n := ss.exports(); n != 0 {
+		t.Errorf("showing the export view audited %d exports", n)
+	}
+
 	// Spanish.
 	_, es := ss.get("/test/admin/stats?lang=es&by=month")
 	if !strings.Contains(es, "Estadísticas") || !strings.Contains(es, "Respuestas por mes") {
 		t.Error("the Spanish page is not in Spanish")
+	}
+}
+
+// checkNoSmallCount fails the test if a table cell shows a count from 1 to k-1.
+func checkNoSmallCount(t *testing.T, body string) {
+	t.Helper()
+	cells := regexp.MustCompile(`<td>([0-9,]+)[\n<]`).FindAllStringSubmatch(body, -1)
+	if len(cells) < 10 {
+		t.Fatalf("only %d counts found: the scan is broken", len(cells))
+	}
+	for _, m := range cells {
+		if n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", "")); n >= 1 && n < stats.DefaultK {
+			t.Errorf("the page shows a count of %d", n)
+		}
+	}
+}
+
+// A page shows a year of weeks at most, or five years of months: a longer weekly range is
+// shown by month, with a notice; a longer monthly one is refused, and the export view takes it.
+func TestStatsPeriodBounds(t *testing.T) {
+	ss := newStatsServer(t, 500)
+	for _, c := range []struct {
+		query  string
+		status int
+		want   []string
+	}{
+		{"from=2025-W24&to=2026-W24", 200, []string{"(53 periods)", "Responses per week"}},
+		{"from=2025-W23&to=2026-W24", 200, []string{"(13 periods)", "Responses per month", `<p class="notice">A page shows at most 53 weeks, so this range is shown by month.`,
+			`<option value="week" selected>`, `<a href="/admin/stats/export?by=week&amp;from=2025-W23`}},
+		{"from=2021-07-01&to=2026-06-15&by=month", 200, []string{"(60 periods)", "Responses per month"}},
+		{"from=2021-06-01&to=2026-06-15&by=month", 400, []string{"A page shows at most 60 months.", `<a href="/admin/stats/export?by=month&amp;from=2021-06-01`}},
+		{"from=2021-06-01&to=2026-06-15", 400, []string{"A page shows at most 60 months."}},
+	} {
+		for _, view := range []string{"/test/admin/stats?", "/test/admin/stats/answers?"} {
+			res, body := ss.get(view + c.query)
+			if res.StatusCode != c.status {
+				t.Errorf("%s%s: status %d, want %d", view, c.query, res.StatusCode, c.status)
+			}
+			for _, w := range c.want {
+				if strings.HasPrefix(w, "Responses per") && strings.Contains(view, "answers") {
+					continue
+				}
+				if !strings.Contains(body, w) {
+					t.Errorf("%s%s: the page lacks %s", view, c.query, w)
+				}
+			}
+		}
+	}
+	// The export view and the export take what a page cannot show.
+	if res, body := ss.get("/test/admin/stats/export?from=2021-06-01&to=2026-06-15"); res.StatusCode != http.StatusOK || !strings.Contains(body, "periods)") {
+		t.Errorf("export view of five years by week: status %d", res.StatusCode)
+	}
+	res, body := ss.get("/test/admin/stats/export?format=csv&from=2021-06-01&to=2026-06-15")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "responses_by_period,,2021-W22,responses,") {
+		t.Errorf("export of five years by week: status %d", res.StatusCode)
 	}
 }
 

@@ -178,8 +178,12 @@ func testAdminJourney(t *testing.T, b *browser) {
 			t.Fatalf("dashboard: status %d", st)
 		}
 		tb.check("dashboard-" + lang)
-		// Every chart has a text alternative, and its numbers in a table.
-		bad := eval[[]string](tb, `[...document.querySelectorAll("svg")].filter(s => {
+		if !tb.visible("nav.staff-nav") {
+			t.Error("the dashboard has no staff navigation")
+		}
+		// The chart is an image with a text alternative, and its numbers are in a table; every
+		// other SVG (the bars of a table, beside their figures) is hidden from screen readers.
+		bad := eval[[]string](tb, `[...document.querySelectorAll("svg:not([aria-hidden=true])")].filter(s => {
 			const ids = (s.getAttribute("aria-labelledby") || "").split(/\s+/).filter(Boolean);
 			const text = ids.map(id => (document.getElementById(id) || {}).textContent || "").join(" ").trim() || s.getAttribute("aria-label") || "";
 			const fig = s.closest(".stats-figure");
@@ -188,20 +192,57 @@ func testAdminJourney(t *testing.T, b *browser) {
 		if len(bad) > 0 {
 			t.Errorf("charts without a text alternative or table: %v", bad)
 		}
+		if n := eval[int](tb, "document.querySelectorAll('svg.chart[role=img]').length"); n != 1 {
+			t.Errorf("the overview shows %d charts, want 1", n)
+		}
 		if n := eval[int](tb, `[...document.querySelectorAll("td.withheld")].filter(td => !td.textContent.trim()).length`); n > 0 {
 			t.Errorf("%d withheld counts shown by style only, without a word", n)
 		}
-		if n := eval[int](tb, "document.querySelectorAll('svg').length"); n == 0 {
-			t.Error("the dashboard shows no chart")
+		if got := tb.ax("table.bars tbody th"); got.Role != "rowheader" || strings.TrimSpace(got.Name) == "" {
+			t.Errorf("a row of a bar table is %+v, want a named row header", got)
 		}
+		// The chart's text is readable on a 375px phone and on a desktop, and its dates do not
+		// run into one another or off the chart.
+		for _, w := range []int64{375, 1280} {
+			tb.viewport(w, 844)
+			px := eval[float64](tb, `(() => { const s = document.querySelector("svg.chart");
+				return s.getBoundingClientRect().width / s.viewBox.baseVal.width * parseFloat(getComputedStyle(s.querySelector(".x text")).fontSize); })()`)
+			if px < 11.5 {
+				t.Errorf("%dpx wide: the chart's text is %.1fpx high, want at least 11.5", w, px)
+			}
+			overlap := eval[[]string](tb, `(() => { const s = document.querySelector("svg.chart").getBoundingClientRect();
+				const r = [...document.querySelectorAll(".chart text")].filter(e => e.getClientRects().length).map(e => [e.textContent, e.getBoundingClientRect()]);
+				const out = r.filter(([, b]) => b.left < s.left - 0.5 || b.right > s.right + 0.5).map(([t]) => t + " is cut off");
+				r.forEach(([t, b], i) => r.slice(i + 1).forEach(([u, c]) => { if (b.left < c.right && c.left < b.right && b.top < c.bottom && c.top < b.bottom) out.push(t + " overlaps " + u); }));
+				return out; })()`)
+			if len(overlap) > 0 {
+				t.Errorf("%dpx wide: the chart's text: %v", w, overlap)
+			}
+		}
+		tb.viewport(390, 844)
+
+		// The other views, reached with the keyboard from the views' navigation, keep the filter.
+		if st := tb.activate(`a.matches('nav.stats-views a[href^="/admin/stats/answers"]')`); st != 200 {
+			t.Fatalf("answers: status %d", st)
+		}
+		if n := eval[int](tb, "document.querySelectorAll('details[open] table').length"); n < 20 {
+			t.Errorf("the answers view shows %d questions", n)
+		}
+		tb.check("dashboard-answers-" + lang)
+		if st := tb.activate(`a.matches('nav.stats-views a[href^="/admin/stats/export"]')`); st != 200 {
+			t.Fatalf("export view: status %d", st)
+		}
+		tb.check("dashboard-export-" + lang)
 	}
+	tb.open("/admin/stats?lang=en")
 	tb.checkPrintPages("dashboard", 0) // a report of many pages; print rules still apply
 	tb.robust("/admin/stats?lang=en")
+	tb.robust("/admin/stats/answers?lang=es")
 
 	// The export downloads with the keyboard: CSV is the default format.
 	tb.viewport(1280, 800)
-	tb.open("/admin/stats?lang=en")
-	tb.tabTo(`a.type === "submit" && !!a.closest("form[action='/admin/stats/export']")`)
+	tb.open("/admin/stats/export?lang=en")
+	tb.tabTo(`a.type === "submit" && !!a.closest("form[action='/admin/stats/export']:not(.stats-filter)")`)
 	csv := string(tb.download(kb.Enter))
 	if !strings.Contains(csv, ",") || strings.Count(csv, "\n") < 3 {
 		t.Errorf("export is not a CSV table:\n%.300s", csv)

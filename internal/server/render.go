@@ -136,7 +136,8 @@ func loadPages(s *Server) (*pages, error) {
 	return ps, nil
 }
 
-// AddPages parses more pages (clinician and admin areas) with the same layout and functions.
+// AddPages parses more pages of the staff areas with the same layout and functions, and the
+// staff navigation.
 func (s *Server) AddPages(names ...string) error {
 	base := s.pages.sets["error"]
 	for _, name := range names {
@@ -144,7 +145,7 @@ func (s *Server) AddPages(names ...string) error {
 		if err != nil {
 			return err
 		}
-		if t, err = t.ParseFS(web.FS, "templates/"+name+".html"); err != nil {
+		if t, err = t.ParseFS(web.FS, "templates/staff_nav.html", "templates/"+name+".html"); err != nil {
 			return fmt.Errorf("template %s: %w", name, err)
 		}
 		s.pages.sets[name] = t

@@ -177,6 +177,21 @@ func (p *Params) check(cat *questionnaire.Catalog) (periods []string, start, end
 	return periods, start, end, nil
 }
 
+// PeriodCount is how many weeks or months (by) a release from one day to another covers: the
+// whole periods the days fall in, as Build counts them, without limits; 0 when to is before
+// from. The dashboard uses it to choose how to show a range before building it.
+func PeriodCount(by string, from, to time.Time) int {
+	from, to = day(from), day(to)
+	if to.Before(from) {
+		return 0
+	}
+	if by == ByMonth {
+		return (to.Year()-from.Year())*12 + int(to.Month()) - int(from.Month()) + 1
+	}
+	monday := from.AddDate(0, 0, -((int(from.Weekday()) + 6) % 7))
+	return int(to.Sub(monday).Hours()/24)/7 + 1
+}
+
 // catalogLangs lists the languages of the questionnaires (all of them when ids is empty), in
 // a fixed order.
 func catalogLangs(cat *questionnaire.Catalog, ids []string) []string {
