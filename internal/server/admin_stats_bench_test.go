@@ -67,7 +67,7 @@ func fetch(tb testing.TB, url string) int {
 	return int(n)
 }
 
-// BenchmarkStatsPage is one dashboard page, default filter (the last 52 weeks, by week).
+// BenchmarkStatsPage is the dashboard's overview, default filter (the last 52 weeks, by week).
 func BenchmarkStatsPage(b *testing.B) {
 	base := benchServer(b)
 	fetch(b, base+"/test/admin/stats") // the first page finds the questionnaire's relations
@@ -81,9 +81,21 @@ func BenchmarkStatsPage(b *testing.B) {
 // BenchmarkStatsPageMonths is the dashboard over two years by month.
 func BenchmarkStatsPageMonths(b *testing.B) {
 	base := benchServer(b)
+	var size int
 	for b.Loop() {
-		fetch(b, base+"/test/admin/stats?by=month&from=2024-W48&to=2026-W47")
+		size = fetch(b, base+"/test/admin/stats?by=month&from=2024-W48&to=2026-W47")
 	}
+	b.ReportMetric(float64(size), "bytes/page")
+}
+
+// BenchmarkStatsPageAnswers is the dashboard's answers to each question, default filter.
+func BenchmarkStatsPageAnswers(b *testing.B) {
+	base := benchServer(b)
+	var size int
+	for b.Loop() {
+		size = fetch(b, base+"/test/admin/stats/answers")
+	}
+	b.ReportMetric(float64(size), "bytes/page")
 }
 
 // BenchmarkStatsExport is a CSV and a JSON export with noise of two years by week.
