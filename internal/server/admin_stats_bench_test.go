@@ -68,32 +68,24 @@ func fetch(tb testing.TB, url string) int {
 }
 
 // BenchmarkStatsPage is the dashboard's overview, default filter (the last 52 weeks, by week).
-func BenchmarkStatsPage(b *testing.B) {
-	base := benchServer(b)
-	fetch(b, base+"/test/admin/stats") // the first page finds the questionnaire's relations
-	var size int
-	for b.Loop() {
-		size = fetch(b, base+"/test/admin/stats")
-	}
-	b.ReportMetric(float64(size), "bytes/page")
-}
+func BenchmarkStatsPage(b *testing.B) { benchPage(b, "/test/admin/stats") }
 
 // BenchmarkStatsPageMonths is the dashboard over two years by month.
 func BenchmarkStatsPageMonths(b *testing.B) {
-	base := benchServer(b)
-	var size int
-	for b.Loop() {
-		size = fetch(b, base+"/test/admin/stats?by=month&from=2024-W48&to=2026-W47")
-	}
-	b.ReportMetric(float64(size), "bytes/page")
+	benchPage(b, "/test/admin/stats?by=month&from=2024-W48&to=2026-W47")
 }
 
 // BenchmarkStatsPageAnswers is the dashboard's answers to each question, default filter.
-func BenchmarkStatsPageAnswers(b *testing.B) {
+func BenchmarkStatsPageAnswers(b *testing.B) { benchPage(b, "/test/admin/stats/answers") }
+
+// benchPage fetches one dashboard page again and again, after a first fetch that finds the
+// questionnaire's relations (cached for the process).
+func benchPage(b *testing.B, path string) {
 	base := benchServer(b)
+	fetch(b, base+path)
 	var size int
 	for b.Loop() {
-		size = fetch(b, base+"/test/admin/stats/answers")
+		size = fetch(b, base+path)
 	}
 	b.ReportMetric(float64(size), "bytes/page")
 }
