@@ -85,6 +85,11 @@ type staffPage struct {
 // IsAdmin says whether the signed-in account is an admin (for the navigation).
 func (p *staffPage) IsAdmin() bool { return p.User != nil && p.User.Role == store.RoleAdmin }
 
+// In says whether the page is in the part of the staff area at path (for aria-current).
+func (p *staffPage) In(path string) bool {
+	return p.Path == path || strings.HasPrefix(p.Path, path+"/")
+}
+
 func (a *clinicianArea) newStaffPage(c *gin.Context, u *store.User, titleKey, path string) *staffPage {
 	p := a.s.newPage(c, "")
 	p.Title = p.T(titleKey)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -227,5 +228,29 @@ func TestShareJourney(t *testing.T) {
 	}
 	if res := ts.postForm("/r/"+token+"/share", url.Values{}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("share after deletion: %d, want 404", res.StatusCode)
+	}
+}
+
+// The staff navigation marks the part of the staff area a page is in, for screen readers too.
+func TestStaffNavMarksCurrentPage(t *testing.T) {
+	ts := newTestServer(t)
+	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	b := ts.newBrowser(t)
+	b.login("admin@example.org")
+	current := regexp.MustCompile(`<a href="([^"?]*)[^"]*" aria-current="page"`)
+	for path, want := range map[string]string{
+		"/clinician": "/clinician", "/admin/audit": "/admin/audit", "/admin/stats": "/admin/stats",
+		"/admin/stats/answers": "/admin/stats", "/admin/stats/export": "/admin/stats",
+	} {
+		res := b.get(path + "?lang=en")
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, res.StatusCode)
+		}
+		nav := res.Body[strings.Index(res.Body, `<nav class="staff-nav`):]
+		nav = nav[:strings.Index(nav, "</nav>")]
+		m := current.FindAllStringSubmatch(nav, -1)
+		if len(m) != 1 || m[0][1] != want {
+			t.Errorf("%s: current links %v, want %s", path, m, want)
+		}
 	}
 }
