@@ -82,6 +82,7 @@ func (s *Server) newStatsPage(sp *staffPage, view string, f statsFilter, rel *st
 			kv = append(kv, k, v.Get(k))
 		}
 	}
+	p.Keep = kv
 	for _, sv := range statsViewPaths {
 		data.Views = append(data.Views, statsViewLink{Label: p.T("stats.view." + sv.view), URL: p.Link(sv.path, kv...),
 			Current: sv.view == view})

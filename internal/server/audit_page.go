@@ -73,6 +73,7 @@ func (a *clinicianArea) showAuditPage(c *gin.Context) error {
 	}
 	p := a.newStaffPage(c, staffUser(c), "audit.title", "/admin/audit")
 	ap := &auditPage{staffPage: p, FilterUser: f.User, FilterAction: f.Action, FilterApplied: f.User != "" || f.Action != ""}
+	p.Keep = []string{"user", f.User, "action", f.Action}
 	ap.Users = append(ap.Users, statsChoice{"", p.T("audit.all_users"), f.User == ""})
 	for _, u := range users {
 		ap.Users = append(ap.Users, statsChoice{u.Email, u.Email, strings.EqualFold(u.Email, f.User)})

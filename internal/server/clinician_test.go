@@ -2,9 +2,11 @@ package server_test
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -251,6 +253,40 @@ func TestStaffNavMarksCurrentPage(t *testing.T) {
 		m := current.FindAllStringSubmatch(nav, -1)
 		if len(m) != 1 || m[0][1] != want {
 			t.Errorf("%s: current links %v, want %s", path, m, want)
+		}
+	}
+}
+
+// Switching language on the dashboard or the audit log keeps the filter.
+func TestStaffLanguageLinksKeepTheFilter(t *testing.T) {
+	ts := newTestServer(t)
+	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	b := ts.newBrowser(t)
+	b.login("admin@example.org")
+	spanish := regexp.MustCompile(`<a href="([^"]*lang=es[^"]*)"[^>]*>Español</a>`)
+	for path, want := range map[string]url.Values{
+		"/admin/stats/answers?lang=en&region=uk&by=month": {"by": {"month"}, "region": {"uk"}, "lang": {"es"}},
+		"/admin/audit?lang=en&action=login":               {"action": {"login"}, "lang": {"es"}},
+	} {
+		res := b.get(path)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, res.StatusCode)
+		}
+		m := spanish.FindStringSubmatch(res.Body)
+		if m == nil {
+			t.Fatalf("%s: no link to the page in Spanish", path)
+		}
+		u, err := url.Parse(html.UnescapeString(m[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Path != strings.SplitN(path, "?", 2)[0] {
+			t.Errorf("%s: the Spanish link goes to %s", path, u.Path)
+		}
+		for k, v := range want {
+			if got := u.Query()[k]; !slices.Equal(got, v) {
+				t.Errorf("%s: the Spanish link has %s=%v, want %v", path, k, got, v)
+			}
 		}
 	}
 }

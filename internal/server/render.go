@@ -158,7 +158,8 @@ type page struct {
 	s         *Server
 	Lang      string
 	Title     string
-	Path      string // for language links; empty hides the language switch
+	Path      string   // for language links; empty hides the language switch
+	Keep      []string // query pairs the language links keep (a page's filter)
 	Region    string
 	Canonical string
 }
@@ -204,6 +205,11 @@ func (p *page) Languages() []LangLink {
 		v.Set("lang", l)
 		if p.Region != "" {
 			v.Set("region", p.Region)
+		}
+		for i := 0; i+1 < len(p.Keep); i += 2 {
+			if p.Keep[i+1] != "" {
+				v.Set(p.Keep[i], p.Keep[i+1])
+			}
 		}
 		out = append(out, LangLink{Code: l, Name: p.s.msgs.T(l, "lang.name"), URL: p.Path + "?" + v.Encode(), Current: l == p.Lang})
 	}
