@@ -274,6 +274,13 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	if !strings.Contains(p.log.String(), "stopped") {
 		t.Errorf("no clean stop in the log:\n%s", p.log)
 	}
+	// The binary's own log says when nothing happened: no time on any line, no client address.
+	if !strings.Contains(p.log.String(), "route=/api/v1/questionnaires/:id/responses") {
+		t.Errorf("no request lines in the log:\n%.2000s", p.log)
+	}
+	if m := regexp.MustCompile(`time=|\d\d:\d\d:\d\d|127\.0\.0\.1:\d+ |Go-http-client`).FindString(p.log.String()); m != "" {
+		t.Errorf("the log holds %q:\n%.2000s", m, p.log)
+	}
 	raw, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
