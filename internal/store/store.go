@@ -49,8 +49,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the data folder: %w", err)
 	}
-	// busy_timeout first, so the other pragmas wait for a lock instead of failing.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)"
+	// busy_timeout first, so the other pragmas wait for a lock instead of failing. secure_delete
+	// zeroes what a delete frees: without it a deleted or purged response's answers stay in
+	// the file's free space, readable by anyone with a copy.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
+		"&_pragma=secure_delete(1)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath()
 	w, err := sql.Open("sqlite", dsn+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -278,4 +279,43 @@ func decodeFlags(t *testing.T, s string) []string {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// TestDeletedAnswersLeaveNoTrace checks that a deleted response is gone from the file too, not
+// only from the table: SQLite otherwise leaves a deleted row's bytes in free space, where
+// anyone with a copy of the file can read them.
+func TestDeletedAnswersLeaveNoTrace(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "k.db")
+	s := openStore(t, path)
+	ctx := context.Background()
+	for i := range 20 { // others on the same pages, so the deleted row's page stays in use
+		if _, err := s.CreateResponse(ctx, sample(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const marker = "zq_marker_answer_7f3c"
+	r := sample(1)
+	r.Answers = questionnaire.Answers{"use_context": {marker}}
+	tok, err := s.CreateResponse(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteResponse(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil { // checkpoints the WAL into the file
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), marker) {
+			t.Errorf("%s still holds the deleted answers", filepath.Base(f))
+		}
+	}
 }
