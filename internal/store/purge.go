@@ -23,8 +23,8 @@ func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 	for {
 		var n int64
 		err := s.Write(ctx, func(tx *sql.Tx) error {
-			res, err := tx.Exec(`/* Store.Purge */ delete from responses where rowid in
-				(select rowid from responses where day < ? limit ?)`, cutoff, purgeBatch)
+			res, err := tx.Exec(`/* Store.Purge */ delete from responses where id in
+				(select id from responses where day < ? limit ?)`, cutoff, purgeBatch)
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 )
 
@@ -28,8 +30,10 @@ func (s *Store) CreateShareCode(ctx context.Context, resultToken string, codeHas
 		if _, err := tx.Exec(`/* Store.CreateShareCode */ delete from share_codes where response_id = ?`, id); err != nil {
 			return err
 		}
-		_, err = tx.Exec(`/* Store.CreateShareCode */ insert into share_codes (response_id, code_hash, expires_on) values (?, ?, ?)`,
-			id, codeHash, expires)
+		// A random id, not the next number: ids in creation order could be matched with the
+		// times in a proxy's log.
+		_, err = tx.Exec(`/* Store.CreateShareCode */ insert into share_codes (id, response_id, code_hash, expires_on) values (?, ?, ?, ?)`,
+			randomRowID(), id, codeHash, expires)
 		return err
 	})
 	if err != nil {
@@ -70,4 +74,11 @@ func (s *Store) purgeExpired(ctx context.Context) error {
 			now.Add(-SessionAbsolute).UTC().Format(timeFormat), now.Add(-SessionIdle).UTC().Format(timeFormat))
 		return err
 	})
+}
+
+// randomRowID is a random positive 63-bit integer key.
+func randomRowID() int64 {
+	var b [8]byte
+	rand.Read(b[:]) // never fails (it crashes the program rather than return an error)
+	return int64(binary.BigEndian.Uint64(b[:])>>1) | 1
 }
