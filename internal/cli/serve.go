@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	stdlog "log"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/server"
@@ -79,9 +82,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       60 * time.Second,
 		MaxHeaderBytes:    16 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		ErrorLog:          stdlog.New(addressScrubber{log}, "", 0),
 	}
 	fmt.Fprintf(e.stdout, "ketascreen is serving on http://%s (database %s)\n", ln.Addr(), *db)
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && !*tls {
+		log.Warn("listening beyond this machine without --tls-behind-proxy: no HSTS, and staff cookies are not marked Secure; " +
+			"serve it over HTTPS through a proxy and set the flag")
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -126,4 +133,16 @@ func withoutTime(groups []string, a slog.Attr) slog.Attr {
 		return slog.Attr{}
 	}
 	return a
+}
+
+// clientAddress matches an IPv4 or IPv6 address, with or without a port.
+var clientAddress = regexp.MustCompile(`\[?[0-9a-fA-F:]*:[0-9a-fA-F:.]+\]?(:\d+)?|\d{1,3}(\.\d{1,3}){3}(:\d+)?`)
+
+// addressScrubber takes net/http's own error messages ("http: TLS handshake error from
+// 203.0.113.7:5100", a panic's "serving 203.0.113.7:5100") and logs them without addresses.
+type addressScrubber struct{ log *slog.Logger }
+
+func (a addressScrubber) Write(p []byte) (int, error) {
+	a.log.Warn(clientAddress.ReplaceAllString(strings.TrimSpace(string(p)), "[address]"))
+	return len(p), nil
 }

@@ -109,8 +109,21 @@ func New(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP serves a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+// ServeHTTP serves a request. A panic that got past the router's own recovery (in the
+// cross-origin check, say) is caught here too: net/http would log it with the client's address.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v) // net/http drops the connection without logging
+			}
+			s.log.Error("panic", "panic", v)
+			setSecurityHeaders(w.Header(), s.cfg.BehindTLS)
+			s.renderError(w, r, errInternal)
+		}
+	}()
+	s.handler.ServeHTTP(w, r)
+}
 
 // Engine exposes the router so other areas (clinician, admin) can mount their routes.
 func (s *Server) Engine() *gin.Engine { return s.engine }

@@ -42,5 +42,8 @@ func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 			return total, err
 		}
 	}
+	if total > 0 {
+		s.forget(ctx)
+	}
 	return total, s.purgeExpired(ctx)
 }

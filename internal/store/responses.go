@@ -144,7 +144,7 @@ func (s *Store) TokenDeleted(ctx context.Context, token string) (bool, error) {
 // leaving only the token's hash so its link can say the answers were deleted.
 func (s *Store) DeleteResponse(ctx context.Context, token string) error {
 	hash := TokenHash(token)
-	return s.Write(ctx, func(tx *sql.Tx) error {
+	err := s.Write(ctx, func(tx *sql.Tx) error {
 		r, err := scanResponse(tx.QueryRow(`/* Store.DeleteResponse */ select `+responseColumns+
 			` from responses where token_hash = ?`, hash))
 		if err != nil {
@@ -157,6 +157,11 @@ func (s *Store) DeleteResponse(ctx context.Context, token string) error {
 			hash, Day(s.Now()))
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	s.forget(ctx)
+	return nil
 }
 
 // deleteResponse removes a response row and takes it out of the counters. Other tables that

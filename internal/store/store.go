@@ -49,6 +49,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create the data folder: %w", err)
 	}
+	// A new file is created readable by this user only before SQLite opens it (SQLite gives its
+	// -wal and -shm files the same mode), so there is no moment when others could open it.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
+		f.Close()
+	}
 	// busy_timeout first, so the other pragmas wait for a lock instead of failing. secure_delete
 	// zeroes what a delete frees: without it a deleted or purged response's answers stay in
 	// the file's free space, readable by anyone with a copy.
@@ -101,6 +106,14 @@ func (s *Store) Close() error {
 	// A checkpoint folds the WAL back into the main file so a copy of the file alone is whole.
 	_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// forget empties the WAL after a delete. secure_delete zeroes the freed bytes in the new copy
+// of each page, but the WAL still holds the old copies, deleted answers included, until a
+// checkpoint folds it into the file and truncates it. Best effort: if readers hold an old
+// snapshot the WAL stays for the next checkpoint (another delete, the daily purge, Close).
+func (s *Store) forget(ctx context.Context) {
+	_, _ = s.write.ExecContext(ctx, "/* Store.forget */ PRAGMA wal_checkpoint(TRUNCATE)")
 }
 
 // Path is the database file.
@@ -339,9 +352,16 @@ func (s *Store) runBatch(batch []*writeOp, errs []error) (err error) {
 
 // Backup writes a consistent copy of the database to dest with VACUUM INTO and checks it.
 func (s *Store) Backup(ctx context.Context, dest string) error {
-	if _, err := os.Stat(dest); err == nil {
+	// Created empty and private first (VACUUM INTO fills an empty file), and never over a file
+	// that exists.
+	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
 		return fmt.Errorf("%s already exists", dest)
 	}
+	if err != nil {
+		return err
+	}
+	f.Close()
 	// A connection of its own: VACUUM INTO cannot run in a transaction nor on the query-only pool.
 	src, err := sql.Open("sqlite", "file:"+(&url.URL{Path: s.path}).EscapedPath()+"?_pragma=busy_timeout(10000)")
 	if err != nil {
@@ -349,9 +369,9 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	}
 	defer src.Close()
 	if _, err := src.ExecContext(ctx, "/* Store.Backup */ VACUUM INTO ?", dest); err != nil {
+		os.Remove(dest)
 		return err
 	}
-	_ = os.Chmod(dest, 0o600)
 	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: dest}).EscapedPath()+"?mode=ro")
 	if err != nil {
 		return err
