@@ -115,9 +115,11 @@ func loadPages(s *Server) (*pages, error) {
 		"helpList": func(kinds any, level int) map[string]any {
 			return map[string]any{"Kinds": kinds, "H2": level == 2}
 		},
+		// paras splits a text into paragraphs at its line breaks: in the YAML files' folded
+		// texts (>-), a blank line is the only thing that leaves one.
 		"paras": func(text string) []string {
 			var out []string
-			for _, p := range strings.Split(text, "\n\n") {
+			for _, p := range strings.Split(text, "\n") {
 				if p = strings.TrimSpace(p); p != "" {
 					out = append(out, p)
 				}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
@@ -314,6 +315,36 @@ func TestHeadingsNeverSkipALevel(t *testing.T) {
 		}
 		if h1 != 1 {
 			t.Errorf("%s: %d h1 headings, want 1", p.name, h1)
+		}
+	}
+}
+
+// With two questionnaires the landing page shows each one's introduction, a paragraph for each
+// blank line of the file.
+func TestLandingShowsEachIntroductionInParagraphs(t *testing.T) {
+	files := shippedFiles(t)
+	second := strings.Replace(string(files["ketamine-selfcheck.yaml"].Data), "id: ketamine-selfcheck", "id: second-check", 1)
+	files["second-check.yaml"] = &fstest.MapFile{Data: []byte(second)}
+	cat, ps := questionnaire.Load(files)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	ts := newTestServerWith(t, cat)
+	body := ts.get("/?lang=en").Body
+	q := cat.Latest(qid)
+	want := strings.Count(strings.TrimSpace(q.Introduction.In("en")), "\n") + 1
+	if want < 2 {
+		t.Fatalf("the introduction has %d paragraph: the test shows nothing", want)
+	}
+	for _, id := range []string{qid, "second-check"} {
+		start := strings.Index(body, `aria-labelledby="q-`+id+`"`)
+		if start < 0 {
+			t.Fatalf("no section for %s", id)
+		}
+		card := body[start:]
+		card = card[:strings.Index(card, "</section>")]
+		if got := strings.Count(card, "<p>"); got != want {
+			t.Errorf("%s: %d paragraphs in its card, want %d:\n%s", id, got, want, card)
 		}
 	}
 }
