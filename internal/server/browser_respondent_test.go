@@ -559,6 +559,8 @@ func testOtherPages(t *testing.T, b *browser) {
 	}{
 		{"privacy-en", "/privacy?lang=en", 200},
 		{"privacy-es", "/privacy?lang=es", 200},
+		{"help-en", "/help?lang=en&region=uk", 200},
+		{"help-es", "/help?lang=es&region=other", 200},
 		{"not-found-en", "/nowhere?lang=en", 404},
 		{"not-found-es", "/r/" + strings.Repeat("A", 43) + "?lang=es", 404},
 		{"gone-step-es", "/q/no-such-questionnaire?lang=es", 404},

@@ -45,6 +45,9 @@ func respondentPages(t *testing.T, ts *testServer) []weighedPage {
 	for _, lang := range []string{"en", "es"} {
 		add(lang+" landing", ts.get("/?lang="+lang), http.StatusOK)
 		add(lang+" privacy", ts.get("/privacy?lang="+lang), http.StatusOK)
+		for _, r := range ts.Cat.Resources.Regions {
+			add(lang+" help, region "+r.ID, ts.get("/help?lang="+lang+"&region="+r.ID), http.StatusOK)
+		}
 		add(lang+" not found", ts.get("/nope?lang="+lang), http.StatusNotFound)
 		add(lang+" step with errors", ts.postForm("/q/"+qid+"?lang="+lang, url.Values{"step": {"0"}, "nav": {"next"},
 			"seen": {"use_context"}}), http.StatusUnprocessableEntity)

@@ -100,7 +100,7 @@ type pages struct {
 }
 
 // pageNames are every page; start-up fails if one is missing or does not parse.
-var pageNames = []string{"landing", "questionnaire", "result", "delete", "deleted", "privacy", "error"}
+var pageNames = []string{"landing", "questionnaire", "result", "delete", "deleted", "privacy", "help", "error"}
 
 func loadPages(s *Server) (*pages, error) {
 	funcs := template.FuncMap{
@@ -129,7 +129,7 @@ func loadPages(s *Server) (*pages, error) {
 	}
 	ps := &pages{sets: map[string]*template.Template{}}
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(web.FS, "templates/layout.html", "templates/help_list.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}

@@ -12,6 +12,7 @@ import (
 func (s *Server) mountRespondent(e *gin.Engine) {
 	e.GET("/", s.handle(s.showLandingPage))
 	e.GET("/privacy", s.handle(s.showPrivacyPage))
+	e.GET("/help", s.handle(s.showHelpPage))
 	e.GET("/healthz", s.healthz)
 	e.GET("/static/*file", s.serveStatic)
 	e.HEAD("/static/*file", s.serveStatic)
@@ -88,6 +89,28 @@ func (s *Server) showLandingPage(c *gin.Context) error {
 			Intro: q.Introduction.In(p.Lang), Minutes: q.Minutes})
 	}
 	return s.render(c.Writer, http.StatusOK, "landing", lp)
+}
+
+type helpPage struct {
+	*page
+	Regions []RegionChoice
+	Help    []helpGroup
+}
+
+// showHelpPage lists every kind of help a region has (crisis lines first), without answering
+// anything first.
+func (s *Server) showHelpPage(c *gin.Context) error {
+	p := s.newPage(c, "")
+	p.Path = "/help"
+	region := s.region(c.Query("region"))
+	p.Region = region
+	p.Title = p.T("help.title")
+	var kinds []string
+	for _, k := range s.cat.Resources.Kinds {
+		kinds = append(kinds, k.ID)
+	}
+	return s.render(c.Writer, http.StatusOK, "help", &helpPage{page: p, Regions: s.regionChoices(p, region),
+		Help: s.helpGroups(p.Lang, region, kinds, nil)})
 }
 
 type privacyPage struct {

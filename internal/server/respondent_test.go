@@ -348,3 +348,28 @@ func TestLandingShowsEachIntroductionInParagraphs(t *testing.T) {
 		}
 	}
 }
+
+// The help page shows a region's crisis lines and emergency numbers without any answers; a
+// region it does not know shows those for "another country".
+func TestHelpPage(t *testing.T) {
+	ts := newTestServer(t)
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"?lang=en&region=uk", []string{"Samaritans", `href="tel:116123"`, `href="tel:999"`, "FRANK", `<option value="uk" selected>`}},
+		{"?lang=es&region=ca", []string{"Líneas de ayuda", `href="tel:988"`, `href="tel:911"`, "National Overdose Response Service"}},
+		{"?lang=en&region=%3Cscript%3E", []string{"Befrienders", `<option value="other" selected>`}},
+		{"", []string{"Befrienders"}},
+	} {
+		res := ts.get("/help" + tc.query)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", tc.query, res.StatusCode)
+		}
+		mustContain(t, res.Body, tc.want...)
+		if strings.Contains(res.Body, "<script>") {
+			t.Errorf("%s: reflects the region", tc.query)
+		}
+	}
+	mustContain(t, ts.get("/?lang=en").Body, `href="/help?lang=en"`)
+}

@@ -39,6 +39,7 @@ func TestSecurityHeadersOnEveryRoute(t *testing.T) {
 		{"NotFound", ts.get("/nope")},
 		{"UnknownResult", ts.get("/r/" + strings.Repeat("A", 43))},
 		{"MethodNotAllowed", ts.post("/privacy", "text/plain", "")},
+		{"Help", ts.get("/help?region=us")},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
