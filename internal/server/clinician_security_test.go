@@ -116,6 +116,12 @@ func TestRedeemThrottle(t *testing.T) {
 		t.Fatalf("11th try (a valid code): %d, want 429", res.StatusCode)
 	}
 	mustContain(t, res.Body, "Too many codes did not work")
+	// More tries while refused are refused without flooding the audit log (a row a minute).
+	for range 20 {
+		if res := doc.postForm("/clinician/redeem", url.Values{"code": {wrong(1)}}); res.StatusCode != http.StatusTooManyRequests {
+			t.Fatalf("while throttled: %d", res.StatusCode)
+		}
+	}
 	rows := auditRows(t, ts)
 	if countAudit(rows, "redeem", "failed") != 13 || countAudit(rows, "redeem", "throttled") != 1 || countAudit(rows, "redeem", "ok") != 0 {
 		t.Errorf("audit: %d failed, %d throttled, %d ok; want 13, 1, 0", countAudit(rows, "redeem", "failed"),

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,8 +29,10 @@ func (a *clinicianArea) redeem(c *gin.Context) error {
 	entry := store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "redeem", Outcome: "failed"}
 	if wait := a.throttle.redeemWait(u.ID, now); wait > 0 {
 		entry.Outcome = "throttled"
-		if err := a.s.store.Audit(ctx, entry); err != nil {
-			return err
+		if a.throttle.note("redeem\x00"+strconv.FormatInt(u.ID, 10), now) {
+			if err := a.s.store.Audit(ctx, entry); err != nil {
+				return err
+			}
 		}
 		retryAfter(c, int(math.Ceil(wait.Seconds())))
 		return a.renderHome(c, u, http.StatusTooManyRequests, "clinician.redeem.throttled", int(math.Ceil(wait.Minutes())))

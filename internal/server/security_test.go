@@ -260,3 +260,15 @@ func TestAPI(t *testing.T) {
 		}
 	}
 }
+
+// HEAD answers as GET would, without a body and without side effects.
+func TestHead(t *testing.T) {
+	ts := newTestServer(t)
+	for path, want := range map[string]int{"/": 200, "/healthz": 200, "/privacy": 200, "/nope": 404, "/clinician": 200} {
+		req, _ := http.NewRequest(http.MethodHead, ts.URL+path, nil)
+		res := ts.do(req)
+		if res.StatusCode != want || res.Body != "" || res.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("HEAD %s: %d, %d bytes of body, CSP %q", path, res.StatusCode, len(res.Body), res.Header.Get("Content-Security-Policy"))
+		}
+	}
+}

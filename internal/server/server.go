@@ -122,6 +122,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, errInternal)
 		}
 	}()
+	if r.Method == http.MethodHead {
+		// HEAD is GET without the body (net/http drops it): monitors and link checkers use it.
+		r = r.Clone(r.Context())
+		r.Method = http.MethodGet
+	}
 	s.handler.ServeHTTP(w, r)
 }
 
