@@ -137,7 +137,7 @@ func TestShareJourney(t *testing.T) {
 
 	code := makeShareCode(t, ts, token)
 	result = ts.get("/r/" + token + "?lang=en")
-	mustContain(t, result.Body, "works until the end of 2026-04-08", "Withdraw the code", "Make a new code")
+	mustContain(t, result.Body, "works until the end of 8 April 2026", "Withdraw the code", "Make a new code")
 	if strings.Contains(result.Body, code) {
 		t.Error("the result page shows the code again")
 	}
@@ -159,7 +159,7 @@ func TestShareJourney(t *testing.T) {
 	// In the clinician's language (Spanish), though the person answered in English.
 	mustContain(t, summary.Body, "Resumen de la autoevaluación", "Idioma de las respuestas", "inglés",
 		"Seguridad: pensamientos de autolesión", "Síntomas urinarios", "Cribado, no diagnóstico", "de 11 criterios",
-		"No se preguntó", "contó", q.Item("use_context").Prompt.In("es"), "2026-03-10", "2026-04-08")
+		"No se preguntó", "contó", q.Item("use_context").Prompt.In("es"), "10 de marzo de 2026", "8 de abril de 2026")
 	// Flags first: the safety flag before the level, the level before the answers.
 	iFlag, iLevel, iAnswers := strings.Index(summary.Body, "Seguridad: pensamientos"), strings.Index(summary.Body, "Nivel de preocupación"),
 		strings.Index(summary.Body, "Todas las respuestas")

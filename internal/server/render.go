@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -177,6 +179,15 @@ func (s *Server) newPageFor(r *http.Request, title string) *page {
 
 // T is a message in the page's language.
 func (p *page) T(key string, args ...any) string { return p.s.msgs.T(p.Lang, key, args...) }
+
+// Date writes a stored day (YYYY-MM-DD) in words, in the page's language: "22 November 2026".
+func (p *page) Date(day string) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	return p.T("date.long", t.Day(), p.T("month."+strconv.Itoa(int(t.Month()))), t.Year())
+}
 
 // Link is a path on this site with the page's language kept in the query, plus extra pairs.
 func (p *page) Link(pth string, kv ...string) string {
