@@ -97,6 +97,9 @@ type helpPage struct {
 	Help    []helpGroup
 }
 
+// RegionAction is where the choice of region is sent.
+func (*helpPage) RegionAction() string { return "/help" }
+
 // showHelpPage lists every kind of help a region has (crisis lines first), without answering
 // anything first.
 func (s *Server) showHelpPage(c *gin.Context) error {

@@ -74,6 +74,9 @@ type resultPage struct {
 	Extra       any // sections other areas add (sharing)
 }
 
+// RegionAction is where the choice of region is sent: this result again.
+func (rp *resultPage) RegionAction() string { return "/r/" + rp.Token }
+
 type helpGroup struct {
 	Kind      string
 	Label     string
