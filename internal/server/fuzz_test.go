@@ -8,9 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -92,28 +90,12 @@ func (fs *fuzzServer) checkAnswer(t *testing.T, rec *httptest.ResponseRecorder, 
 	}
 }
 
-// lastStep is the body a browser sends from the last step, with every earlier answer carried.
-func lastStep(q *questionnaire.Questionnaire, a questionnaire.Answers) url.Values {
-	last := len(q.Sections) - 1
-	v := url.Values{"step": {strconv.Itoa(last)}, "region": {"uk"}, "nav": {"next"}}
-	for _, it := range q.Items() {
-		if a[it.ID] == nil {
-			continue
-		}
-		v[it.ID] = a[it.ID]
-		if it.Section().Index() == last {
-			v.Add("seen", it.ID)
-		}
-	}
-	return v
-}
-
 func FuzzFormStep(f *testing.F) {
 	fs := newFuzzServer(f)
 	q := loadCatalog(f).Latest(qid)
 	for _, ctx := range []string{"prescribed", "not_prescribed", "both", "none_recent"} {
 		a := answersFor(q, ctx, 5, questionnaire.Answers{"safety": {"yes"}})
-		f.Add([]byte(lastStep(q, a).Encode()))
+		f.Add([]byte(stepForm(q, a, len(q.Sections)-1, "uk").Encode()))
 	}
 	f.Add([]byte("step=0&nav=next&use_context=both&seen=use_context"))
 	f.Add([]byte("step=1&nav=back&use_context=prescribed&frequency=daily"))

@@ -229,23 +229,29 @@ func (ts *testServer) walkForm(lang, region string, answers questionnaire.Answer
 			ts.t.Fatalf("no step field in page:\n%s", page.Body)
 		}
 		step, _ := strconv.Atoi(m[1])
-		form := url.Values{"step": {m[1]}, "region": {region}, "nav": {"next"}}
-		for _, it := range q.Items() {
-			if it.Section().Index() > step || answers[it.ID] == nil {
-				continue
-			}
-			form[it.ID] = answers[it.ID]
-			if it.Section().Index() == step {
-				form.Add("seen", it.ID)
-			}
-		}
-		page = ts.postForm("/q/"+qid+"?lang="+lang, form, headers...)
+		page = ts.postForm("/q/"+qid+"?lang="+lang, stepForm(q, answers, step, region), headers...)
 		if page.StatusCode != http.StatusOK {
 			return page
 		}
 	}
 	ts.t.Fatal("the form never ended")
 	return response{}
+}
+
+// stepForm is what a browser sends from a step of the form: every answer up to that step (the
+// earlier ones carried in hidden fields) and the questions the step showed.
+func stepForm(q *questionnaire.Questionnaire, answers questionnaire.Answers, step int, region string) url.Values {
+	form := url.Values{"step": {strconv.Itoa(step)}, "region": {region}, "nav": {"next"}}
+	for _, it := range q.Items() {
+		if it.Section().Index() > step || answers[it.ID] == nil {
+			continue
+		}
+		form[it.ID] = answers[it.ID]
+		if it.Section().Index() == step {
+			form.Add("seen", it.ID)
+		}
+	}
+	return form
 }
 
 // submitAPI posts answers to the JSON API and returns the decoded body.

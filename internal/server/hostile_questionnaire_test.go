@@ -121,16 +121,7 @@ func TestHostileQuestionnaireTextIsInert(t *testing.T) {
 			t.Fatal("the form does not end")
 		}
 		step, _ := strconv.Atoi(m[1])
-		form := url.Values{"step": {m[1]}, "region": {"us"}, "nav": {"next"}}
-		for _, it := range q.Items() {
-			if it.Section().Index() <= step && answers[it.ID] != nil {
-				form[it.ID] = answers[it.ID]
-				if it.Section().Index() == step {
-					form.Add("seen", it.ID)
-				}
-			}
-		}
-		page = ts.postForm("/q/"+qid+"?lang=en", form)
+		page = ts.postForm("/q/"+qid+"?lang=en", stepForm(q, answers, step, "us"))
 		if page.StatusCode == http.StatusSeeOther {
 			loc = page.Header.Get("Location")
 			continue

@@ -63,16 +63,7 @@ func respondentPages(t *testing.T, ts *testServer) []weighedPage {
 				t.Fatalf("%s: the form does not end", lang)
 			}
 			step, _ := strconv.Atoi(m[1])
-			form := url.Values{"step": {m[1]}, "region": {"us"}, "nav": {"next"}}
-			for _, it := range q.Items() {
-				if it.Section().Index() <= step && answers[it.ID] != nil {
-					form[it.ID] = answers[it.ID]
-					if it.Section().Index() == step {
-						form.Add("seen", it.ID)
-					}
-				}
-			}
-			page = ts.postForm("/q/"+qid+"?lang="+lang, form)
+			page = ts.postForm("/q/"+qid+"?lang="+lang, stepForm(q, answers, step, "us"))
 			if page.StatusCode == http.StatusSeeOther {
 				loc = page.Header.Get("Location")
 				break
