@@ -16,14 +16,7 @@ import (
 // Every message a page or handler asks for exists, in every language: a missing Spanish text
 // would otherwise show English (or the bare key) to a Spanish speaker.
 func TestEveryMessageInEveryLanguage(t *testing.T) {
-	sub, err := fs.Sub(web.FS, "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := i18n.Load(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat := loadMessages(t)
 	if len(cat.Languages()) < 2 {
 		t.Fatalf("languages %v, want at least en and es", cat.Languages())
 	}
@@ -93,4 +86,18 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 			t.Errorf("message %q is used but not in the catalogue", k)
 		}
 	}
+}
+
+// loadMessages is the shipped message catalogue, as the server loads it.
+func loadMessages(t *testing.T) *i18n.Catalog {
+	t.Helper()
+	sub, err := fs.Sub(web.FS, "locales")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := i18n.Load(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat
 }

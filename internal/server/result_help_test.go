@@ -1,15 +1,12 @@
 package server_test
 
 import (
-	"io/fs"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/i18n"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/web"
 )
 
 // submitted stores answers through the API and returns the result's path without its query.
@@ -29,14 +26,7 @@ func (ts *testServer) submitted(answers questionnaire.Answers) string {
 func TestResultHelpInEveryRegion(t *testing.T) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
-	sub, err := fs.Sub(web.FS, "locales")
-	if err != nil {
-		t.Fatal(err)
-	}
-	msgs, err := i18n.Load(sub)
-	if err != nil {
-		t.Fatal(err)
-	}
+	msgs := loadMessages(t)
 	type variant struct {
 		name    string
 		answers questionnaire.Answers
