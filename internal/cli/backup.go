@@ -11,9 +11,9 @@ import (
 func runBackup(ctx context.Context, e *env, args []string) error {
 	fl := e.flags("backup", "--to FILE [--db F]", "Writes a consistent copy of the database to FILE while the server may be running,\n"+
 		"then checks the copy with PRAGMA integrity_check.")
-	db := e.dbFlag(fl)
+	db := dbFlag(fl)
 	to := fl.String("to", "", "the new backup file (must not exist)")
-	if err := parse(fl, args); err != nil {
+	if err := e.parse(fl, args); err != nil {
 		return err
 	}
 	if *to == "" {

@@ -57,7 +57,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		"The run adds synthetic responses and an admin account for the dashboard, disabled at the end")
 	only := fl.String("only", "", "comma-separated scenarios to run (default: all)")
 	profile := fl.String("cpuprofile", "", "write a CPU profile of the measured part of the run (server and generator) to this file")
-	if err := parse(fl, args); err != nil {
+	if err := e.parse(fl, args); err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {
