@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -137,7 +138,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	q := cat.Latest("ketamine-selfcheck")
 	db := filepath.Join(t.TempDir(), "k.db")
 	var acked []string
-	viaForms := 0
+	viaForms, cut := 0, 0
 	noRedirect := &http.Client{Timeout: 5 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for round := range 4 {
@@ -167,9 +168,19 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 					if err != nil {
 						return // the server is gone
 					}
+					// A 201's token is in its body: the kill can cut the body short, and a reply
+					// not read whole is not an acknowledgement the client could rely on.
 					var out struct{ Token string }
-					json.NewDecoder(res.Body).Decode(&out)
+					body, readErr := io.ReadAll(res.Body)
 					res.Body.Close()
+					if !viaForm && res.StatusCode == http.StatusCreated {
+						if readErr != nil || json.Unmarshal(body, &out) != nil || out.Token == "" {
+							mu.Lock()
+							cut++
+							mu.Unlock()
+							return
+						}
+					}
 					if viaForm && res.StatusCode == http.StatusSeeOther {
 						loc := res.Header.Get("Location")
 						out.Token = strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/r/")
@@ -232,7 +243,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	if rows != weekly || rows != monthly {
 		t.Errorf("%d responses but the weekly counters say %d and the monthly ones %d", rows, weekly, monthly)
 	}
-	t.Logf("%d acknowledged over 4 crashes (%d by the web form), %d stored", len(acked), viaForms, rows)
+	t.Logf("%d acknowledged over 4 crashes (%d by the web form), %d stored; %d replies cut short by a kill", len(acked), viaForms, rows, cut)
 }
 
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
@@ -265,12 +276,39 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 			}
 		}()
 	}
+	// One submission is surely in flight when the signal comes: its headers and half its body
+	// are sent first, the rest only after SIGTERM.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body, _ := json.Marshal(map[string]any{"answers": answers(q, 7)})
+	fmt.Fprintf(conn, "POST /api/v1/questionnaires/ketamine-selfcheck/responses HTTP/1.1\r\nHost: x\r\n"+
+		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+	conn.Write(body[:len(body)/2])
 	time.Sleep(100 * time.Millisecond)
 	p.cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(200 * time.Millisecond)
+	conn.Write(body[len(body)/2:])
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the submission in flight at SIGTERM got no reply: %v\n%s", err, p.log)
+	}
+	var inFlight struct{ Token string }
+	json.NewDecoder(res.Body).Decode(&inFlight)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || inFlight.Token == "" {
+		t.Fatalf("the submission in flight at SIGTERM: status %d, token %q", res.StatusCode, inFlight.Token)
+	}
 	if err := p.cmd.Wait(); err != nil {
 		t.Fatalf("serve exited with %v after SIGTERM\n%s", err, p.log)
 	}
 	wg.Wait()
+	acked++ // the one in flight
+	if acked < 2 {
+		t.Fatalf("only %d submissions acknowledged: the load did not run", acked)
+	}
 	if !strings.Contains(p.log.String(), "stopped") {
 		t.Errorf("no clean stop in the log:\n%s", p.log)
 	}
@@ -288,6 +326,14 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	defer raw.Close()
 	var rows int
 	raw.QueryRow("select count(*) from responses").Scan(&rows)
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.ResponseByToken(context.Background(), inFlight.Token); err != nil {
+		t.Errorf("the submission in flight at SIGTERM was acknowledged but not stored: %v", err)
+	}
 	if rows != acked {
 		t.Errorf("%d acknowledged, %d stored", acked, rows)
 	}
