@@ -249,7 +249,7 @@ func TestHostileInput(t *testing.T) {
 			case res.StatusCode < 400:
 				t.Errorf("status %d, want a 4xx; body: %.300s", res.StatusCode, res.Body)
 			}
-			if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+			if ct := res.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/problem+json") {
 				// JSON may quote what was sent (an unknown item's id), escaped for JSON and
 				// with no angle bracket left for a browser that sniffs.
 				if !json.Valid([]byte(res.Body)) {
@@ -276,7 +276,7 @@ func TestHostileInput(t *testing.T) {
 				}
 			}
 			if ct := res.Header.Get("Content-Type"); res.Body != "" && !strings.HasPrefix(ct, "text/html") &&
-				!strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "text/plain") {
+				!strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "application/problem+json") && !strings.HasPrefix(ct, "text/plain") {
 				t.Errorf("Content-Type %q", ct)
 			}
 		})

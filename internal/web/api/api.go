@@ -1,7 +1,11 @@
-package server
+// Package api is the JSON API for other clients (a clinic kiosk, an app): the questionnaires
+// and their skip logic, and submissions with the same validation and storage as the web form.
+// Every error is RFC 9457 problem details.
+package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,18 +15,23 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/i18n"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/web"
 )
 
-// The JSON API serves other clients (a clinic kiosk, an app) with the same validation and
-// storage as the web form.
-func (s *Server) mountAPI(e *gin.Engine) {
-	e.GET("/api/v1/questionnaires", s.handle(s.listQuestionnaires))
-	e.GET("/api/v1/questionnaires/:id", s.handle(s.getQuestionnaire))
-	e.POST("/api/v1/questionnaires/:id/responses", s.handle(s.createResponse))
+// Area is the JSON API.
+type Area struct {
+	site *web.Site
+	// save stores a scored response (the respondent area's, so both paths store alike).
+	save func(ctx context.Context, r *questionnaire.Result, lang, region string) (string, error)
 }
 
-func (s *Server) apiLang(c *gin.Context) string {
-	return i18n.Negotiate(c.Query("lang"), c.GetHeader("Accept-Language"), s.langs)
+// New makes the API; save stores a scored response and returns its result token.
+func New(site *web.Site, save func(ctx context.Context, r *questionnaire.Result, lang, region string) (string, error)) *Area {
+	return &Area{site: site, save: save}
+}
+
+func (a *Area) lang(c *gin.Context) string {
+	return i18n.Negotiate(c.Query("lang"), c.GetHeader("Accept-Language"), a.site.Langs())
 }
 
 type apiQuestionnaireSummary struct {
@@ -33,10 +42,11 @@ type apiQuestionnaireSummary struct {
 	Languages []string `json:"languages"`
 }
 
-func (s *Server) listQuestionnaires(c *gin.Context) error {
-	lang := s.apiLang(c)
+// ListQuestionnaires lists every questionnaire, newest versions.
+func (a *Area) ListQuestionnaires(c *gin.Context) error {
+	lang := a.lang(c)
 	out := []apiQuestionnaireSummary{}
-	for _, q := range s.cat.Questionnaires() {
+	for _, q := range a.site.Catalog.Questionnaires() {
 		out = append(out, apiQuestionnaireSummary{ID: q.ID, Version: q.Version, Title: q.Title.In(lang), Minutes: q.Minutes, Languages: q.Languages})
 	}
 	c.JSON(http.StatusOK, map[string]any{"questionnaires": out})
@@ -76,12 +86,13 @@ type apiOption struct {
 	Exclusive bool   `json:"exclusive,omitempty"`
 }
 
-func (s *Server) getQuestionnaire(c *gin.Context) error {
-	q := s.cat.Latest(c.Param("id"))
+// GetQuestionnaire is one questionnaire in one language, with its skip logic.
+func (a *Area) GetQuestionnaire(c *gin.Context) error {
+	q := a.site.Catalog.Latest(c.Param("id"))
 	if q == nil {
-		return errNotFound
+		return web.ErrNotFound
 	}
-	lang := s.apiLang(c)
+	lang := a.lang(c)
 	if !q.HasLanguage(lang) {
 		lang = q.Languages[0]
 	}
@@ -112,14 +123,9 @@ type apiSubmission struct {
 	Answers json.RawMessage `json:"answers"`
 }
 
-type apiProblem struct {
-	Item    string `json:"item,omitempty"`
-	Code    string `json:"error"`
-	Message string `json:"message"`
-}
-
-func apiProblems(c *gin.Context, status int, ps ...apiProblem) error {
-	c.JSON(status, map[string]any{"errors": ps})
+// problem answers with problem details: code names it for programs, detail for people.
+func problem(c *gin.Context, status int, code, detail string) error {
+	web.WriteProblem(c.Writer, web.Problem{Status: status, Code: code, Detail: detail})
 	return nil
 }
 
@@ -166,61 +172,64 @@ func decodeSubmission(body []byte) (apiSubmission, error) {
 	return sub, nil
 }
 
-func (s *Server) createResponse(c *gin.Context) error {
-	q := s.cat.Latest(c.Param("id"))
+// CreateResponse scores and stores a submission; 201 once it is durably stored.
+func (a *Area) CreateResponse(c *gin.Context) error {
+	q := a.site.Catalog.Latest(c.Param("id"))
 	if q == nil {
-		return errNotFound
+		return web.ErrNotFound
 	}
 	if c.ContentType() != "application/json" {
-		return errMediaType
+		return web.ErrMediaType
 	}
 	body, err := io.ReadAll(c.Request.Body)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return errTooLarge
+		return web.ErrTooLarge
 	}
 	if err != nil {
-		return errBadRequest
+		return web.ErrBadRequest
 	}
 	sub, err := decodeSubmission(body)
 	if err != nil {
-		return apiProblems(c, http.StatusBadRequest, apiProblem{Code: "bad_json",
-			Message: "the body must be one JSON object: {\"lang\": \"en\", \"region\": \"us\", \"answers\": {\"item\": \"code\"}}"})
+		return problem(c, http.StatusBadRequest, "bad_json",
+			"the body must be one JSON object: {\"lang\": \"en\", \"region\": \"us\", \"answers\": {\"item\": \"code\"}}")
 	}
 	lang := sub.Lang
 	if lang == "" {
-		lang = s.apiLang(c)
+		lang = a.lang(c)
 	}
-	if !q.HasLanguage(lang) || !s.msgs.Has(lang) {
-		return apiProblems(c, http.StatusBadRequest, apiProblem{Code: "bad_lang", Message: "lang must be one of the questionnaire's languages"})
+	if !q.HasLanguage(lang) || !a.site.HasLanguage(lang) {
+		return problem(c, http.StatusBadRequest, "bad_lang", "lang must be one of the questionnaire's languages")
 	}
 	region := questionnaire.OtherRegion
 	if sub.Region != "" {
-		if !s.cat.Resources.HasRegion(sub.Region) {
-			return apiProblems(c, http.StatusBadRequest, apiProblem{Code: "bad_region", Message: "region is not one of the regions of the help resources"})
+		if !a.site.Catalog.Resources.HasRegion(sub.Region) {
+			return problem(c, http.StatusBadRequest, "bad_region", "region is not one of the regions of the help resources")
 		}
 		region = sub.Region
 	}
 	if len(sub.Answers) == 0 {
-		return apiProblems(c, http.StatusBadRequest, apiProblem{Code: "bad_json", Message: "answers is missing"})
+		return problem(c, http.StatusBadRequest, "bad_json", "answers is missing")
 	}
 	answers, err := questionnaire.DecodeAnswersJSON(sub.Answers)
 	if err != nil {
-		return apiProblems(c, http.StatusBadRequest, apiProblem{Code: "bad_answers", Message: err.Error()})
+		return problem(c, http.StatusBadRequest, "bad_answers", err.Error())
 	}
 	r, err := q.Score(answers)
 	var ae questionnaire.AnswersError
 	if errors.As(err, &ae) {
-		ps := make([]apiProblem, len(ae))
+		ps := make([]web.ItemProblem, len(ae))
 		for i, e := range ae {
-			ps[i] = apiProblem{Item: e.Item, Code: e.Kind, Message: e.Message}
+			ps[i] = web.ItemProblem{Item: e.Item, Code: e.Kind, Message: e.Message}
 		}
-		return apiProblems(c, http.StatusUnprocessableEntity, ps...)
+		web.WriteProblem(c.Writer, web.Problem{Status: http.StatusUnprocessableEntity, Code: "invalid_answers",
+			Detail: "some answers are missing or not allowed: see errors", Errors: ps})
+		return nil
 	}
 	if err != nil {
 		return err
 	}
-	token, err := s.saveResult(c, r, lang, region)
+	token, err := a.save(c.Request.Context(), r, lang, region)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package server
+package admin
 
 import (
 	"bytes"
@@ -14,21 +14,17 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/web"
+	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
 
-// mountAdmin mounts the admin area's statistics: the dashboard (its overview, the answers to
-// each question, and the export form) and the export. Only admins reach them; both show
-// releases protected by stats (fixed tables, suppression).
-func (s *Server) mountAdmin(e *gin.Engine) error {
-	if err := s.AddPages("admin_stats"); err != nil {
-		return err
-	}
-	admin := e.Group("/admin", s.requireRole(store.RoleAdmin))
-	admin.GET("/stats", s.handle(s.showStatsPage))
-	admin.GET("/stats/answers", s.handle(s.showStatsPage))
-	admin.GET("/stats/export", s.handle(s.exportStats))
-	return nil
+// Area is the admin area: the audit log and the statistics dashboard.
+type Area struct {
+	site *web.Site
 }
+
+// New makes the admin area.
+func New(site *web.Site) *Area { return &Area{site: site} }
 
 // A dashboard page shows at most a year of weeks, or five years of months, so that it stays
 // under the page weight of issue 7 (30 KB with its CSS and script). Exports go further
@@ -68,14 +64,14 @@ func (f statsFilter) values() url.Values {
 
 // statsParams reads the filter of a dashboard or export request. The response language is
 // "language" because "lang" is the interface's.
-func (s *Server) statsParams(c *gin.Context) (statsFilter, stats.Params, error) {
+func (a *Area) statsParams(c *gin.Context) (statsFilter, stats.Params, error) {
 	q := c.Request.URL.Query()
-	now := s.store.Now()
+	now := a.site.Store.Now()
 	def := stats.DefaultParams(now)
 	f := statsFilter{Questionnaire: q.Get("q"), From: q.Get("from"), To: q.Get("to"), By: q.Get("by"),
 		Language: q.Get("language"), Region: q.Get("region")}
-	if f.Questionnaire == "" && len(s.cat.IDs()) > 0 {
-		f.Questionnaire = s.cat.IDs()[0]
+	if f.Questionnaire == "" && len(a.site.Catalog.IDs()) > 0 {
+		f.Questionnaire = a.site.Catalog.IDs()[0]
 	}
 	if f.From == "" {
 		f.From = stats.WeekOf(def.From)
@@ -115,8 +111,8 @@ func (s *Server) statsParams(c *gin.Context) (statsFilter, stats.Params, error) 
 	return f, p, nil
 }
 
-// showStatsPage is a view of the dashboard (which one, its path says).
-func (s *Server) showStatsPage(c *gin.Context) error {
+// ShowStatsPage is a view of the dashboard (which one, its path says).
+func (a *Area) ShowStatsPage(c *gin.Context) error {
 	view := statsOverview
 	switch {
 	case strings.HasSuffix(c.FullPath(), "/answers"):
@@ -124,15 +120,15 @@ func (s *Server) showStatsPage(c *gin.Context) error {
 	case strings.HasSuffix(c.FullPath(), "/export"):
 		view = statsExport
 	}
-	p := s.newPage(c, "")
+	p := a.site.NewPage(c.Request, "")
 	p.Title = p.T("stats.title") + ": " + p.T("stats.view."+view)
 	for _, v := range statsViewPaths {
 		if v.view == view {
 			p.Path = v.path
 		}
 	}
-	sp := &staffPage{page: p, User: staffUser(c)}
-	f, params, err := s.statsParams(c)
+	sp := &staff.Page{Page: p, User: staff.User(c)}
+	f, params, err := a.statsParams(c)
 	var rel *stats.Release
 	notice := ""
 	if err == nil {
@@ -143,30 +139,30 @@ func (s *Server) showStatsPage(c *gin.Context) error {
 		}
 	}
 	if err == nil {
-		rel, err = stats.Build(c.Request.Context(), s.store, s.cat, params, s.store.Now())
+		rel, err = stats.Build(c.Request.Context(), a.site.Store, a.site.Catalog, params, a.site.Store.Now())
 	}
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {
 		// The page again, with the form and what to fix, and no figures.
-		data := s.newStatsPage(sp, view, f, nil)
+		data := a.newStatsPage(sp, view, f, nil)
 		data.Error = p.T("stats.error." + pe.Code)
 		if pe.Code == "range_page" {
 			data.Error = p.T("stats.error.range_page", pageMaxMonths)
 		}
-		return s.render(c.Writer, http.StatusBadRequest, "admin_stats", data)
+		return a.site.Render(c.Writer, http.StatusBadRequest, "admin_stats", data)
 	}
 	if err != nil {
 		return err
 	}
-	data := s.newStatsPage(sp, view, f, rel)
+	data := a.newStatsPage(sp, view, f, rel)
 	data.Notice = notice // staffPage's
-	return s.render(c.Writer, http.StatusOK, "admin_stats", data)
+	return a.site.Render(c.Writer, http.StatusOK, "admin_stats", data)
 }
 
 // boundPeriods keeps a dashboard page to pageMaxWeeks weeks or pageMaxMonths months: a longer
 // weekly range is shown by month, with a notice saying so (the export still gives weeks); a
 // longer monthly range is a mistake to fix.
-func boundPeriods(p *page, params *stats.Params) (notice string, err error) {
+func boundPeriods(p *web.Page, params *stats.Params) (notice string, err error) {
 	if params.By == stats.ByWeek && stats.PeriodCount(stats.ByWeek, params.From, params.To) > pageMaxWeeks {
 		params.By = stats.ByMonth
 		notice = p.T("stats.notice.by_month", pageMaxWeeks)
@@ -177,24 +173,24 @@ func boundPeriods(p *page, params *stats.Params) (notice string, err error) {
 	return notice, nil
 }
 
-// exportStats downloads a release as CSV or JSON; without a format it is the dashboard's
+// ExportStats downloads a release as CSV or JSON; without a format it is the dashboard's
 // export view, whose form asks for one.
-func (s *Server) exportStats(c *gin.Context) error {
+func (a *Area) ExportStats(c *gin.Context) error {
 	if !c.Request.URL.Query().Has("format") {
-		return s.showStatsPage(c)
+		return a.ShowStatsPage(c)
 	}
 	format := c.Query("format")
 	if format != "csv" && format != "json" {
-		return &Error{http.StatusBadRequest, "stats.error.format"}
+		return &web.Error{Status: http.StatusBadRequest, Key: "stats.error.format"}
 	}
-	_, params, err := s.statsParams(c)
+	_, params, err := a.statsParams(c)
 	var rel *stats.Release
 	if err == nil {
-		rel, err = stats.Build(c.Request.Context(), s.store, s.cat, params, s.store.Now())
+		rel, err = stats.Build(c.Request.Context(), a.site.Store, a.site.Catalog, params, a.site.Store.Now())
 	}
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {
-		return &Error{http.StatusBadRequest, "stats.error." + pe.Code}
+		return &web.Error{Status: http.StatusBadRequest, Key: "stats.error." + pe.Code}
 	}
 	if err != nil {
 		return err
@@ -203,18 +199,18 @@ func (s *Server) exportStats(c *gin.Context) error {
 	if format == "csv" {
 		err = rel.WriteCSV(&buf)
 	} else {
-		err = rel.WriteJSON(&buf, s.newPage(c, "").Lang)
+		err = rel.WriteJSON(&buf, a.site.NewPage(c.Request, "").Lang)
 	}
 	if err != nil {
 		return err
 	}
 	// The audit row before the download: no export leaves without one.
-	u := staffUser(c)
+	u := staff.User(c)
 	entry := store.AuditEntry{Actor: "unknown", Action: "export", Outcome: "ok", Detail: rel.AuditDetail(format)}
 	if u != nil {
 		entry.UserID, entry.Actor = u.ID, u.Email
 	}
-	if err := s.store.Audit(c.Request.Context(), entry); err != nil {
+	if err := a.site.Store.Audit(c.Request.Context(), entry); err != nil {
 		return err
 	}
 	h := c.Writer.Header()
@@ -235,16 +231,16 @@ type statsChoice struct {
 	Selected     bool
 }
 
-func (s *Server) filterChoices(p *page, f statsFilter) (qs, langs, regions []statsChoice) {
-	for _, q := range s.cat.Questionnaires() {
+func (a *Area) filterChoices(p *web.Page, f statsFilter) (qs, langs, regions []statsChoice) {
+	for _, q := range a.site.Catalog.Questionnaires() {
 		qs = append(qs, statsChoice{q.ID, q.Title.In(p.Lang), q.ID == f.Questionnaire})
 	}
 	langs = append(langs, statsChoice{"", p.T("stats.all_languages"), f.Language == ""})
-	for _, l := range s.cat.Languages() {
+	for _, l := range a.site.Catalog.Languages() {
 		langs = append(langs, statsChoice{l, p.T("lang.in." + l), l == f.Language})
 	}
 	regions = append(regions, statsChoice{"", p.T("stats.all_regions"), f.Region == ""})
-	for _, r := range s.regionChoices(p, f.Region) {
+	for _, r := range a.site.RegionChoices(p.Lang, f.Region) {
 		regions = append(regions, statsChoice{r.ID, r.Name, r.Selected})
 	}
 	return qs, langs, regions

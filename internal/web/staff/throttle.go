@@ -1,4 +1,4 @@
-package server
+package staff
 
 import (
 	"sync"
@@ -56,7 +56,7 @@ func (w *window) retry(now time.Time, limit int) time.Duration {
 	return throttleWindow - now.Sub(w.at[len(w.at)-limit])
 }
 
-type throttle struct {
+type Throttle struct {
 	mu       sync.Mutex
 	clients  map[string]*rate.Limiter // address + account typed
 	ips      map[string]*rate.Limiter // address
@@ -68,13 +68,13 @@ type throttle struct {
 	pruned   time.Time
 }
 
-func newThrottle() *throttle {
-	return &throttle{clients: map[string]*rate.Limiter{}, ips: map[string]*rate.Limiter{}, accounts: map[int64]*window{},
+func NewThrottle() *Throttle {
+	return &Throttle{clients: map[string]*rate.Limiter{}, ips: map[string]*rate.Limiter{}, accounts: map[int64]*window{},
 		devices: map[string]*window{}, redeems: map[int64]*window{}, noted: map[string]time.Time{}}
 }
 
 // prune forgets what no longer matters: full buckets and empty windows.
-func (t *throttle) prune(now time.Time) {
+func (t *Throttle) prune(now time.Time) {
 	if now.Sub(t.pruned) < time.Minute && len(t.clients)+len(t.ips)+len(t.devices) < maxThrottleKeys {
 		return
 	}
@@ -128,8 +128,8 @@ type loginAttempt struct {
 
 func (a loginAttempt) clientKey() string { return a.ip + "\x00" + a.email }
 
-// loginWait says whether an attempt may be checked now; if not, how long to wait.
-func (t *throttle) loginWait(a loginAttempt, now time.Time) time.Duration {
+// LoginWait says whether an attempt may be checked now; if not, how long to wait.
+func (t *Throttle) LoginWait(a loginAttempt, now time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.prune(now)
@@ -152,8 +152,8 @@ func (t *throttle) loginWait(a loginAttempt, now time.Time) time.Duration {
 	return wait
 }
 
-// loginFailed records a failed attempt.
-func (t *throttle) loginFailed(a loginAttempt, now time.Time) {
+// LoginFailed records a failed attempt.
+func (t *Throttle) LoginFailed(a loginAttempt, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if a.device != "" {
@@ -187,8 +187,8 @@ func (t *throttle) loginFailed(a loginAttempt, now time.Time) {
 	}
 }
 
-// redeemWait says whether an account may try a code now; if not, how long to wait.
-func (t *throttle) redeemWait(account int64, now time.Time) time.Duration {
+// RedeemWait says whether an account may try a code now; if not, how long to wait.
+func (t *Throttle) RedeemWait(account int64, now time.Time) time.Duration {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.prune(now)
@@ -199,7 +199,7 @@ func (t *throttle) redeemWait(account int64, now time.Time) time.Duration {
 	return wait
 }
 
-func (t *throttle) redeemFailed(account int64, now time.Time) {
+func (t *Throttle) RedeemFailed(account int64, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	w := t.redeems[account]
@@ -211,9 +211,9 @@ func (t *throttle) redeemFailed(account int64, now time.Time) {
 	t.global.add(now)
 }
 
-// note reports whether a refusal for key should be audited: once a minute at most, so a
+// Note reports whether a refusal for key should be audited: once a minute at most, so a
 // flood of refused requests cannot flood the audit log.
-func (t *throttle) note(key string, now time.Time) bool {
+func (t *Throttle) Note(key string, now time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if at, ok := t.noted[key]; ok && now.Sub(at) < time.Minute {

@@ -1,4 +1,4 @@
-package server
+package respondent
 
 import (
 	"context"
@@ -6,17 +6,18 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/web"
 )
 
-// saveResult stores a scored response; once it returns, the response is on disk.
-func (s *Server) saveResult(c *gin.Context, r *questionnaire.Result, lang, region string) (string, error) {
+// SaveResult stores a scored response and returns its result token; once it returns, the
+// response is on disk. The web form and the API both store through it.
+func (a *Area) SaveResult(ctx context.Context, r *questionnaire.Result, lang, region string) (string, error) {
 	resp := &store.Response{
 		Questionnaire: r.Questionnaire.ID, Version: r.Questionnaire.Version, Lang: lang, Region: region,
 		Answers: r.Answers, Scores: r.Scores, Flags: r.FlagIDs(),
@@ -24,27 +25,25 @@ func (s *Server) saveResult(c *gin.Context, r *questionnaire.Result, lang, regio
 	if r.Level != nil {
 		resp.Band = r.Level.ID
 	}
-	return s.store.CreateResponse(c.Request.Context(), resp)
+	return a.site.Store.CreateResponse(ctx, resp)
 }
-
-var tokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 
 // loadResult finds the response of a result link and scores it again with the version of the
 // questionnaire it was answered with.
-func (s *Server) loadResult(ctx context.Context, token string) (*store.Response, *questionnaire.Result, error) {
-	if !tokenRE.MatchString(token) {
-		return nil, nil, errNotFound
+func (a *Area) loadResult(ctx context.Context, token string) (*store.Response, *questionnaire.Result, error) {
+	if !store.IsToken(token) {
+		return nil, nil, web.ErrNotFound
 	}
-	resp, err := s.store.ResponseByToken(ctx, token)
+	resp, err := a.site.Store.ResponseByToken(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, errNotFound
+		return nil, nil, web.ErrNotFound
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	q := s.cat.Version(resp.Questionnaire, resp.Version)
+	q := a.site.Catalog.Version(resp.Questionnaire, resp.Version)
 	if q == nil {
-		return nil, nil, errGone
+		return nil, nil, web.ErrGone
 	}
 	r, err := q.Score(resp.Answers)
 	if err != nil {
@@ -53,10 +52,8 @@ func (s *Server) loadResult(ctx context.Context, token string) (*store.Response,
 	return resp, r, nil
 }
 
-var errGone = &Error{http.StatusGone, "error.version_gone"}
-
 type resultPage struct {
-	*page
+	*web.Page
 	Token  string
 	QTitle string
 	Day    string
@@ -69,9 +66,9 @@ type resultPage struct {
 	// HelpMissing: the region has no resource of a kind the flags or level ask for.
 	HelpMissing bool
 	Notice      string
-	Regions     []RegionChoice
+	Regions     []web.RegionChoice
 	Urgent      bool
-	Extra       any // sections other areas add (sharing)
+	Share       *shareState
 }
 
 // RegionAction is where the choice of region is sent: this result again.
@@ -96,14 +93,15 @@ type helpContact struct {
 	Href template.URL
 }
 
-func (s *Server) showResultPage(c *gin.Context) error {
-	p := s.newPage(c, "")
+// ShowResultPage is a stored result: flags first, the level, what to do, where to get help.
+func (a *Area) ShowResultPage(c *gin.Context) error {
+	p := a.site.NewPage(c.Request, "")
 	token := c.Param("token")
-	resp, r, err := s.loadResult(c.Request.Context(), token)
-	if err == errNotFound && tokenRE.MatchString(token) {
-		if deleted, derr := s.store.TokenDeleted(c.Request.Context(), token); derr == nil && deleted {
+	resp, r, err := a.loadResult(c.Request.Context(), token)
+	if err == web.ErrNotFound && store.IsToken(token) {
+		if deleted, derr := a.site.Store.TokenDeleted(c.Request.Context(), token); derr == nil && deleted {
 			p.Title = p.T("deleted.title")
-			return s.render(c.Writer, http.StatusGone, "deleted", p)
+			return a.site.Render(c.Writer, http.StatusGone, "deleted", p)
 		}
 	}
 	if err != nil {
@@ -111,14 +109,14 @@ func (s *Server) showResultPage(c *gin.Context) error {
 	}
 	region := resp.Region
 	if v := c.Query("region"); v != "" {
-		region = s.region(v)
+		region = a.site.Region(v)
 	}
 	p.Path, p.Region = "/r/"+token, region
 	view := r.View(p.Lang)
 	p.Title = p.T("result.title")
-	rp := &resultPage{page: p, Token: token, QTitle: r.Questionnaire.Title.In(p.Lang), Day: resp.Day,
+	rp := &resultPage{Page: p, Token: token, QTitle: r.Questionnaire.Title.In(p.Lang), Day: resp.Day,
 		Flags: view.Flags, Level: view.Level, Advice: view.Advice, Notice: view.Notice,
-		Regions: s.regionChoices(p, region)}
+		Regions: a.site.RegionChoices(p.Lang, region)}
 	for _, t := range view.Told {
 		rp.Told = append(rp.Told, t.Text...)
 	}
@@ -130,25 +128,25 @@ func (s *Server) showResultPage(c *gin.Context) error {
 	kinds := r.ResourceKinds()
 	if rp.Urgent {
 		// The crisis and emergency lines are shown once, in the box at the top.
-		rp.Crisis = s.helpGroups(p.Lang, region, []string{"emergency"}, isCrisisKind)
-		rp.Help = s.helpGroups(p.Lang, region, kinds, func(kind string) bool { return !isCrisisKind(kind) })
+		rp.Crisis = a.helpGroups(p.Lang, region, []string{"emergency"}, isCrisisKind)
+		rp.Help = a.helpGroups(p.Lang, region, kinds, func(kind string) bool { return !isCrisisKind(kind) })
 	} else {
-		rp.Help = s.helpGroups(p.Lang, region, kinds, nil)
+		rp.Help = a.helpGroups(p.Lang, region, kinds, nil)
 	}
-	rp.HelpMissing = len(s.cat.Resources.Missing(region, kinds)) > 0
-	if rp.Extra, err = s.shareSection(c.Request.Context(), resp); err != nil {
+	rp.HelpMissing = len(a.site.Catalog.Resources.Missing(region, kinds)) > 0
+	if rp.Share, err = a.shareSection(c.Request.Context(), resp); err != nil {
 		return err
 	}
-	return s.render(c.Writer, http.StatusOK, "result", rp)
+	return a.site.Render(c.Writer, http.StatusOK, "result", rp)
 }
 
 func isCrisisKind(kind string) bool { return kind == "crisis" || kind == "emergency" }
 
 // helpGroups are the help resources of a region for the kinds asked for (and every kind
 // marked always), keeping only the kinds keep accepts when it is not nil.
-func (s *Server) helpGroups(lang, region string, kinds []string, keep func(kind string) bool) []helpGroup {
+func (a *Area) helpGroups(lang, region string, kinds []string, keep func(kind string) bool) []helpGroup {
 	var out []helpGroup
-	for _, g := range s.cat.Resources.For(region, kinds) {
+	for _, g := range a.site.Catalog.Resources.For(region, kinds) {
 		if keep != nil && !keep(g.Kind.ID) {
 			continue
 		}
@@ -157,21 +155,21 @@ func (s *Server) helpGroups(lang, region string, kinds []string, keep func(kind 
 			hr := helpResource{Name: res.Name.In(lang), About: res.About.In(lang)}
 			var meta []string
 			if res.Free {
-				meta = append(meta, s.msgs.T(lang, "resource.free"))
+				meta = append(meta, a.site.T(lang, "resource.free"))
 			}
 			if res.AlwaysOpen {
-				meta = append(meta, s.msgs.T(lang, "resource.always_open"))
+				meta = append(meta, a.site.T(lang, "resource.always_open"))
 			}
 			if len(res.Languages) > 0 {
 				var langs []string
 				for _, l := range res.Languages {
-					langs = append(langs, s.msgs.T(lang, "lang.in."+l))
+					langs = append(langs, a.site.T(lang, "lang.in."+l))
 				}
-				meta = append(meta, s.msgs.T(lang, "resource.languages", strings.Join(langs, ", ")))
+				meta = append(meta, a.site.T(lang, "resource.languages", strings.Join(langs, ", ")))
 			}
 			hr.Meta = strings.Join(meta, " · ")
 			for _, ct := range res.Contacts {
-				hr.Contacts = append(hr.Contacts, s.contact(lang, ct))
+				hr.Contacts = append(hr.Contacts, a.contact(lang, ct))
 			}
 			hg.Resources = append(hg.Resources, hr)
 		}
@@ -180,21 +178,21 @@ func (s *Server) helpGroups(lang, region string, kinds []string, keep func(kind 
 	return out
 }
 
-func (s *Server) contact(lang string, ct *questionnaire.Contact) helpContact {
+func (a *Area) contact(lang string, ct *questionnaire.Contact) helpContact {
 	hc := helpContact{Type: ct.Type, Label: ct.Label.In(lang)}
 	switch ct.Type {
 	case "phone":
-		hc.Href, hc.Text = template.URL("tel:"+ct.Dial()), s.msgs.T(lang, "contact.call", ct.Value)
+		hc.Href, hc.Text = template.URL("tel:"+ct.Dial()), a.site.T(lang, "contact.call", ct.Value)
 	case "text":
 		hc.Href = template.URL("sms:" + ct.Dial())
 		if ct.Keyword != "" {
 			hc.Href += template.URL("?&body=" + url.QueryEscape(ct.Keyword))
-			hc.Text = s.msgs.T(lang, "contact.text_keyword", ct.Keyword, ct.Value)
+			hc.Text = a.site.T(lang, "contact.text_keyword", ct.Keyword, ct.Value)
 		} else if hc.Label != "" {
 			// A label such as "Text your ZIP code to 435748" says it all.
 			hc.Text, hc.Label = hc.Label, ""
 		} else {
-			hc.Text = s.msgs.T(lang, "contact.text", ct.Value)
+			hc.Text = a.site.T(lang, "contact.text", ct.Value)
 		}
 	default:
 		hc.Href = template.URL(ct.Value)
@@ -204,28 +202,30 @@ func (s *Server) contact(lang string, ct *questionnaire.Contact) helpContact {
 }
 
 type deletePage struct {
-	*page
+	*web.Page
 	Token string
 }
 
-func (s *Server) showDeletePage(c *gin.Context) error {
-	p := s.newPage(c, "")
-	if _, _, err := s.loadResult(c.Request.Context(), c.Param("token")); err != nil {
+// ShowDeletePage asks before deleting a result.
+func (a *Area) ShowDeletePage(c *gin.Context) error {
+	p := a.site.NewPage(c.Request, "")
+	if _, _, err := a.loadResult(c.Request.Context(), c.Param("token")); err != nil {
 		return err
 	}
 	p.Title = p.T("delete.title")
-	return s.render(c.Writer, http.StatusOK, "delete", &deletePage{page: p, Token: c.Param("token")})
+	return a.site.Render(c.Writer, http.StatusOK, "delete", &deletePage{Page: p, Token: c.Param("token")})
 }
 
-func (s *Server) deleteResult(c *gin.Context) error {
-	p := s.newPage(c, "")
+// DeleteResult deletes a result for good.
+func (a *Area) DeleteResult(c *gin.Context) error {
+	p := a.site.NewPage(c.Request, "")
 	token := c.Param("token")
-	if !tokenRE.MatchString(token) {
-		return errNotFound
+	if !store.IsToken(token) {
+		return web.ErrNotFound
 	}
-	err := s.store.DeleteResponse(c.Request.Context(), token)
+	err := a.site.Store.DeleteResponse(c.Request.Context(), token)
 	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound
+		return web.ErrNotFound
 	}
 	if err != nil {
 		return err

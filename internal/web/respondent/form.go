@@ -1,4 +1,4 @@
-package server
+package respondent
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/web"
 )
 
 // form is one POST of the step-by-step questionnaire. Answers to earlier steps travel in
@@ -27,59 +28,59 @@ type form struct {
 
 // parseForm reads a form POST strictly: a field that is neither a control of the form nor an
 // item of the questionnaire is a bad request, and so is anything malformed.
-func (s *Server) parseForm(c *gin.Context, q *questionnaire.Questionnaire) (*form, error) {
+func (a *Area) parseForm(c *gin.Context, q *questionnaire.Questionnaire) (*form, error) {
 	ct := c.ContentType()
 	if ct != "application/x-www-form-urlencoded" {
-		return nil, errMediaType
+		return nil, web.ErrMediaType
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, errTooLarge
+			return nil, web.ErrTooLarge
 		}
-		return nil, errBadRequest
+		return nil, web.ErrBadRequest
 	}
 	vals := c.Request.PostForm
 	f := &form{q: q, answers: questionnaire.Answers{}, seen: map[string]bool{}}
 	for key, vs := range vals {
 		for _, v := range vs {
 			if !utf8.ValidString(v) || len(v) > 200 {
-				return nil, errBadRequest
+				return nil, web.ErrBadRequest
 			}
 		}
 		switch key {
 		case "step":
 			if len(vs) != 1 {
-				return nil, errBadRequest
+				return nil, web.ErrBadRequest
 			}
 			n, err := strconv.Atoi(vs[0])
 			if err != nil || n < 0 || n >= len(q.Sections) {
-				return nil, errBadRequest
+				return nil, web.ErrBadRequest
 			}
 			f.step = n
 		case "nav":
 			if len(vs) != 1 || (vs[0] != "next" && vs[0] != "back") {
-				return nil, errBadRequest
+				return nil, web.ErrBadRequest
 			}
 			f.nav = vs[0]
 		case "region":
 			if len(vs) != 1 {
-				return nil, errBadRequest
+				return nil, web.ErrBadRequest
 			}
-			f.region = s.region(vs[0])
+			f.region = a.site.Region(vs[0])
 		case "seen":
 			for _, id := range vs {
 				if q.Item(id) == nil {
-					return nil, errBadRequest
+					return nil, web.ErrBadRequest
 				}
 				f.seen[id] = true
 			}
 		default:
 			if q.Item(key) == nil {
-				return nil, errBadRequest
+				return nil, web.ErrBadRequest
 			}
 			if len(vs) > questionnaire.MaxAnswerCodes {
-				return nil, errBadRequest
+				return nil, web.ErrBadRequest
 			}
 			for _, v := range vs {
 				if v != "" {
@@ -89,7 +90,7 @@ func (s *Server) parseForm(c *gin.Context, q *questionnaire.Questionnaire) (*for
 		}
 	}
 	if _, ok := vals["step"]; !ok {
-		return nil, errBadRequest
+		return nil, web.ErrBadRequest
 	}
 	if f.region == "" {
 		f.region = questionnaire.OtherRegion
@@ -172,7 +173,7 @@ func (f *form) firstSectionWith(errs questionnaire.AnswersError) int {
 }
 
 type stepPage struct {
-	*page
+	*web.Page
 	QuestionnaireID string
 	QTitle          string
 	SectionTitle    string
@@ -204,19 +205,19 @@ type carried struct{ Name, Value string }
 
 type stepError struct{ Item, Message string }
 
-func (s *Server) renderStep(c *gin.Context, p *page, f *form, step int, shown map[string]bool,
+func (a *Area) renderStep(c *gin.Context, p *web.Page, f *form, step int, shown map[string]bool,
 	errs questionnaire.AnswersError, status int) error {
-	return s.render(c.Writer, status, "questionnaire", s.stepPage(p, f, step, shown, errs))
+	return a.site.Render(c.Writer, status, "questionnaire", a.stepPage(p, f, step, shown, errs))
 }
 
 // stepPage is the page of one step of the form.
-func (s *Server) stepPage(p *page, f *form, step int, shown map[string]bool, errs questionnaire.AnswersError) *stepPage {
+func (a *Area) stepPage(p *web.Page, f *form, step int, shown map[string]bool, errs questionnaire.AnswersError) *stepPage {
 	q := f.q
 	if step < 0 {
 		step = 0
 	}
 	sec := q.Sections[step]
-	sp := &stepPage{page: p, QuestionnaireID: q.ID, QTitle: q.Title.In(p.Lang), SectionTitle: sec.Title.In(p.Lang),
+	sp := &stepPage{Page: p, QuestionnaireID: q.ID, QTitle: q.Title.In(p.Lang), SectionTitle: sec.Title.In(p.Lang),
 		SectionIntro: sec.Intro.In(p.Lang), Step: step, FormRegion: f.region}
 	p.Title = sec.Title.In(p.Lang) + " · " + q.Title.In(p.Lang)
 	for i, other := range q.Sections {

@@ -1,4 +1,4 @@
-package server
+package admin
 
 import (
 	"net/http"
@@ -9,6 +9,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/web"
+	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
 
 // auditPageSize is how many audit rows a page shows.
@@ -19,7 +21,7 @@ var auditActions = []string{"login", "login_failed", "logout", "redeem", "summar
 	"user_add", "user_disable", "user_enable", "user_passwd"}
 
 type auditPage struct {
-	*staffPage
+	*staff.Page
 	Rows          []auditRow
 	Users         []statsChoice
 	Actions       []statsChoice
@@ -34,23 +36,23 @@ type auditRow struct {
 	When, ShortResponse string
 }
 
-// showAuditPage is the audit log for admins: newest first, a page at a time, filtered by
+// ShowAuditPage is the audit log for admins: newest first, a page at a time, filtered by
 // account and action.
-func (a *clinicianArea) showAuditPage(c *gin.Context) error {
+func (a *Area) ShowAuditPage(c *gin.Context) error {
 	ctx := c.Request.Context()
 	q := c.Request.URL.Query()
 	f := store.AuditFilter{User: strings.TrimSpace(q.Get("user")), Action: q.Get("action"), Limit: auditPageSize}
 	if len(f.User) > 254 || len(f.Action) > 64 {
-		return errBadRequest
+		return web.ErrBadRequest
 	}
 	if v := q.Get("before"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 1 {
-			return errBadRequest
+			return web.ErrBadRequest
 		}
 		f.Before = n
 	}
-	known, err := a.s.store.AuditActions(ctx)
+	known, err := a.site.Store.AuditActions(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,18 +63,18 @@ func (a *clinicianArea) showAuditPage(c *gin.Context) error {
 		}
 	}
 	if f.Action != "" && !slices.Contains(actions, f.Action) {
-		return errBadRequest
+		return web.ErrBadRequest
 	}
-	users, err := a.s.store.Users(ctx)
+	users, err := a.site.Store.Users(ctx)
 	if err != nil {
 		return err
 	}
-	rows, err := a.s.store.AuditEntries(ctx, f)
+	rows, err := a.site.Store.AuditEntries(ctx, f)
 	if err != nil {
 		return err
 	}
-	p := a.newStaffPage(c, staffUser(c), "audit.title", "/admin/audit")
-	ap := &auditPage{staffPage: p, FilterUser: f.User, FilterAction: f.Action, FilterApplied: f.User != "" || f.Action != ""}
+	p := staff.NewPage(a.site, c, staff.User(c), "audit.title", "/admin/audit")
+	ap := &auditPage{Page: p, FilterUser: f.User, FilterAction: f.Action, FilterApplied: f.User != "" || f.Action != ""}
 	p.Keep = []string{"user", f.User, "action", f.Action}
 	ap.Users = append(ap.Users, statsChoice{"", p.T("audit.all_users"), f.User == ""})
 	for _, u := range users {
@@ -95,5 +97,5 @@ func (a *clinicianArea) showAuditPage(c *gin.Context) error {
 	if f.Before > 0 {
 		ap.Newest = p.Link("/admin/audit", "user", f.User, "action", f.Action)
 	}
-	return a.s.render(c.Writer, http.StatusOK, "admin_audit", ap)
+	return a.site.Render(c.Writer, http.StatusOK, "admin_audit", ap)
 }
