@@ -1,0 +1,67 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/questionnaires"
+)
+
+func testSite(t *testing.T) *Site {
+	t.Helper()
+	cat, ps := questionnaire.Load(questionnaires.FS)
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	s, err := NewSite(cat, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Handle renders a person's error as a page and an API client's as problem details, whatever
+// the status (429 included, which no API route returns today), and never shows an internal
+// error's text.
+func TestHandleErrors(t *testing.T) {
+	s := testSite(t)
+	busy := &Error{Status: http.StatusTooManyRequests, Key: "error.bad_request"}
+	for _, c := range []struct {
+		path   string
+		err    error
+		status int
+		ct     string
+	}{
+		{"/api/v1/x", busy, 429, ProblemContentType},
+		{"/api/v1/x", errors.New("database is locked"), 500, ProblemContentType},
+		{"/api/v1/x", &http.MaxBytesError{Limit: 1}, 413, ProblemContentType},
+		{"/help", busy, 429, "text/html; charset=utf-8"},
+		{"/help", errors.New("database is locked"), 500, "text/html; charset=utf-8"},
+	} {
+		w := httptest.NewRecorder()
+		c2, _ := gin.CreateTestContext(w)
+		c2.Request = httptest.NewRequest(http.MethodGet, c.path, nil)
+		s.Handle(func(*gin.Context) error { return c.err })(c2)
+		if w.Code != c.status || w.Header().Get("Content-Type") != c.ct {
+			t.Errorf("%s %v: %d %q, want %d %q", c.path, c.err, w.Code, w.Header().Get("Content-Type"), c.status, c.ct)
+		}
+		if strings.Contains(w.Body.String(), "locked") {
+			t.Errorf("%s: the internal error is shown: %.200s", c.path, w.Body.String())
+		}
+		if c.ct == ProblemContentType {
+			var p Problem
+			if err := json.Unmarshal(w.Body.Bytes(), &p); err != nil || p.Status != c.status || p.Code == "" || p.Title == "" {
+				t.Errorf("%s: problem %+v (%v)", c.path, p, err)
+			}
+		}
+	}
+}
