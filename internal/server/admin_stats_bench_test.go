@@ -21,6 +21,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -130,17 +131,7 @@ func TestStatsScreenshot(t *testing.T) {
 		t.Skip("KETASCREEN_STATS_SHOT is not set")
 	}
 	base, client := benchServer(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("hide-scrollbars", true))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := testtool.Browser(t, chromedp.Flag("hide-scrollbars", true))
 	shareSession(t, ctx, base, client)
 	type shot struct {
 		file, path, scheme string
@@ -178,28 +169,11 @@ func TestStatsScreenshot(t *testing.T) {
 
 // TestStatsAccessibility runs axe-core's WCAG 2.1 A and AA rules on every view of the dashboard
 // (with withheld cells), light and dark, phone and desktop widths, and on its error state. It needs
-// Chromium and KETASCREEN_AXE_JS (axe.min.js of axe-core 4.14.1); without them it skips.
+// Chromium and axe-core (see testtool).
 func TestStatsAccessibility(t *testing.T) {
-	axePath := os.Getenv("KETASCREEN_AXE_JS")
-	if axePath == "" {
-		t.Skip("KETASCREEN_AXE_JS is not set")
-	}
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := testtool.Axe(t)
 	ss := newStatsServer(t, 400)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := testtool.Browser(t)
 	shareSession(t, ctx, ss.url, ss.admin)
 	type violation struct {
 		ID, Impact, Help string
