@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// Hostile input (issue 7): every route that takes input, with malformed and oversized bodies,
+// Hostile input: every route that takes input, with malformed and oversized bodies,
 // wrong content types, invalid UTF-8, huge numbers of fields, duplicate fields, unknown items
 // and options, answers to hidden items, script, SQL and formula payloads in every field, path
 // tricks, very long URLs and methods not allowed. Each must get a clear 4xx (never a 5xx),

@@ -6,7 +6,7 @@ import (
 )
 
 // Static files are written to be read, with comments and indentation; pages must weigh under
-// 30 KB with their CSS and script (issue 7). So the server drops what a browser does not need
+// 30 KB with their CSS and script. So the server drops what a browser does not need
 // when it loads them, once at start-up: about a fifth of each file.
 
 // minifyCSS drops comments and the whitespace a stylesheet does not need. Strings are kept as

@@ -27,7 +27,7 @@ type Area struct {
 func New(site *web.Site) *Area { return &Area{site: site} }
 
 // A dashboard page shows at most a year of weeks, or five years of months, so that it stays
-// under the page weight of issue 7 (30 KB with its CSS and script). Exports go further
+// under the page weight limit (30 KB with its CSS and script). Exports go further
 // (stats.MaxWeeks, stats.MaxMonths).
 const (
 	pageMaxWeeks  = 53

@@ -15,7 +15,7 @@ import (
 // statsPage is a view of the dashboard: the views' navigation, the filter form, and when the
 // filter is sound, the view's tables (with a chart, or bars) or the export form. Every figure
 // comes from one protected release. Markup is kept lean: a page weighs under 30 KB with its
-// CSS and script (issue 7).
+// CSS and script.
 type statsPage struct {
 	*staff.Page
 	View                         string
