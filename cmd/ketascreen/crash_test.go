@@ -53,14 +53,27 @@ type proc struct {
 
 var servingRE = regexp.MustCompile(`serving on (http://[0-9.:]+)`)
 
+// startServe starts the real binary on a database, with a secret given in the environment.
 func startServe(t *testing.T, db string) *proc {
+	t.Helper()
+	return startServeEnv(t, db, "KETASCREEN_SECRET=crash-test-secret-crash-test-secret")
+}
+
+// startServeEnv starts the real binary with more environment variables (and only those of
+// the test's own environment that are not ketascreen's).
+func startServeEnv(t *testing.T, db string, env ...string) *proc {
 	t.Helper()
 	bin, err := buildBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
-	cmd.Env = append(os.Environ(), "KETASCREEN_SECRET=crash-test-secret-crash-test-secret")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "KETASCREEN_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
