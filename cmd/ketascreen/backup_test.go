@@ -101,3 +101,21 @@ func TestBackupRestoresAWorkingDeployment(t *testing.T) {
 		t.Fatalf("the result link after restoring: %v %v", res.StatusCode, err)
 	}
 }
+
+// Under a supervisor that stamps lines with the time, request lines can be turned off.
+func TestQuietRequests(t *testing.T) {
+	p := startServeEnv(t, filepath.Join(t.TempDir(), "k.db"), "KETASCREEN_SECRET=quiet-test-secret-quiet-test-secret",
+		"KETASCREEN_LOG_REQUESTS=false")
+	for _, path := range []string{"/", "/help", "/nowhere"} {
+		res, err := http.Get(p.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	p.cmd.Wait()
+	if strings.Contains(p.log.String(), "msg=request") || !strings.Contains(p.log.String(), "stopped") {
+		t.Errorf("log with KETASCREEN_LOG_REQUESTS=false:\n%s", p.log)
+	}
+}

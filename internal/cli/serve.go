@@ -33,6 +33,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	db := dbFlag(fl)
 	dir := questionnairesFlag(fl)
 	secretFile := secretFileFlag(fl)
+	logRequests := fl.Bool("log-requests", true, "log a line per request (method, route, status, duration; never a time or an address); "+
+		"turn it off under a supervisor that stamps each line with the time, such as journald")
 	tls := fl.Bool("tls-behind-proxy", false,
 		"the site is reached over HTTPS through a proxy: send HSTS and secure cookies")
 	shareDays := fl.Int("share-days", 30, "days a share code stays valid, 1 to 30")
@@ -67,7 +69,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	go purgeDaily(ctx, st, *retention, log)
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase})
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
 	if err != nil {
 		return err
 	}

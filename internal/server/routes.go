@@ -20,7 +20,10 @@ func routes(site *web.Site, cfg Config) (*gin.Engine, error) {
 	e.HandleMethodNotAllowed = true
 	e.RedirectTrailingSlash = false
 	e.RedirectFixedPath = false
-	e.Use(site.LogRequests, site.SecurityHeaders, site.RecoverPanic, web.LimitBody)
+	if !cfg.QuietRequests {
+		e.Use(site.LogRequests)
+	}
+	e.Use(site.SecurityHeaders, site.RecoverPanic, web.LimitBody)
 	h := site.Handle
 	e.NoRoute(h(func(*gin.Context) error { return web.ErrNotFound }))
 	e.NoMethod(h(func(*gin.Context) error { return web.ErrMethod }))

@@ -28,6 +28,9 @@ type Config struct {
 	RetentionDays int
 	// FHIRBase is the base of the canonical URLs in FHIR downloads (default fhir.DefaultBase).
 	FHIRBase string
+	// QuietRequests leaves out the line logged for each request. A supervisor that stamps each
+	// line with the time it came (journald does) would otherwise record when people submitted.
+	QuietRequests bool
 }
 
 // Server serves ketascreen over HTTP.
