@@ -11,12 +11,10 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -27,6 +25,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -96,48 +95,7 @@ func startServeEnv(t *testing.T, db string, env ...string) *proc {
 
 // answers is a valid, complete set of answers for the shipped self-check, varied by n.
 func answers(q *questionnaire.Questionnaire, n int) questionnaire.Answers {
-	ctx := []string{"prescribed", "not_prescribed", "both", "none_recent"}[n%4]
-	a := questionnaire.Answers{}
-	for _, it := range q.Items() {
-		a[it.ID] = nil
-		shown := q.Visibility(a)[it.ID]
-		delete(a, it.ID)
-		if !shown {
-			continue
-		}
-		switch {
-		case it.ID == "use_context":
-			a[it.ID] = []string{ctx}
-		case it.Type == questionnaire.Multiple:
-			a[it.ID] = []string{it.Options[n%len(it.Options)].Code}
-		default:
-			a[it.ID] = []string{it.Options[(n/3)%len(it.Options)].Code}
-		}
-	}
-	return a
-}
-
-// lastStepForm is the body a browser sends from the last step of the form that the answers
-// show, with every earlier answer carried in hidden fields.
-func lastStepForm(q *questionnaire.Questionnaire, a questionnaire.Answers) url.Values {
-	shown := q.Visibility(a)
-	last := 0
-	for i, sec := range q.Sections {
-		if q.SectionShown(sec, shown) {
-			last = i
-		}
-	}
-	v := url.Values{"step": {strconv.Itoa(last)}, "region": {"us"}, "nav": {"next"}}
-	for _, it := range q.Items() {
-		if a[it.ID] == nil {
-			continue
-		}
-		v[it.ID] = a[it.ID]
-		if it.Section().Index() == last {
-			v.Add("seen", it.ID)
-		}
-	}
-	return v
+	return testtool.Answers(q, n)
 }
 
 func TestCrashLosesNothingAcknowledged(t *testing.T) {
@@ -170,7 +128,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 					var req *http.Request
 					if viaForm {
 						req, _ = http.NewRequestWithContext(ctx, http.MethodPost, p.url+"/q/ketamine-selfcheck?lang=en",
-							strings.NewReader(lastStepForm(q, a).Encode()))
+							strings.NewReader(testtool.LastStepForm(q, a, "us").Encode()))
 						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 					} else {
 						body, _ := json.Marshal(map[string]any{"lang": "en", "region": "us", "answers": a})

@@ -3,7 +3,8 @@
 // file directly; otherwise an npm package is installed once into the user's cache folder (npm
 // must be on the PATH), so that `go test ./...` on a machine with Chromium and npm runs every
 // test. When something is missing the test skips and says what to install, except in CI
-// (CI=true), where a skip would hide a broken pipeline and is a failure. Only tests import it.
+// (CI=true), where a skip would hide a broken pipeline and is a failure. Tests import it, and
+// the load test for its answer sets.
 package testtool
 
 import (
