@@ -35,7 +35,6 @@ type options struct {
 	setups     []string
 	bigDB      string
 	keep       bool
-	workDir    string
 	purgeRows  int
 	totalRows  int
 	ketascreen string // a built binary to use instead of building one

@@ -37,8 +37,8 @@ type env struct {
 // row is one line of the final table, measured once per run.
 type row struct {
 	scenario, setup, what string
-	value               float64
-	unit                string
+	value                 float64
+	unit                  string
 }
 
 func run(ctx context.Context, o options) error {
