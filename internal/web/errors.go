@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -40,6 +41,14 @@ func (s *Site) Handle(fn func(c *gin.Context) error) gin.HandlerFunc {
 		if err == nil {
 			return
 		}
+		// A person who closes the page or loses the network is not a server error: nothing is
+		// written (nobody is there to read it) and the request log says 499, as nginx does.
+		if c.Request.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			s.Log.Debug("client went away", "route", c.FullPath())
+			c.Status(StatusClientClosed)
+			c.Abort()
+			return
+		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			err = ErrTooLarge
@@ -55,6 +64,10 @@ func (s *Site) Handle(fn func(c *gin.Context) error) gin.HandlerFunc {
 		s.RenderError(c.Writer, c.Request, e)
 	}
 }
+
+// StatusClientClosed is what the request log shows for a request whose client went away
+// before it was answered (nginx's 499).
+const StatusClientClosed = 499
 
 // IsAPI says whether a request is for the JSON API, whose errors are problem details.
 func IsAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }

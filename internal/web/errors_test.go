@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -63,5 +65,25 @@ func TestHandleErrors(t *testing.T) {
 				t.Errorf("%s: problem %+v (%v)", c.path, p, err)
 			}
 		}
+	}
+}
+
+// A client that went away is logged below ERROR and answered nothing, not a 500.
+func TestHandleClientGone(t *testing.T) {
+	var logs strings.Builder
+	s := testSite(t)
+	s.Log = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	w := httptest.NewRecorder()
+	c, _ := gin.CreateTestContext(w)
+	c.Request = httptest.NewRequest(http.MethodPost, "/api/v1/questionnaires/x/responses", nil).WithContext(ctx)
+	s.Handle(func(c *gin.Context) error { return fmt.Errorf("store: %w", c.Request.Context().Err()) })(c)
+	c.Writer.WriteHeaderNow()
+	if w.Code != StatusClientClosed || w.Body.Len() != 0 {
+		t.Errorf("status %d, body %q", w.Code, w.Body.String())
+	}
+	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "client went away") {
+		t.Errorf("log: %s", logs.String())
 	}
 }
