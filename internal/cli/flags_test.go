@@ -24,6 +24,8 @@ func TestFlagsFromEnvironment(t *testing.T) {
 		{"BadBool", map[string]string{"KETASCREEN_TLS_BEHIND_PROXY": "yes please"}, []string{"serve"}, 2, "KETASCREEN_TLS_BEHIND_PROXY"},
 		{"IntOutOfRange", map[string]string{"KETASCREEN_SHARE_DAYS": "99"}, []string{"serve", "--db", db}, 2, "--share-days must be from 1 to 30"},
 		{"BadLimit", map[string]string{"KETASCREEN_LIMIT": "ten"}, []string{"audit", "--db", db}, 2, "KETASCREEN_LIMIT"},
+		{"ProfilerBeyondLoopback", map[string]string{"KETASCREEN_SECRET": strings.Repeat("s", 40)},
+			[]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--pprof-addr", "0.0.0.0:0"}, 2, "loopback"},
 		// The command line wins over a bad variable: it is never read.
 		{"CommandLineWins", map[string]string{"KETASCREEN_LIMIT": "ten", "KETASCREEN_DB": filepath.Join(dir, "missing", "x.db")},
 			[]string{"user", "list", "--db", db}, 0, ""},
