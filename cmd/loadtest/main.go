@@ -38,6 +38,7 @@ type options struct {
 	purgeRows  int
 	totalRows  int
 	ketascreen string // a built binary to use instead of building one
+	profiles   string // a folder for CPU and allocation profiles of the server under each load
 }
 
 func main() {
@@ -55,6 +56,8 @@ func main() {
 	flag.IntVar(&o.totalRows, "big-rows", 1_000_000, "responses in the big database when it is made")
 	flag.IntVar(&o.purgeRows, "purge-rows", 247_000, "about how many responses the purge scenario's retention leaves to purge")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder (databases, logs, wrk scripts)")
+	flag.StringVar(&o.profiles, "profiles", "", "write the server's CPU and allocation profiles under each load to this folder "+
+		"(the server runs with --pprof-addr on loopback)")
 	flag.StringVar(&o.ketascreen, "binary", "", "a ketascreen binary to measure (default: built from this checkout)")
 	flag.Parse()
 	for _, s := range strings.Split(only, ",") {

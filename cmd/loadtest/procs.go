@@ -36,6 +36,9 @@ var servingRE = regexp.MustCompile(`serving on (http://[0-9.:]+)`)
 
 // startServer starts ketascreen serve on a database and waits until it answers.
 func startServer(ctx context.Context, bin, setup, db string, extra ...string) (*proc, error) {
+	if profilerAddr != "" {
+		extra = append(extra, "--pprof-addr", profilerAddr)
+	}
 	cmd := pinned(setup, 0, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)...)
 	cmd.Env = append(os.Environ(), "KETASCREEN_SECRET=loadtest-secret-loadtest-secret-loadtest")
 	out, err := cmd.StdoutPipe()

@@ -54,6 +54,9 @@ func run(ctx context.Context, o options) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
+	if err := setupProfiles(o.profiles); err != nil {
+		return err
+	}
 	bin := o.ketascreen
 	if bin == "" {
 		if bin, err = buildKetascreen(dir); err != nil {
@@ -123,7 +126,7 @@ func pageScenario(ctx context.Context, e env) ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	k, err := runWrk(ctx, e.setup, e.dir, load{url: srv.url + pagePath + formQuery, connections: 50}, e.o.duration, srv.pid())
+	k, err := runWrk(ctx, e.setup, e.dir, load{url: srv.url + pagePath + formQuery, connections: 50, profile: true}, e.o.duration, srv.pid())
 	if err != nil {
 		return nil, err
 	}
@@ -154,10 +157,10 @@ func submitScenario(ctx context.Context, e env, via string, clients int) ([]row,
 		return nil, err
 	}
 	defer srv.stop()
-	l := load{url: srv.url + apiPath, connections: clients, method: "POST", body: e.api, contentType: "application/json"}
+	l := load{url: srv.url + apiPath, connections: clients, method: "POST", body: e.api, contentType: "application/json", profile: true}
 	if via == "form" {
 		l = load{url: srv.url + pagePath + formQuery, connections: clients, method: "POST", body: e.form,
-			contentType: "application/x-www-form-urlencoded"}
+			contentType: "application/x-www-form-urlencoded", profile: true}
 	}
 	r, err := runWrk(ctx, e.setup, e.dir, l, e.o.duration, srv.pid())
 	if err != nil {

@@ -20,6 +20,7 @@ type load struct {
 	body        string
 	contentType string
 	headers     map[string]string
+	profile     bool // the server is ketascreen: profile it when profiles are asked for
 }
 
 // wrkResult is what wrk measured.
@@ -68,7 +69,9 @@ func runWrk(ctx context.Context, setup, dir string, l load, d time.Duration, ser
 	if err != nil {
 		return wrkResult{}, err
 	}
+	stopProfile := profileDuring(ctx, l, d)
 	out, err := cmd.CombinedOutput()
+	stopProfile()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
