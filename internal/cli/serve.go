@@ -57,7 +57,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *retention < 1 || *retention > 3650 {
 		return usageError{"--retention-days must be from 1 to 3650"}
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{ReplaceAttr: withoutTime}))
+	logs := newLogBuffer(e.stderr, 200*time.Millisecond)
+	defer logs.Close()
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{ReplaceAttr: withoutTime}))
 	cat, err := catalog(*dir)
 	if err != nil {
 		return err
