@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -78,6 +79,7 @@ func (s *Site) ServeStatic(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("Content-Type", a.contentType)
+	h.Set("Content-Length", strconv.Itoa(len(a.body)))
 	c.Status(http.StatusOK)
 	c.Writer.Write(a.body)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	files "github.com/ketascreen/ketascreen/web"
@@ -115,7 +116,10 @@ func (s *Site) RenderBytes(name string, data any) ([]byte, error) {
 
 // WriteHTML sends a rendered page.
 func WriteHTML(w http.ResponseWriter, status int, body []byte) error {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	// With its length known, net/http sends the page whole instead of in chunks.
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, err := w.Write(body)
 	return err
