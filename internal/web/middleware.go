@@ -29,21 +29,33 @@ func (s *Site) SecurityHeaders(c *gin.Context) {
 	c.Next()
 }
 
-// SetSecurityHeaders sets the headers every response carries, for responses made outside the
-// router (a cross-origin refusal).
-func SetSecurityHeaders(h http.Header, tls bool) {
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
-	h.Set("Cross-Origin-Resource-Policy", "same-origin")
-	h.Set("X-Frame-Options", "DENY")
+// securityHeaders are the headers every response carries, in canonical form. They are set by
+// assigning these shared slices (nothing in net/http writes to a header's values), which spares
+// each request ten canonicalisations and allocations.
+var securityHeaders = map[string][]string{
+	"Content-Security-Policy": {"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"},
+	"X-Content-Type-Options":       {"nosniff"},
+	"Referrer-Policy":              {"no-referrer"},
+	"Permissions-Policy":           {"camera=(), microphone=(), geolocation=(), interest-cohort=()"},
+	"Cross-Origin-Opener-Policy":   {"same-origin"},
+	"Cross-Origin-Resource-Policy": {"same-origin"},
+	"X-Frame-Options":              {"DENY"},
 	// Pages are private by default; only content-hashed static files are cached.
-	h.Set("Cache-Control", "no-store")
+	"Cache-Control": {"no-store"},
+}
+
+var hsts = []string{"max-age=63072000; includeSubDomains"}
+
+// SetSecurityHeaders sets the headers every response carries, for responses made outside the
+// router (a cross-origin refusal) too. A handler that changes one (Cache-Control for static
+// files) replaces the slice with Set, never writes into it.
+func SetSecurityHeaders(h http.Header, tls bool) {
+	for k, v := range securityHeaders {
+		h[k] = v
+	}
 	if tls {
-		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		h["Strict-Transport-Security"] = hsts
 	}
 }
 
