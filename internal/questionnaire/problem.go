@@ -151,6 +151,9 @@ func decode(file string, data []byte, v any) (*ast.File, Problems) {
 	if len(data) > MaxFileSize {
 		return nil, Problems{{File: file, Message: fmt.Sprintf("file is larger than %d bytes", MaxFileSize)}}
 	}
+	if p := nestingProblem(file, data); p != nil {
+		return nil, Problems{*p}
+	}
 	nodes, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, Problems{yamlProblem(file, err)}
