@@ -1,0 +1,434 @@
+package questionnaire
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+)
+
+// How lint finds the lowest and highest value of a score. The items that skip logic looks at
+// (and the items of scores it looks at) are "controllers": lint tries every way of answering
+// them, in order, as a person could. Every other item only adds to scores, so for each of
+// those ways its lowest and highest answers are taken without trying them one by one. That
+// is exact whenever no item counts twice in one score. When the controllers have too many ways
+// between them, lint falls back to a bound (each item may or may not be shown) and to values
+// seen on random paths: it then refuses only bands that the bound rules out or that leave a
+// value seen on a path without a band, so it never refuses a correct file.
+const (
+	enumerationBudget = 1 << 15
+	witnessPaths      = 3000
+)
+
+type ranger struct {
+	m          model
+	thresholds map[string][]int // number item -> values where some condition on it changes
+}
+
+func newRanger(m model, conds []*Condition) *ranger {
+	r := &ranger{m: m, thresholds: map[string][]int{}}
+	var walk func(c *Condition)
+	walk = func(c *Condition) {
+		if c == nil {
+			return
+		}
+		if c.Item != "" && c.Min != nil {
+			r.thresholds[c.Item] = append(r.thresholds[c.Item], *c.Min-1, *c.Min)
+		}
+		if c.Item != "" && c.Max != nil {
+			r.thresholds[c.Item] = append(r.thresholds[c.Item], *c.Max, *c.Max+1)
+		}
+		for _, sub := range append(slices.Clone(c.All), c.Any...) {
+			walk(sub)
+		}
+	}
+	for _, c := range conds {
+		walk(c)
+	}
+	return r
+}
+
+// rangeOf sets the score's range; ever is false when the score can never have a value. With
+// boundOnly (the file has other problems, so skip logic may name what does not exist) it only
+// bounds the range, and sees no path.
+func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
+	ctrl := r.controllers(s)
+	if n := r.ways(ctrl); !boundOnly && n <= enumerationBudget {
+		s.exact = true
+		first := true
+		r.enumerate(ctrl, func(a Answers) {
+			sp := r.span(s, a, ctrl, false, map[string]bool{})
+			if !sp.present {
+				return
+			}
+			if first {
+				s.min, s.max, first = sp.lo, sp.hi, false
+			}
+			s.min, s.max = min(s.min, sp.lo), max(s.max, sp.hi)
+			s.exact = s.exact && sp.exact
+		})
+		if first {
+			return false
+		}
+		s.seenLo, s.seenHi = s.min, s.max
+		return true
+	}
+	sp := r.span(s, nil, nil, true, map[string]bool{})
+	s.min, s.max, s.exact = sp.lo, sp.hi, false
+	s.seenLo, s.seenHi = s.max, s.min
+	if boundOnly {
+		return true
+	}
+	rng := rand.New(rand.NewPCG(1, uint64(len(s.ID))))
+	for i := range witnessPaths {
+		a := randomAnswers(r.m, rng, i%3-1)
+		if v, ok := newScorer(r.m, a).value(s); ok {
+			s.seenLo, s.seenHi = min(s.seenLo, v), max(s.seenHi, v)
+		}
+	}
+	return true
+}
+
+// controllers are the items, in questionnaire order, whose answers decide what is shown to
+// the score: items that its skip logic and show_if look at, and the items of scores they look at.
+func (r *ranger) controllers(s *Score) []*Item {
+	ctrl := map[string]bool{}
+	seenS, seenI := map[string]bool{}, map[string]bool{}
+	var addScore func(s *Score, control bool)
+	var addItem func(id string, control bool)
+	addCond := func(c *Condition) {
+		for _, id := range conditionItems(c, nil) {
+			addItem(id, true)
+		}
+		for _, id := range conditionScores(c, nil) {
+			if sub := r.m.scores[id]; sub != nil {
+				addScore(sub, true)
+			}
+		}
+	}
+	addItem = func(id string, control bool) {
+		it := r.m.byID[id]
+		if it == nil || seenI[id] && (!control || ctrl[id]) {
+			return
+		}
+		seenI[id] = true
+		if control {
+			ctrl[id] = true
+		}
+		addCond(it.ShowIf)
+		if it.section != nil {
+			addCond(it.section.ShowIf)
+		}
+	}
+	addScore = func(s *Score, control bool) {
+		key := s.ID
+		if control {
+			key += "!"
+		}
+		if seenS[key] {
+			return
+		}
+		seenS[key] = true
+		for _, id := range s.Items {
+			addItem(id, control)
+		}
+		for _, id := range s.Scores {
+			if sub := r.m.scores[id]; sub != nil {
+				addScore(sub, control)
+			}
+		}
+		addCond(s.ShowIf)
+	}
+	addScore(s, false)
+	var out []*Item
+	for _, it := range r.m.items {
+		if ctrl[it.ID] {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// ways is how many ways the controllers can be answered, at most, capped past the budget.
+func (r *ranger) ways(ctrl []*Item) int {
+	n := 1
+	for _, it := range ctrl {
+		n *= len(r.choices(it, enumerationBudget+1))
+		if n > enumerationBudget {
+			return n
+		}
+	}
+	return n
+}
+
+// choices are the answers tried for a controller (nil: no answer), at most limit of them.
+func (r *ranger) choices(it *Item, limit int) [][]string {
+	var out [][]string
+	if !it.IsRequired() {
+		out = append(out, nil)
+	}
+	switch it.Type {
+	case Single:
+		for _, o := range it.Options {
+			out = append(out, []string{o.Code})
+		}
+	case Number:
+		lo, hi := it.Range()
+		vals := []int{lo, hi}
+		vals = append(vals, r.thresholds[it.ID]...)
+		for _, p := range it.Points {
+			vals = append(vals, p.Min, p.Max)
+		}
+		slices.Sort(vals)
+		for _, v := range slices.Compact(vals) {
+			if v >= lo && v <= hi {
+				out = append(out, []string{strconv.Itoa(v)})
+			}
+		}
+	case Multiple:
+		var free []string
+		for _, o := range it.Options {
+			if o.Exclusive {
+				out = append(out, []string{o.Code})
+			} else {
+				free = append(free, o.Code)
+			}
+		}
+		for mask := 1; mask < 1<<len(free) && len(out) <= limit; mask++ {
+			var set []string
+			for i, code := range free {
+				if mask&(1<<i) != 0 {
+					set = append(set, code)
+				}
+			}
+			out = append(out, set)
+		}
+	}
+	return out
+}
+
+// enumerate calls leaf with every way of answering the controllers, in order, each shown only
+// when skip logic shows it given the answers before it.
+func (r *ranger) enumerate(ctrl []*Item, leaf func(Answers)) {
+	a := Answers{}
+	var rec func(k int)
+	rec = func(k int) {
+		if k == len(ctrl) {
+			leaf(a)
+			return
+		}
+		it := ctrl[k]
+		if !r.shown(it, a) {
+			rec(k + 1)
+			return
+		}
+		for _, c := range r.choices(it, enumerationBudget) {
+			if c == nil {
+				delete(a, it.ID)
+			} else {
+				a[it.ID] = c
+			}
+			rec(k + 1)
+		}
+		delete(a, it.ID)
+	}
+	rec(0)
+}
+
+func (r *ranger) shown(it *Item, a Answers) bool { return shownIn(r.m, it, a) }
+
+func sectionShowIf(it *Item) *Condition {
+	if it.section == nil {
+		return nil
+	}
+	return it.section.ShowIf
+}
+
+// span is the values a score or a term can take once the controllers are answered.
+type span struct {
+	lo, hi  int
+	present bool // it has a value (it may still be absent when maybe is set)
+	maybe   bool // it may have no value: an optional item, or (in a bound) skip logic
+	exact   bool
+	free    []string // the items it depends on that are not controllers
+}
+
+// span computes a score's span. With bound set, no controller is answered: every item that
+// skip logic may hide, and every score with show_if, may have no value.
+func (r *ranger) span(s *Score, a Answers, ctrl []*Item, bound bool, open map[string]bool) span {
+	if open[s.ID] {
+		return span{}
+	}
+	open[s.ID] = true
+	defer delete(open, s.ID)
+	out := span{present: true, exact: !bound}
+	if s.ShowIf != nil {
+		if bound {
+			out.maybe = true
+		} else if !r.holds(s.ShowIf, a) {
+			return span{exact: true}
+		}
+	}
+	var terms []span
+	for _, id := range s.Items {
+		if it := r.m.byID[id]; it != nil {
+			if t, ok := r.itemSpan(s, it, a, ctrl, bound); ok {
+				terms = append(terms, t)
+			}
+		}
+	}
+	for _, id := range s.Scores {
+		sub := r.m.scores[id]
+		if sub == nil {
+			continue
+		}
+		t := r.span(sub, a, ctrl, bound, open)
+		if !t.present {
+			continue
+		}
+		if s.Kind == Count {
+			t.lo, t.hi = boolInt(t.lo > 0), boolInt(t.hi > 0)
+		}
+		terms = append(terms, t)
+	}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		out.exact = out.exact && t.exact
+		for _, id := range t.free {
+			if seen[id] {
+				out.exact = false // an item counted twice cannot be at both ends at once
+			}
+			seen[id] = true
+			out.free = append(out.free, id)
+		}
+	}
+	out.lo, out.hi = combineSpans(s.Kind, terms, &out.exact)
+	return out
+}
+
+// combineSpans is combine over ranges of values.
+func combineSpans(kind string, terms []span, exact *bool) (lo, hi int) {
+	if kind == Max || kind == Min {
+		var sure, all []span
+		for _, t := range terms {
+			all = append(all, t)
+			if !t.maybe {
+				sure = append(sure, t)
+			}
+		}
+		if len(all) == 0 {
+			return 0, 0
+		}
+		if len(sure) < len(all) {
+			// Terms that may have no value: bound by including "nothing" (0) at both ends.
+			*exact = false
+			lo, hi = 0, 0
+			for _, t := range all {
+				lo, hi = min(lo, t.lo), max(hi, t.hi)
+			}
+			return lo, hi
+		}
+		pick := func(f func(...int) int, g func(span) int) int {
+			vals := make([]int, len(all))
+			for i, t := range all {
+				vals[i] = g(t)
+			}
+			return f(vals...)
+		}
+		if kind == Max {
+			return pick(maxOf, func(t span) int { return t.lo }), pick(maxOf, func(t span) int { return t.hi })
+		}
+		return pick(minOf, func(t span) int { return t.lo }), pick(minOf, func(t span) int { return t.hi })
+	}
+	for _, t := range terms {
+		l, h := t.lo, t.hi
+		if t.maybe {
+			l, h = min(l, 0), max(h, 0)
+		}
+		lo += l
+		hi += h
+	}
+	return lo, hi
+}
+
+func maxOf(v ...int) int { return slices.Max(v) }
+func minOf(v ...int) int { return slices.Min(v) }
+
+func (r *ranger) holds(c *Condition, a Answers) bool {
+	e := newScorer(r.m, a)
+	for _, id := range conditionScores(c, nil) {
+		if s := r.m.scores[id]; s != nil {
+			e.value(s)
+		}
+	}
+	return c.holds(a, e.vals)
+}
+
+// itemSpan is what an item can add to a score; ok is false when it surely adds nothing.
+func (r *ranger) itemSpan(s *Score, it *Item, a Answers, ctrl []*Item, bound bool) (span, bool) {
+	t := span{present: true, exact: true, maybe: !it.IsRequired()}
+	switch {
+	case bound:
+		t.exact = false
+		t.maybe = t.maybe || it.ShowIf != nil || sectionShowIf(it) != nil
+	case slices.Contains(ctrl, it):
+		e := newScorer(r.m, a)
+		v, counted, ok := e.itemValue(s, it)
+		if !ok {
+			return span{}, false
+		}
+		if s.Kind == Count {
+			v = boolInt(counted)
+		}
+		return span{lo: v, hi: v, present: true, exact: true}, true
+	case !r.shown(it, a):
+		return span{}, false
+	default:
+		t.free = []string{it.ID}
+	}
+	switch {
+	case it.Type == Number:
+		t.lo, t.hi = it.numberRange()
+		if s.Kind == Count {
+			t.lo, t.hi = boolInt(t.lo > 0), boolInt(t.hi > 0)
+		}
+	case s.Kind == Count:
+		// Counted when some chosen option is worth more than 0.
+		t.lo, t.hi = 1, 0
+		for _, o := range it.Options {
+			if o.ValueFor(s.ID) > 0 {
+				t.hi = 1
+			} else {
+				t.lo = 0
+			}
+		}
+		if t.hi == 0 {
+			t.lo = 0
+		}
+	case it.Type == Multiple:
+		t.lo, t.hi = multipleRange(it, s.ID)
+	default:
+		vals := make([]int, len(it.Options))
+		for i, o := range it.Options {
+			vals[i] = o.ValueFor(s.ID)
+		}
+		t.lo, t.hi = slices.Min(vals), slices.Max(vals)
+	}
+	return t, true
+}
+
+// newRanger is the range finder for the file being checked.
+func (c *checker) newRanger() *ranger {
+	m := model{byID: c.all, scores: c.scores}
+	var conds []*Condition
+	for _, s := range c.q.Sections {
+		conds = append(conds, s.ShowIf)
+		for _, it := range s.Items {
+			m.items = append(m.items, it)
+			conds = append(conds, it.ShowIf)
+		}
+	}
+	for _, s := range c.q.Scores {
+		conds = append(conds, s.ShowIf)
+	}
+	return newRanger(m, conds)
+}
