@@ -75,8 +75,8 @@ func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
 	sp := r.span(s, nil, nil, true, map[string]bool{})
 	s.min, s.max, s.exact = sp.lo, sp.hi, false
 	s.seenLo, s.seenHi = s.max, s.min
-	if boundOnly {
-		return true
+	if boundOnly || len(s.Bands) == 0 {
+		return true // paths only matter to check bands
 	}
 	rng := rand.New(rand.NewPCG(1, uint64(len(s.ID))))
 	for i := range witnessPaths {

@@ -101,10 +101,11 @@ func expand(q *Questionnaire, pl *problemList) *expansion {
 	}
 
 	// Each copy renames the block's items, and the scores that repeat with it, by its entry.
-	repeatedScores := map[string]*Score{}
+	// One id may repeat with several blocks (a risk score for alcohol, one for other drugs).
+	repeatedScores := map[string][]*Score{}
 	for _, sc := range q.Scores {
 		if sc.Repeat != "" {
-			repeatedScores[sc.ID] = sc
+			repeatedScores[sc.ID] = append(repeatedScores[sc.ID], sc)
 		}
 	}
 	var sections []*Section
@@ -136,8 +137,10 @@ func expand(q *Questionnaire, pl *problemList) *expansion {
 		var out []string
 		for _, id := range ids {
 			if rs := repeatedScores[id]; rs != nil {
-				for _, o := range entries[rs.Repeat] {
-					out = append(out, entryID(id, o.Code))
+				for _, sc := range rs {
+					for _, o := range entries[sc.Repeat] {
+						out = append(out, entryID(id, o.Code))
+					}
 				}
 				continue
 			}
@@ -205,14 +208,16 @@ type rename struct {
 	items, scores map[string]string
 }
 
-func (e *expansion) renameFor(block *Section, code string, repeated map[string]*Score) rename {
+func (e *expansion) renameFor(block *Section, code string, repeated map[string][]*Score) rename {
 	r := rename{items: map[string]string{}, scores: map[string]string{}}
 	for _, it := range block.Items {
 		r.items[it.ID] = entryID(it.ID, code)
 	}
-	for id, sc := range repeated {
-		if sc.Repeat == block.ID {
-			r.scores[id] = entryID(id, code)
+	for id, scs := range repeated {
+		for _, sc := range scs {
+			if sc.Repeat == block.ID {
+				r.scores[id] = entryID(id, code)
+			}
 		}
 	}
 	return r
@@ -270,7 +275,7 @@ func withEntry(t Text, o *Option) Text {
 	return out
 }
 
-func (e *expansion) copySection(s *Section, o *Option, repeated map[string]*Score) *Section {
+func (e *expansion) copySection(s *Section, o *Option, repeated map[string][]*Score) *Section {
 	r := e.renameFor(s, o.Code, repeated)
 	c := &Section{ID: entryID(s.ID, o.Code), Title: withEntry(s.Title, o), Intro: withEntry(s.Intro, o),
 		ShowIf: ticked(s, o.Code, r.cond(s.ShowIf)), entry: entryOf{s, o.Code}}
@@ -297,7 +302,7 @@ func (e *expansion) copySection(s *Section, o *Option, repeated map[string]*Scor
 	return c
 }
 
-func (e *expansion) copyScore(sc *Score, block *Section, o *Option, repeated map[string]*Score) *Score {
+func (e *expansion) copyScore(sc *Score, block *Section, o *Option, repeated map[string][]*Score) *Score {
 	r := e.renameFor(block, o.Code, repeated)
 	c := &Score{ID: entryID(sc.ID, o.Code), Label: withEntry(sc.Label, o), Kind: sc.Kind,
 		Items: r.ids(sc.Items, r.items), Scores: r.ids(sc.Scores, r.scores),

@@ -244,8 +244,14 @@ func (c *checker) checkScoreGraph() {
 	visit = func(s *Score) bool {
 		switch state[s.ID] {
 		case 1:
+			// Reported where the edge back to the start is written.
+			from := c.scores[path[len(path)-1]]
+			key := ".show_if"
+			if slices.Contains(from.Scores, s.ID) {
+				key = ".scores"
+			}
 			start := slices.Index(path, s.ID)
-			c.pl.add(c.scorePath(s.ID)+".scores", "scores depend on each other in a cycle: %s", strings.Join(append(path[start:], s.ID), " -> "))
+			c.pl.add(c.scorePath(from.ID)+key, "scores depend on each other in a cycle: %s", strings.Join(append(path[start:], s.ID), " -> "))
 			return false
 		case 2:
 			return true
