@@ -55,6 +55,9 @@ func quote(s string) string {
 
 // codesIn is a test that a coding has one of the codes.
 func codesIn(codes []string) string {
+	if len(codes) == 0 {
+		return "false"
+	}
 	parts := make([]string, len(codes))
 	for i, c := range codes {
 		parts[i] = "code = " + quote(c)
@@ -145,9 +148,7 @@ func itemTerm(q *questionnaire.Questionnaire, s *questionnaire.Score, it *questi
 				counted = append(counted, o.Code)
 			}
 		}
-		if len(counted) == 0 {
-			return "0"
-		}
+		// With no option worth anything, the item is still named (where(false)), so Import keeps it.
 		return "iif(" + a + ".value.where(" + codesIn(counted) + ").exists(), 1, 0)"
 	default:
 		m := "0"
@@ -188,7 +189,7 @@ func bandExpr(q *questionnaire.Questionnaire, link string, s *questionnaire.Scor
 	for i := len(s.Bands) - 2; i >= 0; i-- {
 		pick = fmt.Sprintf("iif(%s <= %d, %s, %s)", v, s.Bands[i].Max, quote(s.Bands[i].ID), pick)
 	}
-	return "iif(" + v + ".exists(), %questionnaire.repeat(item).where(linkId=" + quote(link) + ").answerOption.valueCoding.where(code = " + pick + "), {})"
+	return "iif(" + v + ".exists(), " + resultOptions(link) + ".where(code = " + pick + "), {})"
 }
 
 // flagsExpr picks the codings of the flags whose conditions hold.
@@ -197,7 +198,12 @@ func flagsExpr(q *questionnaire.Questionnaire, flags []*questionnaire.Flag) stri
 	for i, f := range flags {
 		parts[i] = "(code = " + quote(f.ID) + " and " + condExpr(q, f.When) + ")"
 	}
-	return "%questionnaire.repeat(item).where(linkId=" + quote(flagsItem) + ").answerOption.valueCoding.where(" + strings.Join(parts, " or ") + ")"
+	return resultOptions(flagsItem) + ".where(" + strings.Join(parts, " or ") + ")"
+}
+
+// resultOptions is the codings of a result item's options, in the Questionnaire.
+func resultOptions(link string) string {
+	return "%questionnaire.item.where(linkId=" + quote(resultGroup) + ").item.where(linkId=" + quote(link) + ").answerOption.valueCoding"
 }
 
 func fhirpath(name, e string) *Expression {

@@ -27,7 +27,7 @@ const DefaultBase = "https://ketascreen.example/fhir"
 // Coding is a code from a code system.
 type Coding struct {
 	System  string `json:"system,omitempty"`
-	Code    string `json:"code"`
+	Code    string `json:"code,omitempty"`
 	Display string `json:"display,omitempty"`
 }
 
@@ -51,6 +51,7 @@ type Questionnaire struct {
 // Extension is an R4 extension, with the value types used here.
 type Extension struct {
 	URL             string      `json:"url"`
+	ValueBoolean    *bool       `json:"valueBoolean,omitempty"`
 	ValueDecimal    *float64    `json:"valueDecimal,omitempty"`
 	ValueInteger    *int        `json:"valueInteger,omitempty"`
 	ValueCoding     *Coding     `json:"valueCoding,omitempty"`

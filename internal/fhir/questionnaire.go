@@ -53,6 +53,9 @@ func question(q *questionnaire.Questionnaire, it *questionnaire.Item, lang, base
 	for _, o := range it.Options {
 		ao := AnswerOption{ValueCoding: optionCoding(base, q, it, o, lang)}
 		ao.Extension = []Extension{{URL: extOrdinal, ValueDecimal: ptr(float64(o.Value))}}
+		if o.Exclusive {
+			ao.Extension = append(ao.Extension, Extension{URL: extExclusive, ValueBoolean: ptr(true)})
+		}
 		fi.AnswerOption = append(fi.AnswerOption, ao)
 	}
 	return fi

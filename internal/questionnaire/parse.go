@@ -47,6 +47,7 @@ type checker struct {
 	scores  map[string]*Score
 	cyclic  bool // scores depend on each other in a cycle: no range can be computed
 	unsound bool // other problems were found: ranges are only bounded
+	draft   bool // ScoreRanges: bands are not checked against the ranges
 	ranges  *ranger
 }
 
@@ -205,7 +206,7 @@ func (c *checker) score(p string, s *Score) {
 		c.pl.add(p+".show_if", "score %q can never have a value: its show_if never holds", s.ID)
 		return
 	}
-	if len(s.Bands) == 0 {
+	if len(s.Bands) == 0 || c.draft {
 		return
 	}
 	ids := map[string]bool{}

@@ -432,3 +432,31 @@ func (c *checker) newRanger() *ranger {
 	}
 	return newRanger(m, conds)
 }
+
+// ScoreRanges checks a draft file as Parse does, except that bands need not match the scores'
+// ranges, and returns the range lint computes for each score: a tool writing a file (the FHIR
+// import) uses it to make the first band start, and the last end, where the score can.
+func ScoreRanges(file string, data []byte) (map[string][2]int, Problems) {
+	q := new(Questionnaire)
+	nodes, ps := decode(file, data, q)
+	if ps != nil {
+		return nil, ps
+	}
+	pl := &problemList{file: file, nodes: nodes}
+	checkFields(pl, q)
+	if len(pl.list) == 0 {
+		pl.rewrite = expand(q, pl).writtenPath
+	}
+	if len(pl.list) == 0 {
+		c := checker{q: q, pl: pl, draft: true}
+		c.run()
+	}
+	if len(pl.list) > 0 {
+		return nil, pl.resolve()
+	}
+	out := map[string][2]int{}
+	for _, s := range q.Scores {
+		out[s.ID] = [2]int{s.min, s.max}
+	}
+	return out, nil
+}
