@@ -67,9 +67,9 @@ type importer struct {
 	lang   string
 	q      *questionnaire.Questionnaire
 	notes  []string
-	ids    map[string]bool              // ids in use: "item q1", "score total"
+	ids    map[string]bool                // ids in use: "item q1", "score total"
 	items  map[string]*questionnaire.Item // by link id
-	codes  map[string]map[string]string  // link id -> FHIR code -> option code
+	codes  map[string]map[string]string   // link id -> FHIR code -> option code
 	rec    *recognizer
 	domain map[string]*questionnaire.Domain
 	todo   []pending // skip logic to convert
