@@ -22,6 +22,10 @@ const (
 type ranger struct {
 	m          model
 	thresholds map[string][]int // number item -> values where some condition on it changes
+	// For the score being ranged: the multiple-choice controllers that no score counts, with
+	// the codes skip logic looks at. Only those codes tell answers apart, so the others are
+	// tried as one (ASSIST's ten substances make 1,024 sets, of which 4 differ for one of them).
+	lookedAt map[string]map[string]bool
 }
 
 func newRanger(m model, conds []*Condition) *ranger {
@@ -95,7 +99,19 @@ func (r *ranger) controllers(s *Score) []*Item {
 	seenS, seenI := map[string]bool{}, map[string]bool{}
 	var addScore func(s *Score, control bool)
 	var addItem func(id string, control bool)
+	counted := map[string]bool{}
+	looked := map[string]map[string]bool{}
 	addCond := func(c *Condition) {
+		walkConditions(c, func(c *Condition) {
+			if c.Item != "" {
+				if looked[c.Item] == nil {
+					looked[c.Item] = map[string]bool{}
+				}
+				for _, code := range append(slices.Clone(c.AnyOf), c.NoneOf...) {
+					looked[c.Item][code] = true
+				}
+			}
+		})
 		for _, id := range conditionItems(c, nil) {
 			addItem(id, true)
 		}
@@ -129,6 +145,7 @@ func (r *ranger) controllers(s *Score) []*Item {
 		}
 		seenS[key] = true
 		for _, id := range s.Items {
+			counted[id] = true
 			addItem(id, control)
 		}
 		for _, id := range s.Scores {
@@ -140,12 +157,27 @@ func (r *ranger) controllers(s *Score) []*Item {
 	}
 	addScore(s, false)
 	var out []*Item
+	r.lookedAt = map[string]map[string]bool{}
 	for _, it := range r.m.items {
 		if ctrl[it.ID] {
 			out = append(out, it)
+			if it.Type == Multiple && !counted[it.ID] {
+				r.lookedAt[it.ID] = looked[it.ID]
+			}
 		}
 	}
 	return out
+}
+
+// walkConditions calls f with a condition and every condition inside it.
+func walkConditions(c *Condition, f func(*Condition)) {
+	if c == nil {
+		return
+	}
+	f(c)
+	for _, sub := range append(slices.Clone(c.All), c.Any...) {
+		walkConditions(sub, f)
+	}
 }
 
 // ways is how many ways the controllers can be answered, at most, capped past the budget.
@@ -186,10 +218,19 @@ func (r *ranger) choices(it *Item, limit int) [][]string {
 		}
 	case Multiple:
 		var free []string
+		looked, reduce := r.lookedAt[it.ID]
+		other := ""
 		for _, o := range it.Options {
-			if o.Exclusive {
+			switch {
+			case reduce && !looked[o.Code]:
+				// Any option skip logic does not look at stands for all of them: alone.
+				if other == "" {
+					other = o.Code
+					out = append(out, []string{o.Code})
+				}
+			case o.Exclusive:
 				out = append(out, []string{o.Code})
-			} else {
+			default:
 				free = append(free, o.Code)
 			}
 		}
