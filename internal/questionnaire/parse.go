@@ -22,6 +22,7 @@ func Parse(file string, data []byte) (*Questionnaire, Problems) {
 		// Repeated blocks become plain sections first; problems in a copy are reported at the
 		// line of what was written.
 		pl.rewrite = expand(q, pl).writtenPath
+		checkSize(pl, q)
 	}
 	if len(pl.list) == 0 {
 		// Cross-checks assume the field rules hold (ids present, known kinds).

@@ -89,8 +89,15 @@ func shownIn(m model, it *Item, seen Answers) bool {
 		if c == nil {
 			continue
 		}
+		ids := conditionScores(c, nil)
+		if len(ids) == 0 {
+			if !c.holds(seen, nil) {
+				return false
+			}
+			continue
+		}
 		e := newScorer(m, seen)
-		for _, id := range conditionScores(c, nil) {
+		for _, id := range ids {
 			if s := m.scores[id]; s != nil {
 				e.value(s)
 			}

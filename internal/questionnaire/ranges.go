@@ -17,11 +17,16 @@ import (
 const (
 	enumerationBudget = 1 << 15
 	witnessPaths      = 3000
+	// workBudget bounds lint's work on one file, counted in items looked at: past it, the
+	// remaining scores are only bounded, so that no file (hostile or huge) can make lint, or
+	// the server starting, take long.
+	workBudget = 1 << 23
 )
 
 type ranger struct {
 	m          model
 	thresholds map[string][]int // number item -> values where some condition on it changes
+	work int // items looked at so far, for workBudget
 	// For the score being ranged: the multiple-choice controllers that no score counts, with
 	// the codes skip logic looks at. Only those codes tell answers apart, so the others are
 	// tried as one (ASSIST's ten substances make 1,024 sets, of which 4 differ for one of them).
@@ -56,7 +61,10 @@ func newRanger(m model, conds []*Condition) *ranger {
 // bounds the range, and sees no path.
 func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
 	ctrl := r.controllers(s)
-	if n := r.ways(ctrl); !boundOnly && n <= enumerationBudget {
+	n := r.ways(ctrl)
+	cost := n * len(r.m.items)
+	if !boundOnly && n <= enumerationBudget && r.work+cost <= workBudget {
+		r.work += cost
 		s.exact = true
 		first := true
 		r.enumerate(ctrl, func(a Answers) {
@@ -79,9 +87,10 @@ func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
 	sp := r.span(s, nil, nil, true, map[string]bool{})
 	s.min, s.max, s.exact = sp.lo, sp.hi, false
 	s.seenLo, s.seenHi = s.max, s.min
-	if boundOnly || len(s.Bands) == 0 {
+	if cost = witnessPaths * len(r.m.items); boundOnly || len(s.Bands) == 0 || r.work+cost > workBudget {
 		return true // paths only matter to check bands
 	}
+	r.work += cost
 	rng := rand.New(rand.NewPCG(1, uint64(len(s.ID))))
 	for i := range witnessPaths {
 		a := randomAnswers(r.m, rng, i%3-1)

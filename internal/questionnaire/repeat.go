@@ -319,3 +319,21 @@ func (e *expansion) copyScore(sc *Score, block *Section, o *Option, repeated map
 	}
 	return c
 }
+
+// MaxScores bounds how many scores a questionnaire has, its repeated scores written out.
+const MaxScores = 200
+
+// checkSize refuses a questionnaire too large to answer or to check: a response holds at most
+// MaxAnswerItems answers, and repeated blocks multiply items and scores.
+func checkSize(pl *problemList, q *Questionnaire) {
+	n := 0
+	for _, s := range q.Sections {
+		n += len(s.Items)
+	}
+	if n > MaxAnswerItems {
+		pl.add("$.sections", "the questionnaire has %d items with its repeated blocks written out, but a response holds at most %d answers", n, MaxAnswerItems)
+	}
+	if len(q.Scores) > MaxScores {
+		pl.add("$.scores", "the questionnaire has %d scores with its repeated scores written out; at most %d are allowed", len(q.Scores), MaxScores)
+	}
+}
