@@ -26,7 +26,7 @@ const (
 type ranger struct {
 	m          model
 	thresholds map[string][]int // number item -> values where some condition on it changes
-	work int // items looked at so far, for workBudget
+	work       int              // items looked at so far, for workBudget
 	// For the score being ranged: the multiple-choice controllers that no score counts, with
 	// the codes skip logic looks at. Only those codes tell answers apart, so the others are
 	// tried as one (ASSIST's ten substances make 1,024 sets, of which 4 differ for one of them).
