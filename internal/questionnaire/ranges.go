@@ -11,12 +11,13 @@ import (
 // them, in order, as a person could. Every other item only adds to scores, so for each of
 // those ways its lowest and highest answers are taken without trying them one by one. That
 // is exact whenever no item counts twice in one score. When the controllers have too many ways
-// between them, lint falls back to a bound (each item may or may not be shown) and to values
-// seen on random paths: it then refuses only bands that the bound rules out or that leave a
-// value seen on a path without a band, so it never refuses a correct file.
+// between them (over 32,768 for a score with bands, 1,024 for one without, whose range is only
+// shown), lint falls back to a bound (each item may or may not be shown) and to values seen on
+// random paths: it then refuses only bands that the bound rules out or that leave a value seen
+// on a path without a band, so it never refuses a correct file.
 const (
 	enumerationBudget = 1 << 15
-	witnessPaths      = 3000
+	witnessPaths      = 1000
 	// workBudget bounds lint's work on one file, counted in items looked at: past it, the
 	// remaining scores are only bounded, so that no file (hostile or huge) can make lint, or
 	// the server starting, take long.
@@ -60,10 +61,15 @@ func newRanger(m model, conds []*Condition) *ranger {
 // boundOnly (the file has other problems, so skip logic may name what does not exist) it only
 // bounds the range, and sees no path.
 func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
+	// Bands need an exact range; other scores' ranges are only shown, so they get a smaller budget.
 	ctrl := r.controllers(s)
 	n := r.ways(ctrl)
 	cost := n * len(r.m.items)
-	if !boundOnly && n <= enumerationBudget && r.work+cost <= workBudget {
+	limit := enumerationBudget
+	if len(s.Bands) == 0 {
+		limit = enumerationBudget >> 5
+	}
+	if !boundOnly && n <= limit && r.work+cost <= workBudget {
 		r.work += cost
 		s.exact = true
 		first := true
