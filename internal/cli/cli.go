@@ -37,6 +37,7 @@ func commands() []command {
 		{"serve", "serve the self-check over HTTP (the default)", runServe},
 		{"lint", "check questionnaire and resources files", runLint},
 		{"score", "score answers (JSON on stdin) with a questionnaire", runScore},
+		{"import", "turn a FHIR R4 Questionnaire into a questionnaire file", runImport},
 		{"user", "add, list, disable clinician and admin accounts, or set a password", runUser},
 		{"audit", "show the audit log of staff actions", runAudit},
 		{"export", "export anonymized aggregate statistics (CSV or JSON)", runExport},

@@ -1,11 +1,20 @@
 // Package fhir turns a questionnaire and a scored response into FHIR R4 resources (JSON): a
-// Questionnaire, and a QuestionnaireResponse that points to it by canonical URL and version.
-// The scores, level, flags and DSM-5 count are read-only items of both, so a receiving system
-// reads them like any other answer. Only the parts of R4 used here are modelled.
+// Questionnaire, and a QuestionnaireResponse that points to it by canonical URL and version;
+// and turns a FHIR Questionnaire back into the questionnaire format (Import).
+//
+// Skip logic is written as enableWhen where R4 can say it, and otherwise as the SDC extension
+// enableWhenExpression (FHIRPath). Every score, band and flag is a read-only item of a "result"
+// group with an SDC calculatedExpression, over Questionnaire-level SDC variables (one per
+// score): form fillers that implement SDC (LHC-Forms does) compute them as the person answers,
+// and any reader finds the values in the response like other answers. Observations were the
+// other choice; SDC form fillers neither read nor write them without extraction rules, so a
+// response would lose its result on the way through. Option weights are also written as the
+// ordinalValue extension. Only the parts of R4 used here are modelled.
 package fhir
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
@@ -18,29 +27,48 @@ const DefaultBase = "https://ketascreen.example/fhir"
 // Coding is a code from a code system.
 type Coding struct {
 	System  string `json:"system,omitempty"`
-	Code    string `json:"code"`
+	Code    string `json:"code,omitempty"`
 	Display string `json:"display,omitempty"`
 }
 
 // Questionnaire is an R4 Questionnaire.
 type Questionnaire struct {
-	ResourceType string   `json:"resourceType"`
-	ID           string   `json:"id,omitempty"`
-	Language     string   `json:"language,omitempty"`
-	URL          string   `json:"url"`
-	Version      string   `json:"version"`
-	Name         string   `json:"name,omitempty"`
-	Title        string   `json:"title,omitempty"`
-	Status       string   `json:"status"`
-	SubjectType  []string `json:"subjectType,omitempty"`
-	Publisher    string   `json:"publisher,omitempty"`
-	Description  string   `json:"description,omitempty"`
-	Item         []Item   `json:"item,omitempty"`
+	ResourceType string      `json:"resourceType"`
+	ID           string      `json:"id,omitempty"`
+	Language     string      `json:"language,omitempty"`
+	URL          string      `json:"url"`
+	Version      string      `json:"version"`
+	Name         string      `json:"name,omitempty"`
+	Title        string      `json:"title,omitempty"`
+	Status       string      `json:"status"`
+	SubjectType  []string    `json:"subjectType,omitempty"`
+	Publisher    string      `json:"publisher,omitempty"`
+	Description  string      `json:"description,omitempty"`
+	Extension    []Extension `json:"extension,omitempty"`
+	Item         []Item      `json:"item,omitempty"`
+}
+
+// Extension is an R4 extension, with the value types used here.
+type Extension struct {
+	URL             string      `json:"url"`
+	ValueBoolean    *bool       `json:"valueBoolean,omitempty"`
+	ValueDecimal    *float64    `json:"valueDecimal,omitempty"`
+	ValueInteger    *int        `json:"valueInteger,omitempty"`
+	ValueCoding     *Coding     `json:"valueCoding,omitempty"`
+	ValueExpression *Expression `json:"valueExpression,omitempty"`
+}
+
+// Expression is an R4 Expression: FHIRPath here.
+type Expression struct {
+	Name       string `json:"name,omitempty"`
+	Language   string `json:"language"`
+	Expression string `json:"expression"`
 }
 
 // Item is an item of a Questionnaire: a group or a question.
 type Item struct {
 	LinkID         string         `json:"linkId"`
+	Extension      []Extension    `json:"extension,omitempty"`
 	Code           []Coding       `json:"code,omitempty"`
 	Text           string         `json:"text,omitempty"`
 	Type           string         `json:"type"`
@@ -58,12 +86,14 @@ type EnableWhen struct {
 	Question      string  `json:"question"`
 	Operator      string  `json:"operator"`
 	AnswerBoolean *bool   `json:"answerBoolean,omitempty"`
+	AnswerInteger *int    `json:"answerInteger,omitempty"`
 	AnswerCoding  *Coding `json:"answerCoding,omitempty"`
 }
 
 // AnswerOption is a permitted answer.
 type AnswerOption struct {
-	ValueCoding Coding `json:"valueCoding"`
+	Extension   []Extension `json:"extension,omitempty"`
+	ValueCoding Coding      `json:"valueCoding"`
 }
 
 // QuestionnaireResponse is an R4 QuestionnaireResponse.
@@ -98,7 +128,7 @@ type Labels func(key string) string
 // so these never collide with them.
 const (
 	resultGroup   = "result"
-	levelItem     = "result.level"
+	levelItem     = "result.level" // the band of the level score
 	flagsItem     = "result.flags"
 	dsm5CountItem = "result.dsm5_count"
 	dsm5Item      = "result.dsm5_criteria"
@@ -107,14 +137,60 @@ const (
 func sectionLink(id string) string { return "section." + id }
 func scoreLink(id string) string   { return "score." + id }
 
+// bandLink is the item holding a score's band: the level, one of the levels shown after it,
+// or any other score with bands.
+func bandLink(q *questionnaire.Questionnaire, s *questionnaire.Score) string {
+	switch {
+	case s == q.LevelScore():
+		return levelItem
+	case slices.Contains(q.LevelScores(), s):
+		return "result.levels." + s.ID
+	}
+	return "result.band." + s.ID
+}
+
+// Extensions used, from R4 core and from Structured Data Capture (SDC).
+const (
+	extOrdinal     = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+	extMinValue    = "http://hl7.org/fhir/StructureDefinition/minValue"
+	extMaxValue    = "http://hl7.org/fhir/StructureDefinition/maxValue"
+	extUnit        = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+	extVariable    = "http://hl7.org/fhir/StructureDefinition/variable"
+	extCalculated  = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+	extEnableWhenX = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+	fhirpathLang   = "text/fhirpath"
+)
+
 // Canonical is the questionnaire's canonical URL, without version.
 func Canonical(base string, q *questionnaire.Questionnaire) string {
 	return strings.TrimRight(base, "/") + "/Questionnaire/" + q.ID
 }
 
-// system is the code system of an item's options (or of the level, flags, scores).
-func system(base string, q *questionnaire.Questionnaire, what string) string {
-	return strings.TrimRight(base, "/") + "/CodeSystem/" + q.ID + "-" + strings.ReplaceAll(what, "_", "-")
+// Code systems are paths under the questionnaire's id, one kind of thing per segment, so no
+// item id (even "level" or "flag") and no questionnaire id (even with hyphens) can make two
+// of them equal.
+func codeSystems(base string, q *questionnaire.Questionnaire) string {
+	return strings.TrimRight(base, "/") + "/CodeSystem/" + q.ID
+}
+
+// itemSystem is the code system of an item's options.
+func itemSystem(base string, q *questionnaire.Questionnaire, item string) string {
+	return codeSystems(base, q) + "/item/" + item
+}
+
+// levelSystem is the code system of a score's bands.
+func levelSystem(base string, q *questionnaire.Questionnaire, score string) string {
+	return codeSystems(base, q) + "/level/" + score
+}
+
+func flagSystem(base string, q *questionnaire.Questionnaire) string {
+	return codeSystems(base, q) + "/flag"
+}
+func scoreSystem(base string, q *questionnaire.Questionnaire) string {
+	return codeSystems(base, q) + "/score"
+}
+func domainSystem(base string, q *questionnaire.Questionnaire) string {
+	return codeSystems(base, q) + "/domain"
 }
 
 // dsm5System names the eleven DSM-5 substance use disorder criteria as this project codes them.

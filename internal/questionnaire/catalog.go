@@ -18,6 +18,7 @@ const ResourcesFile = "resources.yaml"
 // Catalog is every questionnaire in a folder, plus the help resources they share.
 type Catalog struct {
 	Resources *Resources
+	site      *Site
 	// every version of every questionnaire, newest version first within an id
 	byID map[string][]*Questionnaire
 	ids  []string
@@ -54,6 +55,12 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 			c.Resources = r
 			continue
 		}
+		if name == SiteFile {
+			s, ps := ParseSite(name, data)
+			all = append(all, ps...)
+			c.site = s
+			continue
+		}
 		q, ps := Parse(name, data)
 		all = append(all, ps...)
 		if q != nil {
@@ -78,6 +85,9 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 		seen[key] = l.file
 		if c.Resources != nil {
 			all = append(all, checkResourceRefs(l.file, l.data, l.q, c.Resources)...)
+		}
+		if c.site != nil {
+			all = append(all, checkSiteLanguages(l.file, l.data, l.q, c.site)...)
 		}
 		c.byID[l.q.ID] = append(c.byID[l.q.ID], l.q)
 	}
@@ -221,6 +231,10 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 func FileProblems(name string, data []byte) Problems {
 	if path.Base(name) == ResourcesFile {
 		_, ps := ParseResources(name, data)
+		return ps
+	}
+	if path.Base(name) == SiteFile {
+		_, ps := ParseSite(name, data)
 		return ps
 	}
 	_, ps := Parse(name, data)

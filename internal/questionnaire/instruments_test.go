@@ -10,8 +10,12 @@ import (
 var phq9Codes = []string{"not_at_all", "several_days", "more_than_half", "nearly_every_day"} // 0..3
 
 // phq9Answers answers the nine items so they add up to total, filling the items in the order given.
+// With any problem checked, the difficulty item is asked too.
 func phq9Answers(total int, order []int) questionnaire.Answers {
 	a := questionnaire.Answers{}
+	if total > 0 {
+		a["q10"] = []string{"somewhat"}
+	}
 	for _, i := range order {
 		v := min(total, 3)
 		total -= v
@@ -87,6 +91,9 @@ func TestPHQ9ItemNineFlag(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			a := phq9Answers(0, []int{1, 2, 3, 4, 5, 6, 7, 8, 9})
 			a["q9"] = []string{code}
+			if v > 0 {
+				a["q10"] = []string{"very"}
+			}
 			r := mustScore(t, q, a)
 			if r.Scores["total"] != v {
 				t.Errorf("total = %d, want %d", r.Scores["total"], v)

@@ -19,6 +19,12 @@ func Parse(file string, data []byte) (*Questionnaire, Problems) {
 	pl := &problemList{file: file, nodes: nodes}
 	checkFields(pl, q)
 	if len(pl.list) == 0 {
+		// Repeated blocks become plain sections first; problems in a copy are reported at the
+		// line of what was written.
+		pl.rewrite = expand(q, pl).writtenPath
+		checkSize(pl, q)
+	}
+	if len(pl.list) == 0 {
 		// Cross-checks assume the field rules hold (ids present, known kinds).
 		c := checker{q: q, pl: pl}
 		c.run()
@@ -40,6 +46,10 @@ type checker struct {
 	items   map[string]*Item // items seen so far
 	all     map[string]*Item // every item in the file
 	scores  map[string]*Score
+	cyclic  bool // scores depend on each other in a cycle: no range can be computed
+	unsound bool // other problems were found: ranges are only bounded
+	draft   bool // ScoreRanges: bands are not checked against the ranges
+	ranges  *ranger
 }
 
 func (c *checker) run() {
@@ -104,6 +114,7 @@ func (c *checker) run() {
 				c.pl.add(ip+".dsm5", "%q is not a DSM-5 criterion code (one of %v)", it.DSM5, DSM5Criteria)
 			}
 			c.condition(ip+".show_if", it.ShowIf, pos, false)
+			c.checkNumberItem(ip, it)
 			c.options(ip, it)
 			c.items[it.ID] = it
 			c.itemPos[it.ID] = pos
@@ -117,6 +128,9 @@ func (c *checker) run() {
 		c.pl.add("$.level", "the level score %q needs bands", q.Level)
 	}
 
+	c.checkScoreGraph()
+	c.ranges = c.newRanger()
+	c.unsound = len(c.pl.list) > 0
 	for i, s := range q.Scores {
 		c.score(fmt.Sprintf("$.scores[%d]", i), s)
 	}
@@ -186,15 +200,22 @@ func (c *checker) score(p string, s *Score) {
 		}
 		s.items = append(s.items, it)
 	}
-	if len(s.items) != len(s.Items) {
+	if len(s.items) != len(s.Items) || c.cyclic {
 		return
 	}
-	s.min, s.max = scoreRange(s)
-	if len(s.Bands) == 0 {
+	if !c.ranges.rangeOf(s, c.unsound) {
+		c.pl.add(p+".show_if", "score %q can never have a value: its show_if never holds", s.ID)
+		return
+	}
+	if len(s.Bands) == 0 || c.draft {
 		return
 	}
 	ids := map[string]bool{}
 	next := s.min
+	if !s.exact && s.Bands[0].Min > s.min {
+		// Only a bound: the lowest values may be unreachable, unless a path reached them.
+		next = min(s.Bands[0].Min, s.seenLo)
+	}
 	for i, b := range s.Bands {
 		bp := fmt.Sprintf("%s.bands[%d]", p, i)
 		if ids[b.ID] {
@@ -221,7 +242,12 @@ func (c *checker) score(p string, s *Score) {
 		}
 		next = b.Max + 1
 	}
-	if last := s.Bands[len(s.Bands)-1]; last.Max < s.max {
+	if last := s.Bands[len(s.Bands)-1]; last.Max < s.max && !s.exact {
+		if last.Max < s.seenHi {
+			c.pl.add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
+				"score %q can reach %d (on a path lint tried), but the last band ends at %d", s.ID, s.seenHi, last.Max)
+		}
+	} else if last.Max < s.max {
 		c.pl.add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
 			"score %q can reach %d, but the last band ends at %d", s.ID, s.max, last.Max)
 	} else if last.Max > s.max {
@@ -264,11 +290,12 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 			c.pl.add(p+".item", "skip logic may only look at earlier items, and %q is not one", cond.Item)
 			return
 		}
+		if it.Type == Number || cond.Min != nil || cond.Max != nil {
+			c.numberCondition(p, cond, it)
+			return
+		}
 		if (len(cond.AnyOf) == 0) == (len(cond.NoneOf) == 0) {
 			c.pl.add(p, "an item condition needs exactly one of any_of or none_of")
-		}
-		if cond.Min != nil || cond.Max != nil {
-			c.pl.add(p, "min and max go with score, not item")
 		}
 		for i, code := range append(slices.Clone(cond.AnyOf), cond.NoneOf...) {
 			if it.Option(code) == nil {
@@ -276,8 +303,7 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 			}
 		}
 	case cond.Score != "":
-		if !scores {
-			c.pl.add(p+".score", "skip logic cannot depend on a score, only on earlier answers")
+		if !scores && !c.earlierScore(p, cond.Score, before) {
 			return
 		}
 		if c.scores[cond.Score] == nil {
@@ -417,7 +443,7 @@ func (q *Questionnaire) link() {
 	}
 	for _, s := range q.Scores {
 		q.scores[s.ID] = s
-		if s.items == nil {
+		if s.items == nil && len(s.Items) > 0 {
 			for _, id := range s.Items {
 				s.items = append(s.items, q.itemIDs[id])
 			}
@@ -425,4 +451,5 @@ func (q *Questionnaire) link() {
 		}
 	}
 	q.level = q.scores[q.Level]
+	q.linkScores()
 }

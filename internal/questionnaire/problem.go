@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -50,10 +51,19 @@ type problemList struct {
 	file  string
 	list  []Problem
 	nodes *ast.File
+	// rewrite, when set, maps a path in the expanded file to the path of what was written
+	rewrite func(string) string
 }
 
 func (pl *problemList) add(path, format string, args ...any) {
-	pl.list = append(pl.list, Problem{File: pl.file, Path: path, Message: fmt.Sprintf(format, args...)})
+	if pl.rewrite != nil {
+		path = pl.rewrite(path)
+	}
+	p := Problem{File: pl.file, Path: path, Message: fmt.Sprintf(format, args...)}
+	// A mistake in a repeated block is found once per copy: report it once.
+	if !slices.Contains(pl.list, p) {
+		pl.list = append(pl.list, p)
+	}
 }
 
 // resolve fills in the line of each problem from the parsed file: the line of the path, or of
@@ -150,6 +160,9 @@ func keyLine(n ast.Node, key string) int {
 func decode(file string, data []byte, v any) (*ast.File, Problems) {
 	if len(data) > MaxFileSize {
 		return nil, Problems{{File: file, Message: fmt.Sprintf("file is larger than %d bytes", MaxFileSize)}}
+	}
+	if p := nestingProblem(file, data); p != nil {
+		return nil, Problems{*p}
 	}
 	nodes, err := parser.ParseBytes(data, 0)
 	if err != nil {

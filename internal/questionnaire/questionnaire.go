@@ -34,12 +34,15 @@ func (t Text) In(lang string) string {
 const (
 	Single   = "single"
 	Multiple = "multiple"
+	Number   = "number" // a whole number between the item's min and max
 )
 
 // Score kinds.
 const (
 	Sum   = "sum"
 	Count = "count"
+	Max   = "max" // the highest of the items or scores that have a value
+	Min   = "min" // the lowest of them
 )
 
 // Severities, most urgent first.
@@ -61,6 +64,7 @@ type Questionnaire struct {
 	Minutes      int        `yaml:"minutes" validate:"min=1,max=120"`
 	Notice       Text       `yaml:"notice" validate:"required"`
 	Level        string     `yaml:"level" validate:"required"`
+	Levels       []string   `yaml:"levels" validate:"unique"` // more scores whose bands the result shows, after level
 	Domains      []*Domain  `yaml:"domains" validate:"required,min=1,dive,required"`
 	Sections     []*Section `yaml:"sections" validate:"required,min=1,dive,required"`
 	Scores       []*Score   `yaml:"scores" validate:"required,min=1,dive,required"`
@@ -73,6 +77,7 @@ type Questionnaire struct {
 	scores  map[string]*Score
 	domains map[string]*Domain
 	level   *Score
+	derived // repeated blocks, levels and the order scores are computed in
 }
 
 // Domain is what an item stands for: a warning sign, a risk factor, a physical harm...
@@ -87,9 +92,11 @@ type Section struct {
 	Title  Text       `yaml:"title" validate:"required"`
 	Intro  Text       `yaml:"intro"`
 	ShowIf *Condition `yaml:"show_if"`
+	Repeat *Repeat    `yaml:"repeat"`
 	Items  []*Item    `yaml:"items" validate:"required,min=1,dive,required"`
 
 	index int
+	entry entryOf // the block and entry a repeated section was made from
 }
 
 // Index is the section's position in the questionnaire, from 0.
@@ -98,17 +105,25 @@ func (s *Section) Index() int { return s.index }
 // Item is one question.
 type Item struct {
 	ID       string     `yaml:"id" validate:"required,max=64,ident"`
-	Type     string     `yaml:"type" validate:"required,oneof=single multiple"`
+	Type     string     `yaml:"type" validate:"required,oneof=single multiple number"`
 	Prompt   Text       `yaml:"prompt" validate:"required"`
 	Help     Text       `yaml:"help"`
 	Required *bool      `yaml:"required"`
 	Domain   string     `yaml:"domain" validate:"required"`
 	DSM5     string     `yaml:"dsm5"`
 	ShowIf   *Condition `yaml:"show_if"`
-	Options  []*Option  `yaml:"options" validate:"required,min=2,max=30,dive,required"`
+	Options  []*Option  `yaml:"options" validate:"omitempty,min=2,max=30,dive,required"`
+	// A number item's answer is a whole number from Min to Max, in Unit. In a score it counts
+	// as its value times Weight (default 1), or as the value of the Points band that holds it.
+	Min    *int      `yaml:"min"`
+	Max    *int      `yaml:"max"`
+	Unit   Text      `yaml:"unit"`
+	Weight *int      `yaml:"weight" validate:"omitempty,min=-1000,max=1000"`
+	Points []*Points `yaml:"points" validate:"dive,required"`
 
 	section *Section
 	index   int
+	entry   entryOf
 }
 
 // IsRequired reports whether a visible item must be answered (the default).
@@ -161,12 +176,20 @@ type Condition struct {
 type Score struct {
 	ID    string   `yaml:"id" validate:"required,max=64,ident"`
 	Label Text     `yaml:"label" validate:"required"`
-	Kind  string   `yaml:"kind" validate:"required,oneof=sum count"`
-	Items []string `yaml:"items" validate:"required,min=1,unique"`
+	Kind  string   `yaml:"kind" validate:"required,oneof=sum count max min"`
+	Items []string `yaml:"items" validate:"unique"`
 	Bands []*Band  `yaml:"bands" validate:"dive,required"`
+	// Scores are other scores this one adds up, counts, or takes the highest or lowest of.
+	Scores []string `yaml:"scores" validate:"unique"`
+	// ShowIf gives the score a value only when it holds; otherwise it has none, its band is
+	// not shown, and scores and conditions that use it see nothing.
+	ShowIf *Condition `yaml:"show_if"`
+	// Repeat names a repeated section: the score is made once for each of its entries.
+	Repeat string `yaml:"repeat"`
 
 	items    []*Item
 	min, max int
+	scoreInfo
 }
 
 // Range is the lowest and highest value the score can take.
@@ -178,6 +201,13 @@ func (s *Score) Band(v int) *Band {
 		if v >= b.Min && v <= b.Max {
 			return b
 		}
+	}
+	// Lint proves every value has a band when it can try every way of answering; where it
+	// could only bound the range, a value beyond the bands takes the nearest one.
+	if n := len(s.Bands); n > 0 && v < s.Bands[0].Min {
+		return s.Bands[0]
+	} else if n > 0 && v > s.Bands[n-1].Max {
+		return s.Bands[n-1]
 	}
 	return nil
 }

@@ -64,6 +64,8 @@ func (c *Condition) holds(a Answers, scores map[string]int) bool {
 	switch {
 	case c == nil:
 		return true
+	case c.Item != "" && (c.Min != nil || c.Max != nil):
+		return numberHolds(a[c.Item], c.Min, c.Max)
 	case c.Item != "":
 		got, ok := a[c.Item]
 		if !ok || len(got) == 0 {
@@ -104,16 +106,21 @@ func (q *Questionnaire) Visibility(a Answers) map[string]bool {
 	seen := make(Answers, len(a))
 	sectionShown := true
 	var cur *Section
+	var scores map[string]int // of the answers seen so far, when skip logic looks at scores
 	for _, it := range q.items {
+		if q.scoreSkips && scores == nil {
+			scores = newScorer(q.model(), seen).all(q.Scores)
+		}
 		if it.section != cur {
 			cur = it.section
-			sectionShown = cur.ShowIf.holds(seen, nil)
+			sectionShown = cur.ShowIf.holds(seen, scores)
 		}
-		v := sectionShown && it.ShowIf.holds(seen, nil)
+		v := sectionShown && it.ShowIf.holds(seen, scores)
 		shown[it.ID] = v
 		if v {
 			if ans, ok := a[it.ID]; ok {
 				seen[it.ID] = ans
+				scores = nil
 			}
 		}
 	}
@@ -187,6 +194,9 @@ func (q *Questionnaire) checkItem(it *Item, codes []string, shown, present bool)
 		}
 		return nil
 	}
+	if it.Type == Number {
+		return checkNumber(it, codes)
+	}
 	if it.Type == Single && len(codes) > 1 {
 		return e(ErrWrongType, "%s takes one answer, not %d", it.ID, len(codes))
 	}
@@ -215,6 +225,7 @@ type Result struct {
 	Answers       Answers
 	Scores        map[string]int
 	Level         *Band   // band of the level score
+	Levels        []Level // every level shown: the level, then the levels that have a value
 	Flags         []*Flag // most severe first
 	Told          []Told  // answers that counted, in questionnaire order
 	Criteria      []string
@@ -224,6 +235,7 @@ type Result struct {
 type Told struct {
 	Item    *Item
 	Options []*Option
+	Number  string // a number item's answer
 }
 
 // Score validates answers and scores them. Nothing partial is scored: any problem returns an
@@ -247,30 +259,16 @@ func (q *Questionnaire) result(a Answers) *Result {
 	// DSM-5 criteria are the items that counted in the level score itself: an answer that
 	// counted only in another score (per-score values) or only raised a flag meets none.
 	criteria := map[string]bool{}
-	for _, s := range q.Scores {
-		total := 0
-		for _, it := range s.items {
-			sum, any := 0, false
-			for _, code := range a[it.ID] {
-				v := it.Option(code).ValueFor(s.ID)
-				sum += v
-				if v > 0 {
-					any = true
-					mark(it.ID, code)
-				}
-			}
-			if any && s == q.level && it.DSM5 != "" {
-				criteria[it.DSM5] = true
-			}
-			if s.Kind == Count {
-				total += boolInt(any)
-			} else {
-				total += sum
-			}
+	e := newScorer(q.model(), a)
+	e.mark = func(s *Score, it *Item, code string) {
+		mark(it.ID, code)
+		if s == q.level && it.DSM5 != "" {
+			criteria[it.DSM5] = true
 		}
-		r.Scores[s.ID] = total
 	}
+	r.Scores = e.all(q.Scores)
 	r.Level = q.level.Band(r.Scores[q.level.ID])
+	r.Levels = q.resultLevels(r.Scores)
 
 	for _, f := range q.Flags {
 		if f.When.holds(a, r.Scores) {
@@ -288,6 +286,9 @@ func (q *Questionnaire) result(a Answers) *Result {
 			continue
 		}
 		t := Told{Item: it}
+		if it.Type == Number {
+			t.Number = a[it.ID][0]
+		}
 		for _, o := range it.Options {
 			if codes[o.Code] {
 				t.Options = append(t.Options, o)

@@ -7,6 +7,7 @@ type ResultView struct {
 	Language      string       `json:"language"`
 	Flags         []FlagView   `json:"flags"`
 	Level         *BandView    `json:"level"`
+	Levels        []LevelView  `json:"levels,omitempty"` // every level, when the questionnaire shows several
 	Scores        []ScoreView  `json:"scores"`
 	Told          []ToldView   `json:"told"`
 	Criteria      []string     `json:"dsm5_criteria"`
@@ -81,7 +82,13 @@ func (r *Result) View(lang string) ResultView {
 		}
 		v.Level = b
 	}
+	if len(q.Levels) > 0 {
+		v.Levels = r.levelViews(lang)
+	}
 	for _, s := range q.Scores {
+		if _, ok := r.Scores[s.ID]; !ok {
+			continue // its show_if does not hold: it has no value
+		}
 		sv := ScoreView{ID: s.ID, Label: s.Label.In(lang), Value: r.Scores[s.ID], Min: s.min, Max: s.max}
 		if b := s.Band(sv.Value); b != nil {
 			sv.Band = b.ID
@@ -93,6 +100,10 @@ func (r *Result) View(lang string) ResultView {
 		for _, o := range t.Options {
 			tv.Options = append(tv.Options, o.Code)
 			tv.Text = append(tv.Text, o.ToldText(t.Item, lang))
+		}
+		if t.Number != "" {
+			tv.Options = append(tv.Options, t.Number)
+			tv.Text = append(tv.Text, t.Item.NumberText(t.Number, lang))
 		}
 		v.Told = append(v.Told, tv)
 	}

@@ -1,0 +1,49 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/ketascreen/ketascreen/internal/fhir"
+)
+
+func runImport(_ context.Context, e *env, args []string) error {
+	fl := e.flags("import", "fhir FILE|- > questionnaire.yaml",
+		"Turns a FHIR R4 Questionnaire (JSON; - reads stdin) into a questionnaire file, printed on stdout.\n"+
+			"It converts groups (to sections), choice, integer and boolean questions, answerOption with\n"+
+			"ordinalValue, required, repeats, enableWhen and enableWhenExpression, and the scores, bands and\n"+
+			"flags of a Questionnaire ketascreen exported. What it cannot convert (typed-text questions,\n"+
+			"value sets, a level's meaning, flag messages, help resources, advice, translations...) is listed\n"+
+			"on stderr and at the top of the file. The file passes 'ketascreen lint'; read it before use.")
+	if err := parse(fl, args); err != nil {
+		return err
+	}
+	if fl.NArg() != 2 || fl.Arg(0) != "fhir" {
+		return usageError{"want: ketascreen import fhir FILE|-"}
+	}
+	var data []byte
+	var err error
+	if name := fl.Arg(1); name == "-" {
+		data, err = io.ReadAll(io.LimitReader(e.stdin, fhir.MaxImport+1))
+	} else {
+		var f *os.File
+		if f, err = os.Open(name); err == nil {
+			data, err = io.ReadAll(io.LimitReader(f, fhir.MaxImport+1))
+			f.Close()
+		}
+	}
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	out, notes, err := fhir.Import(data)
+	for _, n := range notes {
+		fmt.Fprintf(e.stderr, "ketascreen import: not converted: %s\n", n)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(out)
+	return err
+}

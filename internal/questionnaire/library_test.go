@@ -1,0 +1,34 @@
+package questionnaire_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/questionnaires"
+)
+
+// The instrument library loads as a folder of its own (its resources.yaml is a link to the
+// shipped one), and the binary does not embed it: a clinic serves it only by choice.
+func TestLibrary(t *testing.T) {
+	dir := filepath.Join(qtest.Root(), "questionnaires", "library")
+	cat, ps := questionnaire.Load(os.DirFS(dir))
+	if len(ps) > 0 {
+		t.Fatal(ps)
+	}
+	if got, want := cat.IDs(), []string{"assist", "audit", "audit-c", "phq2", "phq9"}; !slices.Equal(got, want) {
+		t.Errorf("library %v, want %v", got, want)
+	}
+	if _, err := fs.Stat(questionnaires.FS, "library"); err == nil {
+		t.Error("the binary embeds the library")
+	}
+	for _, id := range cat.IDs() {
+		if cat.Latest(id).MapsDSM5() {
+			t.Errorf("%s maps DSM-5 criteria: none of these instruments does", id)
+		}
+	}
+}

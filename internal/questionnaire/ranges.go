@@ -1,0 +1,345 @@
+package questionnaire
+
+import (
+	"math/rand/v2"
+	"slices"
+	"strconv"
+)
+
+// How lint finds the lowest and highest value of a score. The items that skip logic looks at
+// (and the items of scores it looks at) are "controllers": lint tries every way of answering
+// them, in order, as a person could. Every other item only adds to scores, so for each of
+// those ways its lowest and highest answers are taken without trying them one by one. That
+// is exact whenever no item counts twice in one score. When the controllers have too many ways
+// between them (over 32,768 for a score with bands, 1,024 for one without, whose range is only
+// shown), lint falls back to a bound (each item may or may not be shown) and to values seen on
+// random paths: it then refuses only bands that the bound rules out or that leave a value seen
+// on a path without a band, so it never refuses a correct file.
+const (
+	enumerationBudget = 1 << 15
+	witnessPaths      = 1000
+	// workBudget bounds lint's work on one file, counted in items looked at: past it, the
+	// remaining scores are only bounded, so that no file (hostile or huge) can make lint, or
+	// the server starting, take long.
+	workBudget = 1 << 23
+)
+
+type ranger struct {
+	m          model
+	thresholds map[string][]int // number item -> values where some condition on it changes
+	work       int              // items looked at so far, for workBudget
+	// For the score being ranged: the multiple-choice controllers that no score counts, with
+	// the codes skip logic looks at. Only those codes tell answers apart, so the others are
+	// tried as one (ASSIST's ten substances make 1,024 sets, of which 4 differ for one of them).
+	lookedAt map[string]map[string]bool
+}
+
+func newRanger(m model, conds []*Condition) *ranger {
+	r := &ranger{m: m, thresholds: map[string][]int{}}
+	var walk func(c *Condition)
+	walk = func(c *Condition) {
+		if c == nil {
+			return
+		}
+		if c.Item != "" && c.Min != nil {
+			r.thresholds[c.Item] = append(r.thresholds[c.Item], *c.Min-1, *c.Min)
+		}
+		if c.Item != "" && c.Max != nil {
+			r.thresholds[c.Item] = append(r.thresholds[c.Item], *c.Max, *c.Max+1)
+		}
+		for _, sub := range append(slices.Clone(c.All), c.Any...) {
+			walk(sub)
+		}
+	}
+	for _, c := range conds {
+		walk(c)
+	}
+	return r
+}
+
+// rangeOf sets the score's range; ever is false when the score can never have a value. With
+// boundOnly (the file has other problems, so skip logic may name what does not exist) it only
+// bounds the range, and sees no path.
+func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
+	// Bands need an exact range; other scores' ranges are only shown, so they get a smaller budget.
+	ctrl := r.controllers(s)
+	n := r.ways(ctrl)
+	cost := n * len(r.m.items)
+	limit := enumerationBudget
+	if len(s.Bands) == 0 {
+		limit = enumerationBudget >> 5
+	}
+	if !boundOnly && n <= limit && r.work+cost <= workBudget {
+		r.work += cost
+		s.exact = true
+		first := true
+		r.enumerate(ctrl, func(a Answers) {
+			sp := r.span(s, a, ctrl, false, map[string]bool{})
+			if !sp.present {
+				return
+			}
+			if first {
+				s.min, s.max, first = sp.lo, sp.hi, false
+			}
+			s.min, s.max = min(s.min, sp.lo), max(s.max, sp.hi)
+			s.exact = s.exact && sp.exact
+		})
+		if first {
+			return false
+		}
+		s.seenLo, s.seenHi = s.min, s.max
+		return true
+	}
+	sp := r.span(s, nil, nil, true, map[string]bool{})
+	s.min, s.max, s.exact = sp.lo, sp.hi, false
+	s.seenLo, s.seenHi = s.max, s.min
+	if cost = witnessPaths * len(r.m.items); boundOnly || len(s.Bands) == 0 || r.work+cost > workBudget {
+		return true // paths only matter to check bands
+	}
+	r.work += cost
+	rng := rand.New(rand.NewPCG(1, uint64(len(s.ID))))
+	for i := range witnessPaths {
+		a := randomAnswers(r.m, rng, i%3-1)
+		if v, ok := newScorer(r.m, a).value(s); ok {
+			s.seenLo, s.seenHi = min(s.seenLo, v), max(s.seenHi, v)
+		}
+	}
+	return true
+}
+
+// controllers are the items, in questionnaire order, whose answers decide what is shown to
+// the score: items that its skip logic and show_if look at, and the items of scores they look at.
+func (r *ranger) controllers(s *Score) []*Item {
+	ctrl := map[string]bool{}
+	seenS, seenI := map[string]bool{}, map[string]bool{}
+	var addScore func(s *Score, control bool)
+	var addItem func(id string, control bool)
+	counted := map[string]bool{}
+	looked := map[string]map[string]bool{}
+	addCond := func(c *Condition) {
+		walkConditions(c, func(c *Condition) {
+			if c.Item != "" {
+				if looked[c.Item] == nil {
+					looked[c.Item] = map[string]bool{}
+				}
+				for _, code := range append(slices.Clone(c.AnyOf), c.NoneOf...) {
+					looked[c.Item][code] = true
+				}
+			}
+		})
+		for _, id := range conditionItems(c, nil) {
+			addItem(id, true)
+		}
+		for _, id := range conditionScores(c, nil) {
+			if sub := r.m.scores[id]; sub != nil {
+				addScore(sub, true)
+			}
+		}
+	}
+	addItem = func(id string, control bool) {
+		it := r.m.byID[id]
+		if it == nil || seenI[id] && (!control || ctrl[id]) {
+			return
+		}
+		seenI[id] = true
+		if control {
+			ctrl[id] = true
+		}
+		addCond(it.ShowIf)
+		if it.section != nil {
+			addCond(it.section.ShowIf)
+		}
+	}
+	addScore = func(s *Score, control bool) {
+		key := s.ID
+		if control {
+			key += "!"
+		}
+		if seenS[key] {
+			return
+		}
+		seenS[key] = true
+		for _, id := range s.Items {
+			counted[id] = true
+			addItem(id, control)
+		}
+		for _, id := range s.Scores {
+			if sub := r.m.scores[id]; sub != nil {
+				addScore(sub, control)
+			}
+		}
+		addCond(s.ShowIf)
+	}
+	addScore(s, false)
+	var out []*Item
+	r.lookedAt = map[string]map[string]bool{}
+	for _, it := range r.m.items {
+		if ctrl[it.ID] {
+			out = append(out, it)
+			if it.Type == Multiple && !counted[it.ID] {
+				r.lookedAt[it.ID] = looked[it.ID]
+			}
+		}
+	}
+	return out
+}
+
+// walkConditions calls f with a condition and every condition inside it.
+func walkConditions(c *Condition, f func(*Condition)) {
+	if c == nil {
+		return
+	}
+	f(c)
+	for _, sub := range append(slices.Clone(c.All), c.Any...) {
+		walkConditions(sub, f)
+	}
+}
+
+// ways is how many ways the controllers can be answered, at most, capped past the budget.
+func (r *ranger) ways(ctrl []*Item) int {
+	n := 1
+	for _, it := range ctrl {
+		n *= len(r.choices(it, enumerationBudget+1))
+		if n > enumerationBudget {
+			return n
+		}
+	}
+	return n
+}
+
+// choices are the answers tried for a controller (nil: no answer), at most limit of them.
+func (r *ranger) choices(it *Item, limit int) [][]string {
+	var out [][]string
+	if !it.IsRequired() {
+		out = append(out, nil)
+	}
+	switch it.Type {
+	case Single:
+		for _, o := range it.Options {
+			out = append(out, []string{o.Code})
+		}
+	case Number:
+		lo, hi := it.Range()
+		vals := []int{lo, hi}
+		vals = append(vals, r.thresholds[it.ID]...)
+		for _, p := range it.Points {
+			vals = append(vals, p.Min, p.Max)
+		}
+		slices.Sort(vals)
+		for _, v := range slices.Compact(vals) {
+			if v >= lo && v <= hi {
+				out = append(out, []string{strconv.Itoa(v)})
+			}
+		}
+	case Multiple:
+		var free []string
+		looked, reduce := r.lookedAt[it.ID]
+		other := ""
+		for _, o := range it.Options {
+			switch {
+			case reduce && !looked[o.Code]:
+				// Any option skip logic does not look at stands for all of them: alone.
+				if other == "" {
+					other = o.Code
+					out = append(out, []string{o.Code})
+				}
+			case o.Exclusive:
+				out = append(out, []string{o.Code})
+			default:
+				free = append(free, o.Code)
+			}
+		}
+		for mask := 1; mask < 1<<len(free) && len(out) <= limit; mask++ {
+			var set []string
+			for i, code := range free {
+				if mask&(1<<i) != 0 {
+					set = append(set, code)
+				}
+			}
+			out = append(out, set)
+		}
+	}
+	return out
+}
+
+// enumerate calls leaf with every way of answering the controllers, in order, each shown only
+// when skip logic shows it given the answers before it.
+func (r *ranger) enumerate(ctrl []*Item, leaf func(Answers)) {
+	a := Answers{}
+	var rec func(k int)
+	rec = func(k int) {
+		if k == len(ctrl) {
+			leaf(a)
+			return
+		}
+		it := ctrl[k]
+		if !r.shown(it, a) {
+			rec(k + 1)
+			return
+		}
+		for _, c := range r.choices(it, enumerationBudget) {
+			if c == nil {
+				delete(a, it.ID)
+			} else {
+				a[it.ID] = c
+			}
+			rec(k + 1)
+		}
+		delete(a, it.ID)
+	}
+	rec(0)
+}
+
+func (r *ranger) shown(it *Item, a Answers) bool { return shownIn(r.m, it, a) }
+
+func sectionShowIf(it *Item) *Condition {
+	if it.section == nil {
+		return nil
+	}
+	return it.section.ShowIf
+}
+
+// newRanger is the range finder for the file being checked.
+func (c *checker) newRanger() *ranger {
+	m := model{byID: c.all, scores: c.scores}
+	var conds []*Condition
+	for _, s := range c.q.Sections {
+		conds = append(conds, s.ShowIf)
+		for _, it := range s.Items {
+			m.items = append(m.items, it)
+			conds = append(conds, it.ShowIf)
+		}
+	}
+	for _, s := range c.q.Scores {
+		conds = append(conds, s.ShowIf)
+	}
+	return newRanger(m, conds)
+}
+
+// ScoreRanges checks a draft file as Parse does, except that bands need not match the scores'
+// ranges, and returns the range lint computes for each score: a tool writing a file (the FHIR
+// import) uses it to make the first band start, and the last end, where the score can.
+func ScoreRanges(file string, data []byte) (map[string][2]int, Problems) {
+	q := new(Questionnaire)
+	nodes, ps := decode(file, data, q)
+	if ps != nil {
+		return nil, ps
+	}
+	pl := &problemList{file: file, nodes: nodes}
+	checkFields(pl, q)
+	if len(pl.list) == 0 {
+		pl.rewrite = expand(q, pl).writtenPath
+	}
+	if len(pl.list) == 0 {
+		c := checker{q: q, pl: pl, draft: true}
+		c.run()
+	}
+	if len(pl.list) > 0 {
+		return nil, pl.resolve()
+	}
+	out := map[string][2]int{}
+	for _, s := range q.Scores {
+		out[s.ID] = [2]int{s.min, s.max}
+	}
+	return out, nil
+}

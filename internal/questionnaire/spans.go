@@ -1,0 +1,176 @@
+package questionnaire
+
+import "slices"
+
+// span is the values a score or a term can take once the controllers are answered.
+type span struct {
+	lo, hi  int
+	present bool // it has a value (it may still be absent when maybe is set)
+	maybe   bool // it may have no value: an optional item, or (in a bound) skip logic
+	exact   bool
+	free    []string // the items it depends on that are not controllers
+}
+
+// span computes a score's span. With bound set, no controller is answered: every item that
+// skip logic may hide, and every score with show_if, may have no value.
+func (r *ranger) span(s *Score, a Answers, ctrl []*Item, bound bool, open map[string]bool) span {
+	if open[s.ID] {
+		return span{}
+	}
+	open[s.ID] = true
+	defer delete(open, s.ID)
+	out := span{present: true, exact: !bound}
+	if s.ShowIf != nil {
+		if bound {
+			out.maybe = true
+		} else if !r.holds(s.ShowIf, a) {
+			return span{exact: true}
+		}
+	}
+	var terms []span
+	for _, id := range s.Items {
+		if it := r.m.byID[id]; it != nil {
+			if t, ok := r.itemSpan(s, it, a, ctrl, bound); ok {
+				terms = append(terms, t)
+			}
+		}
+	}
+	for _, id := range s.Scores {
+		sub := r.m.scores[id]
+		if sub == nil {
+			continue
+		}
+		t := r.span(sub, a, ctrl, bound, open)
+		if !t.present {
+			continue
+		}
+		if s.Kind == Count {
+			t.lo, t.hi = boolInt(t.lo > 0), boolInt(t.hi > 0)
+		}
+		terms = append(terms, t)
+	}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		out.exact = out.exact && t.exact
+		for _, id := range t.free {
+			if seen[id] {
+				out.exact = false // an item counted twice cannot be at both ends at once
+			}
+			seen[id] = true
+			out.free = append(out.free, id)
+		}
+	}
+	out.lo, out.hi = combineSpans(s.Kind, terms, &out.exact)
+	return out
+}
+
+// combineSpans is combine over ranges of values.
+func combineSpans(kind string, terms []span, exact *bool) (lo, hi int) {
+	if kind == Max || kind == Min {
+		var sure, all []span
+		for _, t := range terms {
+			all = append(all, t)
+			if !t.maybe {
+				sure = append(sure, t)
+			}
+		}
+		if len(all) == 0 {
+			return 0, 0
+		}
+		if len(sure) < len(all) {
+			// Terms that may have no value: bound by including "nothing" (0) at both ends.
+			*exact = false
+			lo, hi = 0, 0
+			for _, t := range all {
+				lo, hi = min(lo, t.lo), max(hi, t.hi)
+			}
+			return lo, hi
+		}
+		pick := func(f func(...int) int, g func(span) int) int {
+			vals := make([]int, len(all))
+			for i, t := range all {
+				vals[i] = g(t)
+			}
+			return f(vals...)
+		}
+		if kind == Max {
+			return pick(maxOf, func(t span) int { return t.lo }), pick(maxOf, func(t span) int { return t.hi })
+		}
+		return pick(minOf, func(t span) int { return t.lo }), pick(minOf, func(t span) int { return t.hi })
+	}
+	for _, t := range terms {
+		l, h := t.lo, t.hi
+		if t.maybe {
+			l, h = min(l, 0), max(h, 0)
+		}
+		lo += l
+		hi += h
+	}
+	return lo, hi
+}
+
+func maxOf(v ...int) int { return slices.Max(v) }
+func minOf(v ...int) int { return slices.Min(v) }
+
+func (r *ranger) holds(c *Condition, a Answers) bool {
+	e := newScorer(r.m, a)
+	for _, id := range conditionScores(c, nil) {
+		if s := r.m.scores[id]; s != nil {
+			e.value(s)
+		}
+	}
+	return c.holds(a, e.vals)
+}
+
+// itemSpan is what an item can add to a score; ok is false when it surely adds nothing.
+func (r *ranger) itemSpan(s *Score, it *Item, a Answers, ctrl []*Item, bound bool) (span, bool) {
+	t := span{present: true, exact: true, maybe: !it.IsRequired()}
+	switch {
+	case bound:
+		t.exact = false
+		t.maybe = t.maybe || it.ShowIf != nil || sectionShowIf(it) != nil
+	case slices.Contains(ctrl, it):
+		e := newScorer(r.m, a)
+		v, counted, ok := e.itemValue(s, it)
+		if !ok {
+			return span{}, false
+		}
+		if s.Kind == Count {
+			v = boolInt(counted)
+		}
+		return span{lo: v, hi: v, present: true, exact: true}, true
+	case !r.shown(it, a):
+		return span{}, false
+	default:
+		t.free = []string{it.ID}
+	}
+	switch {
+	case it.Type == Number:
+		t.lo, t.hi = it.numberRange()
+		if s.Kind == Count {
+			t.lo, t.hi = boolInt(t.lo > 0), boolInt(t.hi > 0)
+		}
+	case s.Kind == Count:
+		// Counted when some chosen option is worth more than 0.
+		t.lo, t.hi = 1, 0
+		for _, o := range it.Options {
+			if o.ValueFor(s.ID) > 0 {
+				t.hi = 1
+			} else {
+				t.lo = 0
+			}
+		}
+		if t.hi == 0 {
+			t.lo = 0
+		}
+	case it.Type == Multiple:
+		t.lo, t.hi = multipleRange(it, s.ID)
+	default:
+		vals := make([]int, len(it.Options))
+		for i, o := range it.Options {
+			vals[i] = o.ValueFor(s.ID)
+		}
+		t.lo, t.hi = slices.Min(vals), slices.Max(vals)
+	}
+	return t, true
+}
