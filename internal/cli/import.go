@@ -17,7 +17,7 @@ func runImport(_ context.Context, e *env, args []string) error {
 			"flags of a Questionnaire ketascreen exported. What it cannot convert (typed-text questions,\n"+
 			"value sets, a level's meaning, flag messages, help resources, advice, translations...) is listed\n"+
 			"on stderr and at the top of the file. The file passes 'ketascreen lint'; read it before use.")
-	if err := parse(fl, args); err != nil {
+	if err := e.parse(fl, args); err != nil {
 		return err
 	}
 	if fl.NArg() != 2 || fl.Arg(0) != "fhir" {

@@ -16,6 +16,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/internal/testtool"
 )
 
 // lformsReading is what the page's load() returns.
@@ -30,8 +31,8 @@ type lformsReading struct {
 // score, band and flag as the engine has them, and exactly the questions the engine asks on
 // screen. It runs in headless Chromium, from a local server of its own.
 func TestLHCFormsReadsTheExport(t *testing.T) {
-	dir := tool(t, "KETASCREEN_LFORMS", "npm install --legacy-peer-deps lforms@40.1.3, then the path of node_modules/lforms/dist/lforms")
-	browser := chromium(t)
+	dir := testtool.LForms(t)
+	browser := testtool.Chromium(t)
 	mux := http.NewServeMux()
 	mux.Handle("/lforms/", http.StripPrefix("/lforms/", http.FileServer(http.Dir(dir))))
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, "testdata/lforms.html") })

@@ -8,17 +8,30 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/internal/testtool"
 )
 
 // randomPaths is how many random ways of answering each questionnaire the semantic test tries,
-// besides its golden answer sets.
-const randomPaths = 3000
+// besides its golden answer sets: 1,000 in go test ./..., more with KETASCREEN_SEMANTIC_PATHS
+// (CI runs 3,000).
+func randomPaths(t *testing.T) int {
+	v := os.Getenv("KETASCREEN_SEMANTIC_PATHS")
+	if v == "" {
+		return 1000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("KETASCREEN_SEMANTIC_PATHS=%q is not a positive number", v)
+	}
+	return n
+}
 
 // sdcReading is what testdata/semantic.js, an R4 and SDC reader that knows nothing of the engine,
 // makes of one response.
@@ -28,15 +41,17 @@ type sdcReading struct {
 	Calculated map[string][]any `json:"calculated"`
 }
 
-// The exported Questionnaire means what the file means: on the golden answer sets and 3,000
-// random answer paths per questionnaire, a FHIR reader enables exactly the items the engine
+// The exported Questionnaire means what the file means: on the golden answer sets and random
+// answer paths per questionnaire (see randomPaths), a FHIR reader enables exactly the items the engine
 // shows, and its SDC expressions compute the engine's scores, bands and flags.
 func TestSemanticsMatchTheEngine(t *testing.T) {
-	fp := tool(t, "KETASCREEN_FHIRPATH", "npm install fhirpath@4.11.0, then the path of node_modules/fhirpath")
-	nodeBin := node(t)
+	fp := testtool.FHIRPath(t)
+	nodeBin := testtool.Program(t, "node (Node.js)", "node")
 	script, _ := filepath.Abs(filepath.Join("testdata", "semantic.js"))
+	n := randomPaths(t)
 	for _, s := range qtest.Suites(t) {
 		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel() // each suite's reading is a node process of its own
 			q := s.Q
 			lang := q.Languages[0]
 			fq := fhir.NewQuestionnaire(q, lang, fhir.DefaultBase, labels)
@@ -47,7 +62,7 @@ func TestSemanticsMatchTheEngine(t *testing.T) {
 				}
 			}
 			rng := rand.New(rand.NewPCG(15, uint64(len(s.Name))))
-			for len(paths) < randomPaths {
+			for len(paths) < n {
 				paths = append(paths, q.RandomAnswers(rng))
 			}
 			var results []*questionnaire.Result

