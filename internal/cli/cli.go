@@ -37,7 +37,7 @@ func commands() []command {
 		{"serve", "serve the self-check over HTTP (the default)", runServe},
 		{"lint", "check questionnaire and resources files", runLint},
 		{"score", "score answers (JSON on stdin) with a questionnaire", runScore},
-		{"user", "add, list, disable clinician and admin accounts, or set a password", runUser},
+		{"user", "add, list, disable clinician and admin accounts, set a password, reset two-factor sign-in", runUser},
 		{"audit", "show the audit log of staff actions", runAudit},
 		{"export", "export anonymized aggregate statistics (CSV or JSON)", runExport},
 		{"dev", "developer tools: seed a database with synthetic responses", runDev},
