@@ -24,7 +24,9 @@ const (
 	// has the password about 1 chance in 30 a year.
 	CodePerHour = 10
 	CodePerDay  = 30
-	// RedeemPerHour is failed share-code redemptions per account, and per device cookie.
+	// RedeemPerHour is failed share-code redemptions per account. A redemption needs a
+	// session, and a device cookie is bound to its account, so this is every device's limit
+	// too: a separate device allowance could only be shed by deleting the cookie.
 	RedeemPerHour = 10
 	// RedeemAlarmPerHour is failed redemptions of every account together in an hour past
 	// which an alarm is logged and audited (once an hour). It locks nobody out: with 60-bit
@@ -41,7 +43,6 @@ const (
 	scopeCodeDevice  = "code_device"
 	scopeCodeDevDay  = "code_device_day"
 	scopeRedeem      = "redeem"
-	scopeRedeemDev   = "redeem_device"
 )
 
 // key is what the database keeps of a limited thing: an HMAC, so neither a typed email (often
@@ -77,12 +78,8 @@ func (s *Service) codeLimits(u *store.User, device string) []store.Limit {
 }
 
 // redeemLimits are the allowances a share code try counts against.
-func (s *Service) redeemLimits(u *store.User, device string) []store.Limit {
-	ls := []store.Limit{s.limit(scopeRedeem, idText(u.ID), RedeemPerHour, time.Hour)}
-	if device != "" {
-		ls = append(ls, s.limit(scopeRedeemDev, device, RedeemPerHour, time.Hour))
-	}
-	return ls
+func (s *Service) redeemLimits(u *store.User) []store.Limit {
+	return []store.Limit{s.limit(scopeRedeem, idText(u.ID), RedeemPerHour, time.Hour)}
 }
 
 // try is one reservation in progress: its slots and how to count a refusal.

@@ -11,21 +11,20 @@ import (
 
 // RedeemForm is a share code as a signed-in clinician typed it.
 type RedeemForm struct {
-	User         *store.User
-	Session      string // the session's token: the summary opens for this session
-	DeviceCookie string
-	Code         string
+	User    *store.User
+	Session string // the session's token: the summary opens for this session
+	Code    string
 }
 
 // Redeem lets a clinician's session open the summary a share code points to. Wrong, expired,
 // revoked codes and codes another clinician holds are UnknownCode; text that cannot be a code
-// is Malformed; both count against the account's allowance (and the device cookie's).
+// is Malformed; both count against the account's allowance.
 func (s *Service) Redeem(ctx context.Context, f RedeemForm) (Result, error) {
 	if f.User == nil || f.Session == "" {
 		return Result{}, errors.New("access: redeeming a code needs a signed-in account")
 	}
 	u := f.User
-	t, wait, err := s.reserve(ctx, s.redeemLimits(u, s.device(f.DeviceCookie, u.ID)),
+	t, wait, err := s.reserve(ctx, s.redeemLimits(u),
 		store.Tally{Action: store.ActionRedeem, Actor: u.Email, UserID: u.ID})
 	if err != nil {
 		return Result{}, err
