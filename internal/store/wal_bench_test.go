@@ -15,23 +15,27 @@ import (
 // same machine at the same moment.
 func BenchmarkWALCheckpoints(b *testing.B) {
 	rs := syntheticResponses(b, 256)
-	open := func(b *testing.B, on bool) *store.Store {
+	open := func(b *testing.B, subs int) *store.Store {
 		s, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { s.Close() })
-		if !on {
+		switch subs {
+		case 0:
 			store.SetWALPolicy(s, time.Hour, 1<<30, 1<<40)
+		case store.WALSubmissions:
+		default:
+			store.SetWALPolicy(s, 250*time.Millisecond, subs, 512)
 		}
 		return s
 	}
 	for _, mode := range []struct {
 		name string
-		on   bool
-	}{{"off", false}, {"on", true}} {
+		subs int // submissions between checkpoints; 0 for none
+	}{{"off", 0}, {"on", store.WALSubmissions}, {"on64", 64}} {
 		b.Run("Sequential/"+mode.name, func(b *testing.B) {
-			s := open(b, mode.on)
+			s := open(b, mode.subs)
 			i := 0
 			for b.Loop() {
 				r := *rs[i%len(rs)]
@@ -42,7 +46,7 @@ func BenchmarkWALCheckpoints(b *testing.B) {
 			}
 		})
 		b.Run("Parallel/"+mode.name, func(b *testing.B) {
-			s := open(b, mode.on)
+			s := open(b, mode.subs)
 			b.SetParallelism(32)
 			b.RunParallel(func(pb *testing.PB) {
 				i := rand.IntN(len(rs))
