@@ -61,7 +61,7 @@ func (s *Service) SignIn(ctx context.Context, f SignInForm) (Result, error) {
 	if err != nil && ctx.Err() != nil {
 		return Result{}, errors.Join(err, t.release(context.WithoutCancel(ctx)))
 	}
-	if err != nil {
+	if err != nil && u != nil {
 		// A damaged hash: nobody can sign in with it, and the person sees a wrong password.
 		s.log.Error("password hash unreadable", "user", u.ID, "err", err)
 	}

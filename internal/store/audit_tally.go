@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -39,47 +41,60 @@ func (s *Store) tally(tx *sql.Tx, t Tally) error {
 	return err
 }
 
-// FoldAuditTally turns the counts of every minute before the given time into audit rows, one
-// transaction, and returns how many rows it wrote. Pass a time in the future to fold
+// FoldAuditTally turns the counts of every minute before the given time into audit rows, in
+// one transaction, and returns how many rows it wrote. Pass a time in the future to fold
 // everything (at shutdown).
 func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, error) {
 	written := 0
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		written = 0
-		cut := minuteOf(before)
-		rows, err := tx.Query(`/* Store.FoldAuditTally */ select minute, action, outcome, actor, detail, coalesce(user_id, 0), n
-			from audit_tally where minute < ? order by minute, n desc, action, outcome, actor, detail`, cut)
+		// Deleted first and folded from what the delete returns: of two instances folding at
+		// once, only one gets each row (PostgreSQL makes the second wait, then finds them gone).
+		rows, err := tx.Query(`/* Store.FoldAuditTally */ delete from audit_tally where minute < ?
+			returning minute, action, outcome, actor, detail, coalesce(user_id, 0), n`, minuteOf(before))
 		if err != nil {
 			return err
 		}
+		type tallied struct {
+			minute string
+			e      AuditEntry
+		}
+		var all []tallied
+		for rows.Next() {
+			var t tallied
+			if err := rows.Scan(&t.minute, &t.e.Action, &t.e.Outcome, &t.e.Actor, &t.e.Detail, &t.e.UserID, &t.e.Count); err != nil {
+				rows.Close()
+				return err
+			}
+			t.e.At = parseTime(t.minute)
+			all = append(all, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// Each minute's keys with the most tries first.
+		slices.SortFunc(all, func(a, b tallied) int {
+			return cmp.Or(cmp.Compare(a.minute, b.minute), cmp.Compare(b.e.Count, a.e.Count), cmp.Compare(a.e.Action, b.e.Action),
+				cmp.Compare(a.e.Outcome, b.e.Outcome), cmp.Compare(a.e.Actor, b.e.Actor), cmp.Compare(a.e.Detail, b.e.Detail))
+		})
 		type other struct{ minute, action, outcome string }
 		var keep []AuditEntry
 		others := map[other][2]int{} // keys and tries beyond the minute's rows
 		var order []other
 		perMinute := map[string]int{}
-		for rows.Next() {
-			var e AuditEntry
-			var minute string
-			if err := rows.Scan(&minute, &e.Action, &e.Outcome, &e.Actor, &e.Detail, &e.UserID, &e.Count); err != nil {
-				rows.Close()
-				return err
-			}
-			e.At = parseTime(minute)
-			if perMinute[minute] < FoldRowsPerMinute {
-				perMinute[minute]++
-				keep = append(keep, e)
+		for _, t := range all {
+			if perMinute[t.minute] < FoldRowsPerMinute {
+				perMinute[t.minute]++
+				keep = append(keep, t.e)
 				continue
 			}
-			k := other{minute, e.Action, e.Outcome}
+			k := other{t.minute, t.e.Action, t.e.Outcome}
 			if _, ok := others[k]; !ok {
 				order = append(order, k)
 			}
 			o := others[k]
-			others[k] = [2]int{o[0] + 1, o[1] + e.Count}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
+			others[k] = [2]int{o[0] + 1, o[1] + t.e.Count}
 		}
 		for _, k := range order {
 			o := others[k]
@@ -90,9 +105,6 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 			if err := s.audit(tx, e); err != nil {
 				return err
 			}
-		}
-		if _, err := tx.Exec(`/* Store.FoldAuditTally */ delete from audit_tally where minute < ?`, cut); err != nil {
-			return err
 		}
 		written = len(keep)
 		return nil

@@ -110,3 +110,40 @@ func TestAuditTallyIsBounded(t *testing.T) {
 		t.Fatalf("update of the audit log: %v", err)
 	}
 }
+
+// TestFoldOnceAcrossInstances: two instances folding the same minutes at once write each count
+// once.
+func TestFoldOnceAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "k.db")
+	a, b := openStore(t, path), openStore(t, path)
+	t.Cleanup(func() { a.Close(); b.Close() })
+	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	a.Now = func() time.Time { return at }
+	for i := range 30 {
+		if _, _, err := a.Reserve(ctx, []store.Limit{limitFor(fmt.Sprint("k", i%3), 1)}, refusal(fmt.Sprint("u", i%3))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	written := 0
+	burst(20, func(i int) {
+		s := []*store.Store{a, b}[i%2]
+		n, err := s.FoldAuditTally(ctx, at.Add(time.Hour))
+		if err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		written += n
+		mu.Unlock()
+	})
+	rows, err := a.AuditEntries(ctx, store.AuditFilter{Action: string(store.ActionLoginFailed)})
+	if err != nil || written != 3 || len(rows) != 3 {
+		t.Fatalf("20 folds through two instances wrote %d rows (%d in the log), want 3: %v", written, len(rows), err)
+	}
+	for _, r := range rows {
+		if r.Count != 9 {
+			t.Fatalf("row %+v, want a count of 9", r)
+		}
+	}
+}

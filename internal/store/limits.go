@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -46,6 +49,12 @@ func (s *Store) Reserve(ctx context.Context, limits []Limit, refused Tally) (Res
 			return Reservation{}, 0, errors.New("store: a limit needs a scope, a key, a maximum and a window of a second or more")
 		}
 	}
+	// Keys are locked in one order, so two tries of overlapping limits cannot deadlock in
+	// PostgreSQL.
+	limits = slices.Clone(limits)
+	slices.SortFunc(limits, func(a, b Limit) int {
+		return cmp.Or(cmp.Compare(a.Scope, b.Scope), bytes.Compare(a.Key, b.Key))
+	})
 	var r Reservation
 	var wait time.Duration
 	err := s.Write(ctx, func(tx *sql.Tx) error {
