@@ -12,30 +12,28 @@ import (
 
 // BenchmarkWALCheckpoints is BenchmarkCreateResponse and its parallel form with the writer's
 // WAL checkpoints on (the default) and off, side by side, so their cost is measured on the
-// same machine at the same moment.
+// same machine at the same moment. Interleave runs to compare them on a busy machine:
+// go test -c ./internal/store, then alternate -test.bench 'WALCheckpoints/Sequential/off$'
+// and '.../on$' with a fixed -test.benchtime.
 func BenchmarkWALCheckpoints(b *testing.B) {
 	rs := syntheticResponses(b, 256)
-	open := func(b *testing.B, subs int) *store.Store {
+	open := func(b *testing.B, on bool) *store.Store {
 		s, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { s.Close() })
-		switch subs {
-		case 0:
+		if !on {
 			store.SetWALPolicy(s, time.Hour, 1<<30, 1<<40)
-		case store.WALSubmissions:
-		default:
-			store.SetWALPolicy(s, 250*time.Millisecond, subs, 512)
 		}
 		return s
 	}
 	for _, mode := range []struct {
 		name string
-		subs int // submissions between checkpoints; 0 for none
-	}{{"off", 0}, {"on", store.WALSubmissions}, {"on64", 64}} {
+		on   bool
+	}{{"off", false}, {"on", true}} {
 		b.Run("Sequential/"+mode.name, func(b *testing.B) {
-			s := open(b, mode.subs)
+			s := open(b, mode.on)
 			i := 0
 			for b.Loop() {
 				r := *rs[i%len(rs)]
@@ -46,7 +44,7 @@ func BenchmarkWALCheckpoints(b *testing.B) {
 			}
 		})
 		b.Run("Parallel/"+mode.name, func(b *testing.B) {
-			s := open(b, mode.subs)
+			s := open(b, mode.on)
 			b.SetParallelism(32)
 			b.RunParallel(func(pb *testing.PB) {
 				i := rand.IntN(len(rs))
