@@ -171,34 +171,37 @@ func TestSignInBusy(t *testing.T) {
 }
 
 // TestSignInTimingMatches: wrong passwords for a real account and for an email with no account
-// take the same time (the same hash work), medians within 20%, with equal results.
+// take the same time (the same hash work), medians within 20%, with equal results. The machine
+// is shared: a round whose medians differ is measured again, up to three rounds.
 func TestSignInTimingMatches(t *testing.T) {
 	if testing.Short() {
-		t.Skip("40 Argon2id hashes")
+		t.Skip("up to 120 Argon2id hashes")
 	}
 	e := newEnv(t, access.Config{})
 	e.addUser("real@example.org", store.RoleClinician, false)
-	var took [2][]time.Duration
-	for i := range 20 {
-		var res [2]access.Result
-		for j, email := range []string{"real@example.org", "nobody@example.org"} {
-			if i%2 == 1 {
-				j = 1 - j // alternate which goes first
-				email = []string{"real@example.org", "nobody@example.org"}[j]
+	emails := []string{"real@example.org", "nobody@example.org"}
+	for round := range 3 {
+		e.clk.advance(time.Hour) // a fresh allowance: 40 failures a round
+		var took [2][]time.Duration
+		for i := range 20 {
+			var res [2]access.Result
+			for k := range 2 {
+				j := k ^ (i % 2) // alternate which goes first
+				start := time.Now()
+				res[j] = e.signIn(emails[j], "a wrong passphrase", "")
+				took[j] = append(took[j], time.Since(start))
 			}
-			start := time.Now()
-			res[j] = e.signIn(email, "a wrong passphrase", "")
-			took[j] = append(took[j], time.Since(start))
+			if !reflect.DeepEqual(res[0], res[1]) || res[0].Outcome != access.Wrong {
+				t.Fatalf("try %d: real %+v, unknown %+v", i, res[0], res[1])
+			}
 		}
-		if !reflect.DeepEqual(res[0], res[1]) || res[0].Outcome != access.Wrong {
-			t.Fatalf("try %d: real %+v, unknown %+v", i, res[0], res[1])
+		real, unknown := median(took[0]), median(took[1])
+		t.Logf("round %d, median: real %v, unknown %v", round, real, unknown)
+		if ratio := float64(real) / float64(unknown); ratio >= 0.8 && ratio <= 1.25 {
+			return
 		}
 	}
-	real, unknown := median(took[0]), median(took[1])
-	t.Logf("median: real %v, unknown %v", real, unknown)
-	if ratio := float64(real) / float64(unknown); ratio < 0.8 || ratio > 1.25 {
-		t.Fatalf("median time: real account %v, unknown email %v", real, unknown)
-	}
+	t.Fatal("median times of a real account and an unknown email differed by more than 20% in three rounds")
 }
 
 func median(ds []time.Duration) time.Duration {
