@@ -6,30 +6,11 @@ import (
 	"path/filepath"
 	"runtime/pprof"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
 )
-
-// lockedBuffer is a buffer a running command writes to while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestServeStopsJobsBeforeClosing: when serve stops, its background jobs finish their last
 // work (here, folding refused tries into the audit log) before the store closes: nothing is
