@@ -3,7 +3,10 @@ package access
 import (
 	"context"
 	"errors"
+	"net/mail"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
@@ -33,7 +36,7 @@ func (s *Service) SignIn(ctx context.Context, f SignInForm) (Result, error) {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Result{}, err
 	}
-	tally := store.Tally{Action: store.ActionLoginFailed, Actor: email}
+	tally := store.Tally{Action: store.ActionLoginFailed, Actor: actorFor(email, u)}
 	device := ""
 	if u != nil {
 		tally.UserID = u.ID
@@ -186,4 +189,18 @@ func (s *Service) finish(ctx context.Context, pending string, u *store.User, old
 	}
 	res.Session, res.DeviceCookie = token, s.NewDeviceCookie(u.ID)
 	return res, nil
+}
+
+// actorFor is how a sign-in try is named in the audit log: the account's email, or what was
+// typed when it is an email address. Anything else typed there (a password in the wrong box)
+// is never written.
+func actorFor(typed string, u *store.User) string {
+	if u != nil {
+		return u.Email
+	}
+	a, err := mail.ParseAddress(typed)
+	if err != nil || a.Address != typed || strings.ContainsFunc(typed, unicode.IsControl) {
+		return "(not an email address)"
+	}
+	return typed
 }

@@ -1,7 +1,9 @@
 package access_test
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -208,4 +210,41 @@ func median(ds []time.Duration) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// TestTypedTextNotKept: what is typed in the email box is written nowhere unless it is an
+// email address (people type their password there); the limit still applies to it.
+func TestTypedTextNotKept(t *testing.T) {
+	e := newEnv(t, access.Config{})
+	e.addUser("clin@example.org", store.RoleClinician, false)
+	const typed = "my secret passphrase 42"
+	for range 3 {
+		if r := e.signIn(typed, goodPassword, ""); r.Outcome != access.Wrong {
+			t.Fatalf("outcome %v", r.Outcome)
+		}
+	}
+	e.signIn("Someone@Example.org", "wrong", "")
+	actors := map[string]int{}
+	for _, r := range e.audit() {
+		if r.Action == string(store.ActionLoginFailed) {
+			actors[r.Actor] += r.Count
+		}
+	}
+	if actors["(not an email address)"] != 3 || actors["someone@example.org"] != 1 || len(actors) != 2 {
+		t.Fatalf("audit actors %v", actors)
+	}
+	if held, err := e.st.HeldSlots(context.Background(), "login"); err != nil || held != 4 {
+		t.Fatalf("%d slots held, want 4: %v", held, err)
+	}
+	if err := e.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile(e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(file, []byte(typed)) {
+		t.Fatal("the database file holds what was typed in the email box")
+	}
+	e.open()
 }
