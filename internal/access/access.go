@@ -44,6 +44,15 @@ const (
 	Expired                           // the half-done sign-in is over or unknown: 303 back to the password
 )
 
+// The outcomes each method can lead to, so pages can have words for every one of them (a test
+// checks each has a message in every language).
+var (
+	SignInOutcomes  = []Outcome{SignedIn, NeedsCode, NeedsEnrolment, Wrong, Throttled, Busy}
+	CodeOutcomes    = []Outcome{SignedIn, Wrong, Reused, Throttled, Expired}
+	ConfirmOutcomes = []Outcome{Enrolled, Wrong, Throttled, Expired}
+	RedeemOutcomes  = []Outcome{Redeemed, UnknownCode, Malformed, Throttled}
+)
+
 var outcomeNames = map[Outcome]string{SignedIn: "signed_in", NeedsCode: "needs_code", NeedsEnrolment: "needs_enrolment",
 	Enrolled: "enrolled", Redeemed: "redeemed", Wrong: "wrong", Reused: "reused", UnknownCode: "unknown_code",
 	Malformed: "malformed", Throttled: "throttled", Busy: "busy", Expired: "expired"}
@@ -85,7 +94,8 @@ type Result struct {
 	Pending       string        // NeedsCode, NeedsEnrolment: the half-done sign-in's token
 	ResponseID    string        // Redeemed
 	RecoveryCodes []string      // Enrolled: shown once; only their hashes are kept
-	RecoveryLeft  int           // SignedIn with a recovery code: how many are left
+	Recovery      bool          // SignedIn with a recovery code (RecoveryLeft says how many are left)
+	RecoveryLeft  int
 }
 
 // Config is what the service needs.
@@ -161,7 +171,7 @@ func normalEmail(v string) string { return strings.ToLower(strings.TrimSpace(v))
 
 // entry is an audit row about an account.
 func entry(u *store.User, a store.Action, o store.Outcome, detail string) store.AuditEntry {
-	return store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: string(a), Outcome: string(o), Detail: detail}
+	return store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: a, Outcome: o, Detail: detail}
 }
 
 // Run does the background work until ctx ends: every minute it folds the refused tries of the

@@ -128,7 +128,7 @@ func (e *env) audit() []store.AuditEntry {
 func tries(rows []store.AuditEntry, a store.Action, o store.Outcome) int {
 	n := 0
 	for _, r := range rows {
-		if r.Action == string(a) && r.Outcome == string(o) {
+		if r.Action == a && r.Outcome == o {
 			n += r.Count
 		}
 	}

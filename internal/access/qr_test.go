@@ -34,11 +34,25 @@ func TestQRSVG(t *testing.T) {
 			}
 		}
 		got := map[image.Point]bool{}
-		for _, m := range regexp.MustCompile(`M(\d+) (\d+)h1v1h-1z`).FindAllStringSubmatch(svg, -1) {
-			var x, y int
+		runs := regexp.MustCompile(`M(\d+) (\d+)h(\d+)v1h-(\d+)z`).FindAllStringSubmatch(svg, -1)
+		for _, m := range runs {
+			var x, y, n, back int
 			fmt.Sscan(m[1], &x)
 			fmt.Sscan(m[2], &y)
-			got[image.Pt(x, y)] = true
+			fmt.Sscan(m[3], &n)
+			fmt.Sscan(m[4], &back)
+			if n < 1 || n != back {
+				t.Fatalf("run %q is not a closed rectangle", m[0])
+			}
+			for i := range n {
+				if got[image.Pt(x+i, y)] {
+					t.Fatalf("module %v drawn twice", image.Pt(x+i, y))
+				}
+				got[image.Pt(x+i, y)] = true
+			}
+		}
+		if strings.Count(svg, "M") != len(runs) {
+			t.Fatalf("the path has %d moves, %d of them runs", strings.Count(svg, "M"), len(runs))
 		}
 		if len(got) != len(want) || len(want) == 0 {
 			t.Fatalf("%d modules drawn, want %d", len(got), len(want))

@@ -1,11 +1,14 @@
 package access
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // Recovery codes: ten per account, made at enrolment and shown once. Each is 16 characters of
@@ -17,6 +20,15 @@ const (
 	recoveryLength  = 16
 	recoveryAlpabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 )
+
+// FewRecoveryCodes is the number of recovery codes left at or below which pages warn: time to
+// set up two-factor sign-in again (an admin resets it) and get ten new ones.
+const FewRecoveryCodes = 3
+
+// RecoveryCodesLeft is how many unused recovery codes an account has.
+func (s *Service) RecoveryCodesLeft(ctx context.Context, u *store.User) (int, error) {
+	return s.st.RecoveryCodesLeft(ctx, u.ID)
+}
 
 // newRecoveryCodes makes an account's codes, as shown and as stored.
 func (s *Service) newRecoveryCodes(userID int64) (shown []string, hashes [][]byte) {

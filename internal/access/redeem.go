@@ -56,7 +56,7 @@ func (s *Service) alarm(ctx context.Context) error {
 	}
 	period := s.st.Now().UTC().Format("2006-01-02T15")
 	raised, err := s.st.RaiseAlarm(ctx, scopeRedeem, period, store.AuditEntry{Actor: "ketascreen",
-		Action: string(store.ActionRedeemAlarm), Outcome: string(store.OutcomeAlarm),
+		Action: store.ActionRedeemAlarm, Outcome: store.OutcomeAlarm,
 		Detail: "failed_last_hour=" + strconv.Itoa(n) + " threshold=" + strconv.Itoa(RedeemAlarmPerHour)})
 	if raised {
 		s.log.Warn("failed share-code redemptions of all accounts passed the alarm threshold",

@@ -168,7 +168,7 @@ func (s *Service) SubmitCode(ctx context.Context, f CodeForm) (Result, error) {
 		if !used {
 			return Result{Outcome: Wrong}, t.fail(ctx, store.OutcomeFailed, "recovery")
 		}
-		res.RecoveryLeft = left
+		res.Recovery, res.RecoveryLeft = true, left
 		audits = append(audits, entry(u, store.ActionLogin, store.OutcomeOK, "recovery_code"))
 	}
 	if err := t.release(ctx); err != nil {

@@ -226,7 +226,7 @@ func TestTypedTextNotKept(t *testing.T) {
 	e.signIn("Someone@Example.org", "wrong", "")
 	actors := map[string]int{}
 	for _, r := range e.audit() {
-		if r.Action == string(store.ActionLoginFailed) {
+		if r.Action == store.ActionLoginFailed {
 			actors[r.Actor] += r.Count
 		}
 	}

@@ -91,7 +91,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	}()
 	wg.Go(func() { purgeDaily(jobs, st, *retention, log) })
 	wg.Go(func() { acc.Run(jobs) })
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, Access: acc, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
 	if err != nil {
 		return err
 	}

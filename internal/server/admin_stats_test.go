@@ -65,7 +65,7 @@ func newStatsServer(t *testing.T, responses int) *statsServer {
 	}
 	st.Now = func() time.Time { return now }
 	s, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)),
-		Secret: []byte("test-secret-test-secret-test-secret"), ShareDays: 30})
+		Secret: testSecret, Access: testAccess(t, st), ShareDays: 30})
 	if err != nil {
 		t.Fatal(err)
 	}

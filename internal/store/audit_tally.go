@@ -78,7 +78,11 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 			return cmp.Or(cmp.Compare(a.minute, b.minute), cmp.Compare(b.e.Count, a.e.Count), cmp.Compare(a.e.Action, b.e.Action),
 				cmp.Compare(a.e.Outcome, b.e.Outcome), cmp.Compare(a.e.Actor, b.e.Actor), cmp.Compare(a.e.Detail, b.e.Detail))
 		})
-		type other struct{ minute, action, outcome string }
+		type other struct {
+			minute  string
+			action  Action
+			outcome Outcome
+		}
 		var keep []AuditEntry
 		others := map[other][2]int{} // keys and tries beyond the minute's rows
 		var order []other
@@ -114,9 +118,10 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 
 // AuditTotal is how many tries of an action ended with an outcome.
 type AuditTotal struct {
-	Action, Outcome string
-	Tries           int // the sum of the rows' counts
-	Rows            int
+	Action  Action
+	Outcome Outcome
+	Tries   int // the sum of the rows' counts
+	Rows    int
 }
 
 // AuditTotals sums the audit log since a time by action and outcome, counting each row's

@@ -84,7 +84,7 @@ func TestAuditTallyIsBounded(t *testing.T) {
 	sum := 0
 	for _, r := range rows {
 		sum += r.Count
-		if r.Action != string(store.ActionLoginFailed) || r.Outcome != string(store.OutcomeThrottled) || !r.At.Equal(c.now().Add(-time.Minute)) {
+		if r.Action != store.ActionLoginFailed || r.Outcome != store.OutcomeThrottled || !r.At.Equal(c.now().Add(-time.Minute)) {
 			t.Errorf("row %+v", r)
 		}
 	}

@@ -104,34 +104,6 @@ func (s *Store) EndSession(ctx context.Context, token string, e *AuditEntry) err
 // ErrCodeInvalid means no active share code has that hash: wrong, expired or revoked.
 var ErrCodeInvalid = errors.New("no such share code")
 
-// RedeemShareCode lets a session open the summary a valid share code points to, and writes the
-// redemption's audit row (filled with the response id) in the same transaction. It returns the
-// response id.
-func (s *Store) RedeemShareCode(ctx context.Context, sessionToken string, codeHash []byte, e AuditEntry) (string, error) {
-	var responseID string
-	err := s.Write(ctx, func(tx *sql.Tx) error {
-		var codeID int64
-		err := tx.QueryRow(`/* Store.RedeemShareCode */ select id, response_id from share_codes
-			where code_hash = ? and expires_on >= ?`, codeHash, Day(s.Now())).Scan(&codeID, &responseID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrCodeInvalid
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`/* Store.RedeemShareCode */ insert or ignore into session_grants (session_hash, share_code_id)
-			values (?, ?)`, TokenHash(sessionToken), codeID); err != nil {
-			return err
-		}
-		e.ResponseID = responseID
-		return s.audit(tx, e)
-	})
-	if err != nil {
-		return "", err
-	}
-	return responseID, nil
-}
-
 // CanView reports whether a session redeemed a still-valid code for the response.
 func (s *Store) CanView(ctx context.Context, sessionToken, responseID string) (bool, error) {
 	var n int

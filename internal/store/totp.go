@@ -122,6 +122,13 @@ func (s *Store) UseRecoveryCode(ctx context.Context, userID int64, hash []byte, 
 	return ok, left, err
 }
 
+// RecoveryCodesLeft is how many unused recovery codes an account has.
+func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `/* Store.RecoveryCodesLeft */ select count(*) from recovery_codes where user_id = ?`, userID).Scan(&n)
+	return n, err
+}
+
 // ResetTOTP removes an account's two-factor secret and recovery codes, ends its sessions and
 // half-done sign-ins, and writes the audit row: it enrols again at its next sign-in.
 func (s *Store) ResetTOTP(ctx context.Context, email, by string) error {
@@ -141,6 +148,6 @@ func (s *Store) ResetTOTP(ctx context.Context, email, by string) error {
 				return err
 			}
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: string(ActionTOTPReset), Outcome: string(OutcomeOK)})
+		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: ActionTOTPReset, Outcome: OutcomeOK})
 	})
 }

@@ -81,7 +81,7 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (*User, error) {
 		if nu.TwoFactorRequired {
 			detail += " require_2fa"
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: string(ActionUserAdd), Outcome: string(OutcomeOK), Detail: detail})
+		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: ActionUserAdd, Outcome: OutcomeOK, Detail: detail})
 	})
 	if err != nil {
 		return nil, err
@@ -152,7 +152,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, email string, disabled bool
 				return err
 			}
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: string(action), Outcome: string(OutcomeOK)})
+		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: action, Outcome: OutcomeOK})
 	})
 }
 
@@ -171,6 +171,6 @@ func (s *Store) SetPassword(ctx context.Context, email, passwordHash, by string)
 		if _, err := tx.Exec(`/* Store.SetPassword */ delete from sessions where user_id = ?`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: string(ActionUserPasswd), Outcome: string(OutcomeOK)})
+		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: ActionUserPasswd, Outcome: OutcomeOK})
 	})
 }
