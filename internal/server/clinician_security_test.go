@@ -67,6 +67,7 @@ func TestSessionTimeoutsOverHTTP(t *testing.T) {
 	})
 }
 
+// The staff cookies: the session, the device cookie, and the half-done sign-in's.
 func TestSessionCookie(t *testing.T) {
 	for _, tls := range []bool{false, true} {
 		path := filepath.Join(t.TempDir(), "k.db")
@@ -82,8 +83,21 @@ func TestSessionCookie(t *testing.T) {
 		hs := httptest.NewServer(srv)
 		ts := &testServer{t: t, URL: hs.URL, Store: st}
 		addUser(t, ts, "clin@example.org", store.RoleClinician)
+		addStaff(t, ts, "admin@example.org", store.RoleAdmin, false)
 		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		res, err := noFollow.PostForm(hs.URL+"/clinician/login", url.Values{"email": {"clin@example.org"}, "password": {staffPassword}})
+		res, err := noFollow.PostForm(hs.URL+"/clinician/login", url.Values{"email": {"admin@example.org"}, "password": {staffPassword}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		pending := res.Cookies()
+		wantPending := map[bool]string{false: "ketascreen_signin", true: "__Host-ketascreen_signin"}[tls]
+		if len(pending) != 1 || pending[0].Name != wantPending || pending[0].Secure != tls || !pending[0].HttpOnly ||
+			pending[0].SameSite != http.SameSiteStrictMode || pending[0].Path != "/" || pending[0].Domain != "" ||
+			pending[0].MaxAge != int(store.SignInStepLifetime/time.Second) || len(pending[0].Value) != 43 {
+			t.Errorf("tls=%v: the admin's password gives cookies %v, want only the half-done sign-in's", tls, res.Header["Set-Cookie"])
+		}
+		res, err = noFollow.PostForm(hs.URL+"/clinician/login", url.Values{"email": {"clin@example.org"}, "password": {staffPassword}})
 		if err != nil {
 			t.Fatal(err)
 		}
