@@ -34,25 +34,42 @@ func TestQRSVG(t *testing.T) {
 			}
 		}
 		got := map[image.Point]bool{}
-		runs := regexp.MustCompile(`M(\d+) (\d+)h(\d+)v1h-(\d+)z`).FindAllStringSubmatch(svg, -1)
-		for _, m := range runs {
-			var x, y, n, back int
-			fmt.Sscan(m[1], &x)
-			fmt.Sscan(m[2], &y)
-			fmt.Sscan(m[3], &n)
-			fmt.Sscan(m[4], &back)
-			if n < 1 || n != back {
-				t.Fatalf("run %q is not a closed rectangle", m[0])
-			}
-			for i := range n {
-				if got[image.Pt(x+i, y)] {
-					t.Fatalf("module %v drawn twice", image.Pt(x+i, y))
-				}
-				got[image.Pt(x+i, y)] = true
-			}
+		// Read the path as a renderer does: M moves to a row's middle, m moves along it, h draws
+		// a line one module thick (the stroke) over the modules it passes.
+		d := regexp.MustCompile(` d="([^"]*)"`).FindStringSubmatch(svg)
+		if d == nil || !strings.Contains(svg, `stroke="#000"`) {
+			t.Fatalf("no path: %.300s", svg)
 		}
-		if strings.Count(svg, "M") != len(runs) {
-			t.Fatalf("the path has %d moves, %d of them runs", strings.Count(svg, "M"), len(runs))
+		cmd := regexp.MustCompile(`([Mmh])(\d+)(?: (\d+)(\.5)?)?`)
+		if rest := cmd.ReplaceAllString(d[1], ""); rest != "" {
+			t.Fatalf("the path has commands this test does not read: %.100s", rest)
+		}
+		cmds := cmd.FindAllStringSubmatch(d[1], -1)
+		x, y := -1, -1
+		for _, c := range cmds {
+			var a, b int
+			fmt.Sscan(c[2], &a)
+			switch c[1] {
+			case "M":
+				fmt.Sscan(c[3], &b)
+				if c[4] != ".5" {
+					t.Fatalf("%q: not the middle of a row", c[0])
+				}
+				x, y = a, b
+			case "m":
+				if c[3] != "0" || a < 1 {
+					t.Fatalf("%q leaves the row or goes back", c[0])
+				}
+				x += a
+			case "h":
+				for i := range a {
+					if got[image.Pt(x+i, y)] {
+						t.Fatalf("module %v drawn twice", image.Pt(x+i, y))
+					}
+					got[image.Pt(x+i, y)] = true
+				}
+				x += a
+			}
 		}
 		if len(got) != len(want) || len(want) == 0 {
 			t.Fatalf("%d modules drawn, want %d", len(got), len(want))
