@@ -63,6 +63,9 @@ func (a *Area) SubmitCode(c *gin.Context) error {
 		return err
 	}
 	pending := a.pendingToken(c.Request)
+	if pending == "" {
+		return a.expired(c)
+	}
 	res, err := a.acc.SubmitCode(c.Request.Context(), access.CodeForm{Pending: pending, Code: f["code"],
 		DeviceCookie: deviceValue(c.Request), Session: a.sessionToken(c.Request)})
 	if err != nil {

@@ -58,7 +58,11 @@ func (a *Area) ConfirmEnrolment(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := a.acc.ConfirmEnrolment(c.Request.Context(), access.ConfirmForm{Pending: a.pendingToken(c.Request),
+	pending := a.pendingToken(c.Request)
+	if pending == "" {
+		return a.expired(c)
+	}
+	res, err := a.acc.ConfirmEnrolment(c.Request.Context(), access.ConfirmForm{Pending: pending,
 		Code: f["code"], DeviceCookie: deviceValue(c.Request), Session: a.sessionToken(c.Request)})
 	if err != nil {
 		return err
