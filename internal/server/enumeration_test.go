@@ -94,3 +94,47 @@ func median(ds []time.Duration) time.Duration {
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
+
+// When every password-hashing slot stays taken, a sign-in is answered 429 "busy" with
+// Retry-After, unchecked and uncounted, in the same words and headers for an email with an
+// account and one without.
+func TestSignInBusy(t *testing.T) {
+	ts := newTestServerOpts(t, t.TempDir()+"/k.db", serverOptions{HashWait: time.Millisecond}, &authenticators{})
+	useClock(ts)
+	const real, unknown = "real.person@example.org", "nobody.else@example.org"
+	addUser(t, ts, real, store.RoleClinician)
+	reqs := make([]heldRequest, 200)
+	for i := range reqs {
+		email := []string{real, unknown}[i%2]
+		reqs[i] = heldRequest{path: "/clinician/login?lang=en", form: url.Values{"email": {email}, "password": {"guess " + strconv.Itoa(i)}}}
+	}
+	rs := heldBurst(t, ts.URL, reqs)
+	n := statuses(rs)
+	if n[http.StatusTooManyRequests] < 100 || n[http.StatusUnauthorized]+n[http.StatusTooManyRequests] != 200 {
+		t.Fatalf("200 sign-ins at once with a 1 ms wait for a hashing slot: %v; want most of them busy", n)
+	}
+	busy := map[string]string{}
+	for i, r := range rs {
+		if r.status != http.StatusTooManyRequests {
+			continue
+		}
+		email := []string{real, unknown}[i%2]
+		s := r.header.Get("Retry-After") + "\n" + strings.ReplaceAll(r.body, email, "EMAIL")
+		if !strings.Contains(r.body, "Many people are signing in") || r.header.Get("Retry-After") != "1" {
+			t.Fatalf("a busy answer: Retry-After %q\n%.300s", r.header.Get("Retry-After"), r.body)
+		}
+		busy[email] = s
+	}
+	if busy[real] != busy[unknown] {
+		t.Error("a busy answer tells an email with an account from one without")
+	}
+	// Busy tries were not counted: the account's allowance has room for the right password.
+	rows := auditRows(t, ts)
+	if got, want := countAudit(rows, store.ActionLoginFailed, store.OutcomeBusy), n[http.StatusTooManyRequests]; got != want {
+		t.Errorf("%d busy tries audited, want %d", got, want)
+	}
+	if got := countAudit(rows, store.ActionLoginFailed, store.OutcomeFailed); got != n[http.StatusUnauthorized] {
+		t.Errorf("%d failed tries audited, want %d (the ones checked)", got, n[http.StatusUnauthorized])
+	}
+	ts.newBrowser(t).login(real)
+}
