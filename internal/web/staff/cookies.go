@@ -73,7 +73,7 @@ func (a *Area) clearPending(w http.ResponseWriter) {
 	a.set(w, a.named(pendingCookieTLS, pendingCookiePlain), "", "/", -1)
 }
 
-// deviceCookie is the device cookie's value as sent (the service checks it), or "".
+// deviceValue is the device cookie's value as sent (the service checks it), or "".
 func deviceValue(r *http.Request) string {
 	ck, err := r.Cookie(deviceCookie)
 	if err != nil {

@@ -129,7 +129,9 @@ func (a *Area) ConfirmTwoFactor(c *gin.Context) error {
 	return a.renderEnrol(c, u, a.MustEnrol(u), 0, &res)
 }
 
-// renderEnrol shows the enrolment page for an account: signedIn is false during a sign-in.
+// renderEnrol shows the enrolment page for an account: during a sign-in when the request has
+// no session (no navigation then), from the staff pages otherwise. required says it is the
+// only way on.
 func (a *Area) renderEnrol(c *gin.Context, u *store.User, required bool, status int, refused *access.Result) error {
 	signingIn := User(c) == nil
 	var nav *store.User
