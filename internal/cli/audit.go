@@ -37,13 +37,16 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "TIME (UTC)\tACTOR\tACTION\tOUTCOME\tRESPONSE\tDETAIL")
+	// TRIES is how many tries a row stands for: refused tries are folded into one row per
+	// minute and key.
+	fmt.Fprintln(w, "TIME (UTC)\tACTOR\tACTION\tOUTCOME\tTRIES\tRESPONSE\tDETAIL")
 	for _, r := range rows {
 		resp := r.ResponseID
 		if resp == "" {
 			resp = "-"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", r.At.Format("2006-01-02 15:04:05"), printable(r.Actor), printable(r.Action), printable(r.Outcome), printable(resp), printable(r.Detail))
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", r.At.Format("2006-01-02 15:04:05"), printable(r.Actor), printable(string(r.Action)),
+			printable(string(r.Outcome)), max(r.Count, 1), printable(resp), printable(r.Detail))
 	}
 	return w.Flush()
 }

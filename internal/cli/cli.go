@@ -38,7 +38,7 @@ func commands() []command {
 		{"lint", "check questionnaire and resources files", runLint},
 		{"score", "score answers (JSON on stdin) with a questionnaire", runScore},
 		{"import", "turn a FHIR R4 Questionnaire into a questionnaire file", runImport},
-		{"user", "add, list, disable clinician and admin accounts, or set a password", runUser},
+		{"user", "add, list, disable clinician and admin accounts, set a password, reset two-factor sign-in", runUser},
 		{"audit", "show the audit log of staff actions", runAudit},
 		{"export", "export anonymized aggregate statistics (CSV or JSON)", runExport},
 		{"dev", "developer tools: seed a database with synthetic responses", runDev},

@@ -13,8 +13,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
 )
@@ -43,6 +45,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	shareDays := fl.Int("share-days", 30, "days a share code stays valid, 1 to 30")
 	retention := fl.Int("retention-days", 365,
 		"days raw answers are kept before the daily purge deletes them; statistics are kept")
+	require2FA := fl.Bool("require-2fa", false,
+		"every clinician must sign in with a second factor (TOTP) and enrol at the next sign-in; admins always must")
 	fhirBase := fl.String("fhir-base", "",
 		"base of the canonical URLs in FHIR downloads, e.g. https://clinic.example/fhir (default https://ketascreen.example/fhir)")
 	if err := e.parseNoArgs(fl, args); err != nil {
@@ -73,8 +77,21 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	go purgeDaily(ctx, st, *retention, log)
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
+	acc, err := access.New(access.Config{Store: st, Secret: secret, Logger: log, RequireTwoFactor: *require2FA})
+	if err != nil {
+		return err
+	}
+	// Background jobs stop, and are waited for, before the store closes (deferred calls run
+	// last first): a purge cut off by Close would fail half done.
+	jobs, stopJobs := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		stopJobs()
+		wg.Wait()
+	}()
+	wg.Go(func() { purgeDaily(jobs, st, *retention, log) })
+	wg.Go(func() { acc.Run(jobs) })
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, Access: acc, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
 	if err != nil {
 		return err
 	}

@@ -32,16 +32,21 @@ func runUser(ctx context.Context, e *env, args []string) error {
 		return runUserDisable(ctx, e, sub, args)
 	case "passwd":
 		return runUserPasswd(ctx, e, args)
+	case "reset-2fa":
+		return runUserReset2FA(ctx, e, args)
 	case "", "help", "-h", "--help":
-		fmt.Fprint(e.stdout, `Usage: ketascreen user <add|list|disable|enable|passwd> [flags]
+		fmt.Fprint(e.stdout, `Usage: ketascreen user <add|list|disable|enable|passwd|reset-2fa> [flags]
 
-  add     --email E --role clinician|admin [--generate] [--db F]
-          the password is the first line of standard input, or with --generate one is made
-          and printed once
-  list    [--db F]
-  disable --email E [--db F]   the account can no longer sign in; its sessions end now
-  enable  --email E [--db F]
-  passwd  --email E [--generate] [--db F]   a new password (standard input); sessions end
+  add       --email E --role clinician|admin [--require-2fa] [--generate] [--db F]
+            the password is the first line of standard input, or with --generate one is made
+            and printed once; --require-2fa makes a clinician use two-factor sign-in (admins
+            always do)
+  list      [--db F]
+  disable   --email E [--db F]   the account can no longer sign in; its sessions end now
+  enable    --email E [--db F]
+  passwd    --email E [--generate] [--db F]   a new password (standard input); sessions end
+  reset-2fa --email E [--db F]   removes two-factor sign-in (a lost phone); sessions end, and
+            the account enrols again at its next sign-in when it must use it
 
 Passwords: 12 to 128 characters; common passwords are refused.
 `)
@@ -50,7 +55,7 @@ Passwords: 12 to 128 characters; common passwords are refused.
 		}
 		return nil
 	default:
-		return usageError{fmt.Sprintf("unknown subcommand %.40q (add, list, disable, enable, passwd)", sub)}
+		return usageError{fmt.Sprintf("unknown subcommand %.40q (add, list, disable, enable, passwd, reset-2fa)", sub)}
 	}
 }
 
@@ -100,10 +105,11 @@ func passwordMessage(err error) string {
 }
 
 func runUserAdd(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("user add", "--email E --role clinician|admin [--generate] [--db F]",
+	fl := e.flags("user add", "--email E --role clinician|admin [--require-2fa] [--generate] [--db F]",
 		"Adds a staff account. The password is the first line of standard input, or --generate makes one.")
 	email := fl.String("email", "", "the account's email address (its login)")
 	role := fl.String("role", "", "clinician or admin")
+	require2FA := fl.Bool("require-2fa", false, "the account must use two-factor sign-in (TOTP), enrolling at its first sign-in; admins always must")
 	gen := fl.Bool("generate", false, "make a random password and print it once")
 	db := dbFlag(fl)
 	if err := e.parseNoArgs(fl, args); err != nil {
@@ -129,10 +135,16 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if _, err := st.CreateUser(ctx, addr, *role, hash, byCommandLine); err != nil {
+	twoFactor := *require2FA || *role == store.RoleAdmin
+	if _, err := st.AddUser(ctx, store.NewUser{Email: addr, Role: *role, PasswordHash: hash, TwoFactorRequired: twoFactor,
+		By: byCommandLine}); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Added %s (%s).\n", addr, *role)
+	note := ""
+	if twoFactor {
+		note = "; it sets up two-factor sign-in at its first sign-in"
+	}
+	fmt.Fprintf(e.stdout, "Added %s (%s)%s.\n", addr, *role, note)
 	return nil
 }
 
@@ -152,13 +164,20 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "EMAIL\tROLE\tSTATUS\tCREATED")
+	fmt.Fprintln(w, "EMAIL\tROLE\tSTATUS\t2FA\tCREATED")
 	for _, u := range users {
 		status := "active"
 		if u.Disabled {
 			status = "disabled"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", u.Email, u.Role, status, u.CreatedAt.Format("2006-01-02"))
+		twoFactor := "off"
+		switch {
+		case u.TwoFactor:
+			twoFactor = "on"
+		case u.TwoFactorRequired || u.Role == store.RoleAdmin:
+			twoFactor = "required"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Role, status, twoFactor, u.CreatedAt.Format("2006-01-02"))
 	}
 	return w.Flush()
 }
@@ -228,5 +247,34 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "New password set for %s; its sessions have ended.\n", addr)
+	return nil
+}
+
+func runUserReset2FA(ctx context.Context, e *env, args []string) error {
+	fl := e.flags("user reset-2fa", "--email E [--db F]",
+		"Removes an account's two-factor sign-in and recovery codes (a lost phone) and ends its sessions.\n"+
+			"An account that must use two-factor sign-in enrols again at its next sign-in.")
+	email := fl.String("email", "", "the account's email address")
+	db := dbFlag(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
+		return err
+	}
+	addr, err := checkEmail(*email)
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	err = st.ResetTOTP(ctx, addr, byCommandLine)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no account %s", addr)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Two-factor sign-in removed for %s; its sessions have ended.\n", addr)
 	return nil
 }

@@ -4,6 +4,7 @@
 package password
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	_ "embed"
@@ -13,6 +14,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -126,8 +128,32 @@ func deleet(s string) string {
 }
 
 // slots bounds how many hashes run at once: each takes 19 MiB and a core for tens of
-// milliseconds, and a burst of logins must not exhaust the machine.
-var slots = make(chan struct{}, max(1, runtime.NumCPU()))
+// milliseconds. Half the cores (at least one), so a burst of sign-ins always leaves the other
+// half to respondents.
+var slots = make(chan struct{}, max(1, runtime.NumCPU()/2))
+
+// ErrBusy means every hashing slot stayed taken for the whole wait: the password was not
+// checked.
+var ErrBusy = errors.New("password hashing is busy")
+
+// acquire takes a hashing slot, waiting at most wait (or until ctx ends).
+func acquire(ctx context.Context, wait time.Duration) error {
+	select {
+	case slots <- struct{}{}:
+		return nil
+	default:
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return ErrBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
 // Hash hashes a password with Argon2id and a random salt, as a PHC string:
 // $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash> (unpadded standard base64).
@@ -146,8 +172,15 @@ func Hash(pw string) (string, error) {
 }
 
 // Verify reports whether pw matches an encoded hash. It uses the parameters stored in the
-// hash, so hashes made with stronger settings later keep working.
+// hash, so hashes made with stronger settings later keep working. It waits as long as it
+// takes for a hashing slot.
 func Verify(encoded, pw string) (bool, error) {
+	return VerifyWait(context.Background(), encoded, pw, -1)
+}
+
+// VerifyWait is Verify that waits at most wait for a hashing slot (for ever if wait < 0), then
+// returns ErrBusy.
+func VerifyWait(ctx context.Context, encoded, pw string, wait time.Duration) (bool, error) {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false, errors.New("not an argon2id hash")
@@ -173,7 +206,11 @@ func Verify(encoded, pw string) (bool, error) {
 	if len(pw) > 4*MaxLength {
 		return false, nil
 	}
-	slots <- struct{}{}
+	if wait < 0 {
+		slots <- struct{}{}
+	} else if err := acquire(ctx, wait); err != nil {
+		return false, err
+	}
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	<-slots
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
@@ -189,6 +226,13 @@ var dummy = sync.OnceValue(func() string {
 // VerifyNone spends the time of one verification and reports false.
 func VerifyNone(pw string) {
 	_, _ = Verify(dummy(), pw)
+}
+
+// VerifyNoneWait is VerifyNone that waits for a hashing slot as VerifyWait does: it returns
+// ErrBusy when VerifyWait would, and nil otherwise.
+func VerifyNoneWait(ctx context.Context, pw string, wait time.Duration) error {
+	_, err := VerifyWait(ctx, dummy(), pw, wait)
+	return err
 }
 
 // Generate makes a password of 24 characters from an alphabet without look-alikes (about

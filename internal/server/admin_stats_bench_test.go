@@ -46,7 +46,7 @@ func benchServer(tb testing.TB) (string, *http.Client) {
 		tb.Fatal(ps)
 	}
 	s, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Secret: []byte("bench-secret-bench-secret-bench-secret"), ShareDays: 30})
+		Secret: testSecret, Access: testAccess(tb, st), ShareDays: 30})
 	if err != nil {
 		tb.Fatal(err)
 	}

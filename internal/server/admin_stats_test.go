@@ -65,7 +65,7 @@ func newStatsServer(t *testing.T, responses int) *statsServer {
 	}
 	st.Now = func() time.Time { return now }
 	s, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)),
-		Secret: []byte("test-secret-test-secret-test-secret"), ShareDays: 30})
+		Secret: testSecret, Access: testAccess(t, st), ShareDays: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,8 @@ func newStatsServer(t *testing.T, responses int) *statsServer {
 	return &statsServer{t: t, url: hs.URL, st: st, path: path, admin: signInAdmin(t, st, hs.URL)}
 }
 
-// signInAdmin adds the test admin's account and returns a client signed in to it.
+// signInAdmin adds the test admin's account, with two-factor sign-in (admins cannot sign in
+// without it), and returns a client signed in to it.
 func signInAdmin(tb testing.TB, st *store.Store, base string) *http.Client {
 	tb.Helper()
 	hash, err := password.Hash(staffPassword)
@@ -95,16 +96,15 @@ func signInAdmin(tb testing.TB, st *store.Store, base string) *http.Client {
 		tb.Fatal(err)
 	}
 	testAdmin.ID = u.ID
+	if u.TwoFactor { // set up by an earlier run: this one's phone is new
+		if err := st.ResetTOTP(context.Background(), testAdmin.Email, "test"); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	phone := enrolTOTP(tb, testAccess(tb, st), st, u)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := c.PostForm(base+"/clinician/login", url.Values{"email": {testAdmin.Email}, "password": {staffPassword}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusSeeOther {
-		tb.Fatalf("admin sign-in: status %d", res.StatusCode)
-	}
+	signInWithCode(tb, c, base, testAdmin.Email, phone, st.Now)
 	return c
 }
 

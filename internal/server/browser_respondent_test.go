@@ -28,6 +28,7 @@ func TestBrowser(t *testing.T) {
 	}{
 		{"Respondent", testRespondentJourneys}, {"Results", testResultVariants}, {"Safety", testSafetyAboveFold},
 		{"Pages", testOtherPages}, {"Robust", testRobustness}, {"Clinician", testClinicianJourney}, {"Admin", testAdminJourney},
+		{"TwoFactor", testTwoFactorJourney},
 	} {
 		t.Run(part.name, func(t *testing.T) {
 			t.Parallel()

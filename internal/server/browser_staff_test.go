@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
@@ -145,8 +146,8 @@ func testClinicianJourney(t *testing.T, b *browser) {
 	person.check("result-revoked")
 }
 
-// testAdminJourney: an admin signs in, reads the audit log and the dashboard, and downloads
-// an export.
+// testAdminJourney: an admin signs in (with a code from the phone), reads the audit log and
+// the dashboard, and downloads an export.
 func testAdminJourney(t *testing.T, b *browser) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
@@ -163,8 +164,12 @@ func testAdminJourney(t *testing.T, b *browser) {
 	tb.open("/clinician/login?lang=en")
 	tb.typeInto("email", "admin@example.org")
 	tb.typeInto("password", staffPassword)
-	if st := tb.pressAndLoad(kb.Enter); st != 200 {
-		t.Fatalf("sign in: status %d", st)
+	if st := tb.pressAndLoad(kb.Enter); st != 200 || !strings.HasPrefix(tb.path(), "/clinician/login/code") {
+		t.Fatalf("password: status %d at %s", st, tb.path())
+	}
+	tb.typeInto("code", ts.auth.get("admin@example.org").next(t, time.Now()))
+	if st := tb.pressAndLoad(kb.Enter); st != 200 || !strings.HasPrefix(tb.path(), "/clinician?") {
+		t.Fatalf("sign in: status %d at %s", st, tb.path())
 	}
 	if st := tb.activate(`a.matches('nav.staff-nav a[href^="/admin/audit"]')`); st != 200 {
 		t.Fatalf("audit: status %d", st)

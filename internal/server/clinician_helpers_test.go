@@ -45,16 +45,31 @@ func useClock(ts *testServer) *testClock {
 	return c
 }
 
-// addUser creates an account directly in the store.
+// staffHash is the hash of staffPassword, made once: Argon2id takes tens of milliseconds.
+var staffHash = sync.OnceValue(func() string {
+	h, err := password.Hash(staffPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+// addUser creates an account directly in the store. An admin gets two-factor sign-in at once
+// (admins cannot sign in without it), with a test phone that login uses.
 func addUser(t *testing.T, ts *testServer, email, role string) *store.User {
 	t.Helper()
-	hash, err := password.Hash(staffPassword)
+	return addStaff(t, ts, email, role, role == store.RoleAdmin)
+}
+
+// addStaff creates an account, with two-factor sign-in set up or not.
+func addStaff(t *testing.T, ts *testServer, email, role string, twoFactor bool) *store.User {
+	t.Helper()
+	u, err := ts.Store.CreateUser(context.Background(), email, role, staffHash(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := ts.Store.CreateUser(context.Background(), email, role, hash, "test")
-	if err != nil {
-		t.Fatal(err)
+	if twoFactor {
+		ts.auth.add(email, enrolTOTP(t, ts.Access, ts.Store, u))
 	}
 	return u
 }
@@ -103,12 +118,20 @@ func (b *browserClient) postForm(path string, v url.Values, headers ...string) r
 	return b.do(http.MethodPost, path, "application/x-www-form-urlencoded", v.Encode(), headers...)
 }
 
-// login signs in and fails the test unless it worked.
+// login signs in, with a code from the account's test phone when the server asks for one,
+// and fails the test unless it worked.
 func (b *browserClient) login(email string) {
 	b.t.Helper()
 	res := b.postForm("/clinician/login", url.Values{"email": {email}, "password": {staffPassword}})
-	if res.StatusCode != http.StatusSeeOther {
-		b.t.Fatalf("login %s: status %d\n%.400s", email, res.StatusCode, res.Body)
+	if res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/clinician/login/code") {
+		phone := b.ts.auth.get(email)
+		if phone == nil {
+			b.t.Fatalf("login %s: asked for a code, and the account has no test phone", email)
+		}
+		res = b.postForm("/clinician/login/code", url.Values{"code": {phone.next(b.t, b.ts.Store.Now())}})
+	}
+	if res.StatusCode != http.StatusSeeOther || strings.HasPrefix(res.Header.Get("Location"), "/clinician/login") {
+		b.t.Fatalf("login %s: status %d to %q\n%.400s", email, res.StatusCode, res.Header.Get("Location"), res.Body)
 	}
 }
 
@@ -154,9 +177,14 @@ func makeShareCode(t *testing.T, ts *testServer, token string) string {
 	return code
 }
 
-// auditRows are the audit log's rows as action/outcome pairs, oldest first.
+// auditRows are the audit log's rows, oldest first, once every refused try counted so far is
+// folded into it (the server folds a minute's tries once the minute is over; tests do not
+// wait for that).
 func auditRows(t *testing.T, ts *testServer) []store.AuditEntry {
 	t.Helper()
+	if _, err := ts.Store.FoldAuditTally(context.Background(), ts.Store.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 	rows, err := ts.Store.AuditEntries(context.Background(), store.AuditFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
@@ -167,11 +195,13 @@ func auditRows(t *testing.T, ts *testServer) []store.AuditEntry {
 	return rows
 }
 
-func countAudit(rows []store.AuditEntry, action, outcome string) int {
+// countAudit counts the tries of an action (with an outcome, unless it is "") in audit rows:
+// a folded row counts for as many tries as it stands for.
+func countAudit(rows []store.AuditEntry, action store.Action, outcome store.Outcome) int {
 	n := 0
 	for _, r := range rows {
 		if r.Action == action && (outcome == "" || r.Outcome == outcome) {
-			n++
+			n += max(r.Count, 1)
 		}
 	}
 	return n
@@ -181,3 +211,8 @@ func countAudit(rows []store.AuditEntry, action, outcome string) int {
 func severeAnswers(q *questionnaire.Questionnaire) questionnaire.Answers {
 	return answersFor(q, "both", 6, questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}, "more_than_prescribed": {"yes"}})
 }
+
+var staffNavRE = regexp.MustCompile(`(?s)<nav class="staff-nav.*?</nav>`)
+
+// withoutNav is a staff page without its navigation, which names the account signed in.
+func withoutNav(body string) string { return staffNavRE.ReplaceAllString(body, "") }

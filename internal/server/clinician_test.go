@@ -16,7 +16,8 @@ import (
 )
 
 // Every staff route for a stranger, a clinician, an admin and a disabled account: who gets the
-// page, who is sent to sign in, who is refused.
+// page, who is sent to sign in, who is refused. A share code serves the first clinician who
+// redeems it: for every other account it is a wrong code.
 func TestAccessMatrix(t *testing.T) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
@@ -31,13 +32,23 @@ func TestAccessMatrix(t *testing.T) {
 	clin := ts.newBrowser(t)
 	admin := ts.newBrowser(t)
 	gone := ts.newBrowser(t)
-	for _, b := range []struct {
+	wrong := ""
+	for i, b := range []struct {
 		c     *browserClient
 		email string
 	}{{clin, "clin@example.org"}, {admin, "admin@example.org"}, {gone, "gone@example.org"}} {
 		b.c.login(b.email)
-		if res := b.c.postForm("/clinician/redeem", url.Values{"code": {code}}); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("%s redeem: %d", b.email, res.StatusCode)
+		res := b.c.postForm("/clinician/redeem?lang=en", url.Values{"code": {code}})
+		if i == 0 {
+			if res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s redeem: %d", b.email, res.StatusCode)
+			}
+			wrong = b.c.postForm("/clinician/redeem?lang=en", url.Values{"code": {"ZZZZ-ZZZZ-ZZZZ"}}).Body
+			continue
+		}
+		// The code is held: the same 404 and words as a wrong code, nothing about who holds it.
+		if res.StatusCode != http.StatusNotFound || withoutNav(res.Body) != withoutNav(wrong) {
+			t.Fatalf("%s redeems a code another clinician holds: %d\n%.600s", b.email, res.StatusCode, res.Body)
 		}
 	}
 	// Disabling ends the account's sessions at once.
@@ -60,9 +71,9 @@ func TestAccessMatrix(t *testing.T) {
 		{"GET", "/clinician", nil, [4]int{ok, ok, ok, ok}},
 		{"GET", "/clinician/login", nil, [4]int{ok, home, home, ok}},
 		{"POST", "/clinician/redeem", url.Values{"code": {"not a code"}}, [4]int{login, 422, 422, login}},
-		{"GET", summary, nil, [4]int{login, ok, ok, login}},
-		{"GET", summary + "/questionnaire-response.json", nil, [4]int{login, ok, ok, login}},
-		{"GET", summary + "/questionnaire.json", nil, [4]int{login, ok, ok, login}},
+		{"GET", summary, nil, [4]int{login, ok, denied, login}},
+		{"GET", summary + "/questionnaire-response.json", nil, [4]int{login, ok, denied, login}},
+		{"GET", summary + "/questionnaire.json", nil, [4]int{login, ok, denied, login}},
 		{"GET", "/clinician/responses/" + other, nil, [4]int{login, denied, denied, login}},
 		{"GET", "/clinician/responses/" + other + "/questionnaire-response.json", nil, [4]int{login, denied, denied, login}},
 		{"GET", "/admin/audit", nil, [4]int{login, denied, ok, login}},

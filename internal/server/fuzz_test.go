@@ -36,7 +36,7 @@ func newFuzzServer(f *testing.F) *fuzzServer {
 	f.Cleanup(func() { st.Close() })
 	srv, err := server.New(server.Config{Catalog: loadCatalog(f), Store: st,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Secret: []byte("test-secret-test-secret-test-secret"), ShareDays: 30})
+		Secret: testSecret, Access: testAccess(f, st), ShareDays: 30})
 	if err != nil {
 		f.Fatal(err)
 	}

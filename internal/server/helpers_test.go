@@ -17,7 +17,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
@@ -50,10 +52,35 @@ type testServer struct {
 	URL    string
 	DBPath string
 	Store  *store.Store
+	Access *access.Service
 	Cat    *questionnaire.Catalog
 	Logs   *syncBuffer
 	http   *httptest.Server
 	client *http.Client
+	opts   serverOptions
+	auth   *authenticators // the phones of accounts with two-factor sign-in
+}
+
+// testSecret is the server secret of every test server.
+var testSecret = []byte("test-secret-test-secret-test-secret")
+
+// serverOptions are what a test may change about the server.
+type serverOptions struct {
+	RequireTwoFactor bool // serve --require-2fa
+	// HashWait is how long a sign-in waits for a password-hashing slot. The default here is a
+	// minute, so that a burst queues for the slots and every try a limit lets through is
+	// evaluated (the server's default, 2 s, answers Busy to some of them on two cores).
+	HashWait time.Duration
+}
+
+// testAccess is an access service over a test store, with the test secret.
+func testAccess(tb testing.TB, st *store.Store) *access.Service {
+	tb.Helper()
+	acc, err := access.New(access.Config{Store: st, Secret: testSecret, HashWait: time.Minute})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return acc
 }
 
 func loadCatalog(t testing.TB) *questionnaire.Catalog {
@@ -70,6 +97,12 @@ func newTestServer(t *testing.T) *testServer {
 }
 
 func newTestServerAt(t *testing.T, dbPath string) *testServer {
+	return newTestServerOpts(t, dbPath, serverOptions{}, &authenticators{})
+}
+
+// newTestServerOpts is the real server on a database file, with options, and the phones of
+// the accounts in it.
+func newTestServerOpts(t *testing.T, dbPath string, opts serverOptions, auth *authenticators) *testServer {
 	t.Helper()
 	st, err := store.Open(context.Background(), dbPath)
 	if err != nil {
@@ -77,16 +110,32 @@ func newTestServerAt(t *testing.T, dbPath string) *testServer {
 	}
 	logs := &syncBuffer{}
 	cat := loadCatalog(t)
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		Secret: []byte("test-secret-test-secret-test-secret"), ShareDays: 30})
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	if opts.HashWait == 0 {
+		opts.HashWait = time.Minute
+	}
+	acc, err := access.New(access.Config{Store: st, Secret: testSecret, Logger: log, RequireTwoFactor: opts.RequireTwoFactor,
+		HashWait: opts.HashWait})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, Secret: testSecret, Access: acc, ShareDays: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv)
-	ts := &testServer{t: t, URL: hs.URL, DBPath: dbPath, Store: st, Cat: cat, Logs: logs, http: hs,
+	ts := &testServer{t: t, URL: hs.URL, DBPath: dbPath, Store: st, Access: acc, Cat: cat, Logs: logs, http: hs, opts: opts, auth: auth,
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// restart stops the server and closes its database, then serves the same file again: what
+// the database holds (limits, sessions, accounts) carries over, and nothing in memory does.
+func (ts *testServer) restart() *testServer {
+	ts.t.Helper()
+	ts.Close()
+	return newTestServerOpts(ts.t, ts.DBPath, ts.opts, ts.auth)
 }
 
 // Close stops the server and closes the database; safe to call twice.

@@ -187,7 +187,7 @@ func newTestServerWith(t *testing.T, cat *questionnaire.Catalog) *testServer {
 	}
 	logs := &syncBuffer{}
 	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		Secret: []byte("test-secret-test-secret-test-secret"), ShareDays: 30})
+		Secret: testSecret, Access: testAccess(t, st), ShareDays: 30})
 	if err != nil {
 		t.Fatal(err)
 	}

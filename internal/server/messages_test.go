@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/i18n"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/web"
@@ -100,4 +101,33 @@ func loadMessages(t *testing.T) *i18n.Catalog {
 		t.Fatal(err)
 	}
 	return cat
+}
+
+// Every refusal a staff page can show has words in every language: the page's message prefix
+// and the outcome's name (internal/web/staff.Refuse), for each outcome the service's method
+// can lead to.
+func TestEveryOutcomeHasWords(t *testing.T) {
+	cat := loadMessages(t)
+	for prefix, outcomes := range map[string][]access.Outcome{
+		"signin.":           access.SignInOutcomes,
+		"signin.code.":      access.CodeOutcomes,
+		"twofactor.enrol.":  access.ConfirmOutcomes,
+		"clinician.redeem.": access.RedeemOutcomes,
+	} {
+		for _, o := range outcomes {
+			if o.Status() < 400 {
+				continue // a redirect or the next page, not words
+			}
+			for _, lang := range cat.Languages() {
+				key := prefix + o.String()
+				var args []any
+				if o == access.Throttled {
+					args = append(args, 5) // minutes to wait
+				}
+				if text := cat.T(lang, key, args...); text == key || strings.Contains(text, "%") {
+					t.Errorf("%s: no words (or wrong arguments) for %s: %q", lang, key, text)
+				}
+			}
+		}
+	}
 }

@@ -29,6 +29,13 @@ func TestEveryPageRenders(t *testing.T) {
 	}
 	b := ts.newBrowser(t)
 	b.login("admin@example.org")
+	// Half signed in: the password given, the code next.
+	pending := ts.newBrowser(t)
+	pending.postForm("/clinician/login", url.Values{"email": {"admin@example.org"}, "password": {staffPassword}})
+	// Signed in without two-factor sign-in: the staff page offers to set it up.
+	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	clin := ts.newBrowser(t)
+	clin.login("clin@example.org")
 	if res := b.postForm("/clinician/redeem", url.Values{"code": {code}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("redeem: %d %.300s", res.StatusCode, res.Body)
 	}
@@ -61,6 +68,18 @@ func TestEveryPageRenders(t *testing.T) {
 		{"clinician_summary", 200, signedIn("/clinician/responses/" + id)},
 		{"admin_audit", 200, signedIn("/admin/audit")},
 		{"admin_stats", 200, signedIn("/admin/stats")},
+		{"signin_code", 200, func(lang string) response { return pending.get("/clinician/login/code?lang=" + lang) }},
+		{"two_factor_enrol", 200, func(lang string) response { return clin.get("/clinician/two-factor?lang=" + lang) }},
+		{"two_factor_codes", 200, func(lang string) response {
+			// The codes are shown once, when enrolment is confirmed: a new account each time.
+			email := "codes-" + lang + "@example.org"
+			addUser(t, ts, email, store.RoleClinician)
+			nb := ts.newBrowser(t)
+			nb.login(email)
+			key := enrolPageKey(t, nb.get("/clinician/two-factor"))
+			return nb.postForm("/clinician/two-factor?lang="+lang, url.Values{"code": {totpCode(t, key, ts.Store.Now().Unix()/30)}})
+		}},
+		{"two_factor", 200, signedIn("/clinician/two-factor")},
 	}
 	var visited []string
 	for _, v := range visits {

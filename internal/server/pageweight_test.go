@@ -152,7 +152,8 @@ func subresources(body string) (local, foreign []string) {
 
 // staffPages visits every page staff can reach, and the share-code page a respondent sees,
 // each as full as it gets, in every language: sign-in (also with its error, and after signing
-// out), code entry (also with its error), the summary of the longest response (every flag,
+// out), the code step (also with its error), two-factor enrolment (its QR code for the longest
+// email), the recovery codes, the two-factor page, code entry (also with its error), the summary of the longest response (every flag,
 // every warning sign, every choice of every question asked), the audit log with a full page
 // of export rows, and every view of the dashboard at its largest (a year of weeks, five years
 // of months, a weekly range long enough to be shown by month, every language and region) over
@@ -185,8 +186,28 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 			url.Values{"email": {clinician}, "password": {"not the password at all"}}), http.StatusUnauthorized)
 	}
 	code := makeShareCode(t, ts, token)
+	pending := ts.newBrowser(t)
+	pending.postForm("/clinician/login", url.Values{"email": {admin}, "password": {staffPassword}})
+	for _, lang := range []string{"en", "es"} {
+		add(lang+" sign-in code", pending.get("/clinician/login/code?lang="+lang), http.StatusOK)
+		add(lang+" sign-in code, wrong", pending.postForm("/clinician/login/code?lang="+lang, url.Values{"code": {"000000"}}),
+			http.StatusUnauthorized)
+		// Enrolment and its recovery codes, for an account with the longest email yet.
+		email := lang + "." + clinician
+		addUser(t, ts, email, store.RoleClinician)
+		nb := ts.newBrowser(t)
+		nb.login(email)
+		page := nb.get("/clinician/two-factor?lang=" + lang)
+		add(lang+" two-factor setup", page, http.StatusOK)
+		add(lang+" two-factor setup, wrong", nb.postForm("/clinician/two-factor?lang="+lang, url.Values{"code": {"000000"}}),
+			http.StatusUnauthorized)
+		add(lang+" recovery codes", nb.postForm("/clinician/two-factor?lang="+lang,
+			url.Values{"code": {totpCode(t, enrolPageKey(t, page), now.Unix()/30)}}), http.StatusOK)
+		add(lang+" two-factor", nb.get("/clinician/two-factor?lang="+lang), http.StatusOK)
+	}
 	doc.login(clinician)
 	boss.login(admin)
+	auditRows(t, ts) // the refused tries folded: their rows show on the audit page
 	res := doc.postForm("/clinician/redeem", url.Values{"code": {code}})
 	summary := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(summary, "/clinician/responses/") {

@@ -30,7 +30,7 @@ func benchHandler(b *testing.B) (http.Handler, *questionnaire.Catalog) {
 	b.Cleanup(func() { st.Close() })
 	cat := loadCatalog(b)
 	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Secret: []byte("bench-secret-bench-secret-bench-secret")})
+		Secret: testSecret, Access: testAccess(b, st)})
 	if err != nil {
 		b.Fatal(err)
 	}

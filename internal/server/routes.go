@@ -13,7 +13,10 @@ import (
 )
 
 // routes is every route of the site and who may reach it. Respondents and the API need no
-// account; the staff group needs a signed-in clinician or admin, the admin group an admin.
+// account. The sign-in steps need a half-done sign-in (its cookie), which they check. The
+// staff groups need a signed-in clinician or admin, the admin group an admin; an account that
+// must use two-factor sign-in and has not set it up reaches only the two-factor page until it
+// has (RequireEnrolled).
 func routes(site *web.Site, cfg Config) (*gin.Engine, error) {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
@@ -47,24 +50,31 @@ func routes(site *web.Site, cfg Config) (*gin.Engine, error) {
 	e.GET("/api/v1/questionnaires/:id", h(apis.GetQuestionnaire))
 	e.POST("/api/v1/questionnaires/:id/responses", h(apis.CreateResponse))
 
-	st, err := staff.New(site, cfg.Secret)
+	st, err := staff.New(site, cfg.Access)
 	if err != nil {
 		return nil, err
 	}
 	e.GET("/clinician/login", h(st.ShowLoginPage))
 	e.POST("/clinician/login", h(st.Login))
+	e.GET("/clinician/login/code", h(st.ShowCodePage))
+	e.POST("/clinician/login/code", h(st.SubmitCode))
+	e.GET("/clinician/login/enrol", h(st.ShowEnrolPage))
+	e.POST("/clinician/login/enrol", h(st.ConfirmEnrolment))
 	e.POST("/clinician/logout", h(st.Logout))
 
-	clin := clinician.New(site, st, cfg.Secret, cfg.FHIRBase)
+	clin := clinician.New(site, st, cfg.Access, cfg.FHIRBase)
 	e.GET("/clinician", h(clin.ShowHomePage)) // the sign-in form until signed in
-	staffOnly := e.Group("/clinician", st.Require(store.RoleClinician, store.RoleAdmin))
+	anyStaff := e.Group("/clinician", st.Require(store.RoleClinician, store.RoleAdmin))
+	anyStaff.GET("/two-factor", h(st.ShowTwoFactorPage))
+	anyStaff.POST("/two-factor", h(st.ConfirmTwoFactor))
+	staffOnly := e.Group("/clinician", st.Require(store.RoleClinician, store.RoleAdmin), st.RequireEnrolled)
 	staffOnly.POST("/redeem", h(clin.Redeem))
 	staffOnly.GET("/responses/:id", h(clin.ShowSummaryPage))
 	staffOnly.GET("/responses/:id/questionnaire-response.json", h(clin.DownloadResponse))
 	staffOnly.GET("/responses/:id/questionnaire.json", h(clin.DownloadQuestionnaire))
 
 	adm := admin.New(site)
-	adminOnly := e.Group("/admin", st.Require(store.RoleAdmin))
+	adminOnly := e.Group("/admin", st.Require(store.RoleAdmin), st.RequireEnrolled)
 	adminOnly.GET("/audit", h(adm.ShowAuditPage))
 	adminOnly.GET("/stats", h(adm.ShowStatsPage))
 	adminOnly.GET("/stats/answers", h(adm.ShowStatsPage))

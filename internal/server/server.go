@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/web"
@@ -20,8 +21,11 @@ type Config struct {
 	// BehindTLS says the site is served over HTTPS (directly or by a proxy): it turns on HSTS
 	// and the Secure, __Host- session cookie.
 	BehindTLS bool
-	// Secret keys the HMAC of share codes and device cookies; it lives outside the database.
+	// Secret keys the HMAC of share codes made here; it lives outside the database.
 	Secret []byte
+	// Access applies the rules of staff sign-in and share-code redemption (made once, by the
+	// caller, on the same store and secret).
+	Access *access.Service
 	// ShareDays is how long a share code stays valid.
 	ShareDays int
 	// RetentionDays is how long raw answers are kept (told to respondents on the privacy page).

@@ -132,7 +132,7 @@ func TestShareCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	redeem := func(hash string) (string, error) {
-		return s.RedeemShareCode(ctx, sess, []byte(hash), store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "redeem", Outcome: "ok"})
+		return s.ClaimShareCode(ctx, u.ID, sess, []byte(hash), store.AuditEntry{Actor: u.Email, Action: store.ActionRedeem, Outcome: store.OutcomeOK})
 	}
 
 	if _, err := s.CreateShareCode(ctx, "no-such-token", []byte("h0"), 30); !errors.Is(err, store.ErrNotFound) {

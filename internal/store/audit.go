@@ -12,10 +12,11 @@ type AuditEntry struct {
 	At         time.Time
 	UserID     int64 // 0 when no account matched
 	Actor      string
-	Action     string // login, login_failed, logout, redeem, summary_view, fhir_download, export, user_add, ...
+	Action     Action // one of the Action constants (audit_actions.go)
 	ResponseID string
-	Outcome    string // ok, denied, failed, throttled
+	Outcome    Outcome // one of the Outcome constants
 	Detail     string
+	Count      int // how many tries the row stands for: 1, or a folded minute's count
 }
 
 // Audit appends one row to the audit log, in its own transaction.
@@ -37,7 +38,12 @@ func (s *Store) audit(tx *sql.Tx, e AuditEntry) error {
 	if e.ResponseID != "" {
 		rid = e.ResponseID
 	}
-	_, err := tx.Exec(`/* Store.audit */ insert into audit (at, user_id, actor, action, response_id, outcome, detail)
-		values (?, ?, ?, ?, ?, ?, ?)`, s.Now().UTC().Format(time.RFC3339), uid, e.Actor, e.Action, rid, e.Outcome, e.Detail)
+	at := e.At
+	if at.IsZero() {
+		at = s.Now()
+	}
+	n := max(e.Count, 1)
+	_, err := tx.Exec(`/* Store.audit */ insert into audit (at, user_id, actor, action, response_id, outcome, detail, n)
+		values (?, ?, ?, ?, ?, ?, ?, ?)`, at.UTC().Format(time.RFC3339), uid, e.Actor, string(e.Action), rid, string(e.Outcome), e.Detail, n)
 	return err
 }

@@ -32,7 +32,7 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, 
 		where = append(where, `id < ?`)
 		args = append(args, f.Before)
 	}
-	q := `/* Store.AuditEntries */ select id, at, coalesce(user_id, 0), actor, action, coalesce(response_id, ''), outcome, detail from audit`
+	q := `/* Store.AuditEntries */ select id, at, coalesce(user_id, 0), actor, action, coalesce(response_id, ''), outcome, detail, n from audit`
 	if len(where) > 0 {
 		q += ` where ` + strings.Join(where, ` and `)
 	}
@@ -47,7 +47,7 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, 
 	for rows.Next() {
 		var e AuditEntry
 		var at string
-		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.ResponseID, &e.Outcome, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.ResponseID, &e.Outcome, &e.Detail, &e.Count); err != nil {
 			return nil, err
 		}
 		e.At = parseTime(at)

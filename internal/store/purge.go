@@ -11,8 +11,8 @@ import (
 const purgeBatch = 2000
 
 // Purge deletes responses older than retentionDays (their statistics stay in the counters,
-// which a purge never touches), expired share codes and sessions. It returns how many
-// responses it deleted.
+// which a purge never touches), the hashes of tokens deleted before then, expired share codes
+// and sessions. It returns how many responses it deleted.
 func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 	if retentionDays < 1 {
 		return 0, errors.New("the retention must be at least one day")
@@ -41,6 +41,15 @@ func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
+	}
+	// A deleted response's token hash (kept so its link can say "deleted") goes with the
+	// retention too: after it, the link says what a link to a purged response says.
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`/* Store.Purge */ delete from deleted_tokens where day < ?`, cutoff)
+		return err
+	})
+	if err != nil {
+		return total, err
 	}
 	if total > 0 {
 		s.forget(ctx)

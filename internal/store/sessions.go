@@ -23,14 +23,7 @@ const (
 func (s *Store) CreateSession(ctx context.Context, u *User, oldToken string, e AuditEntry) (string, error) {
 	token := NewToken()
 	err := s.Write(ctx, func(tx *sql.Tx) error {
-		if oldToken != "" {
-			if _, err := tx.Exec(`/* Store.CreateSession */ delete from sessions where id_hash = ?`, TokenHash(oldToken)); err != nil {
-				return err
-			}
-		}
-		now := s.nowText()
-		if _, err := tx.Exec(`/* Store.CreateSession */ insert into sessions (id_hash, user_id, created_at, last_seen_at)
-			values (?, ?, ?, ?)`, TokenHash(token), u.ID, now, now); err != nil {
+		if err := s.createSession(tx, u, token, oldToken); err != nil {
 			return err
 		}
 		return s.audit(tx, e)
@@ -41,6 +34,20 @@ func (s *Store) CreateSession(ctx context.Context, u *User, oldToken string, e A
 	return token, nil
 }
 
+// createSession stores a new session inside a caller's transaction, ending the browser's
+// previous one.
+func (s *Store) createSession(tx *sql.Tx, u *User, token, oldToken string) error {
+	if oldToken != "" {
+		if _, err := tx.Exec(`/* Store.CreateSession */ delete from sessions where id_hash = ?`, TokenHash(oldToken)); err != nil {
+			return err
+		}
+	}
+	now := s.nowText()
+	_, err := tx.Exec(`/* Store.CreateSession */ insert into sessions (id_hash, user_id, created_at, last_seen_at)
+		values (?, ?, ?, ?)`, TokenHash(token), u.ID, now, now)
+	return err
+}
+
 // SessionUser is the enabled account a session token belongs to, while the session is within
 // both timeouts; otherwise ErrNotFound. It records the request for the idle timeout.
 func (s *Store) SessionUser(ctx context.Context, token string) (*User, error) {
@@ -49,8 +56,8 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, error) {
 	}
 	hash := TokenHash(token)
 	var created, seen string
-	u, err := scanUser(s.read.QueryRowContext(ctx, `/* Store.SessionUser */ select u.id, u.email, u.role, u.disabled,
-		u.created_at, s.created_at, s.last_seen_at from sessions s join users u on u.id = s.user_id
+	u, err := scanUser(s.read.QueryRowContext(ctx, `/* Store.SessionUser */ select `+userColumns+`,
+		s.created_at, s.last_seen_at from sessions s join users u on u.id = s.user_id
 		where s.id_hash = ? and u.disabled = 0`, hash), &created, &seen)
 	if err != nil {
 		return nil, err
@@ -96,34 +103,6 @@ func (s *Store) EndSession(ctx context.Context, token string, e *AuditEntry) err
 
 // ErrCodeInvalid means no active share code has that hash: wrong, expired or revoked.
 var ErrCodeInvalid = errors.New("no such share code")
-
-// RedeemShareCode lets a session open the summary a valid share code points to, and writes the
-// redemption's audit row (filled with the response id) in the same transaction. It returns the
-// response id.
-func (s *Store) RedeemShareCode(ctx context.Context, sessionToken string, codeHash []byte, e AuditEntry) (string, error) {
-	var responseID string
-	err := s.Write(ctx, func(tx *sql.Tx) error {
-		var codeID int64
-		err := tx.QueryRow(`/* Store.RedeemShareCode */ select id, response_id from share_codes
-			where code_hash = ? and expires_on >= ?`, codeHash, Day(s.Now())).Scan(&codeID, &responseID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrCodeInvalid
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(`/* Store.RedeemShareCode */ insert or ignore into session_grants (session_hash, share_code_id)
-			values (?, ?)`, TokenHash(sessionToken), codeID); err != nil {
-			return err
-		}
-		e.ResponseID = responseID
-		return s.audit(tx, e)
-	})
-	if err != nil {
-		return "", err
-	}
-	return responseID, nil
-}
 
 // CanView reports whether a session redeemed a still-valid code for the response.
 func (s *Store) CanView(ctx context.Context, sessionToken, responseID string) (bool, error) {

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -24,6 +25,9 @@ import (
 
 // ErrNotFound means the thing asked for does not exist (or no longer does).
 var ErrNotFound = errors.New("not found")
+
+// ErrClosed means the store was closed: nothing more can be written.
+var ErrClosed = errors.New("store: closed")
 
 //go:embed migrations/*.sql
 var migrations embed.FS
@@ -36,6 +40,10 @@ type Store struct {
 	writes chan *writeOp
 	done   chan struct{}
 	path   string
+	wal    walKeeper // the writer's; see wal.go
+
+	mu     sync.RWMutex // closed, against sends on the closed writes channel
+	closed bool
 
 	// Now is the clock; tests replace it. Only days and weeks of it reach response rows.
 	Now func() time.Time
@@ -93,14 +101,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	var pageSize int64
+	if err := w.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
+		stmts.close()
+		r.Close()
+		w.Close()
+		return nil, err
+	}
 	s := &Store{read: r, write: w, stmts: stmts, writes: make(chan *writeOp, 1024), done: make(chan struct{}), path: path, Now: time.Now}
+	s.wal.init(pageSize)
 	go s.writer()
 	return s, nil
 }
 
-// Close finishes queued writes and closes the database.
+// Close finishes queued writes and closes the database. Writes after it, and a second
+// Close, return ErrClosed.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrClosed
+	}
+	s.closed = true
 	close(s.writes)
+	s.mu.Unlock()
 	<-s.done
 	s.stmts.close()
 	// A checkpoint folds the WAL back into the main file so a copy of the file alone is whole.
@@ -197,9 +221,16 @@ func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 func (s *Store) enqueue(ctx context.Context, op *writeOp) error {
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
 	select {
 	case s.writes <- op:
+		s.mu.RUnlock()
 	case <-ctx.Done():
+		s.mu.RUnlock()
 		return ctx.Err()
 	}
 	// Once queued, wait for the outcome even if the caller gives up: the write may commit.
@@ -209,7 +240,11 @@ func (s *Store) enqueue(ctx context.Context, op *writeOp) error {
 func (s *Store) writer() {
 	defer close(s.done)
 	batch := make([]*writeOp, 0, maxBatch)
-	for op := range s.writes {
+	for {
+		op, ok := s.nextWrite()
+		if !ok {
+			return
+		}
 		batch = append(batch[:0], op)
 	collect:
 		for len(batch) < maxBatch {
@@ -224,6 +259,7 @@ func (s *Store) writer() {
 			}
 		}
 		s.commit(batch)
+		s.committed(batch)
 	}
 }
 

@@ -24,6 +24,17 @@ type User struct {
 	Role      string
 	Disabled  bool
 	CreatedAt time.Time
+	// TwoFactorRequired is the account's own setting; admins need two-factor sign-in whatever
+	// it says (internal/access decides).
+	TwoFactorRequired bool
+	TwoFactor         bool // a TOTP secret is confirmed
+}
+
+// NewUser is an account to add.
+type NewUser struct {
+	Email, Role, PasswordHash string
+	TwoFactorRequired         bool
+	By                        string // who adds it, for the audit log
 }
 
 // timeFormat is how staff timestamps are stored: RFC 3339 in UTC, fixed width, so they compare
@@ -40,7 +51,13 @@ func parseTime(v string) time.Time {
 // CreateUser adds an account with a password hash already made, and its audit row. by says
 // who did it (for the audit log).
 func (s *Store) CreateUser(ctx context.Context, email, role, passwordHash, by string) (*User, error) {
-	u := &User{Email: strings.TrimSpace(email), Role: role}
+	return s.AddUser(ctx, NewUser{Email: email, Role: role, PasswordHash: passwordHash, By: by})
+}
+
+// AddUser adds an account with a password hash already made, and its audit row.
+func (s *Store) AddUser(ctx context.Context, nu NewUser) (*User, error) {
+	u := &User{Email: strings.TrimSpace(nu.Email), Role: nu.Role, TwoFactorRequired: nu.TwoFactorRequired}
+	role, by := nu.Role, nu.By
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		var exists int
 		err := tx.QueryRow(`/* Store.CreateUser */ select count(*) from users where email = ?`, u.Email).Scan(&exists)
@@ -51,8 +68,8 @@ func (s *Store) CreateUser(ctx context.Context, email, role, passwordHash, by st
 			return ErrEmailTaken
 		}
 		now := s.nowText()
-		res, err := tx.Exec(`/* Store.CreateUser */ insert into users (email, role, password_hash, created_at) values (?, ?, ?, ?)`,
-			u.Email, role, passwordHash, now)
+		res, err := tx.Exec(`/* Store.CreateUser */ insert into users (email, role, password_hash, created_at, totp_required)
+			values (?, ?, ?, ?, ?)`, u.Email, role, nu.PasswordHash, now, nu.TwoFactorRequired)
 		if err != nil {
 			return err
 		}
@@ -60,7 +77,11 @@ func (s *Store) CreateUser(ctx context.Context, email, role, passwordHash, by st
 			return err
 		}
 		u.CreatedAt = parseTime(now)
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: "user_add", Outcome: "ok", Detail: "role=" + role})
+		detail := "role=" + role
+		if nu.TwoFactorRequired {
+			detail += " require_2fa"
+		}
+		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: ActionUserAdd, Outcome: OutcomeOK, Detail: detail})
 	})
 	if err != nil {
 		return nil, err
@@ -68,12 +89,14 @@ func (s *Store) CreateUser(ctx context.Context, email, role, passwordHash, by st
 	return u, nil
 }
 
-const userColumns = `id, email, role, disabled, created_at`
+// userColumns are a User's columns, of users aliased u.
+const userColumns = `u.id, u.email, u.role, u.disabled, u.created_at, u.totp_required,
+	exists (select 1 from staff_totp t where t.user_id = u.id and t.confirmed_at is not null)`
 
 func scanUser(row interface{ Scan(...any) error }, extra ...any) (*User, error) {
 	var u User
 	var created string
-	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Role, &u.Disabled, &created}, extra...)...)
+	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Role, &u.Disabled, &created, &u.TwoFactorRequired, &u.TwoFactor}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -88,13 +111,13 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (*User, error) 
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, string, error) {
 	var hash string
 	u, err := scanUser(s.read.QueryRowContext(ctx, `/* Store.UserByEmail */ select `+userColumns+
-		`, password_hash from users where email = ?`, strings.TrimSpace(email)), &hash)
+		`, u.password_hash from users u where u.email = ?`, strings.TrimSpace(email)), &hash)
 	return u, hash, err
 }
 
 // Users lists every account, by email.
 func (s *Store) Users(ctx context.Context) ([]*User, error) {
-	rows, err := s.read.QueryContext(ctx, `/* Store.Users */ select `+userColumns+` from users order by email`)
+	rows, err := s.read.QueryContext(ctx, `/* Store.Users */ select `+userColumns+` from users u order by u.email`)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +137,7 @@ func (s *Store) Users(ctx context.Context) ([]*User, error) {
 // in the same transaction, with an audit row.
 func (s *Store) SetUserDisabled(ctx context.Context, email string, disabled bool, by string) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRow(`/* Store.SetUserDisabled */ select `+userColumns+` from users where email = ?`,
+		u, err := scanUser(tx.QueryRow(`/* Store.SetUserDisabled */ select `+userColumns+` from users u where u.email = ?`,
 			strings.TrimSpace(email)))
 		if err != nil {
 			return err
@@ -122,14 +145,14 @@ func (s *Store) SetUserDisabled(ctx context.Context, email string, disabled bool
 		if _, err := tx.Exec(`/* Store.SetUserDisabled */ update users set disabled = ? where id = ?`, disabled, u.ID); err != nil {
 			return err
 		}
-		action := "user_enable"
+		action := ActionUserEnable
 		if disabled {
-			action = "user_disable"
+			action = ActionUserDisable
 			if _, err := tx.Exec(`/* Store.SetUserDisabled */ delete from sessions where user_id = ?`, u.ID); err != nil {
 				return err
 			}
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: action, Outcome: "ok"})
+		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: action, Outcome: OutcomeOK})
 	})
 }
 
@@ -137,7 +160,7 @@ func (s *Store) SetUserDisabled(ctx context.Context, email string, disabled bool
 // password is signed out), with an audit row.
 func (s *Store) SetPassword(ctx context.Context, email, passwordHash, by string) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRow(`/* Store.SetPassword */ select `+userColumns+` from users where email = ?`,
+		u, err := scanUser(tx.QueryRow(`/* Store.SetPassword */ select `+userColumns+` from users u where u.email = ?`,
 			strings.TrimSpace(email)))
 		if err != nil {
 			return err
@@ -148,6 +171,6 @@ func (s *Store) SetPassword(ctx context.Context, email, passwordHash, by string)
 		if _, err := tx.Exec(`/* Store.SetPassword */ delete from sessions where user_id = ?`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: "user_passwd", Outcome: "ok"})
+		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: ActionUserPasswd, Outcome: OutcomeOK})
 	})
 }

@@ -29,6 +29,10 @@ var pageTable = map[string][]string{
 	"share_code":    {"staff_nav"},
 
 	"clinician_login":   {"staff_nav"},
+	"signin_code":       {"staff_nav"},
+	"two_factor_enrol":  {"staff_nav"},
+	"two_factor_codes":  {"staff_nav"},
+	"two_factor":        {"staff_nav"},
 	"clinician_home":    {"staff_nav"},
 	"clinician_summary": {"staff_nav"},
 	"admin_audit":       {"staff_nav"},

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -16,19 +17,30 @@ import (
 // auditPageSize is how many audit rows a page shows.
 const auditPageSize = 50
 
+// auditTotalsOver is how far back the totals above the rows count.
+const auditTotalsOver = 24 * time.Hour
+
 // auditActions are the actions the filter offers, besides any others found in the log.
-var auditActions = []string{"login", "login_failed", "logout", "redeem", "summary_view", "fhir_download", "export",
-	"user_add", "user_disable", "user_enable", "user_passwd"}
+var auditActions = []store.Action{store.ActionLogin, store.ActionLoginFailed, store.ActionLoginCode, store.ActionLogout,
+	store.ActionRedeem, store.ActionRedeemAlarm, store.ActionSummaryView, store.ActionFHIRDownload, store.ActionExport,
+	store.ActionUserAdd, store.ActionUserDisable, store.ActionUserEnable, store.ActionUserPasswd,
+	store.ActionTOTPEnrol, store.ActionTOTPReset, store.ActionRecoveryUsed}
 
 type auditPage struct {
 	*staff.Page
 	Rows          []auditRow
-	Users         []statsChoice
-	Actions       []statsChoice
+	Totals        []store.AuditTotal // by action and outcome, over the last auditTotalsOver
+	Users         []auditChoice
+	Actions       []auditChoice
 	FilterUser    string
 	FilterAction  string
 	Next, Newest  string // links to the next (older) page and back to the newest
 	FilterApplied bool
+}
+
+type auditChoice struct {
+	Value, Label string
+	Selected     bool
 }
 
 type auditRow struct {
@@ -36,8 +48,9 @@ type auditRow struct {
 	When, ShortResponse string
 }
 
-// ShowAuditPage is the audit log for admins: newest first, a page at a time, filtered by
-// account and action.
+// ShowAuditPage is the audit log for admins: the totals of the last day, then the rows
+// newest first, a page at a time, filtered by account and action. Refused tries are folded
+// into one row per minute and key, which shows how many it stands for (×490).
 func (a *Area) ShowAuditPage(c *gin.Context) error {
 	ctx := c.Request.Context()
 	q := c.Request.URL.Query()
@@ -58,11 +71,11 @@ func (a *Area) ShowAuditPage(c *gin.Context) error {
 	}
 	actions := slices.Clone(auditActions)
 	for _, k := range known {
-		if !slices.Contains(actions, k) {
-			actions = append(actions, k)
+		if !slices.Contains(actions, store.Action(k)) {
+			actions = append(actions, store.Action(k))
 		}
 	}
-	if f.Action != "" && !slices.Contains(actions, f.Action) {
+	if f.Action != "" && !slices.Contains(actions, store.Action(f.Action)) {
 		return web.ErrBadRequest
 	}
 	users, err := a.site.Store.Users(ctx)
@@ -73,16 +86,25 @@ func (a *Area) ShowAuditPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	totals, err := a.site.Store.AuditTotals(ctx, a.site.Store.Now().Add(-auditTotalsOver))
+	if err != nil {
+		return err
+	}
 	p := staff.NewPage(a.site, c, staff.User(c), "audit.title", "/admin/audit")
 	ap := &auditPage{Page: p, FilterUser: f.User, FilterAction: f.Action, FilterApplied: f.User != "" || f.Action != ""}
-	p.Keep = []string{"user", f.User, "action", f.Action}
-	ap.Users = append(ap.Users, statsChoice{"", p.T("audit.all_users"), f.User == ""})
-	for _, u := range users {
-		ap.Users = append(ap.Users, statsChoice{u.Email, u.Email, strings.EqualFold(u.Email, f.User)})
+	for _, t := range totals {
+		if f.Action == "" || t.Action == store.Action(f.Action) {
+			ap.Totals = append(ap.Totals, t)
+		}
 	}
-	ap.Actions = append(ap.Actions, statsChoice{"", p.T("audit.all_actions"), f.Action == ""})
+	p.Keep = []string{"user", f.User, "action", f.Action}
+	ap.Users = append(ap.Users, auditChoice{"", p.T("audit.all_users"), f.User == ""})
+	for _, u := range users {
+		ap.Users = append(ap.Users, auditChoice{u.Email, u.Email, strings.EqualFold(u.Email, f.User)})
+	}
+	ap.Actions = append(ap.Actions, auditChoice{"", p.T("audit.all_actions"), f.Action == ""})
 	for _, act := range actions {
-		ap.Actions = append(ap.Actions, statsChoice{act, act, act == f.Action})
+		ap.Actions = append(ap.Actions, auditChoice{string(act), string(act), string(act) == f.Action})
 	}
 	for _, r := range rows {
 		row := auditRow{AuditEntry: r, When: r.At.UTC().Format("2006-01-02 15:04:05"), ShortResponse: r.ResponseID}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/web"
@@ -16,18 +17,17 @@ import (
 
 // Area is the clinician area.
 type Area struct {
-	site     *web.Site
-	staff    *staff.Area
-	throttle *staff.Throttle
-	// secret keys the hashes of share codes.
-	secret []byte
+	site  *web.Site
+	staff *staff.Area
+	acc   *access.Service
 	// fhirBaseURL is the base of canonical URLs in FHIR downloads (fhir.DefaultBase if empty).
 	fhirBaseURL string
 }
 
-// New makes the clinician area on top of the staff area's sessions.
-func New(site *web.Site, st *staff.Area, secret []byte, fhirBase string) *Area {
-	return &Area{site: site, staff: st, throttle: st.Throttle(), secret: secret, fhirBaseURL: fhirBase}
+// New makes the clinician area on top of the staff area's sessions; redemptions go through
+// the access service.
+func New(site *web.Site, st *staff.Area, acc *access.Service, fhirBase string) *Area {
+	return &Area{site: site, staff: st, acc: acc, fhirBaseURL: fhirBase}
 }
 
 // ShowHomePage is the sign-in form when signed out, and the code entry when signed in.
@@ -37,15 +37,20 @@ func (a *Area) ShowHomePage(c *gin.Context) error {
 		return err
 	}
 	if u == nil {
-		return a.staff.RenderLogin(c, http.StatusOK, "", "")
+		return a.staff.RenderLogin(c, http.StatusOK, "", nil)
 	}
-	return a.renderHome(c, u, http.StatusOK, "")
+	if a.staff.MustEnrol(u) {
+		c.Redirect(http.StatusSeeOther, a.site.NewPage(c.Request, "").Link("/clinician/two-factor"))
+		return nil
+	}
+	return a.renderHome(c, u, http.StatusOK, nil)
 }
 
-func (a *Area) renderHome(c *gin.Context, u *store.User, status int, errKey string, args ...any) error {
+// renderHome is the code entry, with the words for a refused redemption when there is one.
+func (a *Area) renderHome(c *gin.Context, u *store.User, status int, refused *access.Result) error {
 	p := staff.NewPage(a.site, c, u, "clinician.home.title", "/clinician")
-	if errKey != "" {
-		p.Error = p.T(errKey, args...)
+	if refused != nil {
+		status = staff.Refuse(c, p, "clinician.redeem.", *refused)
 	}
 	return a.site.Render(c.Writer, status, "clinician_home", p)
 }

@@ -20,7 +20,7 @@ func (a *Area) labels(lang string) fhir.Labels {
 
 // DownloadResponse sends the response as a FHIR R4 QuestionnaireResponse.
 func (a *Area) DownloadResponse(c *gin.Context) error {
-	resp, r, err := a.viewable(c, "fhir_download")
+	resp, r, err := a.viewable(c, store.ActionFHIRDownload)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (a *Area) DownloadResponse(c *gin.Context) error {
 
 // DownloadQuestionnaire sends the questionnaire version it answered, as a FHIR R4 Questionnaire.
 func (a *Area) DownloadQuestionnaire(c *gin.Context) error {
-	resp, r, err := a.viewable(c, "fhir_download")
+	resp, r, err := a.viewable(c, store.ActionFHIRDownload)
 	if err != nil {
 		return err
 	}
@@ -50,8 +50,8 @@ func (a *Area) sendFHIR(c *gin.Context, resp *store.Response, kind, filename str
 		return err
 	}
 	u := staff.User(c)
-	if err := a.site.Store.Audit(c.Request.Context(), store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "fhir_download",
-		ResponseID: resp.ID, Outcome: "ok", Detail: kind}); err != nil {
+	if err := a.site.Store.Audit(c.Request.Context(), store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: store.ActionFHIRDownload,
+		ResponseID: resp.ID, Outcome: store.OutcomeOK, Detail: kind}); err != nil {
 		return err
 	}
 	h := c.Writer.Header()

@@ -2,17 +2,21 @@ package staff
 
 import (
 	"errors"
-	"math"
 	"net/http"
-	"net/mail"
 	"strings"
-	"unicode"
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ketascreen/ketascreen/internal/password"
+	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/web"
+)
+
+// Paths of the sign-in steps after the password.
+const (
+	codePath      = "/clinician/login/code"
+	enrolPath     = "/clinician/login/enrol"
+	twoFactorPath = "/clinician/two-factor"
 )
 
 type loginPage struct {
@@ -27,88 +31,71 @@ func (a *Area) ShowLoginPage(c *gin.Context) error {
 		return err
 	}
 	if u != nil {
-		c.Redirect(http.StatusSeeOther, a.site.NewPage(c.Request, "").Link("/clinician"))
+		a.redirect(c, "/clinician")
 		return nil
 	}
-	return a.RenderLogin(c, http.StatusOK, "", "")
+	return a.RenderLogin(c, http.StatusOK, "", nil)
 }
 
-// RenderLogin renders the sign-in form with an email kept and an error or notice.
-func (a *Area) RenderLogin(c *gin.Context, status int, email, errKey string, args ...any) error {
+// RenderLogin renders the sign-in form with an email kept and, when refused is set, the words
+// for its outcome.
+func (a *Area) RenderLogin(c *gin.Context, status int, email string, refused *access.Result) error {
 	p := NewPage(a.site, c, nil, "clinician.login.title", "/clinician/login")
-	if errKey != "" {
-		p.Error = p.T(errKey, args...)
-	} else if c.Query("signed_out") == "1" {
+	switch {
+	case refused != nil:
+		status = Refuse(c, p, "signin.", *refused)
+	case c.Query("signed_out") == "1":
 		p.Notice = p.T("clinician.login.signed_out")
+	case c.Query("expired") == "1":
+		p.Notice = p.T("signin.expired")
+	}
+	if len(email) > 254 {
+		email = ""
 	}
 	return a.site.Render(c.Writer, status, "clinician_login", &loginPage{Page: p, Email: email})
 }
 
-// Login checks an email and password. Every outcome is audited (throttled refusals at most
-// once a minute per client); the messages never say whether the email exists.
+// Login checks an email and password. A right one leads to the second step (a code, or
+// enrolment), or straight to a session for an account that needs none.
 func (a *Area) Login(c *gin.Context) error {
 	f, err := web.PostedForm(c, "email", "password")
 	if err != nil {
 		return err
 	}
-	email, pw := strings.TrimSpace(f["email"]), f["password"]
-	if email == "" || pw == "" {
-		return a.RenderLogin(c, http.StatusUnprocessableEntity, email, "clinician.login.missing")
+	email := strings.TrimSpace(f["email"])
+	if email == "" || f["password"] == "" {
+		p := NewPage(a.site, c, nil, "clinician.login.title", "/clinician/login")
+		p.Error = p.T("clinician.login.missing")
+		return a.site.Render(c.Writer, http.StatusUnprocessableEntity, "clinician_login", &loginPage{Page: p, Email: email})
 	}
-	if len(email) > 254 || len(pw) > 4*password.MaxLength {
-		return a.RenderLogin(c, http.StatusUnprocessableEntity, "", "clinician.login.wrong")
-	}
-	ctx := c.Request.Context()
-	now := a.site.Store.Now()
-	u, hash, err := a.site.Store.UserByEmail(ctx, email)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	att := loginAttempt{ip: clientIP(c.Request), email: strings.ToLower(email)}
-	entry := store.AuditEntry{Actor: actorFor(email, u), Action: "login_failed", Outcome: "failed"}
-	if u != nil {
-		att.account, entry.UserID = u.ID, u.ID
-		att.device = a.device(c.Request, u.ID)
-	}
-	if wait := a.throttle.LoginWait(att, now); wait > 0 {
-		if a.throttle.Note("login\x00"+att.clientKey()+"\x00"+att.device, now) {
-			entry.Outcome = "throttled"
-			if err := a.site.Store.Audit(ctx, entry); err != nil {
-				return err
-			}
-		}
-		mins := int(math.Ceil(wait.Minutes()))
-		web.RetryAfter(c, int(math.Ceil(wait.Seconds())))
-		return a.RenderLogin(c, http.StatusTooManyRequests, email, "clinician.login.throttled", mins)
-	}
-	ok := false
-	if u != nil {
-		if ok, err = password.Verify(hash, pw); err != nil {
-			a.site.Log.Error("password hash unreadable", "user", u.ID, "err", err)
-		}
-	} else {
-		password.VerifyNone(pw)
-	}
-	if !ok || u.Disabled {
-		a.throttle.LoginFailed(att, now)
-		if ok {
-			entry.Outcome = "denied" // right password, disabled account
-		}
-		if err := a.site.Store.Audit(ctx, entry); err != nil {
-			return err
-		}
-		c.Header("WWW-Authenticate", `Form realm="ketascreen"`)
-		return a.RenderLogin(c, http.StatusUnauthorized, email, "clinician.login.wrong")
-	}
-	// A new session id at every login; the browser's previous one (if any) ends.
-	token, err := a.site.Store.CreateSession(ctx, u, a.sessionToken(c.Request),
-		store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "login", Outcome: "ok"})
+	res, err := a.acc.SignIn(c.Request.Context(), access.SignInForm{Email: email, Password: f["password"],
+		DeviceCookie: deviceValue(c.Request), Session: a.sessionToken(c.Request)})
 	if err != nil {
 		return err
 	}
-	a.setSessionCookie(c.Writer, token)
-	a.setDeviceCookie(c.Writer, u.ID)
-	c.Redirect(http.StatusSeeOther, a.site.NewPage(c.Request, "").Link("/clinician"))
+	switch res.Outcome {
+	case access.SignedIn:
+		a.startSession(c, res)
+		a.redirect(c, "/clinician")
+		return nil
+	case access.NeedsCode:
+		a.setPending(c.Writer, res.Pending)
+		a.redirect(c, codePath)
+		return nil
+	case access.NeedsEnrolment:
+		a.setPending(c.Writer, res.Pending)
+		a.redirect(c, enrolPath)
+		return nil
+	case access.Wrong:
+		c.Header("WWW-Authenticate", `Form realm="ketascreen"`)
+	}
+	return a.RenderLogin(c, 0, email, &res)
+}
+
+// expired sends a browser whose half-done sign-in is over (or unknown) back to the password.
+func (a *Area) expired(c *gin.Context) error {
+	a.clearPending(c.Writer)
+	a.redirect(c, "/clinician/login", "expired", "1")
 	return nil
 }
 
@@ -119,26 +106,13 @@ func (a *Area) Logout(c *gin.Context) error {
 		return err
 	}
 	if u != nil {
-		err := a.site.Store.EndSession(c.Request.Context(), token, &store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "logout", Outcome: "ok"})
+		err := a.site.Store.EndSession(c.Request.Context(), token,
+			&store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: store.ActionLogout, Outcome: store.OutcomeOK})
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 	}
 	a.clearSessionCookie(c.Writer)
-	c.Redirect(http.StatusSeeOther, a.site.NewPage(c.Request, "").Link("/clinician/login", "signed_out", "1"))
+	a.redirect(c, "/clinician/login", "signed_out", "1")
 	return nil
-}
-
-// actorFor is how a login attempt is named in the audit log: the account's email, or what was
-// typed when it is an email address. Anything else typed there (a password in the wrong box)
-// is never written.
-func actorFor(typed string, u *store.User) string {
-	if u != nil {
-		return u.Email
-	}
-	a, err := mail.ParseAddress(typed)
-	if err != nil || a.Address != typed || len(typed) > 254 || strings.ContainsFunc(typed, unicode.IsControl) {
-		return "(not an email address)"
-	}
-	return strings.ToLower(typed)
 }

@@ -1,17 +1,17 @@
 package staff
 
 import (
-	"net"
-	"net/http"
+	"math"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
-// Page is what every staff page gets: the page, and who is signed in (nil on the login page).
+// Page is what every staff page gets: the page, and who is signed in (nil on the sign-in pages).
 type Page struct {
 	*web.Page
 	User          *store.User
@@ -34,13 +34,21 @@ func NewPage(site *web.Site, c *gin.Context, u *store.User, titleKey, path strin
 	return &Page{Page: p, User: u}
 }
 
-// clientIP is the address the request came from, for throttling only (kept in memory).
-// Behind a proxy every client shares the proxy's address; device cookies keep known browsers
-// out of that shared allowance.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// Refuse shows a try the service refused on the page: the words for its outcome, which are
+// the message prefix + the outcome's name (the same for every email, so they say nothing
+// about which have accounts), and Retry-After when it is over a limit. It returns the status
+// to answer with.
+func Refuse(c *gin.Context, p *Page, prefix string, r access.Result) int {
+	key := prefix + r.Outcome.String()
+	switch r.Outcome {
+	case access.Throttled:
+		web.RetryAfter(c, int(math.Ceil(r.RetryAfter.Seconds())))
+		p.Error = p.T(key, max(1, int(math.Ceil(r.RetryAfter.Minutes()))))
+	case access.Busy:
+		web.RetryAfter(c, int(math.Ceil(r.RetryAfter.Seconds())))
+		p.Error = p.T(key)
+	default:
+		p.Error = p.T(key)
 	}
-	return host
+	return r.Outcome.Status()
 }

@@ -1,0 +1,171 @@
+package access_test
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/access"
+	"github.com/ketascreen/ketascreen/internal/password"
+	"github.com/ketascreen/ketascreen/internal/store"
+)
+
+const goodPassword = "a decent passphrase here"
+
+var secret = []byte("0123456789abcdef0123456789abcdef")
+
+// clock is a controllable time for a store, safe for the goroutines of a burst.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is a service on a fresh database file.
+type env struct {
+	t    *testing.T
+	path string
+	st   *store.Store
+	svc  *access.Service
+	clk  *clock
+	cfg  access.Config
+}
+
+func newEnv(t *testing.T, cfg access.Config) *env {
+	t.Helper()
+	e := &env{t: t, path: filepath.Join(t.TempDir(), "k.db"), clk: &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}, cfg: cfg}
+	if e.cfg.HashWait == 0 {
+		e.cfg.HashWait = 5 * time.Minute // bursts queue for the hashing slots; none may be busy
+	}
+	e.open()
+	t.Cleanup(func() { e.st.Close() })
+	return e
+}
+
+// open opens the store and the service; restart closes and opens them again.
+func (e *env) open() {
+	e.t.Helper()
+	st, err := store.Open(context.Background(), e.path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	st.Now = e.clk.now
+	cfg := e.cfg
+	cfg.Store, cfg.Secret = st, secret
+	svc, err := access.New(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.st, e.svc = st, svc
+}
+
+func (e *env) restart() {
+	e.t.Helper()
+	if err := e.st.Close(); err != nil {
+		e.t.Fatal(err)
+	}
+	e.open()
+}
+
+var hashOnce = sync.OnceValue(func() string {
+	h, err := password.Hash(goodPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+})
+
+func (e *env) addUser(email, role string, requireTwoFactor bool) *store.User {
+	e.t.Helper()
+	u, err := e.st.AddUser(context.Background(), store.NewUser{Email: email, Role: role, PasswordHash: hashOnce(),
+		TwoFactorRequired: requireTwoFactor, By: "test"})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+func (e *env) signIn(email, pw, device string) access.Result {
+	e.t.Helper()
+	r, err := e.svc.SignIn(context.Background(), access.SignInForm{Email: email, Password: pw, DeviceCookie: device})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}
+
+// audit is the audit log after folding every tally, oldest first.
+func (e *env) audit() []store.AuditEntry {
+	e.t.Helper()
+	ctx := context.Background()
+	if _, err := e.st.FoldAuditTally(ctx, e.clk.now().Add(time.Hour)); err != nil {
+		e.t.Fatal(err)
+	}
+	rows, err := e.st.AuditEntries(ctx, store.AuditFilter{Limit: 1000})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+		rows[i], rows[j] = rows[j], rows[i]
+	}
+	return rows
+}
+
+// tries sums the counts of audit rows of an action and outcome.
+func tries(rows []store.AuditEntry, a store.Action, o store.Outcome) int {
+	n := 0
+	for _, r := range rows {
+		if r.Action == a && r.Outcome == o {
+			n += r.Count
+		}
+	}
+	return n
+}
+
+// burst runs n calls of f at once: every goroutine waits on a barrier, as requests held open
+// by an attacker and released together.
+func burst(n int, f func(i int)) {
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	ready.Add(n)
+	done.Add(n)
+	for i := range n {
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-start
+			f(i)
+		}()
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+}
+
+// outcomes counts the outcomes of a burst.
+type outcomes struct {
+	mu sync.Mutex
+	n  map[access.Outcome]int
+}
+
+func (o *outcomes) add(r access.Result) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.n == nil {
+		o.n = map[access.Outcome]int{}
+	}
+	o.n[r.Outcome]++
+}

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+)
+
+// TestServeStopsJobsBeforeClosing: when serve stops, its background jobs finish their last
+// work (here, folding refused tries into the audit log) before the store closes: nothing is
+// written to a closed store, nothing is lost, and serve exits cleanly.
+func TestServeStopsJobsBeforeClosing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "k.db")
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full := store.Limit{Scope: "test", Key: []byte("k"), Max: 1, Window: time.Hour}
+	for range 3 { // one slot taken, two refusals tallied
+		if _, _, err := st.Reserve(ctx, []store.Limit{full}, store.Tally{Action: store.ActionLoginFailed, Outcome: store.OutcomeThrottled, Actor: "x@example.org"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+
+	for round := range 3 {
+		var stdout, stderr lockedBuffer
+		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		runCtx, cancel := context.WithCancel(ctx)
+		done := make(chan int, 1)
+		go func() { done <- e.main(runCtx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
+		deadline := time.Now().Add(20 * time.Second)
+		for !strings.Contains(stdout.String(), "is serving") {
+			if time.Now().After(deadline) {
+				cancel()
+				t.Fatalf("serve did not start: %s", stderr.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+		select {
+		case code := <-done:
+			// When serve returns, no job is left running (to write to a closed store).
+			var stacks bytes.Buffer
+			pprof.Lookup("goroutine").WriteTo(&stacks, 2)
+			for _, job := range []string{"cli.purgeDaily", "access.(*Service).Run"} {
+				if strings.Contains(stacks.String(), job) {
+					t.Fatalf("round %d: %s still running after serve returned", round, job)
+				}
+			}
+			if code != 0 || strings.Contains(stderr.String(), "level=ERROR") {
+				t.Fatalf("round %d: exit %d, log:\n%s", round, code, stderr.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
+	st, err = store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.AuditEntries(ctx, store.AuditFilter{Action: string(store.ActionLoginFailed)})
+	if err != nil || len(rows) != 1 || rows[0].Count != 2 {
+		t.Fatalf("the refused tries were not folded into the audit log before the store closed: %+v, %v", rows, err)
+	}
+}

@@ -1,0 +1,149 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+)
+
+// TestInstancesShareLimits: two stores on one database file (two instances of the program)
+// share one allowance; the limit holds with each store's writer racing the other's.
+func TestInstancesShareLimits(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "k.db")
+	a, b := openStore(t, path), openStore(t, path)
+	t.Cleanup(func() { a.Close(); b.Close() })
+	var mu sync.Mutex
+	held := 0
+	burst(400, func(i int) {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		r, _, err := s.Reserve(ctx, []store.Limit{limitFor("shared", 25)}, refusal("shared"))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if r.Held() {
+			mu.Lock()
+			held++
+			mu.Unlock()
+		}
+	})
+	if held != 25 {
+		t.Fatalf("400 tries through two instances: %d held a slot, want 25", held)
+	}
+}
+
+// TestAuditTallyIsBounded: refused tries become at most FoldRowsPerMinute rows and one row
+// per action and outcome for the rest, whatever their number and keys, with every try counted.
+func TestAuditTallyIsBounded(t *testing.T) {
+	ctx := context.Background()
+	s, c := openClocked(t)
+	audited := func() []store.AuditEntry {
+		rows, err := s.AuditEntries(ctx, store.AuditFilter{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	before := len(audited())
+	const keys, tries = 200, 1000
+	burst(tries, func(i int) {
+		// A full limit: every try is refused and tallied.
+		_, _, err := s.Reserve(ctx, []store.Limit{limitFor(fmt.Sprint("k", i%keys), 1)}, refusal(fmt.Sprintf("user%03d@example.org", i%keys)))
+		if err != nil {
+			t.Error(err)
+		}
+	})
+	// Not folded while its minute lasts.
+	if n, err := s.FoldAuditTally(ctx, c.now()); err != nil || n != 0 {
+		t.Fatalf("fold within the minute: %d rows, %v", n, err)
+	}
+	totals, err := s.AuditTotals(ctx, c.now().Add(-time.Hour))
+	if err != nil || len(totals) != 1 || totals[0].Tries != tries-keys || totals[0].Rows != 0 {
+		t.Fatalf("totals before the fold: %+v, %v", totals, err)
+	}
+	c.advance(time.Minute)
+	n, err := s.FoldAuditTally(ctx, c.now())
+	if err != nil || n != store.FoldRowsPerMinute+1 {
+		t.Fatalf("fold: %d rows, %v; want %d", n, err, store.FoldRowsPerMinute+1)
+	}
+	rows := audited()[:n]
+	if len(audited()) != before+n {
+		t.Fatalf("the audit log grew by %d rows, want %d", len(audited())-before, n)
+	}
+	sum := 0
+	for _, r := range rows {
+		sum += r.Count
+		if r.Action != store.ActionLoginFailed || r.Outcome != store.OutcomeThrottled || !r.At.Equal(c.now().Add(-time.Minute)) {
+			t.Errorf("row %+v", r)
+		}
+	}
+	if sum != tries-keys { // each key's first try took its slot
+		t.Fatalf("folded rows count %d tries, want %d", sum, tries-keys)
+	}
+	if !strings.Contains(rows[0].Actor, "others") && !strings.Contains(rows[len(rows)-1].Actor, "others") {
+		t.Errorf("no row for the keys beyond the bound: %+v", rows)
+	}
+	if n, err := s.FoldAuditTally(ctx, c.now().Add(time.Hour)); err != nil || n != 0 {
+		t.Fatalf("second fold: %d rows, %v", n, err)
+	}
+	totals, err = s.AuditTotals(ctx, c.now().Add(-time.Hour))
+	if err != nil || len(totals) != 1 || totals[0].Tries != tries-keys || totals[0].Rows != store.FoldRowsPerMinute+1 {
+		t.Fatalf("totals after the fold: %+v, %v", totals, err)
+	}
+	// The audit log is still append-only.
+	err = s.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`update audit set n = 1`)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "append-only") {
+		t.Fatalf("update of the audit log: %v", err)
+	}
+}
+
+// TestFoldOnceAcrossInstances: two instances folding the same minutes at once write each count
+// once.
+func TestFoldOnceAcrossInstances(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "k.db")
+	a, b := openStore(t, path), openStore(t, path)
+	t.Cleanup(func() { a.Close(); b.Close() })
+	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	a.Now = func() time.Time { return at }
+	for i := range 30 {
+		if _, _, err := a.Reserve(ctx, []store.Limit{limitFor(fmt.Sprint("k", i%3), 1)}, refusal(fmt.Sprint("u", i%3))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	written := 0
+	burst(20, func(i int) {
+		s := []*store.Store{a, b}[i%2]
+		n, err := s.FoldAuditTally(ctx, at.Add(time.Hour))
+		if err != nil {
+			t.Error(err)
+		}
+		mu.Lock()
+		written += n
+		mu.Unlock()
+	})
+	rows, err := a.AuditEntries(ctx, store.AuditFilter{Action: string(store.ActionLoginFailed)})
+	if err != nil || written != 3 || len(rows) != 3 {
+		t.Fatalf("20 folds through two instances wrote %d rows (%d in the log), want 3: %v", written, len(rows), err)
+	}
+	for _, r := range rows {
+		if r.Count != 9 {
+			t.Fatalf("row %+v, want a count of 9", r)
+		}
+	}
+}

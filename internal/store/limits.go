@@ -1,0 +1,202 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"time"
+)
+
+// Limit is one allowance: at most Max tries of one Scope and Key within Window. A try holds a
+// slot from the moment it starts, so tries running at the same time count too; a failed try
+// keeps its slot until the window has passed, a successful one gives it back.
+type Limit struct {
+	Scope  string
+	Key    []byte // an HMAC of what is limited (see internal/access), never the thing itself
+	Max    int
+	Window time.Duration
+}
+
+// Reservation is the slots one try holds while it runs.
+type Reservation struct{ ids []int64 }
+
+// Held reports whether the reservation holds any slot.
+func (r Reservation) Held() bool { return len(r.ids) > 0 }
+
+// Tally is a refused try, counted in the audit log per minute rather than written as a row.
+type Tally struct {
+	Action  Action
+	Outcome Outcome
+	UserID  int64  // 0 when no account matched
+	Actor   string // the account's email, or what was typed
+	Detail  string
+}
+
+// Reserve takes one slot of every limit, or none. When a limit is full it takes none, counts
+// the refusal and returns how long until that limit has room again (at least a second).
+//
+// Each limit is two statements in the write transaction: an upsert of the key's row, which in
+// PostgreSQL locks it until commit so concurrent tries of one key take turns, then a single
+// conditional insert that counts the live slots and adds one only below the maximum. SQLite
+// runs one write transaction at a time anyway; neither backend can hand out more slots than
+// the maximum, however many tries arrive together.
+func (s *Store) Reserve(ctx context.Context, limits []Limit, refused Tally) (Reservation, time.Duration, error) {
+	for _, l := range limits {
+		if l.Scope == "" || len(l.Key) == 0 || l.Max < 1 || l.Window < time.Second {
+			return Reservation{}, 0, errors.New("store: a limit needs a scope, a key, a maximum and a window of a second or more")
+		}
+	}
+	// Keys are locked in one order, so two tries of overlapping limits cannot deadlock in
+	// PostgreSQL.
+	limits = slices.Clone(limits)
+	slices.SortFunc(limits, func(a, b Limit) int {
+		return cmp.Or(cmp.Compare(a.Scope, b.Scope), bytes.Compare(a.Key, b.Key))
+	})
+	var r Reservation
+	var wait time.Duration
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		r, wait = Reservation{}, 0
+		now := s.Now()
+		for _, l := range limits {
+			id := randomRowID()
+			ok, w, err := reserveSlot(tx, l, id, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				wait = max(wait, w)
+				continue
+			}
+			r.ids = append(r.ids, id)
+		}
+		if wait == 0 {
+			return nil
+		}
+		// All or nothing: a refused try holds no slot of the limits that had room.
+		if err := deleteSlots(tx, r.ids); err != nil {
+			return err
+		}
+		r = Reservation{}
+		return s.tally(tx, refused)
+	})
+	if err != nil {
+		return Reservation{}, 0, err
+	}
+	return r, wait, nil
+}
+
+// reserveSlot takes a slot of one limit inside a write transaction, or says how long until
+// one is free.
+func reserveSlot(tx *sql.Tx, l Limit, id int64, now time.Time) (bool, time.Duration, error) {
+	unix := now.Unix()
+	if _, err := tx.Exec(`/* Store.Reserve */ insert into limit_keys (scope, key, seen) values (?, ?, ?)
+		on conflict (scope, key) do update set seen = excluded.seen`, l.Scope, l.Key, unix); err != nil {
+		return false, 0, err
+	}
+	res, err := tx.Exec(`/* Store.Reserve */ insert into limit_slots (id, scope, key, until)
+		select ?, ?, ?, ? where (select count(*) from limit_slots where scope = ? and key = ? and until > ?) < ?`,
+		id, l.Scope, l.Key, now.Add(l.Window).Unix(), l.Scope, l.Key, unix, l.Max)
+	if err != nil {
+		return false, 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, 0, err
+	}
+	// Full: room comes when the oldest slot beyond the maximum expires.
+	var held int
+	if err := tx.QueryRow(`/* Store.Reserve */ select count(*) from limit_slots where scope = ? and key = ? and until > ?`,
+		l.Scope, l.Key, unix).Scan(&held); err != nil {
+		return false, 0, err
+	}
+	var until int64
+	err = tx.QueryRow(`/* Store.Reserve */ select until from limit_slots where scope = ? and key = ? and until > ?
+		order by until limit 1 offset ?`, l.Scope, l.Key, unix, max(held-l.Max, 0)).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) {
+		until = unix + 1
+	} else if err != nil {
+		return false, 0, err
+	}
+	return false, time.Duration(max(until-unix, 1)) * time.Second, nil
+}
+
+func deleteSlots(tx *sql.Tx, ids []int64) error {
+	for _, id := range ids {
+		if _, err := tx.Exec(`/* Store.Release */ delete from limit_slots where id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Release gives a reservation's slots back: the try succeeded, or was never evaluated (then t
+// counts why, when given).
+func (s *Store) Release(ctx context.Context, r Reservation, t *Tally) error {
+	if !r.Held() && t == nil {
+		return nil
+	}
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		if err := deleteSlots(tx, r.ids); err != nil || t == nil {
+			return err
+		}
+		return s.tally(tx, *t)
+	})
+}
+
+// Keep leaves a failed try's slots in place until they expire, and counts the failure.
+func (s *Store) Keep(ctx context.Context, r Reservation, failed Tally) error {
+	return s.Write(ctx, func(tx *sql.Tx) error { return s.tally(tx, failed) })
+}
+
+// HeldSlots counts the live slots of a scope over every key: the failed tries of its window,
+// and the tries running now.
+func (s *Store) HeldSlots(ctx context.Context, scope string) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `/* Store.HeldSlots */ select count(*) from limit_slots where scope = ? and until > ?`,
+		scope, s.Now().Unix()).Scan(&n)
+	return n, err
+}
+
+// RaiseAlarm records an alarm at most once per name and period (such as an hour) and writes e
+// to the audit log when this call raised it. It reports whether it did.
+func (s *Store) RaiseAlarm(ctx context.Context, name, period string, e AuditEntry) (bool, error) {
+	raised := false
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		raised = false
+		res, err := tx.Exec(`/* Store.RaiseAlarm */ insert into limit_alarms (name, period) values (?, ?)
+			on conflict (name, period) do nothing`, name, period)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		raised = true
+		return s.audit(tx, e)
+	})
+	return raised, err
+}
+
+// PurgeLimits deletes expired slots, keys not tried for a day, alarms older than a week and
+// sign-ins left half done. Run often (every minute): an attack leaves many slots behind.
+func (s *Store) PurgeLimits(ctx context.Context) error {
+	now := s.Now()
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		for _, q := range []struct {
+			sql string
+			arg any
+		}{
+			{`/* Store.PurgeLimits */ delete from limit_slots where until <= ?`, now.Unix()},
+			{`/* Store.PurgeLimits */ delete from limit_keys where seen < ?`, now.Add(-24 * time.Hour).Unix()},
+			{`/* Store.PurgeLimits */ delete from limit_alarms where period < ?`, now.Add(-7 * 24 * time.Hour).UTC().Format(time.RFC3339)},
+			{`/* Store.PurgeLimits */ delete from signin_steps where created_at <= ?`, now.Add(-SignInStepLifetime).UTC().Format(timeFormat)},
+		} {
+			if _, err := tx.Exec(q.sql, q.arg); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
