@@ -202,7 +202,7 @@ func (f *frozen) variance(pn partNoise, n int) float64 {
 var epsilonCache sync.Map
 
 type epsilonKey struct {
-	mechanism       string
+	mechanism      string
 	epsilon, share float64
 }
 

@@ -40,9 +40,9 @@ type ReleaseUsed struct {
 // PartNoise is one part of a release (level, flags or options), its share of the budget and
 // the standard deviation of the noise on each cell, for the whole release and per slice.
 type PartNoise struct {
-	Part          string
-	MaxCells      int
-	Share         float64
+	Part           string
+	MaxCells       int
+	Share          float64
 	SDAll, SDSlice float64
 }
 
