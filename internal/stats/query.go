@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
@@ -98,7 +99,7 @@ func current(stored []*store.Release) ([]*decoded, error) {
 // seriesLabel is the period a release adds to in the time series: its own, or, for a weekly
 // release in a monthly series, the month of its Thursday (as ISO weeks belong to years).
 func (v *View) seriesLabel(d *decoded) string {
-	if v.Params.By == ByMonth && d.last.Sub(d.first) < 8*24*time.Hour {
+	if v.Params.By == ByMonth && strings.Contains(d.Period, "-W") {
 		return d.first.AddDate(0, 0, 3).Format("2006-01")
 	}
 	return d.Period
@@ -186,9 +187,19 @@ func (v *View) sum(rs []*decoded) {
 		get(a.versions, d.Version).add(r)
 		get(periods, v.seriesLabel(d)).add(r)
 		addOnce(&labels, v.seriesLabel(d))
+		// Each language's and region's total is estimated over its slices together: reconciled
+		// slices are correlated, so their variances do not simply add.
+		byLang, byRegion := map[string][]int{}, map[string][]int{}
 		for _, s := range sel {
 			lang, reg := l.Languages[s/len(l.Regions)], l.Regions[s%len(l.Regions)]
 			get(places, lang+":"+reg).add(responses([]int{s}))
+			byLang[lang], byRegion[reg] = append(byLang[lang], s), append(byRegion[reg], s)
+		}
+		for lang, ss := range byLang {
+			get(places, lang+":"+Total).add(responses(ss))
+		}
+		for reg, ss := range byRegion {
+			get(places, Total+":"+reg).add(responses(ss))
 		}
 		for i, b := range l.Bands {
 			get(a.level, b).add(sumOver(partLevel, i, sel))

@@ -21,6 +21,7 @@ func (v *View) layout(byQ map[string]*acc, labels []string, periods, places map[
 		total += qTotals[id]
 		totalEst.add(a.responses)
 	}
+	v.responses = totalEst
 
 	// Responses by period: every period of the releases used, in order.
 	v.Periods = labels
@@ -85,16 +86,18 @@ func (v *View) fitRows(t *Table, rows []string, ests map[string]*estimate, total
 // placeTable is responses by language (rows) and region (columns), with totals.
 func (v *View) placeTable(places map[string]*estimate, total int64, totalEst estimate) *Table {
 	t := &Table{ID: TableByLangRegion}
+	est := func(k string) estimate {
+		if p := places[k]; p != nil {
+			return *p
+		}
+		return estimate{}
+	}
 	var keys []string
-	ests := make([]estimate, 0)
+	var ests []estimate
 	for _, l := range v.Params.Langs {
 		for _, g := range v.Params.Regions {
 			keys = append(keys, l+":"+g)
-			var e estimate
-			if p := places[l+":"+g]; p != nil {
-				e = *p
-			}
-			ests = append(ests, e)
+			ests = append(ests, est(l+":"+g))
 		}
 	}
 	vals := fit(ests, total)
@@ -103,22 +106,18 @@ func (v *View) placeTable(places map[string]*estimate, total int64, totalEst est
 		byKey[k] = i
 	}
 	colSum := make([]int64, len(v.Params.Regions))
-	colEst := make([]estimate, len(v.Params.Regions))
 	for _, l := range v.Params.Langs {
 		var rowSum int64
-		var rowEst estimate
 		for j, g := range v.Params.Regions {
 			i := byKey[l+":"+g]
 			t.Entries = append(t.Entries, Entry{l, g, v.cell(vals[i], ests[i])})
 			rowSum += vals[i]
-			rowEst.add(ests[i])
 			colSum[j] += vals[i]
-			colEst[j].add(ests[i])
 		}
-		t.Entries = append(t.Entries, Entry{l, Total, v.cell(rowSum, rowEst)})
+		t.Entries = append(t.Entries, Entry{l, Total, v.cell(rowSum, est(l+":"+Total))})
 	}
 	for j, g := range v.Params.Regions {
-		t.Entries = append(t.Entries, Entry{Total, g, v.cell(colSum[j], colEst[j])})
+		t.Entries = append(t.Entries, Entry{Total, g, v.cell(colSum[j], est(Total+":"+g))})
 	}
 	t.Entries = append(t.Entries, Entry{Total, Total, v.cell(total, totalEst)})
 	return t

@@ -22,6 +22,8 @@ type View struct {
 	Releases   []ReleaseUsed // every release summed, oldest first
 
 	cat *questionnaire.Catalog
+	// responses is the unbiased estimate of the responses summed, before post-processing.
+	responses estimate
 }
 
 // ReleaseUsed names a release a view summed, and what it spent.
