@@ -112,7 +112,7 @@ func (p *Params) check(cat *questionnaire.Catalog) (from, to time.Time, err erro
 		return from, to, paramErr("k", "k must be a whole number from %d to %d", DefaultK, MaxK)
 	}
 	if p.Epsilon != 0 {
-		return from, to, paramErr("epsilon", "a view cannot choose epsilon: each period's budget was spent when it was released (ketascreen stats list shows it)")
+		return from, to, paramErr("epsilon_view", "a view cannot choose epsilon: each period's budget was spent when it was released (ketascreen stats list shows it)")
 	}
 	if p.From.IsZero() || p.To.IsZero() {
 		return from, to, paramErr("date", "the date range is missing")

@@ -117,6 +117,7 @@ func paramErr(code, format string, args ...any) error {
 }
 
 // ParamCodes lists every ParamError code. no_release means no stored release covers what was
-// asked; budget means a release would spend more than the period's cap.
-var ParamCodes = []string{"by", "k", "epsilon", "date", "week", "period", "range_order", "range_long",
-	"questionnaire", "language", "region", "no_release", "budget", "released", "purged"}
+// asked; epsilon_view that a view was given an epsilon (releases fixed theirs); budget that a
+// release would spend more than the period's cap; purged that a period's rows are gone.
+var ParamCodes = []string{"by", "k", "epsilon", "epsilon_view", "date", "week", "period", "range_order", "range_long",
+	"questionnaire", "language", "region", "no_release", "budget", "purged"}
