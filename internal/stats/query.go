@@ -100,7 +100,7 @@ func current(stored []*store.Release) ([]*decoded, error) {
 // release in a monthly series, the month of its Thursday (as ISO weeks belong to years).
 func (v *View) seriesLabel(d *decoded) string {
 	if v.Params.By == ByMonth && strings.Contains(d.Period, "-W") {
-		return d.first.AddDate(0, 0, 3).Format("2006-01")
+		return PeriodOf(ByWeek, d.first).First.AddDate(0, 0, 3).Format("2006-01")
 	}
 	return d.Period
 }
