@@ -49,7 +49,7 @@ func ReleaseDue(ctx context.Context, st *store.Store, cat *questionnaire.Catalog
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	spans, err := st.ReleaseSpans(ctx)
+	spans, err := st.ReleaseSpans(ctx, cat.IDs())
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Ca
 	if ok, err := st.HasLegacyCounts(ctx); err != nil || !ok {
 		return nil, err
 	}
-	spans, err := st.ReleaseSpans(ctx)
+	spans, err := st.ReleaseSpans(ctx, nil)
 	if err != nil {
 		return nil, err
 	}

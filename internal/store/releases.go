@@ -187,43 +187,47 @@ func (s *Store) Ledger(ctx context.Context) ([]LedgerEntry, error) {
 	return out, rows.Err()
 }
 
-// ReleaseSpan is, per questionnaire, the first day of its oldest stored response and the last
-// day its releases cover: where the release job starts.
+// ReleaseSpan is, per questionnaire, the last day its releases cover and, when it has none, the
+// day of its oldest stored response: where the release job starts.
 type ReleaseSpan struct{ FirstResponse, LastReleased string }
 
-// ReleaseSpans finds the span of every questionnaire that has responses or releases.
-func (s *Store) ReleaseSpans(ctx context.Context) (map[string]ReleaseSpan, error) {
+// ReleaseSpans finds the span of every questionnaire that has releases, and of those of
+// questionnaires without one that have responses. The responses are read (a scan: their day
+// has no index) only when one of questionnaires has no release yet, so the daily run is cheap.
+func (s *Store) ReleaseSpans(ctx context.Context, questionnaires []string) (map[string]ReleaseSpan, error) {
 	out := map[string]ReleaseSpan{}
-	for _, q := range []struct {
-		sql   string
-		first bool
-	}{
-		{`/* Store.ReleaseSpans */ select questionnaire, min(day) from responses group by questionnaire`, true},
-		{`/* Store.ReleaseSpans */ select questionnaire, max(last_day) from stat_ledger group by questionnaire`, false},
-	} {
-		rows, err := s.read.QueryContext(ctx, q.sql)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id, d string
-			if err := rows.Scan(&id, &d); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			sp := out[id]
-			if q.first {
-				sp.FirstResponse = d
-			} else {
-				sp.LastReleased = d
-			}
-			out[id] = sp
-		}
-		if err := rows.Close(); err != nil {
-			return nil, err
+	err := s.eachPair(ctx, `/* Store.ReleaseSpans */ select questionnaire, max(last_day) from stat_ledger group by questionnaire`,
+		func(id, d string) { out[id] = ReleaseSpan{LastReleased: d} })
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range questionnaires {
+		if _, ok := out[id]; !ok {
+			return out, s.eachPair(ctx, `/* Store.ReleaseSpans */ select questionnaire, min(day) from responses group by questionnaire`,
+				func(id, d string) {
+					if _, ok := out[id]; !ok {
+						out[id] = ReleaseSpan{FirstResponse: d}
+					}
+				})
 		}
 	}
 	return out, nil
+}
+
+func (s *Store) eachPair(ctx context.Context, query string, fn func(a, b string)) error {
+	rows, err := s.read.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b string
+		if err := rows.Scan(&a, &b); err != nil {
+			return err
+		}
+		fn(a, b)
+	}
+	return rows.Err()
 }
 
 // EachResponse calls fn with every stored response of a questionnaire made from one day to
