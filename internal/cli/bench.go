@@ -31,7 +31,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// The load benchmark of issue 7: the real server, in this process, on 127.0.0.1:0 with a
+// The load benchmark: the real server, in this process, on 127.0.0.1:0 with a
 // temporary database (synchronous=FULL), driven by a Go load generator in the same process,
 // next to a plain net/http server of a byte slice as large as the questionnaire page.
 

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -22,6 +24,8 @@ func TestFlagsFromEnvironment(t *testing.T) {
 		{"BadBool", map[string]string{"KETASCREEN_TLS_BEHIND_PROXY": "yes please"}, []string{"serve"}, 2, "KETASCREEN_TLS_BEHIND_PROXY"},
 		{"IntOutOfRange", map[string]string{"KETASCREEN_SHARE_DAYS": "99"}, []string{"serve", "--db", db}, 2, "--share-days must be from 1 to 30"},
 		{"BadLimit", map[string]string{"KETASCREEN_LIMIT": "ten"}, []string{"audit", "--db", db}, 2, "KETASCREEN_LIMIT"},
+		{"ProfilerBeyondLoopback", map[string]string{"KETASCREEN_SECRET": strings.Repeat("s", 40)},
+			[]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--pprof-addr", "0.0.0.0:0"}, 2, "loopback"},
 		// The command line wins over a bad variable: it is never read.
 		{"CommandLineWins", map[string]string{"KETASCREEN_LIMIT": "ten", "KETASCREEN_DB": filepath.Join(dir, "missing", "x.db")},
 			[]string{"user", "list", "--db", db}, 0, ""},
@@ -62,5 +66,34 @@ func TestHelp(t *testing.T) {
 	code, stdout, _ = runIn(t, "", nil, "serve", "--help")
 	if code != 0 || !strings.Contains(stdout, "--retention-days") || !strings.Contains(stdout, "KETASCREEN_RETENTION_DAYS") {
 		t.Errorf("ketascreen serve --help: exit %d, %q", code, stdout)
+	}
+}
+
+// helpCommands are every command that takes flags, as typed.
+var helpCommands = [][]string{{"serve"}, {"lint"}, {"score"}, {"user", "add"}, {"user", "list"}, {"user", "disable"},
+	{"user", "enable"}, {"user", "passwd"}, {"audit"}, {"export"}, {"stats", "release"}, {"stats", "list"}, {"stats", "rerelease"}, {"dev", "seed"}, {"backup"}, {"bench"}}
+
+// The README's configuration table names every variable of every command's flags.
+func TestREADMEListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	varRE := regexp.MustCompile(`\[(KETASCREEN_[A-Z0-9_]+)\]`)
+	seen := 0
+	for _, c := range helpCommands {
+		code, stdout, stderr := runIn(t, "", nil, append(c, "--help")...)
+		if code != 0 {
+			t.Fatalf("%v --help: exit %d %s", c, code, stderr)
+		}
+		for _, m := range varRE.FindAllStringSubmatch(stdout, -1) {
+			seen++
+			if !strings.Contains(string(readme), "`"+m[1]+"`") {
+				t.Errorf("README.md does not list %s (ketascreen %s)", m[1], strings.Join(c, " "))
+			}
+		}
+	}
+	if seen < 20 {
+		t.Errorf("only %d variables found in the commands' help", seen)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"regexp"
 	"strings"
@@ -35,6 +36,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	db := dbFlag(fl)
 	dir := questionnairesFlag(fl)
 	secretFile := secretFileFlag(fl)
+	pprofAddr := fl.String("pprof-addr", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060, "+
+		"for measuring; off by default")
+	logRequests := fl.Bool("log-requests", true, "log a line per request (method, route, status, duration; never a time or an address); "+
+		"turn it off under a supervisor that stamps each line with the time, such as journald")
 	tls := fl.Bool("tls-behind-proxy", false,
 		"the site is reached over HTTPS through a proxy: send HSTS and secure cookies")
 	shareDays := fl.Int("share-days", 30, "days a share code stays valid, 1 to 30")
@@ -59,7 +64,9 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := checkRetention(*retention, cfg); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{ReplaceAttr: withoutTime}))
+	logs := newLogBuffer(e.stderr, 200*time.Millisecond)
+	defer logs.Close()
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{ReplaceAttr: withoutTime}))
 	cat, err := catalog(*dir)
 	if err != nil {
 		return err
@@ -74,7 +81,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	go daily(ctx, st, cat, cfg, *retention, log)
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase})
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
 	if err != nil {
 		return err
 	}
@@ -95,6 +102,11 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && !*tls {
 		log.Warn("listening beyond this machine without --tls-behind-proxy: no HSTS, and staff cookies are not marked Secure; " +
 			"serve it over HTTPS through a proxy and set the flag")
+	}
+	if *pprofAddr != "" {
+		if err := serveProfiler(*pprofAddr, log); err != nil {
+			return err
+		}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -156,4 +168,25 @@ type addressScrubber struct{ log *slog.Logger }
 func (a addressScrubber) Write(p []byte) (int, error) {
 	a.log.Warn(clientAddress.ReplaceAllString(strings.TrimSpace(string(p)), "[address]"))
 	return len(p), nil
+}
+
+// serveProfiler serves net/http/pprof on a loopback address only: profiles show what the
+// server is doing, never to be reached from outside the machine.
+func serveProfiler(addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return usageError{fmt.Sprintf("--pprof-addr %s: %v", addr, err)}
+	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
+		ln.Close()
+		return usageError{"--pprof-addr must be a loopback address (127.0.0.1 or [::1])"}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	log.Info("profiler on http://" + ln.Addr().String() + "/debug/pprof/")
+	go http.Serve(ln, mux)
+	return nil
 }
