@@ -79,7 +79,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	// The audit row first: no export leaves without one.
 	if err := st.Audit(ctx, store.AuditEntry{Actor: "cli", Action: "export", Outcome: "ok",
-		Detail: v.AuditDetail(*format)}); err != nil {
+		Detail: v.AuditDetail("format", *format)}); err != nil {
 		return fmt.Errorf("write the audit log: %w", err)
 	}
 	w := bufio.NewWriter(e.stdout)

@@ -172,7 +172,7 @@ func TestStatsScreenshot(t *testing.T) {
 // Chromium and axe-core (see testtool).
 func TestStatsAccessibility(t *testing.T) {
 	axe := testtool.Axe(t)
-	ss := newStatsServer(t, 400)
+	ss := newStatsServer(t, 400, 70)
 	ctx := testtool.Browser(t)
 	shareSession(t, ctx, ss.url, ss.admin)
 	type violation struct {

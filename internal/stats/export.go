@@ -219,9 +219,11 @@ func (v *View) WriteJSON(w io.Writer, lang string) error {
 	return nil
 }
 
-// AuditDetail is what the audit log keeps of an export or a view: its parameters, never a figure.
-func (v *View) AuditDetail(format string) string {
-	return fmt.Sprintf("format=%s from=%s to=%s by=%s k=%d questionnaires=%s languages=%s regions=%s releases=%d",
-		format, v.Start.Format(time.DateOnly), v.End.Format(time.DateOnly), v.Params.By, v.Params.K,
+// AuditDetail is what the audit log keeps of an export or a view: what was read (kind
+// "format" with csv or json, or "view" with the dashboard's view) and its parameters, never a
+// figure.
+func (v *View) AuditDetail(kind, name string) string {
+	return fmt.Sprintf("%s=%s from=%s to=%s by=%s k=%d questionnaires=%s languages=%s regions=%s releases=%d",
+		kind, name, v.Start.Format(time.DateOnly), v.End.Format(time.DateOnly), v.Params.By, v.Params.K,
 		strings.Join(v.Params.Questionnaires, ","), strings.Join(v.Params.Langs, ","), strings.Join(v.Params.Regions, ","), len(v.Releases))
 }

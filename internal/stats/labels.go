@@ -38,7 +38,7 @@ func (v *View) RowLabel(t *Table, e Entry, lang string) string {
 			}
 		case TableByFlag:
 			if f := q.Flag(e.Row); f != nil {
-				return f.Title.In(lang)
+				return flagLabel(f, lang)
 			}
 		case TableWarningSigns, TableOptions:
 			if it := q.Item(e.Row); it != nil {
@@ -102,3 +102,8 @@ func (v *View) find(id string, label func(*questionnaire.Questionnaire) string) 
 	}
 	return ""
 }
+
+// flagLabel names a flag in the statistics. Statistics are read by staff, so the words meant for
+// health workers would fit best; the questionnaire format of this version gives a flag only the
+// title written for the person who answered, which is what is shown.
+func flagLabel(f *questionnaire.Flag, lang string) string { return f.Title.In(lang) }

@@ -21,10 +21,13 @@ type Params struct {
 	Langs          []string // empty: every language
 	Regions        []string // empty: every region
 	K              int      // the readability threshold, DefaultK or more
-	// Epsilon must be 0. A view reads stored releases, whose budget was spent when each period
-	// was released; it cannot choose noise. (Older callers passed their own.)
-	Epsilon float64
 }
+
+// ErrEpsilonView refuses a view or export that asks for an epsilon (an old link or script):
+// views read stored releases, whose budget was spent when each period was released, so there
+// is no noise to choose.
+var ErrEpsilonView error = &ParamError{"epsilon_view",
+	"a view cannot choose epsilon: each period's budget was spent when it was released (ketascreen stats list shows it)"}
 
 // Limits on parameters.
 const (
@@ -110,9 +113,6 @@ func (p *Params) check(cat *questionnaire.Catalog) (from, to time.Time, err erro
 	}
 	if p.K < DefaultK || p.K > MaxK {
 		return from, to, paramErr("k", "k must be a whole number from %d to %d", DefaultK, MaxK)
-	}
-	if p.Epsilon != 0 {
-		return from, to, paramErr("epsilon_view", "a view cannot choose epsilon: each period's budget was spent when it was released (ketascreen stats list shows it)")
 	}
 	if p.From.IsZero() || p.To.IsZero() {
 		return from, to, paramErr("date", "the date range is missing")

@@ -34,7 +34,6 @@ func TestQueryErrors(t *testing.T) {
 		{"ErrRangeLong", func(p *Params) { p.From = day0.AddDate(-20, 0, 0) }, "range_long"},
 		{"ErrBy", func(p *Params) { p.By = "day" }, "by"},
 		{"ErrK", func(p *Params) { p.K = 5 }, "k"},
-		{"ErrEpsilon", func(p *Params) { p.Epsilon = 1 }, "epsilon_view"},
 		{"ErrNoDates", func(p *Params) { p.From = time.Time{} }, "date"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
