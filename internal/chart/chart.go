@@ -60,7 +60,9 @@ func TimeBars(bars []Bar, number func(int64) string) *Time {
 	left := math.Max(12+charWidth*float64(len([]rune(number(int64(top0))))), charWidth*float64(len(bars[0].Label))/2+2)
 	plotW, plotH := Width-left-right, Height-top-bottom
 	base := top + plotH
-	y := func(v float64) string { return F1(base - plotH*math.Min(v, top0)/top0) }
+	// Heights to the nearest unit (half a pixel at most on a wide screen): a year of bars and
+	// whiskers is then lighter by half a kilobyte.
+	y := func(v float64) string { return strconv.Itoa(int(math.Round(base - plotH*math.Min(v, top0)/top0))) }
 	var grid strings.Builder
 	for i := 0; i <= 4; i++ {
 		gy := F1(base - plotH*float64(i)/4)

@@ -31,8 +31,8 @@ func TestTimeBars(t *testing.T) {
 		t.Errorf("%d whiskers, want 3: %q", n, c.Whiskers)
 	}
 	// The hatched column goes up to its Value (11 of 100: 22.4 units of the 204-unit plot above
-	// the base at 218), not to the top of the chart.
-	if !strings.HasSuffix(c.Unknown, "V195.6") {
+	// the base at 218, to the nearest unit), not to the top of the chart.
+	if !strings.HasSuffix(c.Unknown, "V196") {
 		t.Errorf("the hatched column %q does not stop at 11", c.Unknown)
 	}
 	// The axis reaches the highest whisker: 46 rounds up to 100, in four steps.

@@ -140,7 +140,7 @@ func TestStatsMargins(t *testing.T) {
 	if !strings.Contains(body, "A whisker on each bar shows its margin of error.") {
 		t.Error("the chart's description does not mention its whiskers")
 	}
-	bars := regexp.MustCompile(`<svg aria-hidden="true"><rect width="[0-9.]+%"/><rect class="w" x="[0-9.]+%" width="[0-9.]+%"/></svg>`)
+	bars := regexp.MustCompile(`<svg aria-hidden="true"><rect width="[0-9.]+%"/><rect x="[0-9.]+%" width="[0-9.]+%"/></svg>`)
 	if n := len(bars.FindAllString(body, -1)); n < 5 {
 		t.Errorf("%d bars with a whisker", n)
 	}
@@ -150,12 +150,14 @@ func TestStatsMargins(t *testing.T) {
 			t.Errorf("the flag %s is not named %q", f.ID, f.Title.In("en"))
 		}
 	}
-	// The places table gives each figure its margin under it.
-	if n := strings.Count(body, " <small>±"); n != 3*7 {
-		t.Errorf("%d margins in the language and region table, want 21", n)
+	// The language and region table gives each figure its margin beside it.
+	places := body[strings.Index(body, `<section aria-labelledby="places-h">`):]
+	places = places[:strings.Index(places, "</section>")]
+	if n := len(regexp.MustCompile(`<td(?: class="withheld")?>(?:[0-9,]+|fewer than 11) ±[0-9,]+`).FindAllString(places, -1)); n != 3*7 {
+		t.Errorf("%d figures with a margin in the language and region table, want 21", n)
 	}
 	// Words a reader needs: what the margin means.
-	if !strings.Contains(body, "nine times in ten, the true count is within that much of the figure") {
+	if !strings.Contains(body, "nine times in ten, the true count is within that much of it") {
 		t.Error("the page does not say what a margin is")
 	}
 }
@@ -173,31 +175,36 @@ func commas(s string) string {
 }
 
 // The overview says what epsilon means and which mechanism adds the noise, and shows per period
-// the budget spent: periods alike on one line, a period released again on its own, with the
-// sum and the composed epsilon.
+// the budget spent: consecutive periods released alike on one line, a run released again on
+// another, with the sum and the composed epsilon; past five lines, the last sums up the rest.
 func TestStatsBudget(t *testing.T) {
 	ss := newStatsServer(t, 500, 70)
 	_, body := ss.get("/test/admin/stats?from=2026-W15&to=2026-W23")
-	for _, want := range []string{`<h2 id="budget-h">Privacy budget</h2>`, "Epsilon (ε) is the limit on what anyone can learn about one person",
-		"the Gaussian mechanism", "Reading these pages or exporting spends nothing",
-		"<tr><th>2026-W15 to 2026-W23 (9 periods)<td>one per period, released by the daily job (Gaussian noise, ε = 1)<td>1<td>1\n"} {
+	for _, want := range []string{`<h2 id="budget-h">Privacy budget</h2>`, "Epsilon (ε) bounds what anyone can learn about one person",
+		"The noise comes from the Gaussian mechanism", "Reading and exporting spend nothing",
+		"<tr><th>2026-W15 to 2026-W23 (9 periods)<td>each: released by the daily job on 2026-06-15, ε = 1<td>1<td>1\n"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the budget lacks %s", want)
 		}
 	}
 
-	// 2026-W20 released again, by an admin: it has its own line, with both releases.
-	p, err := stats.ParsePeriod("2026-W20")
-	if err != nil {
-		t.Fatal(err)
+	// 2026-W19 and W20 released again, by an admin: they have their own line.
+	rerelease := func(week string) {
+		t.Helper()
+		p, err := stats.ParsePeriod(week)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := stats.Rerelease(context.Background(), ss.st, ss.cat, stats.DefaultConfig(), p, 1, qid, testAdmin.Email, 365, ss.clock.now()); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if _, err := stats.Rerelease(context.Background(), ss.st, ss.cat, stats.DefaultConfig(), p, 1, qid, testAdmin.Email, 365, ss.clock.now()); err != nil {
-		t.Fatal(err)
-	}
+	rerelease("2026-W19")
+	rerelease("2026-W20")
 	_, body = ss.get("/test/admin/stats?from=2026-W15&to=2026-W23")
 	for _, want := range []string{
-		"<tr><th>2026-W15 to 2026-W19 (5 periods)<td>one per period, released by the daily job (Gaussian noise, ε = 1)<td>1<td>1\n",
-		"<tr><th>2026-W20<td>released by the daily job on 2026-06-15 (Gaussian noise, ε = 1); released again by admin@example.org on 2026-06-15 (Gaussian noise, ε = 1)<td>2<td>1.455\n",
+		"<tr><th>2026-W15 to 2026-W18 (4 periods)<td>each: released by the daily job on 2026-06-15, ε = 1<td>1<td>1\n",
+		"<tr><th>2026-W19 to 2026-W20 (2 periods)<td>each: released by the daily job on 2026-06-15, ε = 1; released again by admin@example.org on 2026-06-15, ε = 1<td>2<td>1.455\n",
 		"<tr><th>2026-W21 to 2026-W23 (3 periods)<td>",
 	} {
 		if !strings.Contains(body, want) {
@@ -205,13 +212,23 @@ func TestStatsBudget(t *testing.T) {
 		}
 	}
 	_, es := ss.get("/test/admin/stats?from=2026-W20&to=2026-W20&lang=es")
-	if !strings.Contains(es, "publicado de nuevo por admin@example.org el 2026-06-15 (ruido gaussiano, ε = 1)<td>2<td>1,455") {
+	if !strings.Contains(es, "<tr><th>2026-W20<td>publicado por la tarea diaria el 2026-06-15, ε = 1; publicado de nuevo por admin@example.org el 2026-06-15, ε = 1<td>2<td>1,455\n") {
 		t.Error("the Spanish budget is not in Spanish")
 	}
 	// Only the filter's range is listed.
 	_, body = ss.get("/test/admin/stats?from=2026-W22&to=2026-W23")
 	if strings.Contains(body, "2026-W20") || !strings.Contains(body, "<tr><th>2026-W22 to 2026-W23 (2 periods)<td>") {
 		t.Error("the budget lists periods outside the range")
+	}
+	// W17 and W22 too: seven runs, so four lines and one that sums up the last three weeks.
+	rerelease("2026-W17")
+	rerelease("2026-W22")
+	_, body = ss.get("/test/admin/stats?from=2026-W15&to=2026-W23")
+	if n := strings.Count(body[strings.Index(body, `<table class="budget">`):], "\n<tr><th>"); n != 5 {
+		t.Errorf("%d lines of budget, want 5", n)
+	}
+	if !strings.Contains(body, "<tr><th>2026-W21 to 2026-W23 (3 periods)<td>made in several ways: ketascreen stats list gives every release<td>1 to 2<td>1 to 1.455\n") {
+		t.Error("the last line does not sum up the rest")
 	}
 	// The other views do not repeat it.
 	if _, body := ss.get("/test/admin/stats/answers"); strings.Contains(body, "budget-h") {

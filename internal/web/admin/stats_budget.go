@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
@@ -10,10 +11,10 @@ import (
 )
 
 // budgetTable is the privacy budget each period of the filter's range has spent, from the
-// ledger: its releases (what made them, the mechanism and the epsilon of each), their epsilons
-// summed (the figure the cap applies to) and composed. Periods alike (one release each, made
-// the same way at the same epsilon) in a row share one line, so a year of weeks is usually one
-// line and the page stays light; a period released again has its own.
+// ledger: its releases (what made them, when, at which epsilon), their epsilons summed (the
+// figure the cap applies to) and composed. Consecutive periods whose releases were made the
+// same way share a line, so a year of weekly releases is one line, and a run of weeks released
+// again after a fix is one more.
 type budgetTable struct {
 	Rows []budgetRow
 	// Words the template needs.
@@ -24,6 +25,11 @@ type budgetRow struct {
 	Periods, Releases, Spent, Composed string
 }
 
+// maxBudgetRows bounds the table, so that the overview stays under 30 KB however the
+// periods were released: past it, the last line sums up the rest, and ketascreen stats list
+// gives every entry.
+const maxBudgetRows = 5
+
 func (a *Area) budgetTable(ctx context.Context, p *web.Page, questionnaire string, params stats.Params) (*budgetTable, error) {
 	spends, err := stats.Budgets(ctx, a.site.Store)
 	if err != nil {
@@ -33,57 +39,91 @@ func (a *Area) budgetTable(ctx context.Context, p *web.Page, questionnaire strin
 	spends = slices.DeleteFunc(spends, func(s stats.Spend) bool {
 		return s.Questionnaire != questionnaire || s.LastDay < from || s.FirstDay > to
 	})
-	slices.SortStableFunc(spends, func(x, y stats.Spend) int {
-		switch {
-		case x.FirstDay < y.FirstDay:
-			return -1
-		case x.FirstDay > y.FirstDay:
-			return 1
-		}
-		return 0
-	})
-	title := questionnaire
-	if q := a.site.Catalog.Latest(questionnaire); q != nil {
-		title = q.Title.In(p.Lang)
-	}
+	slices.SortStableFunc(spends, func(x, y stats.Spend) int { return strings.Compare(x.FirstDay, y.FirstDay) })
 	fig := figures{p, stats.DefaultK}
 	b := &budgetTable{Title: p.T("stats.budget_title"), Help: p.T("stats.budget_help"),
-		Caption: p.T("stats.budget_caption", title), PeriodHeader: p.T("stats.period"),
+		Caption: p.T("stats.budget_caption"), PeriodHeader: p.T("stats.period"),
 		ReleasesHeader: p.T("stats.budget_releases"), SpentHeader: p.T("stats.budget_spent"),
 		ComposedHeader: p.T("stats.budget_composed"), EmptyText: p.T("stats.budget_none")}
+	var groups [][]stats.Spend
 	for i := 0; i < len(spends); {
 		j := i + 1
 		for j < len(spends) && alike(spends[i], spends[j]) {
 			j++
 		}
-		s := spends[i]
-		row := budgetRow{Periods: s.Period, Spent: fig.decimal(s.Epsilon), Composed: fig.decimal(s.Composed)}
-		if j-i > 1 {
-			e := s.Entries[0]
-			row.Periods = p.T("stats.budget_range", s.Period, spends[j-1].Period, j-i)
-			row.Releases = p.T("stats.budget_each", fig.entryWords(e), fig.mechanism(e), fig.decimal(e.Epsilon))
-		} else {
-			for k, e := range s.Entries {
-				if k > 0 {
-					row.Releases += "; "
-				}
-				row.Releases += p.T("stats.budget_entry", fig.entryWords(e), e.MadeOn, fig.mechanism(e), fig.decimal(e.Epsilon))
-			}
-		}
-		b.Rows = append(b.Rows, row)
+		groups = append(groups, spends[i:j])
 		i = j
+	}
+	for gi, g := range groups {
+		if gi == maxBudgetRows-1 && len(groups) > maxBudgetRows {
+			b.Rows = append(b.Rows, fig.restRow(slices.Concat(groups[gi:]...)))
+			break
+		}
+		b.Rows = append(b.Rows, fig.budgetRow(g))
 	}
 	return b, nil
 }
 
-// alike says two periods' spends read the same but for their days: one release each, made the
-// same way at the same epsilon.
+// alike says two periods' releases were made the same way: the same kinds, by the same, with
+// the same mechanism and epsilon, in the same order.
 func alike(x, y stats.Spend) bool {
-	if len(x.Entries) != 1 || len(y.Entries) != 1 {
-		return false
+	return slices.EqualFunc(x.Entries, y.Entries, func(a, b store.LedgerEntry) bool {
+		return a.Kind == b.Kind && a.Actor == b.Actor && a.Mechanism == b.Mechanism && a.Epsilon == b.Epsilon && a.Delta == b.Delta
+	})
+}
+
+// budgetRow is a line for periods made alike: each entry in words, with its day when all the
+// periods' entries were made on the same day.
+func (p figures) budgetRow(g []stats.Spend) budgetRow {
+	first := g[0]
+	row := budgetRow{Periods: p.periods(g), Spent: p.decimal(first.Epsilon), Composed: p.decimal(first.Composed)}
+	var words []string
+	for i, e := range first.Entries {
+		s := p.entryWords(e)
+		if !slices.ContainsFunc(g, func(s stats.Spend) bool { return s.Entries[i].MadeOn != e.MadeOn }) {
+			s += " " + p.T("stats.budget_on", e.MadeOn)
+		}
+		s += ", ε = " + p.decimal(e.Epsilon)
+		if e.Mechanism != stats.Gaussian {
+			s += " (" + p.T("stats.mechanism."+e.Mechanism) + ")"
+		}
+		words = append(words, s)
 	}
-	a, b := x.Entries[0], y.Entries[0]
-	return a.Kind == b.Kind && a.Actor == b.Actor && a.Mechanism == b.Mechanism && a.Epsilon == b.Epsilon && a.Delta == b.Delta
+	row.Releases = strings.Join(words, "; ")
+	if len(g) > 1 {
+		row.Releases = p.T("stats.budget_each", row.Releases)
+	}
+	return row
+}
+
+// restRow sums up the periods past the table's bound: how many, and the least and most they
+// spent.
+func (p figures) restRow(rest []stats.Spend) budgetRow {
+	lo, hi := rest[0], rest[0]
+	for _, s := range rest {
+		if s.Epsilon < lo.Epsilon {
+			lo = s
+		}
+		if s.Epsilon > hi.Epsilon {
+			hi = s
+		}
+	}
+	between := func(a, b float64) string {
+		if a == b {
+			return p.decimal(a)
+		}
+		return p.T("stats.budget_between", p.decimal(a), p.decimal(b))
+	}
+	return budgetRow{Periods: p.periods(rest), Releases: p.T("stats.budget_rest"),
+		Spent: between(lo.Epsilon, hi.Epsilon), Composed: between(lo.Composed, hi.Composed)}
+}
+
+// periods names a run of periods: "2026-W05", or "2026-W05 to 2026-W20 (16 periods)".
+func (p figures) periods(g []stats.Spend) string {
+	if len(g) == 1 {
+		return g[0].Period
+	}
+	return p.T("stats.budget_range", g[0].Period, g[len(g)-1].Period, len(g))
 }
 
 // entryWords says what made a ledger entry and who: "released by the daily job".
@@ -94,12 +134,4 @@ func (p figures) entryWords(e store.LedgerEntry) string {
 		return kind + " " + p.T("stats.actor."+e.Actor)
 	}
 	return kind + " " + p.T("stats.actor.account", e.Actor)
-}
-
-// mechanism names the noise of a ledger entry.
-func (p figures) mechanism(e store.LedgerEntry) string {
-	if e.Mechanism == stats.Gaussian || e.Mechanism == stats.Laplace {
-		return p.T("stats.mechanism." + e.Mechanism)
-	}
-	return e.Mechanism
 }
