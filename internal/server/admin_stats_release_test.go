@@ -182,7 +182,7 @@ func TestStatsBudget(t *testing.T) {
 	_, body := ss.get("/test/admin/stats?from=2026-W15&to=2026-W23")
 	for _, want := range []string{`<h2 id="budget-h">Privacy budget</h2>`, "Epsilon (ε) bounds what anyone can learn about one person",
 		"The noise comes from the Gaussian mechanism", "Reading and exporting spend nothing",
-		"<tr><th>2026-W15 to 2026-W23 (9 periods)<td>each: released by the daily job on 2026-06-15, ε = 1<td>1<td>1\n"} {
+		"<tr><th><span>2026-W15</span> to <span>2026-W23</span> (9 periods)<td>each: released by the daily job on 2026-06-15, ε\u00a0=\u00a01<td>1\n"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the budget lacks %s", want)
 		}
@@ -203,21 +203,21 @@ func TestStatsBudget(t *testing.T) {
 	rerelease("2026-W20")
 	_, body = ss.get("/test/admin/stats?from=2026-W15&to=2026-W23")
 	for _, want := range []string{
-		"<tr><th>2026-W15 to 2026-W18 (4 periods)<td>each: released by the daily job on 2026-06-15, ε = 1<td>1<td>1\n",
-		"<tr><th>2026-W19 to 2026-W20 (2 periods)<td>each: released by the daily job on 2026-06-15, ε = 1; released again by admin@example.org on 2026-06-15, ε = 1<td>2<td>1.455\n",
-		"<tr><th>2026-W21 to 2026-W23 (3 periods)<td>",
+		"<tr><th><span>2026-W15</span> to <span>2026-W18</span> (4 periods)<td>each: released by the daily job on 2026-06-15, ε\u00a0=\u00a01<td>1\n",
+		"<tr><th><span>2026-W19</span> to <span>2026-W20</span> (2 periods)<td>each: released by the daily job on 2026-06-15, ε\u00a0=\u00a01; released again by admin@example.org on 2026-06-15, ε\u00a0=\u00a01<td>2 (composed 1.455)\n",
+		"<tr><th><span>2026-W21</span> to <span>2026-W23</span> (3 periods)<td>",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("after a re-release, the budget lacks %s", want)
 		}
 	}
 	_, es := ss.get("/test/admin/stats?from=2026-W20&to=2026-W20&lang=es")
-	if !strings.Contains(es, "<tr><th>2026-W20<td>publicado por la tarea diaria el 2026-06-15, ε = 1; publicado de nuevo por admin@example.org el 2026-06-15, ε = 1<td>2<td>1,455\n") {
+	if !strings.Contains(es, "<tr><th><span>2026-W20</span><td>publicado por la tarea diaria el 2026-06-15, ε\u00a0=\u00a01; publicado de nuevo por admin@example.org el 2026-06-15, ε\u00a0=\u00a01<td>2 (compuesto 1,455)\n") {
 		t.Error("the Spanish budget is not in Spanish")
 	}
 	// Only the filter's range is listed.
 	_, body = ss.get("/test/admin/stats?from=2026-W22&to=2026-W23")
-	if strings.Contains(body, "2026-W20") || !strings.Contains(body, "<tr><th>2026-W22 to 2026-W23 (2 periods)<td>") {
+	if strings.Contains(body, "2026-W20") || !strings.Contains(body, "<tr><th><span>2026-W22</span> to <span>2026-W23</span> (2 periods)<td>") {
 		t.Error("the budget lists periods outside the range")
 	}
 	// W17 and W22 too: seven runs, so four lines and one that sums up the last three weeks.
@@ -227,7 +227,7 @@ func TestStatsBudget(t *testing.T) {
 	if n := strings.Count(body[strings.Index(body, `<table class="budget">`):], "\n<tr><th>"); n != 5 {
 		t.Errorf("%d lines of budget, want 5", n)
 	}
-	if !strings.Contains(body, "<tr><th>2026-W21 to 2026-W23 (3 periods)<td>made in several ways: ketascreen stats list gives every release<td>1 to 2<td>1 to 1.455\n") {
+	if !strings.Contains(body, "<tr><th><span>2026-W21</span> to <span>2026-W23</span> (3 periods)<td>made in several ways: ketascreen stats list gives every release<td>1 to 2 (composed 1.455)\n") {
 		t.Error("the last line does not sum up the rest")
 	}
 	// The other views do not repeat it.

@@ -18,11 +18,14 @@ import (
 type budgetTable struct {
 	Rows []budgetRow
 	// Words the template needs.
-	Title, Help, Caption, PeriodHeader, ReleasesHeader, SpentHeader, ComposedHeader, EmptyText string
+	Title, Help, Caption, PeriodHeader, ReleasesHeader, SpentHeader, EmptyText, To string
 }
 
+// budgetRow is a line of the table: its first and last periods (Last empty for one period),
+// with Count saying how many, its releases in words, and the epsilon spent (with the composed
+// epsilon when it is less).
 type budgetRow struct {
-	Periods, Releases, Spent, Composed string
+	First, Last, Count, Releases, Spent string
 }
 
 // maxBudgetRows bounds the table, so that the overview stays under 30 KB however the
@@ -44,7 +47,7 @@ func (a *Area) budgetTable(ctx context.Context, p *web.Page, questionnaire strin
 	b := &budgetTable{Title: p.T("stats.budget_title"), Help: p.T("stats.budget_help"),
 		Caption: p.T("stats.budget_caption"), PeriodHeader: p.T("stats.period"),
 		ReleasesHeader: p.T("stats.budget_releases"), SpentHeader: p.T("stats.budget_spent"),
-		ComposedHeader: p.T("stats.budget_composed"), EmptyText: p.T("stats.budget_none")}
+		EmptyText: p.T("stats.budget_none"), To: p.T("stats.budget_to")}
 	var groups [][]stats.Spend
 	for i := 0; i < len(spends); {
 		j := i + 1
@@ -76,14 +79,15 @@ func alike(x, y stats.Spend) bool {
 // periods' entries were made on the same day.
 func (p figures) budgetRow(g []stats.Spend) budgetRow {
 	first := g[0]
-	row := budgetRow{Periods: p.periods(g), Spent: p.decimal(first.Epsilon), Composed: p.decimal(first.Composed)}
+	row := p.periods(g)
+	row.Spent = p.spent(first.Epsilon, first.Composed)
 	var words []string
 	for i, e := range first.Entries {
 		s := p.entryWords(e)
 		if !slices.ContainsFunc(g, func(s stats.Spend) bool { return s.Entries[i].MadeOn != e.MadeOn }) {
 			s += " " + p.T("stats.budget_on", e.MadeOn)
 		}
-		s += ", ε = " + p.decimal(e.Epsilon)
+		s += ", ε\u00a0=\u00a0" + p.decimal(e.Epsilon) // kept on one line
 		if e.Mechanism != stats.Gaussian {
 			s += " (" + p.T("stats.mechanism."+e.Mechanism) + ")"
 		}
@@ -108,22 +112,29 @@ func (p figures) restRow(rest []stats.Spend) budgetRow {
 			hi = s
 		}
 	}
-	between := func(a, b float64) string {
-		if a == b {
-			return p.decimal(a)
-		}
-		return p.T("stats.budget_between", p.decimal(a), p.decimal(b))
+	row := p.periods(rest)
+	row.Releases = p.T("stats.budget_rest")
+	row.Spent = p.spent(lo.Epsilon, lo.Composed)
+	if hi.Epsilon != lo.Epsilon {
+		row.Spent = p.T("stats.budget_between", row.Spent, p.spent(hi.Epsilon, hi.Composed))
 	}
-	return budgetRow{Periods: p.periods(rest), Releases: p.T("stats.budget_rest"),
-		Spent: between(lo.Epsilon, hi.Epsilon), Composed: between(lo.Composed, hi.Composed)}
+	return row
 }
 
 // periods names a run of periods: "2026-W05", or "2026-W05 to 2026-W20 (16 periods)".
-func (p figures) periods(g []stats.Spend) string {
+func (p figures) periods(g []stats.Spend) budgetRow {
 	if len(g) == 1 {
-		return g[0].Period
+		return budgetRow{First: g[0].Period}
 	}
-	return p.T("stats.budget_range", g[0].Period, g[len(g)-1].Period, len(g))
+	return budgetRow{First: g[0].Period, Last: g[len(g)-1].Period, Count: p.T("stats.budget_count", len(g))}
+}
+
+// spent is a period's epsilon, and its composed epsilon when that is less: "2 (composed 1.455)".
+func (p figures) spent(sum, composed float64) string {
+	if composed < sum {
+		return p.T("stats.budget_composed", p.decimal(sum), p.decimal(composed))
+	}
+	return p.decimal(sum)
 }
 
 // entryWords says what made a ledger entry and who: "released by the daily job".
