@@ -17,8 +17,8 @@ import (
 const auditPageSize = 50
 
 // auditActions are the actions the filter offers, besides any others found in the log.
-var auditActions = []string{"login", "login_failed", "logout", "redeem", "summary_view", "fhir_download", "export",
-	"user_add", "user_disable", "user_enable", "user_passwd"}
+var auditActions = []string{"login", "login_failed", "logout", "redeem", "summary_view", "fhir_download", "stats_view", "export",
+	"stats_rerelease", "user_add", "user_disable", "user_enable", "user_passwd"}
 
 type auditPage struct {
 	*staff.Page
