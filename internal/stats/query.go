@@ -142,7 +142,7 @@ func (v *View) sum(rs []*decoded) {
 		used := ReleaseUsed{ID: d.ID, Questionnaire: d.Questionnaire, Version: d.Version, Period: d.Period,
 			Mechanism: f.Mechanism, Epsilon: f.Epsilon, Delta: f.Delta}
 		for _, pn := range f.Noise {
-			used.Parts = append(used.Parts, PartNoise{pn.Part, pn.MaxCells, pn.Share, pn.SDAll, pn.SDSlice})
+			used.Parts = append(used.Parts, PartNoise(pn))
 		}
 		v.Releases = append(v.Releases, used)
 		a := byQ[d.Questionnaire]
