@@ -13,7 +13,8 @@ import (
 type Bar struct {
 	Label string
 	Value float64
-	// Unknown draws a hatched column the height of the chart: the figure is not shown.
+	// Unknown draws Value as a hatched column: the figure is not shown, only that it is under
+	// Value (for a figure shown as "fewer than k", Value is k).
 	Unknown bool
 	// Low and High, when High > Low, draw a whisker: the range the true value is likely in.
 	Low, High float64
@@ -52,16 +53,16 @@ func TimeBars(bars []Bar, number func(int64) string) *Time {
 	}
 	highest := 0.0
 	for _, b := range bars {
-		if !b.Unknown {
-			highest = math.Max(highest, math.Max(b.Value, b.High))
-		}
+		highest = math.Max(highest, math.Max(b.Value, b.High))
 	}
 	top0 := NiceMax(highest)
 	// The left margin fits the longest figure of the y axis, and half the first date.
 	left := math.Max(12+charWidth*float64(len([]rune(number(int64(top0))))), charWidth*float64(len(bars[0].Label))/2+2)
 	plotW, plotH := Width-left-right, Height-top-bottom
 	base := top + plotH
-	y := func(v float64) string { return F1(base - plotH*math.Min(v, top0)/top0) }
+	// Heights to the nearest unit (half a pixel at most on a wide screen): a year of bars and
+	// whiskers is then lighter by half a kilobyte.
+	y := func(v float64) string { return strconv.Itoa(int(math.Round(base - plotH*math.Min(v, top0)/top0))) }
 	var grid strings.Builder
 	for i := 0; i <= 4; i++ {
 		gy := F1(base - plotH*float64(i)/4)
@@ -76,12 +77,13 @@ func TimeBars(bars []Bar, number func(int64) string) *Time {
 	for i, b := range bars {
 		x := F1(left + band*(float64(i)+0.5))
 		switch {
+		case b.Value <= 0:
 		case b.Unknown:
-			hidden.WriteString("M" + x + " " + F1(base) + "V" + F1(top))
-		case b.Value > 0:
+			hidden.WriteString("M" + x + " " + F1(base) + "V" + y(b.Value))
+		default:
 			drawn.WriteString("M" + x + " " + F1(base) + "V" + y(b.Value))
 		}
-		if !b.Unknown && b.High > b.Low {
+		if b.High > b.Low {
 			whiskers.WriteString("M" + x + " " + y(math.Max(b.Low, 0)) + "V" + y(b.High))
 		}
 		// A label that would run off the right edge is left out.

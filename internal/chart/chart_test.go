@@ -16,18 +16,24 @@ func TestNiceMax(t *testing.T) {
 
 func TestTimeBars(t *testing.T) {
 	number := func(n int64) string { return strconv.FormatInt(n, 10) }
-	bars := []Bar{{Label: "2026-W01", Value: 10, Low: 6, High: 14}, {Label: "2026-W02", Unknown: true}, {Label: "2026-W03", Value: 0},
-		{Label: "2026-W04", Value: 38, Low: 30, High: 46}}
+	bars := []Bar{{Label: "2026-W01", Value: 10, Low: 6, High: 14}, {Label: "2026-W02", Value: 11, Unknown: true, High: 30},
+		{Label: "2026-W03", Value: 0}, {Label: "2026-W04", Value: 38, Low: 30, High: 46}}
 	c := TimeBars(bars, number)
-	// Two bars drawn (zero draws nothing), one hatched column, two whiskers.
+	// Two bars drawn (zero draws nothing), one hatched column, three whiskers (the figure under
+	// 11 has one too: the range it is likely in).
 	if n := strings.Count(c.Bars, "M"); n != 2 {
 		t.Errorf("%d bars drawn, want 2: %q", n, c.Bars)
 	}
 	if n := strings.Count(c.Unknown, "M"); n != 1 {
 		t.Errorf("%d unknown columns, want 1: %q", n, c.Unknown)
 	}
-	if n := strings.Count(c.Whiskers, "M"); n != 2 {
-		t.Errorf("%d whiskers, want 2: %q", n, c.Whiskers)
+	if n := strings.Count(c.Whiskers, "M"); n != 3 {
+		t.Errorf("%d whiskers, want 3: %q", n, c.Whiskers)
+	}
+	// The hatched column goes up to its Value (11 of 100: 22.4 units of the 204-unit plot above
+	// the base at 218, to the nearest unit), not to the top of the chart.
+	if !strings.HasSuffix(c.Unknown, "V196") {
+		t.Errorf("the hatched column %q does not stop at 11", c.Unknown)
 	}
 	// The axis reaches the highest whisker: 46 rounds up to 100, in four steps.
 	if got := c.YLabels[4].Text; got != "100" {

@@ -21,6 +21,8 @@ import (
 func TestAccessMatrix(t *testing.T) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
+	// Released weeks, so that the dashboard and its export have figures to show.
+	answerPastWeeks(t, ts, useClock(ts), 2, 6)
 	token, rid := sharedResponse(t, ts, "en", severeAnswers(q))
 	_, other := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 0, nil))
 	addUser(t, ts, "clin@example.org", store.RoleClinician)
@@ -247,6 +249,7 @@ func TestShareJourney(t *testing.T) {
 // The staff navigation marks the part of the staff area a page is in, for screen readers too.
 func TestStaffNavMarksCurrentPage(t *testing.T) {
 	ts := newTestServer(t)
+	answerPastWeeks(t, ts, useClock(ts), 2, 6)
 	addUser(t, ts, "admin@example.org", store.RoleAdmin)
 	b := ts.newBrowser(t)
 	b.login("admin@example.org")
@@ -271,6 +274,7 @@ func TestStaffNavMarksCurrentPage(t *testing.T) {
 // Switching language on the dashboard or the audit log keeps the filter.
 func TestStaffLanguageLinksKeepTheFilter(t *testing.T) {
 	ts := newTestServer(t)
+	answerPastWeeks(t, ts, useClock(ts), 2, 6)
 	addUser(t, ts, "admin@example.org", store.RoleAdmin)
 	b := ts.newBrowser(t)
 	b.login("admin@example.org")

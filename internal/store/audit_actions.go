@@ -15,13 +15,16 @@ const (
 	ActionSummaryView  Action = "summary_view"  // a clinician opened a summary
 	ActionFHIRDownload Action = "fhir_download" // a clinician downloaded a response
 	ActionExport       Action = "export"        // statistics exported
-	ActionUserAdd      Action = "user_add"
-	ActionUserDisable  Action = "user_disable"
-	ActionUserEnable   Action = "user_enable"
-	ActionUserPasswd   Action = "user_passwd"
-	ActionTOTPEnrol    Action = "totp_enrol"    // two-factor sign-in confirmed with a first code
-	ActionTOTPReset    Action = "totp_reset"    // two-factor sign-in removed (command line)
-	ActionRecoveryUsed Action = "recovery_code" // a recovery code used in place of a TOTP code
+	ActionStatsView    Action = "stats_view"    // an admin read a view of the statistics dashboard
+	// ActionStatsRerelease is a period's statistics released again (command line).
+	ActionStatsRerelease Action = "stats_rerelease"
+	ActionUserAdd        Action = "user_add"
+	ActionUserDisable    Action = "user_disable"
+	ActionUserEnable     Action = "user_enable"
+	ActionUserPasswd     Action = "user_passwd"
+	ActionTOTPEnrol      Action = "totp_enrol"    // two-factor sign-in confirmed with a first code
+	ActionTOTPReset      Action = "totp_reset"    // two-factor sign-in removed (command line)
+	ActionRecoveryUsed   Action = "recovery_code" // a recovery code used in place of a TOTP code
 )
 
 // Outcome is how an audited action ended.

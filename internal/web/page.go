@@ -19,6 +19,8 @@ type Page struct {
 	Keep      []string // query pairs the language links keep (a page's filter)
 	Region    string
 	Canonical string
+	// NoScript leaves app.js out of a page that uses none of it (every page works without it).
+	NoScript bool
 }
 
 // NewPage is a page in the language the request asks for (?lang=, then Accept-Language).

@@ -22,7 +22,7 @@ const auditTotalsOver = 24 * time.Hour
 
 // auditActions are the actions the filter offers, besides any others found in the log.
 var auditActions = []store.Action{store.ActionLogin, store.ActionLoginFailed, store.ActionLoginCode, store.ActionLogout,
-	store.ActionRedeem, store.ActionRedeemAlarm, store.ActionSummaryView, store.ActionFHIRDownload, store.ActionExport,
+	store.ActionRedeem, store.ActionRedeemAlarm, store.ActionSummaryView, store.ActionFHIRDownload, store.ActionStatsView, store.ActionExport, store.ActionStatsRerelease,
 	store.ActionUserAdd, store.ActionUserDisable, store.ActionUserEnable, store.ActionUserPasswd,
 	store.ActionTOTPEnrol, store.ActionTOTPReset, store.ActionRecoveryUsed}
 

@@ -13,14 +13,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
-	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/web"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
 
 // Area is the admin area: the audit log and the statistics dashboard.
 type Area struct {
-	site *web.Site
+	site  *web.Site
+	views viewAudit
 }
 
 // New makes the admin area.
@@ -48,6 +48,8 @@ var statsViewPaths = []struct{ view, path string }{{statsOverview, "/admin/stats
 // statsFilter is the dashboard's filter form, as sent.
 type statsFilter struct {
 	Questionnaire, From, To, By, Language, Region string
+	// dated says the request named a date: without one, the range is the default.
+	dated bool
 }
 
 // values are the filter as query parameters (for links and hidden fields).
@@ -69,7 +71,11 @@ func (a *Area) statsParams(c *gin.Context) (statsFilter, stats.Params, error) {
 	now := a.site.Store.Now()
 	def := stats.DefaultParams(now)
 	f := statsFilter{Questionnaire: q.Get("q"), From: q.Get("from"), To: q.Get("to"), By: q.Get("by"),
-		Language: q.Get("language"), Region: q.Get("region")}
+		Language: q.Get("language"), Region: q.Get("region"), dated: q.Get("from") != "" || q.Get("to") != ""}
+	// Views read stored releases; an old link or script asking for noise is told so.
+	if q.Has("epsilon") {
+		return f, stats.Params{}, stats.ErrEpsilonView
+	}
 	if f.Questionnaire == "" && len(a.site.Catalog.IDs()) > 0 {
 		f.Questionnaire = a.site.Catalog.IDs()[0]
 	}
@@ -105,46 +111,59 @@ func (a *Area) statsParams(c *gin.Context) (statsFilter, stats.Params, error) {
 			return f, p, err
 		}
 	}
-	if p.Epsilon, err = stats.ParseEpsilon(q.Get("epsilon")); err != nil {
-		return f, p, err
-	}
 	return f, p, nil
 }
 
 // ShowStatsPage is a view of the dashboard (which one, its path says).
 func (a *Area) ShowStatsPage(c *gin.Context) error {
-	view := statsOverview
+	name := statsOverview
 	switch {
 	case strings.HasSuffix(c.FullPath(), "/answers"):
-		view = statsAnswers
+		name = statsAnswers
 	case strings.HasSuffix(c.FullPath(), "/export"):
-		view = statsExport
+		name = statsExport
 	}
 	p := a.site.NewPage(c.Request, "")
-	p.Title = p.T("stats.title") + ": " + p.T("stats.view."+view)
+	p.Title = p.T("stats.title") + ": " + p.T("stats.view."+name)
+	// The dashboard needs no script (app.js is the form's, the result's print button's and
+	// the error focus of other pages); without it five years of months stay under 30 KB.
+	p.NoScript = true
 	for _, v := range statsViewPaths {
-		if v.view == view {
+		if v.view == name {
 			p.Path = v.path
 		}
 	}
 	sp := &staff.Page{Page: p, User: staff.User(c)}
+	ctx := c.Request.Context()
 	f, params, err := a.statsParams(c)
-	var rel *stats.Release
+	var view *stats.View
 	notice := ""
 	if err == nil {
-		// The dashboard never adds noise: it is for the admins; noisy exports are for sharing.
-		params.Epsilon, params.K = 0, stats.DefaultK
-		if view != statsExport {
+		// Pages read at the readability threshold; a higher k is for exports.
+		params.K = stats.DefaultK
+		if name != statsExport {
 			notice, err = boundPeriods(p, &params)
 		}
 	}
 	if err == nil {
-		rel, err = stats.Build(c.Request.Context(), a.site.Store, a.site.Catalog, params, a.site.Store.Now())
+		view, err = stats.Query(ctx, a.site.Store, a.site.Catalog, params, a.site.Store.Now())
 	}
 	var pe *stats.ParamError
+	if errors.As(err, &pe) && pe.Code == "no_release" && !f.dated {
+		// Nothing released yet in the default range (a new site, or one idle for a year): the
+		// state of the service, not a mistake in the request. Said, with no figures.
+		data := a.newStatsPage(sp, name, f, nil)
+		data.Notice = p.T("stats.error.no_release")
+		if name == statsOverview {
+			if data.Budget, err = a.budgetTable(ctx, p, f.Questionnaire, params); err != nil {
+				return err
+			}
+		}
+		return a.site.Render(c.Writer, http.StatusOK, "admin_stats", data)
+	}
 	if errors.As(err, &pe) {
 		// The page again, with the form and what to fix, and no figures.
-		data := a.newStatsPage(sp, view, f, nil)
+		data := a.newStatsPage(sp, name, f, nil)
 		data.Error = p.T("stats.error." + pe.Code)
 		if pe.Code == "range_page" {
 			data.Error = p.T("stats.error.range_page", pageMaxMonths)
@@ -154,9 +173,21 @@ func (a *Area) ShowStatsPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	data := a.newStatsPage(sp, view, f, rel)
+	data := a.newStatsPage(sp, name, f, view)
 	data.Notice = notice // staffPage's
-	return a.site.Render(c.Writer, http.StatusOK, "admin_stats", data)
+	if name == statsOverview {
+		if data.Budget, err = a.budgetTable(ctx, p, f.Questionnaire, params); err != nil {
+			return err
+		}
+	}
+	body, err := a.site.RenderBytes("admin_stats", data)
+	if err != nil {
+		return err
+	}
+	if err := a.auditView(ctx, sp.User, name, view); err != nil {
+		return err
+	}
+	return web.WriteHTML(c.Writer, http.StatusOK, body)
 }
 
 // boundPeriods keeps a dashboard page to pageMaxWeeks weeks or pageMaxMonths months: a longer
@@ -173,8 +204,8 @@ func boundPeriods(p *web.Page, params *stats.Params) (notice string, err error) 
 	return notice, nil
 }
 
-// ExportStats downloads a release as CSV or JSON; without a format it is the dashboard's
-// export view, whose form asks for one.
+// ExportStats downloads a view as CSV or JSON; without a format it is the dashboard's export
+// view, whose form asks for one.
 func (a *Area) ExportStats(c *gin.Context) error {
 	if !c.Request.URL.Query().Has("format") {
 		return a.ShowStatsPage(c)
@@ -183,10 +214,11 @@ func (a *Area) ExportStats(c *gin.Context) error {
 	if format != "csv" && format != "json" {
 		return &web.Error{Status: http.StatusBadRequest, Key: "stats.error.format"}
 	}
+	ctx := c.Request.Context()
 	_, params, err := a.statsParams(c)
-	var rel *stats.Release
+	var view *stats.View
 	if err == nil {
-		rel, err = stats.Build(c.Request.Context(), a.site.Store, a.site.Catalog, params, a.site.Store.Now())
+		view, err = stats.Query(ctx, a.site.Store, a.site.Catalog, params, a.site.Store.Now())
 	}
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {
@@ -197,20 +229,15 @@ func (a *Area) ExportStats(c *gin.Context) error {
 	}
 	var buf bytes.Buffer
 	if format == "csv" {
-		err = rel.WriteCSV(&buf)
+		err = view.WriteCSV(&buf)
 	} else {
-		err = rel.WriteJSON(&buf, a.site.NewPage(c.Request, "").Lang)
+		err = view.WriteJSON(&buf, a.site.NewPage(c.Request, "").Lang)
 	}
 	if err != nil {
 		return err
 	}
 	// The audit row before the download: no export leaves without one.
-	u := staff.User(c)
-	entry := store.AuditEntry{Actor: "unknown", Action: "export", Outcome: "ok", Detail: rel.AuditDetail(format)}
-	if u != nil {
-		entry.UserID, entry.Actor = u.ID, u.Email
-	}
-	if err := a.site.Store.Audit(c.Request.Context(), entry); err != nil {
+	if err := a.auditExport(ctx, staff.User(c), format, view); err != nil {
 		return err
 	}
 	h := c.Writer.Header()
@@ -219,7 +246,7 @@ func (a *Area) ExportStats(c *gin.Context) error {
 	} else {
 		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ketascreen-stats-%s.%s"`, rel.Generated, format))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ketascreen-stats-%s.%s"`, view.Generated, format))
 	c.Status(http.StatusOK)
 	_, err = c.Writer.Write(buf.Bytes())
 	return err

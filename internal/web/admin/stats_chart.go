@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"math"
+
 	"github.com/ketascreen/ketascreen/internal/chart"
 	"github.com/ketascreen/ketascreen/internal/stats"
 )
@@ -13,19 +15,20 @@ type timeChart struct {
 	Rows        []chartRow
 	Total       cellView
 	// Words the template needs.
-	TotalLabel, PeriodHeader, CountHeader string
+	TotalLabel, PeriodHeader, CountHeader, MarginHeader string
 }
 
-// timeChart draws responses per period as vertical bars; a withheld period is a hatched
-// column the height of the chart (its figure is unknown, not small).
-func (p figures) timeChart(rel *stats.Release) *timeChart {
-	t := rel.Table(stats.TableByPeriod, "")
+// timeChart draws responses per period as vertical bars, each with a whisker for its 90%
+// margin of error. A period shown as "fewer than k" is a hatched column up to k, its whisker
+// reaching k-1 and its margin: the figure is not shown, only the range it is likely in.
+func (p figures) timeChart(v *stats.View) *timeChart {
+	t := v.Table(stats.TableByPeriod, "")
 	unit := p.T("stats.unit_week")
-	if rel.Params.By == stats.ByMonth {
+	if v.Params.By == stats.ByMonth {
 		unit = p.T("stats.unit_month")
 	}
-	c := &timeChart{Title: p.T("stats.time_title", unit),
-		TotalLabel: p.T("stats.total"), PeriodHeader: p.T("stats.period"), CountHeader: p.T("stats.count")}
+	c := &timeChart{Title: p.T("stats.time_title", unit), TotalLabel: p.T("stats.total"),
+		PeriodHeader: p.T("stats.period"), CountHeader: p.T("stats.count"), MarginHeader: p.T("stats.margin")}
 	var bars []chart.Bar
 	var periods []stats.Entry
 	var total stats.Cell
@@ -37,12 +40,14 @@ func (p figures) timeChart(rel *stats.Release) *timeChart {
 			continue
 		}
 		periods = append(periods, e)
-		bars = append(bars, chart.Bar{Label: e.Row, Value: float64(e.Value), Unknown: e.Suppressed})
+		b := chart.Bar{Label: e.Row, Value: float64(e.Value), Low: math.Max(float64(e.Value)-e.Margin, 0), High: float64(e.Value) + e.Margin}
 		if e.Suppressed {
+			b = chart.Bar{Label: e.Row, Value: float64(p.k), Unknown: true, High: float64(p.k-1) + e.Margin}
 			withheld++
 		} else if e.Value > highest.Value {
 			highest = e
 		}
+		bars = append(bars, b)
 		c.Rows = append(c.Rows, chartRow{Label: e.Row, Value: p.cellView(e.Cell, stats.Cell{Suppressed: true})})
 	}
 	c.Time = chart.TimeBars(bars, p.number)
@@ -55,7 +60,7 @@ func (p figures) timeChart(rel *stats.Release) *timeChart {
 		c.Desc += " " + p.T("stats.time_desc_highest", p.number(highest.Value), highest.Row)
 	}
 	if withheld > 0 {
-		c.Desc += " " + p.T("stats.desc_withheld", withheld)
+		c.Desc += " " + p.T("stats.desc_withheld", withheld, p.k)
 	}
 	return c
 }
