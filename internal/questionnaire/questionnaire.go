@@ -43,7 +43,7 @@ const (
 )
 
 // Severities, most urgent first.
-var severityOrder = map[string]int{"urgent": 0, "high": 1, "moderate": 2, "info": 3}
+var severityOrder = map[string]int{"acute": 0, "urgent": 1, "high": 2, "moderate": 3, "info": 4}
 
 // DSM5Criteria are the eleven DSM-5 substance use disorder criteria an item may map to.
 var DSM5Criteria = []string{
@@ -161,9 +161,12 @@ type Condition struct {
 type Score struct {
 	ID    string   `yaml:"id" validate:"required,max=64,ident"`
 	Label Text     `yaml:"label" validate:"required"`
-	Kind  string   `yaml:"kind" validate:"required,oneof=sum count"`
+	Kind  string   `yaml:"kind" validate:"required,oneof=sum count criteria"`
 	Items []string `yaml:"items" validate:"required,min=1,unique"`
 	Bands []*Band  `yaml:"bands" validate:"dive,required"`
+	// Scale words the score's place on a scale, "{value} of {max} warning signs"; a score
+	// without it is not shown as a scale.
+	Scale Text `yaml:"scale"`
 
 	items    []*Item
 	min, max int
@@ -191,22 +194,32 @@ type Band struct {
 	Meaning   Text     `yaml:"meaning" validate:"required"`
 	NextSteps []*Step  `yaml:"next_steps" validate:"dive,required"`
 	Resources []string `yaml:"resources" validate:"unique"`
+	// Reassuring marks the label and meaning as reassuring: lint refuses them where a safety
+	// flag can be raised at the same time.
+	Reassuring bool `yaml:"reassuring"`
+	// Texts are variants of the label and meaning for some answers; the first that holds wins.
+	Texts []*BandText `yaml:"texts" validate:"dive,required"`
 }
 
 // Step is one next step, shown when its condition holds.
 type Step struct {
-	Text   Text       `yaml:"text" validate:"required"`
-	ShowIf *Condition `yaml:"show_if"`
+	Text       Text       `yaml:"text" validate:"required"`
+	ShowIf     *Condition `yaml:"show_if"`
+	Reassuring bool       `yaml:"reassuring"`
 }
 
 // Flag is a condition that needs attention before anything else, with its message.
 type Flag struct {
 	ID        string     `yaml:"id" validate:"required,max=64,ident"`
-	Severity  string     `yaml:"severity" validate:"required,oneof=urgent high moderate info"`
+	Severity  string     `yaml:"severity" validate:"required,oneof=acute urgent high moderate info"`
 	When      *Condition `yaml:"when" validate:"required"`
 	Title     Text       `yaml:"title" validate:"required"`
 	Message   Text       `yaml:"message" validate:"required"`
 	Resources []string   `yaml:"resources" validate:"unique"`
+	// ClinicianLabel names the flag for health workers ("Current suicidal thoughts reported"),
+	// beside the title written for the person; FollowUp is a suggested next step for them.
+	ClinicianLabel Text `yaml:"clinician_label"`
+	FollowUp       Text `yaml:"suggested_follow_up"`
 }
 
 // Advice is a set of tips shown when its condition holds.
@@ -215,6 +228,8 @@ type Advice struct {
 	ShowIf *Condition `yaml:"show_if"`
 	Title  Text       `yaml:"title" validate:"required"`
 	Tips   []Text     `yaml:"tips" validate:"required,min=1"`
+	// Reassuring: see Band.Reassuring.
+	Reassuring bool `yaml:"reassuring"`
 }
 
 // Items lists every item in order.

@@ -268,6 +268,9 @@ func (q *Questionnaire) result(a Answers) *Result {
 				total += sum
 			}
 		}
+		if s.Kind == Criteria {
+			total = criteriaMet(s, a)
+		}
 		r.Scores[s.ID] = total
 	}
 	r.Level = q.level.Band(r.Scores[q.level.ID])
