@@ -135,6 +135,9 @@ type Option struct {
 	Values    map[string]int `yaml:"values" validate:"dive,min=-1000,max=1000"`
 	Exclusive bool           `yaml:"exclusive"`
 	Told      Text           `yaml:"told"`
+	// Reworded says the label's words changed since the last version but not its meaning, so
+	// answers stored under the old words still mean the same; lint compares labels otherwise.
+	Reworded bool `yaml:"reworded"`
 }
 
 // ValueFor is the option's number for a score: its per-score value, or its default value.

@@ -10,11 +10,12 @@ import (
 // A text the author marks reassuring ("That is good to know") must never be shown next to a
 // safety flag: after a "yes" to a question about suicide it reads as if the answer did not
 // matter. Lint proves it cannot happen by trying every combination of the answers that the
-// text's condition and the flag's condition look at. It over-approximates on purpose: skip
-// logic is ignored (any item may be answered or not) and a score condition may be true or
-// false whatever the answers, so a text it accepts is safe, and a text it refuses can be made
-// safe by giving it a condition that plainly excludes the flag, such as
-// {item: safety, none_of: ["yes"]}, or a band variant for the flag listed before it.
+// text's condition and the flag's condition look at, keeping only those skip logic allows (an
+// item is answered only when it is shown). It over-approximates on purpose: any shown item may
+// be left unanswered, and a score condition may be true or false whatever the answers, so a
+// text it accepts is safe, and a text it refuses can be made safe by giving it a condition
+// that plainly excludes the flag, such as {item: safety, none_of: ["yes"]}, or a band variant
+// for the flag listed before it.
 
 // maxCombinations caps the search; conditions that need more are refused as too complex.
 const maxCombinations = 1 << 16
@@ -128,6 +129,33 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 	named := map[string][]string{} // item -> codes its conditions name
 	var free []*Condition          // conditions taken as free true/false
 	f.atoms(named, &free)
+	// An item is answered only when skip logic shows it: add that rule for every item looked
+	// at, and for the items its skip logic looks at in turn.
+	for done := map[string]bool{}; len(done) < len(named); {
+		for id := range named {
+			if done[id] {
+				continue
+			}
+			done[id] = true
+			it := itemByID[id]
+			if it == nil {
+				return "", false, fmt.Errorf("item %q does not exist", id)
+			}
+			var shownIf []*Condition
+			if it.section != nil && it.section.ShowIf != nil {
+				shownIf = append(shownIf, it.section.ShowIf)
+			}
+			if it.ShowIf != nil {
+				shownIf = append(shownIf, it.ShowIf)
+			}
+			if len(shownIf) == 0 {
+				continue
+			}
+			rule := formula{op: '|', subs: []formula{not(cond(&Condition{Item: id})), cond(&Condition{All: shownIf})}}
+			rule.atoms(named, &free)
+			f = and(f, rule)
+		}
+	}
 	items := make([]string, 0, len(named))
 	for id := range named {
 		items = append(items, id)
@@ -141,9 +169,6 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 	total := 1 << len(free)
 	for i, id := range items {
 		it := itemByID[id]
-		if it == nil {
-			return "", false, fmt.Errorf("item %q does not exist", id)
-		}
 		if it.Type == Multiple && len(named[id]) > 15 {
 			return "", false, tooMany
 		}

@@ -73,8 +73,9 @@ type definition struct {
 
 // checkVersions checks that an answer stored under one version means the same under every
 // other: an item keeps its type, and an option code keeps its label (in every language both
-// versions have, ignoring case and spacing) and whether it is exclusive. An item's prompt may
-// be reworded; a new question, or a new answer, needs a new id or code.
+// versions have, ignoring case and spacing, unless the author marks the new words reworded)
+// and whether it is exclusive. An item's prompt may be reworded; a new question, or a new
+// answer, needs a new id or code.
 func checkVersions(defs map[string][]definition) Problems {
 	ids := make([]string, 0, len(defs))
 	for id := range defs {
@@ -112,6 +113,9 @@ func compareVersion(d definition, older []definition) Problems {
 				old := oldItem.Option(o.Code)
 				op := fmt.Sprintf("%s.options[%d]", ip, oi)
 				for _, lang := range d.q.Languages {
+					if o.Reworded {
+						break
+					}
 					was, now := old.Label[lang], o.Label[lang]
 					if was != "" && sameWords(was, now) {
 						continue
