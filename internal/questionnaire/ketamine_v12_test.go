@@ -333,7 +333,9 @@ func TestKetamineNoSupportGroupsWithoutSupport(t *testing.T) {
 		t.Skip("a region lists a support service")
 	}
 	for _, q := range []*questionnaire.Questionnaire{c.Latest("ketamine-selfcheck")} {
-		for group, texts := range respondentTexts(q, c.Resources) {
+		// The resources file's own words for a missing kind may name groups: they say where
+		// to look, not what the page shows.
+		for group, texts := range respondentTexts(q, nil) {
 			for _, s := range texts {
 				if strings.Contains(strings.ToLower(s), "support group") {
 					t.Errorf("%s recommends support groups: %q", group, s)
