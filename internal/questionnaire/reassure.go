@@ -169,6 +169,10 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 	total := 1 << len(free)
 	for i, id := range items {
 		it := itemByID[id]
+		if it.Type != Single && it.Type != Multiple {
+			// The search knows the answers of choice items only; refusing is the safe side.
+			return "", false, fmt.Errorf("item %q is not a choice item", id)
+		}
 		if it.Type == Multiple && len(named[id]) > 15 {
 			return "", false, tooMany
 		}
