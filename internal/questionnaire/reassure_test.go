@@ -62,7 +62,10 @@ const guardedLow = `      - id: low
         next_steps:
           - text: {en: Well done., es: Bien hecho.}
             reassuring: true
-            show_if: {item: use, none_of: ["no"]}`
+            show_if: {item: use, none_of: ["no"]}
+          - text: {en: Good., es: Bien.}
+            reassuring: true
+            show_if: {all: [{item: use, none_of: ["no"]}, {any: [{item: harms, any_of: [a]}, {score: total, min: 2}]}]}`
 
 // Texts guarded against the safety flags pass lint: a variant for the flag listed first, a step
 // whose condition excludes it, and a flag whose question skip logic only asks after the other.
@@ -79,7 +82,7 @@ func TestReassuringGuardedPasses(t *testing.T) {
 		{"Safety", ans("use", "no", "now", "no", "harms", "none"), "Low, but", false, 0, 0},
 		{"Acute", ans("use", "no", "now", "yes", "harms", "none"), "Low, but", false, 0, 0},
 		{"NoHarms", ans("use", "yes", "craving", "no", "harms", "none"), "Low", true, 1, 1},
-		{"Default", ans("use", "yes", "craving", "no", "harms", "a"), "Low", true, -1, 1},
+		{"Default", ans("use", "yes", "craving", "no", "harms", "a"), "Low", true, -1, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := mustScore(t, q, tt.answers)
