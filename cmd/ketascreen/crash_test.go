@@ -9,13 +9,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -26,6 +25,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -52,14 +52,27 @@ type proc struct {
 
 var servingRE = regexp.MustCompile(`serving on (http://[0-9.:]+)`)
 
+// startServe starts the real binary on a database, with a secret given in the environment.
 func startServe(t *testing.T, db string) *proc {
+	t.Helper()
+	return startServeEnv(t, db, "KETASCREEN_SECRET=crash-test-secret-crash-test-secret")
+}
+
+// startServeEnv starts the real binary with more environment variables (and only those of
+// the test's own environment that are not ketascreen's).
+func startServeEnv(t *testing.T, db string, env ...string) *proc {
 	t.Helper()
 	bin, err := buildBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--db", db)
-	cmd.Env = append(os.Environ(), "KETASCREEN_SECRET=crash-test-secret-crash-test-secret")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "KETASCREEN_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -82,48 +95,7 @@ func startServe(t *testing.T, db string) *proc {
 
 // answers is a valid, complete set of answers for the shipped self-check, varied by n.
 func answers(q *questionnaire.Questionnaire, n int) questionnaire.Answers {
-	ctx := []string{"prescribed", "not_prescribed", "both", "none_recent"}[n%4]
-	a := questionnaire.Answers{}
-	for _, it := range q.Items() {
-		a[it.ID] = nil
-		shown := q.Visibility(a)[it.ID]
-		delete(a, it.ID)
-		if !shown {
-			continue
-		}
-		switch {
-		case it.ID == "use_context":
-			a[it.ID] = []string{ctx}
-		case it.Type == questionnaire.Multiple:
-			a[it.ID] = []string{it.Options[n%len(it.Options)].Code}
-		default:
-			a[it.ID] = []string{it.Options[(n/3)%len(it.Options)].Code}
-		}
-	}
-	return a
-}
-
-// lastStepForm is the body a browser sends from the last step of the form that the answers
-// show, with every earlier answer carried in hidden fields.
-func lastStepForm(q *questionnaire.Questionnaire, a questionnaire.Answers) url.Values {
-	shown := q.Visibility(a)
-	last := 0
-	for i, sec := range q.Sections {
-		if q.SectionShown(sec, shown) {
-			last = i
-		}
-	}
-	v := url.Values{"step": {strconv.Itoa(last)}, "region": {"us"}, "nav": {"next"}}
-	for _, it := range q.Items() {
-		if a[it.ID] == nil {
-			continue
-		}
-		v[it.ID] = a[it.ID]
-		if it.Section().Index() == last {
-			v.Add("seen", it.ID)
-		}
-	}
-	return v
+	return testtool.Answers(q, n)
 }
 
 func TestCrashLosesNothingAcknowledged(t *testing.T) {
@@ -137,7 +109,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	q := cat.Latest("ketamine-selfcheck")
 	db := filepath.Join(t.TempDir(), "k.db")
 	var acked []string
-	viaForms := 0
+	viaForms, cut := 0, 0
 	noRedirect := &http.Client{Timeout: 5 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for round := range 4 {
@@ -156,7 +128,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 					var req *http.Request
 					if viaForm {
 						req, _ = http.NewRequestWithContext(ctx, http.MethodPost, p.url+"/q/ketamine-selfcheck?lang=en",
-							strings.NewReader(lastStepForm(q, a).Encode()))
+							strings.NewReader(testtool.LastStepForm(q, a, "us").Encode()))
 						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 					} else {
 						body, _ := json.Marshal(map[string]any{"lang": "en", "region": "us", "answers": a})
@@ -167,9 +139,19 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 					if err != nil {
 						return // the server is gone
 					}
+					// A 201's token is in its body: the kill can cut the body short, and a reply
+					// not read whole is not an acknowledgement the client could rely on.
 					var out struct{ Token string }
-					json.NewDecoder(res.Body).Decode(&out)
+					body, readErr := io.ReadAll(res.Body)
 					res.Body.Close()
+					if !viaForm && res.StatusCode == http.StatusCreated {
+						if readErr != nil || json.Unmarshal(body, &out) != nil || out.Token == "" {
+							mu.Lock()
+							cut++
+							mu.Unlock()
+							return
+						}
+					}
 					if viaForm && res.StatusCode == http.StatusSeeOther {
 						loc := res.Header.Get("Location")
 						out.Token = strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/r/")
@@ -232,7 +214,7 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 	if rows != weekly || rows != monthly {
 		t.Errorf("%d responses but the weekly counters say %d and the monthly ones %d", rows, weekly, monthly)
 	}
-	t.Logf("%d acknowledged over 4 crashes (%d by the web form), %d stored", len(acked), viaForms, rows)
+	t.Logf("%d acknowledged over 4 crashes (%d by the web form), %d stored; %d replies cut short by a kill", len(acked), viaForms, rows, cut)
 }
 
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
@@ -265,12 +247,39 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 			}
 		}()
 	}
+	// One submission is surely in flight when the signal comes: its headers and half its body
+	// are sent first, the rest only after SIGTERM.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body, _ := json.Marshal(map[string]any{"answers": answers(q, 7)})
+	fmt.Fprintf(conn, "POST /api/v1/questionnaires/ketamine-selfcheck/responses HTTP/1.1\r\nHost: x\r\n"+
+		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
+	conn.Write(body[:len(body)/2])
 	time.Sleep(100 * time.Millisecond)
 	p.cmd.Process.Signal(syscall.SIGTERM)
+	time.Sleep(200 * time.Millisecond)
+	conn.Write(body[len(body)/2:])
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("the submission in flight at SIGTERM got no reply: %v\n%s", err, p.log)
+	}
+	var inFlight struct{ Token string }
+	json.NewDecoder(res.Body).Decode(&inFlight)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || inFlight.Token == "" {
+		t.Fatalf("the submission in flight at SIGTERM: status %d, token %q", res.StatusCode, inFlight.Token)
+	}
 	if err := p.cmd.Wait(); err != nil {
 		t.Fatalf("serve exited with %v after SIGTERM\n%s", err, p.log)
 	}
 	wg.Wait()
+	acked++ // the one in flight
+	if acked < 2 {
+		t.Fatalf("only %d submissions acknowledged: the load did not run", acked)
+	}
 	if !strings.Contains(p.log.String(), "stopped") {
 		t.Errorf("no clean stop in the log:\n%s", p.log)
 	}
@@ -288,6 +297,14 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 	defer raw.Close()
 	var rows int
 	raw.QueryRow("select count(*) from responses").Scan(&rows)
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.ResponseByToken(context.Background(), inFlight.Token); err != nil {
+		t.Errorf("the submission in flight at SIGTERM was acknowledged but not stored: %v", err)
+	}
 	if rows != acked {
 		t.Errorf("%d acknowledged, %d stored", acked, rows)
 	}

@@ -17,8 +17,8 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	user := fl.String("user", "", "only rows about this account (email)")
 	action := fl.String("action", "", "only this action (login, login_failed, logout, redeem, summary_view, fhir_download, export, user_add, ...)")
 	limit := fl.Int("limit", 50, "at most this many rows (1 to 1000)")
-	db := e.dbFlag(fl)
-	if err := parseNoArgs(fl, args); err != nil {
+	db := dbFlag(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
 		return err
 	}
 	if *limit < 1 || *limit > 1000 {

@@ -31,7 +31,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// The load benchmark of issue 7: the real server, in this process, on 127.0.0.1:0 with a
+// The load benchmark: the real server, in this process, on 127.0.0.1:0 with a
 // temporary database (synchronous=FULL), driven by a Go load generator in the same process,
 // next to a plain net/http server of a byte slice as large as the questionnaire page.
 
@@ -57,7 +57,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		"The run adds synthetic responses and an admin account for the dashboard, disabled at the end")
 	only := fl.String("only", "", "comma-separated scenarios to run (default: all)")
 	profile := fl.String("cpuprofile", "", "write a CPU profile of the measured part of the run (server and generator) to this file")
-	if err := parse(fl, args); err != nil {
+	if err := e.parse(fl, args); err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {

@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"sort"
-	"strconv"
 	"strings"
 	"syscall"
 
@@ -66,13 +65,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func (e *env) main(ctx context.Context, args []string) int {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		e.usage(e.stdout)
+		return 0
+	}
+	// Flags alone are serve's: "ketascreen --addr :8080" serves.
 	name := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
-	}
-	if name == "help" || name == "-h" || name == "--help" {
-		e.usage(e.stdout)
-		return 0
 	}
 	for _, c := range commands() {
 		if c.name != name {
@@ -110,58 +110,9 @@ func (e *env) usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'ketascreen <command> --help' for a command's flags.")
 }
 
-// flags makes a flag set that reports errors as usage errors and prints help to stdout.
-func (e *env) flags(name, args, about string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "Usage: ketascreen %s %s\n\n%s\n\nFlags:\n", name, args, about)
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(e.stderr)
-	}
-	return fs
-}
-
-// parse parses flags; a bad flag is a usage error, --help is not an error. The flag package
-// calls Usage itself on -h and on every bad flag: silenced here, so help is printed once and a
-// bad flag leaves stdout (where score writes its JSON) empty.
-func parse(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	usage := fs.Usage
-	fs.Usage = func() {}
-	err := fs.Parse(args)
-	fs.Usage = usage
-	if errors.Is(err, flag.ErrHelp) {
-		usage()
-		return err
-	}
-	if err != nil {
-		return usageError{err.Error()}
-	}
-	return nil
-}
-
-// envOr is the environment variable's value, or def.
-func (e *env) envOr(name, def string) string {
-	if v := e.getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-// envInt is the environment variable as a number, or def when unset or not a number.
-func (e *env) envInt(name string, def int) int {
-	if n, err := strconv.Atoi(e.getenv(name)); err == nil {
-		return n
-	}
-	return def
-}
-
-// questionnairesFlag adds --questionnaires, defaulting to KETASCREEN_QUESTIONNAIRES.
-func (e *env) questionnairesFlag(fs *flag.FlagSet) *string {
-	return fs.String("questionnaires", e.envOr("KETASCREEN_QUESTIONNAIRES", ""),
-		"folder of questionnaire files to use instead of the built-in ones (env KETASCREEN_QUESTIONNAIRES)")
+// questionnairesFlag adds --questionnaires.
+func questionnairesFlag(fs *flag.FlagSet) *string {
+	return fs.String("questionnaires", "", "folder of questionnaire files to use instead of the built-in ones")
 }
 
 // catalog loads the questionnaires from dir, or the embedded set when dir is empty.

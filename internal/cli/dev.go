@@ -29,12 +29,12 @@ func runDev(ctx context.Context, e *env, args []string) error {
 			"languages and the resources' regions. For measuring and trying the statistics: never\n"+
 			"run it on a database with real responses (it refuses one that has any, unless --append).")
 	n := fl.Int("n", 0, "how many responses (1 to 10,000,000)")
-	db := e.dbFlag(fl)
-	dir := e.questionnairesFlag(fl)
+	db := dbFlag(fl)
+	dir := questionnairesFlag(fl)
 	weeks := fl.Int("weeks", 104, "weeks to spread the responses over, ending today (1 to 520)")
 	seed := fl.Uint64("seed", 1, "random seed: the same seed gives the same answers")
 	appendTo := fl.Bool("append", false, "add to a database that already holds responses")
-	if err := parse(fl, args[1:]); err != nil {
+	if err := e.parse(fl, args[1:]); err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {

@@ -30,13 +30,10 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	q := fl.String("q", "", "only this questionnaire (default: all)")
 	lang := fl.String("lang", "", "only responses in this language (default: all)")
 	region := fl.String("region", "", "only responses from this region (default: all)")
-	db := fl.String("db", e.envOr("KETASCREEN_DB", "data/ketascreen.db"), "SQLite database file (env KETASCREEN_DB); an export never creates one")
-	dir := e.questionnairesFlag(fl)
-	if err := parse(fl, args); err != nil {
+	db := fl.String("db", defaultDB, "SQLite database file; an export never creates one")
+	dir := questionnairesFlag(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
 		return err
-	}
-	if fl.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
 	}
 	if *format != "csv" && *format != "json" {
 		return usageError{"--format must be csv or json"}

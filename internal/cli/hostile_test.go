@@ -26,7 +26,7 @@ func hostileRun(t *testing.T, stdin string, args ...string) (code int, stdout, s
 	return code, out.String(), errb.String()
 }
 
-// Hostile flags and stdin for the commands that read them (issue 7): each ends with exit 2
+// Hostile flags and stdin for the commands that read them: each ends with exit 2
 // (a usage error) or 1 (a problem it names), never a panic, a hang or a changed database.
 func TestHostileCommandLine(t *testing.T) {
 	dir := t.TempDir()

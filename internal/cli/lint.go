@@ -18,7 +18,7 @@ func runLint(_ context.Context, e *env, args []string) error {
 		"Checks questionnaire and resources files: structure, references, skip logic, bands and\n"+
 			"translations. With no argument it checks the built-in set. A folder is checked as a whole,\n"+
 			"including resources.yaml. Prints file:line: message for each problem and exits 1 if any.")
-	if err := parse(fl, args); err != nil {
+	if err := e.parse(fl, args); err != nil {
 		return err
 	}
 	var problems questionnaire.Problems

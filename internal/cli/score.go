@@ -21,8 +21,8 @@ func runScore(_ context.Context, e *env, args []string) error {
 			"for a multiple-choice item), and prints the result as JSON. Exits 2 on bad JSON or answers.")
 	qflag := fl.String("q", "", "questionnaire id (built-in or in --questionnaires) or a questionnaire file")
 	lang := fl.String("lang", "en", "language of the texts in the result")
-	dir := e.questionnairesFlag(fl)
-	if err := parse(fl, args); err != nil {
+	dir := questionnairesFlag(fl)
+	if err := e.parse(fl, args); err != nil {
 		return err
 	}
 	if *qflag == "" {

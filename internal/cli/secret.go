@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,16 +19,26 @@ const minSecret = 32
 // to the database, never inside it, so a copy of the database alone holds no usable share code.
 func secretPath(dbPath string) string { return dbPath + ".secret" }
 
-// loadSecret returns the server secret that keys share-code hashes: KETASCREEN_SECRET, or a
-// file next to the database, created on first start with 0600 permissions.
-func loadSecret(e *env, dbPath string) ([]byte, error) {
+// secretFileFlag adds --secret-file.
+func secretFileFlag(fl *flag.FlagSet) *string {
+	return fl.String("secret-file", "", "file holding the server secret that keys share codes, sessions and two-factor "+
+		"secrets; created with mode 0600 if missing (default: the database file's path + .secret). "+
+		"KETASCREEN_SECRET, when set, is the secret itself and wins")
+}
+
+// loadSecret returns the server secret: KETASCREEN_SECRET, or the secret file (by default next
+// to the database), created on first start with 0600 permissions.
+func loadSecret(e *env, secretFile, dbPath string) ([]byte, error) {
 	if v := e.getenv("KETASCREEN_SECRET"); v != "" {
 		if len(v) < minSecret {
 			return nil, usageError{fmt.Sprintf("KETASCREEN_SECRET must be at least %d characters (for example: openssl rand -hex 32)", minSecret)}
 		}
 		return []byte(v), nil
 	}
-	path := secretPath(dbPath)
+	path := secretFile
+	if path == "" {
+		path = secretPath(dbPath)
+	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return createSecret(path)

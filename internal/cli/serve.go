@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	stdlog "log"
 	"log/slog"
@@ -17,31 +18,32 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// dbFlag adds --db, defaulting to KETASCREEN_DB or ./data/ketascreen.db.
-func (e *env) dbFlag(fl interface {
-	String(name, value, usage string) *string
-}) *string {
-	return fl.String("db", e.envOr("KETASCREEN_DB", "data/ketascreen.db"), "SQLite database file, created if missing (env KETASCREEN_DB)")
+// defaultDB is the database of a fresh checkout: a file under ./data.
+const defaultDB = "data/ketascreen.db"
+
+// dbFlag adds --db.
+func dbFlag(fl *flag.FlagSet) *string {
+	return fl.String("db", defaultDB, "SQLite database file, created if missing")
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	fl := e.flags("serve", "[flags]", "Serves the self-check over HTTP until interrupted (SIGINT or SIGTERM), then\n"+
 		"finishes the requests in flight and closes the database cleanly.")
-	addr := fl.String("addr", e.envOr("KETASCREEN_ADDR", "127.0.0.1:8080"), "address to listen on (env KETASCREEN_ADDR)")
-	db := e.dbFlag(fl)
-	dir := e.questionnairesFlag(fl)
-	tls := fl.Bool("tls-behind-proxy", e.getenv("KETASCREEN_TLS_BEHIND_PROXY") == "true",
-		"the site is reached over HTTPS through a proxy: send HSTS and secure cookies (env KETASCREEN_TLS_BEHIND_PROXY=true)")
-	shareDays := fl.Int("share-days", e.envInt("KETASCREEN_SHARE_DAYS", 30), "days a share code stays valid, 1 to 30 (env KETASCREEN_SHARE_DAYS)")
-	retention := fl.Int("retention-days", e.envInt("KETASCREEN_RETENTION_DAYS", 365),
-		"days raw answers are kept before the daily purge deletes them; statistics are kept (env KETASCREEN_RETENTION_DAYS)")
-	fhirBase := fl.String("fhir-base", e.envOr("KETASCREEN_FHIR_BASE", ""),
-		"base of the canonical URLs in FHIR downloads, e.g. https://clinic.example/fhir (env KETASCREEN_FHIR_BASE; default https://ketascreen.example/fhir)")
-	if err := parse(fl, args); err != nil {
+	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on")
+	db := dbFlag(fl)
+	dir := questionnairesFlag(fl)
+	secretFile := secretFileFlag(fl)
+	logRequests := fl.Bool("log-requests", true, "log a line per request (method, route, status, duration; never a time or an address); "+
+		"turn it off under a supervisor that stamps each line with the time, such as journald")
+	tls := fl.Bool("tls-behind-proxy", false,
+		"the site is reached over HTTPS through a proxy: send HSTS and secure cookies")
+	shareDays := fl.Int("share-days", 30, "days a share code stays valid, 1 to 30")
+	retention := fl.Int("retention-days", 365,
+		"days raw answers are kept before the daily purge deletes them; statistics are kept")
+	fhirBase := fl.String("fhir-base", "",
+		"base of the canonical URLs in FHIR downloads, e.g. https://clinic.example/fhir (default https://ketascreen.example/fhir)")
+	if err := e.parseNoArgs(fl, args); err != nil {
 		return err
-	}
-	if fl.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
 	}
 	if u, err := url.Parse(*fhirBase); *fhirBase != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
 		return usageError{"--fhir-base must be an http(s) URL without query or fragment"}
@@ -62,12 +64,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	secret, err := loadSecret(e, *db)
+	secret, err := loadSecret(e, *secretFile, *db)
 	if err != nil {
 		return err
 	}
 	go purgeDaily(ctx, st, *retention, log)
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase})
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
 	if err != nil {
 		return err
 	}

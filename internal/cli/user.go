@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/mail"
@@ -106,8 +105,8 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	email := fl.String("email", "", "the account's email address (its login)")
 	role := fl.String("role", "", "clinician or admin")
 	gen := fl.Bool("generate", false, "make a random password and print it once")
-	db := e.dbFlag(fl)
-	if err := parseNoArgs(fl, args); err != nil {
+	db := dbFlag(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
 		return err
 	}
 	addr, err := checkEmail(*email)
@@ -139,8 +138,8 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 
 func runUserList(ctx context.Context, e *env, args []string) error {
 	fl := e.flags("user list", "[--db F]", "Lists the staff accounts.")
-	db := e.dbFlag(fl)
-	if err := parseNoArgs(fl, args); err != nil {
+	db := dbFlag(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
 		return err
 	}
 	st, err := store.Open(ctx, *db)
@@ -170,8 +169,8 @@ func runUserDisable(ctx context.Context, e *env, sub string, args []string) erro
 		"enable":  "Enables a disabled account again.",
 	}[sub])
 	email := fl.String("email", "", "the account's email address")
-	db := e.dbFlag(fl)
-	if err := parseNoArgs(fl, args); err != nil {
+	db := dbFlag(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
 		return err
 	}
 	addr, err := checkEmail(*email)
@@ -199,8 +198,8 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 		"Sets a new password (first line of standard input, or --generate) and ends the account's sessions.")
 	email := fl.String("email", "", "the account's email address")
 	gen := fl.Bool("generate", false, "make a random password and print it once")
-	db := e.dbFlag(fl)
-	if err := parseNoArgs(fl, args); err != nil {
+	db := dbFlag(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
 		return err
 	}
 	addr, err := checkEmail(*email)
@@ -229,16 +228,5 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "New password set for %s; its sessions have ended.\n", addr)
-	return nil
-}
-
-// parseNoArgs parses flags and refuses positional arguments.
-func parseNoArgs(fl *flag.FlagSet, args []string) error {
-	if err := parse(fl, args); err != nil {
-		return err
-	}
-	if fl.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
-	}
 	return nil
 }

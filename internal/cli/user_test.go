@@ -104,7 +104,7 @@ func TestSecret(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "k.db")
 	e := &env{getenv: func(string) string { return "" }}
-	s1, err := loadSecret(e, db)
+	s1, err := loadSecret(e, "", db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,21 +118,21 @@ func TestSecret(t *testing.T) {
 	if len(s1) < 32 {
 		t.Errorf("secret of %d bytes", len(s1))
 	}
-	s2, err := loadSecret(e, db)
+	s2, err := loadSecret(e, "", db)
 	if err != nil || !bytes.Equal(s1, s2) {
 		t.Fatalf("second start read another secret: %v", err)
 	}
 	os.Chmod(secretPath(db), 0o644)
-	if _, err := loadSecret(e, db); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+	if _, err := loadSecret(e, "", db); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Errorf("a world-readable secret file was accepted: %v", err)
 	}
 	envSecret := strings.Repeat("s", 40)
 	e.getenv = func(k string) string { return map[string]string{"KETASCREEN_SECRET": envSecret}[k] }
-	if s, err := loadSecret(e, db); err != nil || string(s) != envSecret {
+	if s, err := loadSecret(e, "", db); err != nil || string(s) != envSecret {
 		t.Errorf("KETASCREEN_SECRET not used: %v", err)
 	}
 	e.getenv = func(k string) string { return map[string]string{"KETASCREEN_SECRET": "short"}[k] }
-	if _, err := loadSecret(e, db); err == nil {
+	if _, err := loadSecret(e, "", db); err == nil {
 		t.Error("a short KETASCREEN_SECRET was accepted")
 	}
 }

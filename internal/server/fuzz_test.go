@@ -17,7 +17,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// Fuzzing the two ways a submission comes in (issue 7): the web form's steps and the JSON API.
+// Fuzzing the two ways a submission comes in: the web form's steps and the JSON API.
 // Whatever the body, the answer is never a 5xx and never reflects markup; a response is stored
 // exactly when the server says so (303 to a result, or 201), and it can be read back.
 // `go test -fuzz FuzzFormStep ./internal/server` runs them; .ci/run runs each for a few seconds.

@@ -309,8 +309,4 @@ func htmlEscape(s string) string {
 	return b.String()
 }
 
-func indexOf(body, s string) int {
-	return strings.Index(body, htmlEscape(s))
-}
-
 func questionnaireFS() fs.FS { return questionnaires.FS }

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// Hostile input against the staff side (issue 7): sign-in, code redemption, share and revoke,
+// Hostile input against the staff side: sign-in, code redemption, share and revoke,
 // summaries and downloads, and the dashboard's and export's parameters, each sent by a
 // signed-in account where that is what reaches the parsing. Each gets a 4xx, no 5xx, and
 // changes nothing but the audit log (failed sign-ins and redemptions are audited on purpose).

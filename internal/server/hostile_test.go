@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// Hostile input (issue 7): every route that takes input, with malformed and oversized bodies,
+// Hostile input: every route that takes input, with malformed and oversized bodies,
 // wrong content types, invalid UTF-8, huge numbers of fields, duplicate fields, unknown items
 // and options, answers to hidden items, script, SQL and formula payloads in every field, path
 // tricks, very long URLs and methods not allowed. Each must get a clear 4xx (never a 5xx),
@@ -249,7 +249,7 @@ func TestHostileInput(t *testing.T) {
 			case res.StatusCode < 400:
 				t.Errorf("status %d, want a 4xx; body: %.300s", res.StatusCode, res.Body)
 			}
-			if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+			if ct := res.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") || strings.HasPrefix(ct, "application/problem+json") {
 				// JSON may quote what was sent (an unknown item's id), escaped for JSON and
 				// with no angle bracket left for a browser that sniffs.
 				if !json.Valid([]byte(res.Body)) {
@@ -276,7 +276,7 @@ func TestHostileInput(t *testing.T) {
 				}
 			}
 			if ct := res.Header.Get("Content-Type"); res.Body != "" && !strings.HasPrefix(ct, "text/html") &&
-				!strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "text/plain") {
+				!strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "application/problem+json") && !strings.HasPrefix(ct, "text/plain") {
 				t.Errorf("Content-Type %q", ct)
 			}
 		})

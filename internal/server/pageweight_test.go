@@ -17,7 +17,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// maxPageWeight is the most any page may weigh with its CSS and script (issue 7): people may
+// maxPageWeight is the most any page may weigh with its CSS and script: people may
 // be on a slow or metered connection, or a borrowed phone; staff may be on a clinic's.
 const maxPageWeight = 30_000
 

@@ -39,6 +39,21 @@ func NewToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// IsToken says whether s has the form of a token NewToken makes: 43 characters of URL-safe
+// base64. Anything else is refused before the database is asked.
+func IsToken(s string) bool {
+	if len(s) != 43 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // TokenHash is what the database keeps of a token.
 func TokenHash(token string) []byte {
 	h := sha256.Sum256([]byte(token))

@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Every flag reads KETASCREEN_<FLAG>; the command line wins; a bad value stops the command
+// with exit 2 and names the variable.
+func TestFlagsFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "k.db")
+	for _, c := range []struct {
+		name     string
+		env      map[string]string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"BadInt", map[string]string{"KETASCREEN_RETENTION_DAYS": "7x"}, []string{"serve"}, 2, "KETASCREEN_RETENTION_DAYS"},
+		{"BadBool", map[string]string{"KETASCREEN_TLS_BEHIND_PROXY": "yes please"}, []string{"serve"}, 2, "KETASCREEN_TLS_BEHIND_PROXY"},
+		{"IntOutOfRange", map[string]string{"KETASCREEN_SHARE_DAYS": "99"}, []string{"serve", "--db", db}, 2, "--share-days must be from 1 to 30"},
+		{"BadLimit", map[string]string{"KETASCREEN_LIMIT": "ten"}, []string{"audit", "--db", db}, 2, "KETASCREEN_LIMIT"},
+		// The command line wins over a bad variable: it is never read.
+		{"CommandLineWins", map[string]string{"KETASCREEN_LIMIT": "ten", "KETASCREEN_DB": filepath.Join(dir, "missing", "x.db")},
+			[]string{"user", "list", "--db", db}, 0, ""},
+		// A variable alone selects the database.
+		{"DBFromEnv", map[string]string{"KETASCREEN_DB": db}, []string{"user", "list"}, 0, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runIn(t, "", c.env, c.args...)
+			if code != c.wantCode {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, c.wantCode, stderr)
+			}
+			if !strings.Contains(stderr, c.wantErr) {
+				t.Errorf("stderr %q does not name %q", stderr, c.wantErr)
+			}
+		})
+	}
+}
+
+// A boolean variable parses as strconv.ParseBool does: "1" means true.
+func TestBoolFromEnvironment(t *testing.T) {
+	e := &env{getenv: func(k string) string { return map[string]string{"KETASCREEN_TLS_BEHIND_PROXY": "1"}[k] }}
+	fl := e.flags("serve", "", "")
+	tls := fl.Bool("tls-behind-proxy", false, "")
+	if err := e.parseNoArgs(fl, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !*tls {
+		t.Error("KETASCREEN_TLS_BEHIND_PROXY=1 did not turn the flag on")
+	}
+}
+
+// "ketascreen --help" lists the commands; a command's --help names each flag's variable.
+func TestHelp(t *testing.T) {
+	code, stdout, _ := runIn(t, "", nil, "--help")
+	if code != 0 || !strings.Contains(stdout, "Commands:") || !strings.Contains(stdout, "serve") || !strings.Contains(stdout, "lint") {
+		t.Errorf("ketascreen --help: exit %d, %q", code, stdout)
+	}
+	code, stdout, _ = runIn(t, "", nil, "serve", "--help")
+	if code != 0 || !strings.Contains(stdout, "--retention-days") || !strings.Contains(stdout, "KETASCREEN_RETENTION_DAYS") {
+		t.Errorf("ketascreen serve --help: exit %d, %q", code, stdout)
+	}
+}
+
+// helpCommands are every command that takes flags, as typed.
+var helpCommands = [][]string{{"serve"}, {"lint"}, {"score"}, {"user", "add"}, {"user", "list"}, {"user", "disable"},
+	{"user", "enable"}, {"user", "passwd"}, {"audit"}, {"export"}, {"dev", "seed"}, {"backup"}, {"bench"}}
+
+// The README's configuration table names every variable of every command's flags.
+func TestREADMEListsEveryVariable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	varRE := regexp.MustCompile(`\[(KETASCREEN_[A-Z0-9_]+)\]`)
+	seen := 0
+	for _, c := range helpCommands {
+		code, stdout, stderr := runIn(t, "", nil, append(c, "--help")...)
+		if code != 0 {
+			t.Fatalf("%v --help: exit %d %s", c, code, stderr)
+		}
+		for _, m := range varRE.FindAllStringSubmatch(stdout, -1) {
+			seen++
+			if !strings.Contains(string(readme), "`"+m[1]+"`") {
+				t.Errorf("README.md does not list %s (ketascreen %s)", m[1], strings.Join(c, " "))
+			}
+		}
+	}
+	if seen < 20 {
+		t.Errorf("only %d variables found in the commands' help", seen)
+	}
+}

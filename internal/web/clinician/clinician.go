@@ -1,0 +1,59 @@
+// Package clinician is the signed-in side for clinicians (and admins): entering a share code a
+// person chose to give, reading the shared response's summary, printing it, and downloading it
+// as FHIR R4.
+package clinician
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ketascreen/ketascreen/internal/fhir"
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/web"
+	"github.com/ketascreen/ketascreen/internal/web/staff"
+)
+
+// Area is the clinician area.
+type Area struct {
+	site     *web.Site
+	staff    *staff.Area
+	throttle *staff.Throttle
+	// secret keys the hashes of share codes.
+	secret []byte
+	// fhirBaseURL is the base of canonical URLs in FHIR downloads (fhir.DefaultBase if empty).
+	fhirBaseURL string
+}
+
+// New makes the clinician area on top of the staff area's sessions.
+func New(site *web.Site, st *staff.Area, secret []byte, fhirBase string) *Area {
+	return &Area{site: site, staff: st, throttle: st.Throttle(), secret: secret, fhirBaseURL: fhirBase}
+}
+
+// ShowHomePage is the sign-in form when signed out, and the code entry when signed in.
+func (a *Area) ShowHomePage(c *gin.Context) error {
+	u, _, err := a.staff.SignedIn(c)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		return a.staff.RenderLogin(c, http.StatusOK, "", "")
+	}
+	return a.renderHome(c, u, http.StatusOK, "")
+}
+
+func (a *Area) renderHome(c *gin.Context, u *store.User, status int, errKey string, args ...any) error {
+	p := staff.NewPage(a.site, c, u, "clinician.home.title", "/clinician")
+	if errKey != "" {
+		p.Error = p.T(errKey, args...)
+	}
+	return a.site.Render(c.Writer, status, "clinician_home", p)
+}
+
+// fhirBase is the base of canonical URLs in downloads.
+func (a *Area) fhirBase() string {
+	if a.fhirBaseURL != "" {
+		return a.fhirBaseURL
+	}
+	return fhir.DefaultBase
+}

@@ -1,0 +1,128 @@
+package clinician
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/sharecode"
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/web"
+	"github.com/ketascreen/ketascreen/internal/web/staff"
+)
+
+// Redeem takes a share code from the form body (never the URL) and, when it is valid, lets
+// this session open the response's summary, at a URL that holds the response's internal id
+// and not the code. Failures count against the account's and everyone's hourly allowance.
+func (a *Area) Redeem(c *gin.Context) error {
+	u, session := staff.User(c), staff.Session(c)
+	ctx := c.Request.Context()
+	now := a.site.Store.Now()
+	entry := store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "redeem", Outcome: "failed"}
+	if wait := a.throttle.RedeemWait(u.ID, now); wait > 0 {
+		entry.Outcome = "throttled"
+		if a.throttle.Note("redeem\x00"+strconv.FormatInt(u.ID, 10), now) {
+			if err := a.site.Store.Audit(ctx, entry); err != nil {
+				return err
+			}
+		}
+		web.RetryAfter(c, int(math.Ceil(wait.Seconds())))
+		return a.renderHome(c, u, http.StatusTooManyRequests, "clinician.redeem.throttled", int(math.Ceil(wait.Minutes())))
+	}
+	f, err := web.PostedForm(c, "code")
+	if err != nil {
+		return err
+	}
+	code, err := sharecode.Parse(f["code"])
+	if err != nil {
+		// A typo, not a guess: audited, not counted.
+		entry.Detail = "malformed"
+		if err := a.site.Store.Audit(ctx, entry); err != nil {
+			return err
+		}
+		return a.renderHome(c, u, http.StatusUnprocessableEntity, "clinician.redeem.malformed")
+	}
+	entry.Outcome = "ok"
+	rid, err := a.site.Store.RedeemShareCode(ctx, session, code.Hash(a.secret), entry)
+	if errors.Is(err, store.ErrCodeInvalid) {
+		a.throttle.RedeemFailed(u.ID, now)
+		entry.Outcome = "failed"
+		if err := a.site.Store.Audit(ctx, entry); err != nil {
+			return err
+		}
+		return a.renderHome(c, u, http.StatusNotFound, "clinician.redeem.invalid")
+	}
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, a.site.NewPage(c.Request, "").Link("/clinician/responses/"+rid))
+	return nil
+}
+
+var responseIDRE = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+var errNoAccess = &web.Error{Status: http.StatusForbidden, Key: "clinician.error.no_access"}
+
+// viewable loads a response the session may see (it redeemed a still-valid code for it) and
+// scores it again with the version it was answered with. A refusal is audited.
+func (a *Area) viewable(c *gin.Context, action string) (*store.Response, *questionnaire.Result, error) {
+	u, session := staff.User(c), staff.Session(c)
+	ctx := c.Request.Context()
+	rid := c.Param("id")
+	if !responseIDRE.MatchString(rid) {
+		return nil, nil, web.ErrNotFound
+	}
+	ok, err := a.site.Store.CanView(ctx, session, rid)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		// The same answer whether or not the response exists.
+		if err := a.site.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: action, ResponseID: rid, Outcome: "denied"}); err != nil {
+			return nil, nil, err
+		}
+		return nil, nil, errNoAccess
+	}
+	resp, err := a.site.Store.ResponseByID(ctx, rid)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, web.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	q := a.site.Catalog.Version(resp.Questionnaire, resp.Version)
+	if q == nil {
+		return nil, nil, web.ErrGone
+	}
+	r, err := q.Score(resp.Answers)
+	if err != nil {
+		return nil, nil, err
+	}
+	return resp, r, nil
+}
+
+// ShowSummaryPage is a shared response as a clinician reads it: flags first, then the level,
+// scores and every answer.
+func (a *Area) ShowSummaryPage(c *gin.Context) error {
+	resp, r, err := a.viewable(c, "summary_view")
+	if err != nil {
+		return err
+	}
+	u := staff.User(c)
+	p := staff.NewPage(a.site, c, u, "clinician.summary.title", "/clinician/responses/"+resp.ID)
+	sp, err := a.newSummary(c, p, resp, r)
+	if err != nil {
+		return err
+	}
+	// The audit row is written before the page is sent: no view without one.
+	if err := a.site.Store.Audit(c.Request.Context(), store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "summary_view",
+		ResponseID: resp.ID, Outcome: "ok"}); err != nil {
+		return err
+	}
+	return a.site.Render(c.Writer, http.StatusOK, "clinician_summary", sp)
+}
