@@ -36,11 +36,7 @@ func TestResultHelpInEveryRegion(t *testing.T) {
 		variants = append(variants, variant{"level " + b.ID, answersFor(q, "both", b.Min, nil)})
 	}
 	for _, f := range q.Flags {
-		c := f.When
-		if c.Item == "" || len(c.AnyOf) == 0 {
-			t.Fatalf("flag %s: write the answers that raise it here", f.ID)
-		}
-		variants = append(variants, variant{"flag " + f.ID, answersFor(q, "both", 0, questionnaire.Answers{c.Item: {c.AnyOf[0]}})})
+		variants = append(variants, variant{"flag " + f.ID, answersFor(q, "both", 0, raising(t, q, f))})
 	}
 	kindRE := regexp.MustCompile(`class="help-kind-([a-z_]+)"`)
 	for _, v := range variants {
@@ -108,4 +104,52 @@ func TestHeaviestResultWeight(t *testing.T) {
 		}
 	}
 	t.Logf("heaviest result: %s, %d bytes with CSS and script", name, heaviest)
+}
+
+// raising returns answers that raise a flag, whatever kind of condition it has: a choice (with
+// the answers that bring up its question, such as "yes" to safety before "right now"), or a
+// score's minimum (every item of the score at its highest). It fails the test if the flag is
+// then not raised, so a new kind of condition cannot pass unnoticed.
+func raising(t *testing.T, q *questionnaire.Questionnaire, f *questionnaire.Flag) questionnaire.Answers {
+	t.Helper()
+	a := questionnaire.Answers{}
+	var add func(c *questionnaire.Condition)
+	add = func(c *questionnaire.Condition) {
+		switch {
+		case c == nil:
+		case c.Item != "" && len(c.AnyOf) > 0:
+			a[c.Item] = []string{c.AnyOf[0]}
+			add(q.Item(c.Item).ShowIf)
+		case c.Score != "" && c.Min != nil:
+			s := q.ScoreByID(c.Score)
+			for _, id := range s.Items {
+				it := q.Item(id)
+				best := it.Options[0]
+				for _, o := range it.Options {
+					if o.ValueFor(s.ID) > best.ValueFor(s.ID) {
+						best = o
+					}
+				}
+				a[id] = []string{best.Code}
+				add(it.ShowIf)
+			}
+		case len(c.All) > 0:
+			for _, sub := range c.All {
+				add(sub)
+			}
+		case len(c.Any) > 0:
+			add(c.Any[0])
+		default:
+			t.Fatalf("flag %s: write the answers that raise it here", f.ID)
+		}
+	}
+	add(f.When)
+	r, err := q.Score(answersFor(q, "both", 0, a))
+	if err != nil {
+		t.Fatalf("flag %s: %v", f.ID, err)
+	}
+	if !slices.Contains(r.FlagIDs(), f.ID) {
+		t.Fatalf("flag %s: answers %v do not raise it", f.ID, a)
+	}
+	return a
 }
