@@ -70,9 +70,13 @@ func resultItems(q *questionnaire.Questionnaire, lang, base string, l Labels) It
 	return g
 }
 
-// flagLabel is a flag's name for clinicians: the catalogue's, for the shipped flags, or the
-// flag's own title (written for respondents) for flags a clinic added.
+// flagLabel is a flag's name for clinicians: the questionnaire's clinician label ("Current
+// suicidal thoughts reported"), else the catalogue's for the flags of versions written before
+// there were clinician labels, else the flag's own title (written for respondents).
 func flagLabel(f *questionnaire.Flag, lang string, l Labels) string {
+	if s := f.ClinicianLabel.In(lang); s != "" {
+		return s
+	}
 	key := "clinician.flag." + f.ID
 	if s := l(key); s != key && s != "" {
 		return s

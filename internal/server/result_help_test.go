@@ -52,15 +52,25 @@ func TestResultHelpInEveryRegion(t *testing.T) {
 				for _, m := range kindRE.FindAllStringSubmatch(body, -1) {
 					shown[m[1]]++
 				}
-				short := strings.Contains(body, htmlEscape(msgs.T(lang, "result.help_missing")))
 				missing := ts.Cat.Resources.Missing(reg.ID, r.ResourceKinds())
 				for _, kind := range r.ResourceKinds() {
 					if shown[kind] == 0 && !slices.Contains(missing, kind) {
 						t.Errorf("%s, %s, %s: asks for %s, which the region has, but the page does not show it", v.name, reg.ID, lang, kind)
 					}
 				}
-				if short != (len(missing) > 0) {
-					t.Errorf("%s, %s, %s: says the list may be short = %v, but missing kinds are %v", v.name, reg.ID, lang, short, missing)
+				// A kind the region lacks is not promised: the page says where to look instead.
+				if got := strings.Contains(body, `class="where-else"`); got != (len(missing) > 0) {
+					t.Errorf("%s, %s, %s: says where else to look = %v, but missing kinds are %v", v.name, reg.ID, lang, got, missing)
+				}
+				for _, kind := range missing {
+					k := ts.Cat.Resources.Kind(kind)
+					where := k.IfMissing.In(lang)
+					if where == "" {
+						where = msgs.T(lang, "result.help_missing")
+					}
+					if !strings.Contains(body, htmlEscape(k.Label.In(lang))+".</strong> "+htmlEscape(where)) {
+						t.Errorf("%s, %s, %s: %s is missing, and the page does not say where to look instead", v.name, reg.ID, lang, kind)
+					}
 				}
 				if shown["crisis"] != 1 {
 					t.Errorf("%s, %s, %s: crisis lines shown %d times, want once", v.name, reg.ID, lang, shown["crisis"])
