@@ -87,16 +87,23 @@ func TestResultHelpInEveryRegion(t *testing.T) {
 
 var assetRE = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
 
-// The longest result a person can get (every flag, every warning sign, every risk answer and
-// every health problem, in treatment and outside it) stays within the page weight in every
-// language and region.
+// The longest result a person can get (every flag raised, the crisis box with the emergency
+// number first, every warning sign, every choice of every question, so every piece of advice)
+// stays within the page weight in every language and region.
 func TestHeaviestResultWeight(t *testing.T) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
-	every := questionnaire.Answers{"frequency": {"daily"}, "safety": {"yes"}, "memory": {"yes"},
-		"urinary": {"often_urgent", "pain", "blood"}, "cope": {"yes"}, "use_alone": {"yes"}, "pressure": {"yes"},
-		"other_substances": {"yes"}, "mental_health": {"depression", "anxiety", "ptsd", "psychosis", "other_mh"}}
-	path := ts.submitted(answersFor(q, "both", len(q.Items()), every))
+	a := heaviestAnswers(t, q)
+	r, err := q.Score(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Flags) != len(q.Flags) || len(r.Advice()) != len(q.Advice)-1 || !r.Acute() {
+		// All advice but the one for people who have stopped using.
+		t.Fatalf("%d of %d flags, %d of %d pieces of advice, acute %v: not the heaviest result", len(r.Flags), len(q.Flags),
+			len(r.Advice()), len(q.Advice), r.Acute())
+	}
+	path := ts.submitted(a)
 	heaviest, name := 0, ""
 	for _, lang := range q.Languages {
 		for _, reg := range ts.Cat.Resources.Regions {
@@ -122,13 +129,17 @@ func TestHeaviestResultWeight(t *testing.T) {
 // then not raised, so a new kind of condition cannot pass unnoticed.
 func raising(t *testing.T, q *questionnaire.Questionnaire, f *questionnaire.Flag) questionnaire.Answers {
 	t.Helper()
-	a := questionnaire.Answers{}
+	// The tests answer as someone both in treatment and using outside it, who is asked nearly
+	// everything; a condition that context meets is left as it is.
+	a := questionnaire.Answers{"use_context": {"both"}}
 	var add func(c *questionnaire.Condition)
 	add = func(c *questionnaire.Condition) {
 		switch {
 		case c == nil:
 		case c.Item != "" && len(c.AnyOf) > 0:
-			a[c.Item] = []string{c.AnyOf[0]}
+			if !slices.ContainsFunc(a[c.Item], func(code string) bool { return slices.Contains(c.AnyOf, code) }) {
+				a[c.Item] = []string{c.AnyOf[0]}
+			}
 			add(q.Item(c.Item).ShowIf)
 		case c.Score != "" && c.Min != nil:
 			s := q.ScoreByID(c.Score)
@@ -162,4 +173,29 @@ func raising(t *testing.T, q *questionnaire.Questionnaire, f *questionnaire.Flag
 		t.Fatalf("flag %s: answers %v do not raise it", f.ID, a)
 	}
 	return a
+}
+
+// heaviestAnswers raise every flag and give every choice of every multiple-choice question,
+// with every warning sign: the longest result.
+func heaviestAnswers(t *testing.T, q *questionnaire.Questionnaire) questionnaire.Answers {
+	t.Helper()
+	over := questionnaire.Answers{"frequency": {"daily"}, "money": {"over"}, "cope": {"yes"}, "use_alone": {"yes"},
+		"pressure": {"yes"}, "other_substances": {"yes"}}
+	for _, f := range q.Flags {
+		for id, codes := range raising(t, q, f) {
+			over[id] = codes
+		}
+	}
+	for _, it := range q.Items() {
+		if it.Type != questionnaire.Multiple {
+			continue
+		}
+		over[it.ID] = nil
+		for _, o := range it.Options {
+			if !o.Exclusive {
+				over[it.ID] = append(over[it.ID], o.Code)
+			}
+		}
+	}
+	return answersFor(q, "both", len(q.Items()), over)
 }
