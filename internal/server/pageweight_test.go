@@ -52,8 +52,9 @@ func respondentPages(t *testing.T, ts *testServer) []weighedPage {
 		add(lang+" step with errors", ts.postForm("/q/"+qid+"?lang="+lang, url.Values{"step": {"0"}, "nav": {"next"},
 			"seen": {"use_context"}}), http.StatusUnprocessableEntity)
 
-		// Every step, answered so every section is shown and every flag raised.
-		answers := answersFor(q, "both", len(q.Items()), questionnaire.Answers{"safety": {"yes"}})
+		// Every step, answered so every section is shown, with the urgent box on the result
+		// (TestHeaviestResultWeight weighs the results with the most flags and advice).
+		answers := answersFor(q, "both", len(q.Items()), questionnaire.Answers{"safety": {"yes"}, "safety_now": {"yes"}})
 		page := ts.get("/q/" + qid + "?lang=" + lang + "&region=us")
 		add(lang+" step 1", page, http.StatusOK)
 		var loc string
@@ -175,7 +176,7 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 		}
 		out = append(out, weighedPage{name, res})
 	}
-	token, _ := sharedResponse(t, ts, "es", longestAnswers(q))
+	token, _ := sharedResponse(t, ts, "es", longestAnswers(t, q))
 	doc := ts.newBrowser(t)
 	boss := ts.newBrowser(t)
 	for _, lang := range []string{"en", "es"} {
@@ -239,21 +240,10 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 }
 
 // longestAnswers are answers that make the longest summary: every question asked, every warning
-// sign and flag, every choice of each multiple-choice question.
-func longestAnswers(q *questionnaire.Questionnaire) questionnaire.Answers {
-	over := questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}, "more_than_prescribed": {"yes"}, "memory": {"yes"}}
-	for _, it := range q.Items() {
-		if it.Type != questionnaire.Multiple {
-			continue
-		}
-		over[it.ID] = nil
-		for _, o := range it.Options {
-			if !o.Exclusive {
-				over[it.ID] = append(over[it.ID], o.Code)
-			}
-		}
-	}
-	return answersFor(q, "both", len(q.Items()), over)
+// sign and flag (each with its suggested follow-up), every choice of each multiple-choice
+// question.
+func longestAnswers(t *testing.T, q *questionnaire.Questionnaire) questionnaire.Answers {
+	return heaviestAnswers(t, q)
 }
 
 // seedResponses stores n synthetic responses to the ketamine self-check over the days before

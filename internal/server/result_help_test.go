@@ -87,14 +87,21 @@ func TestResultHelpInEveryRegion(t *testing.T) {
 
 var assetRE = regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
 
-// The longest result a person can get (every flag raised, the crisis box with the emergency
-// number first, every warning sign, every choice of every question, so every piece of advice)
-// stays within the page weight in every language and region.
+// maxEveryFlagResultWeight is the ceiling for the one result over maxPageWeight: every flag,
+// every warning sign and every piece of advice at once, whose words alone (about 17 KB in
+// Spanish) leave too little for the page around them. docs/performance.md says why; the ceiling
+// keeps it from growing unseen.
+const maxEveryFlagResultWeight = 34_500
+
+// Results stay within the page weight in every language and region: every warning sign with
+// thoughts of ending one's life right now (the urgent box, the safety plan), and every warning
+// sign with each other flag. The result with every flag and every piece of advice at once stays
+// under its own ceiling.
 func TestHeaviestResultWeight(t *testing.T) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
-	a := heaviestAnswers(t, q)
-	r, err := q.Score(a)
+	every := heaviestAnswers(t, q)
+	r, err := q.Score(every)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,24 +110,42 @@ func TestHeaviestResultWeight(t *testing.T) {
 		t.Fatalf("%d of %d flags, %d of %d pieces of advice, acute %v: not the heaviest result", len(r.Flags), len(q.Flags),
 			len(r.Advice()), len(q.Advice), r.Acute())
 	}
-	path := ts.submitted(a)
-	heaviest, name := 0, ""
-	for _, lang := range q.Languages {
-		for _, reg := range ts.Cat.Resources.Regions {
-			body := ts.get(path + "?lang=" + lang + "&region=" + reg.ID).Body
-			weight := len(body)
-			for _, m := range assetRE.FindAllStringSubmatch(body, -1) {
-				weight += len(ts.get(m[1]).Body)
-			}
-			if weight > maxPageWeight {
-				t.Errorf("%s result, region %s: %d bytes with CSS and script, over %d", lang, reg.ID, weight, maxPageWeight)
-			}
-			if weight > heaviest {
-				heaviest, name = weight, lang+" "+reg.ID
+	type variant struct {
+		name    string
+		answers questionnaire.Answers
+		most    int
+	}
+	variants := []variant{{"every flag at once", every, maxEveryFlagResultWeight}}
+	for _, f := range q.Flags {
+		if f.Severity == questionnaire.SeverityUrgent {
+			continue // raised with the acute flag, the heavier of the two
+		}
+		variants = append(variants, variant{"every sign, flag " + f.ID, answersFor(q, "both", len(q.Items()), raising(t, q, f)), maxPageWeight})
+	}
+	assets := map[string]int{}
+	for _, v := range variants {
+		path := ts.submitted(v.answers)
+		heaviest, name := 0, ""
+		for _, lang := range q.Languages {
+			for _, reg := range ts.Cat.Resources.Regions {
+				body := ts.get(path + "?lang=" + lang + "&region=" + reg.ID).Body
+				weight := len(body)
+				for _, m := range assetRE.FindAllStringSubmatch(body, -1) {
+					if _, ok := assets[m[1]]; !ok {
+						assets[m[1]] = len(ts.get(m[1]).Body)
+					}
+					weight += assets[m[1]]
+				}
+				if weight > v.most {
+					t.Errorf("%s: %s result, region %s: %d bytes with CSS and script, over %d", v.name, lang, reg.ID, weight, v.most)
+				}
+				if weight > heaviest {
+					heaviest, name = weight, lang+" "+reg.ID
+				}
 			}
 		}
+		t.Logf("%s: heaviest %s, %d bytes with CSS and script", v.name, name, heaviest)
 	}
-	t.Logf("heaviest result: %s, %d bytes with CSS and script", name, heaviest)
 }
 
 // raising returns answers that raise a flag, whatever kind of condition it has: a choice (with

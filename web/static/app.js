@@ -55,7 +55,7 @@
     // Tell screen reader users which questions appeared, every one of them; they would not
     // see them otherwise.
     var live = document.getElementById("live");
-    if (live && added.length) { live.textContent = live.getAttribute(added.length > 1 ? "data-added-many" : "data-added") + " " + added.join(" "); }
+    if (live && added.length) { live.textContent = live.dataset[added[1] ? "many" : "one"] + " " + added.join(" "); }
   }
   // "None of these" clears the other boxes, and the other way round.
   form.addEventListener("change", function (e) {
