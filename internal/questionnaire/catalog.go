@@ -81,7 +81,7 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 			all = append(all, checkResourceRefs(l.file, l.data, l.q, c.Resources)...)
 		}
 		c.byID[l.q.ID] = append(c.byID[l.q.ID], l.q)
-		defs[l.q.ID] = append(defs[l.q.ID], definition{l.q, l.file, l.data})
+		defs[l.q.ID] = append(defs[l.q.ID], definition(l))
 	}
 	all = append(all, checkVersions(defs)...)
 	if len(all) > 0 {

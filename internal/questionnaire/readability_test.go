@@ -1,7 +1,6 @@
 package questionnaire_test
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -253,6 +252,6 @@ func TestHardestTexts(t *testing.T) {
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].grade > all[j].grade })
 	for _, g := range all[:min(15, len(all))] {
-		t.Log(fmt.Sprintf("%4.1f %s", g.grade, g.text))
+		t.Logf("%4.1f %s", g.grade, g.text)
 	}
 }
