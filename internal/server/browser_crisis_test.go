@@ -85,7 +85,8 @@ func testRegionJourneys(t *testing.T, b *browser) {
 			answers: answersFor(q, "both", 4, questionnaire.Answers{"urinary": {"pain"}, "outside_treatment": {"yes"}})}
 		tb.answerSteps(j)
 		tb.checkRegionResult(j, q, "México", []string{"tel:8009112000", "tel:911"}, false)
-		tb.foldShot("result")
+		tb.sectionShot("#level-title", "result-level")
+		tb.sectionShot("#help-title", "result-help")
 	})
 	t.Run("required", func(t *testing.T) {
 		t.Parallel()
@@ -183,7 +184,7 @@ func testUrgentJourneys(t *testing.T, b *browser) {
 		tel                        string
 		shot                       bool
 	}{
-		{"es-MX", "es", "mx", "es-MX,es;q=0.9", true, "tel:911", false},
+		{"es-MX", "es", "mx", "es-MX,es;q=0.9", true, "tel:911", true},
 		{"en-GB-nojs", "en", "uk", "en-GB", false, "tel:999", false},
 		{"en-US", "en", "us", "en-US", true, "tel:911", true},
 		{"es-ES", "es", "es", "es-ES", true, "tel:112", false},
@@ -287,10 +288,10 @@ func saveDocShots(t *testing.T, b *browser) {
 		return
 	}
 	for from, to := range map[string]string{
-		"urgent-en-us-result-fold.png":  "result-urgent-phone.png",
-		"urgent-en-us-result-phone.png": "result-urgent-phone-full.png",
-		"region-es-mx-result-fold.png":  "result-es-mx-phone.png",
-		"region-es-mx-result-phone.png": "result-es-mx-phone-full.png",
+		"urgent-en-us-result-fold.png":       "result-urgent-phone.png",
+		"urgent-es-mx-result-fold.png":       "result-urgent-es-mx-phone.png",
+		"region-es-mx-result-level-fold.png": "result-es-mx-level-phone.png",
+		"region-es-mx-result-help-fold.png":  "result-es-mx-help-phone.png",
 	} {
 		data, err := os.ReadFile(filepath.Join(b.shots, from))
 		if err != nil {
@@ -301,4 +302,13 @@ func saveDocShots(t *testing.T, b *browser) {
 			t.Error(err)
 		}
 	}
+}
+
+// sectionShot writes a screenshot of the screen with an element scrolled to its top, as a
+// person who scrolled there sees it, then scrolls back.
+func (tb *tab) sectionShot(sel, state string) {
+	tb.t.Helper()
+	tb.do(chromedp.Evaluate[chromedp.Void]("document.querySelector(" + jsString(sel) + ").scrollIntoView()"))
+	tb.foldShot(state)
+	tb.do(chromedp.Evaluate[chromedp.Void]("scrollTo(0, 0)"))
 }

@@ -75,8 +75,8 @@ func respondentPages(t *testing.T, ts *testServer) []weighedPage {
 		for _, r := range ts.Cat.Resources.Regions {
 			res := ts.get("/r/" + token + "?lang=" + lang + "&region=" + r.ID)
 			add(lang+" result, region "+r.ID, res, http.StatusOK)
-			if !strings.Contains(res.Body, `class="crisis"`) {
-				t.Errorf("%s result for region %s: no crisis box, so this is not the heaviest result", lang, r.ID)
+			if !strings.Contains(res.Body, `<section class="crisis urgent"`) {
+				t.Errorf("%s result for region %s: no urgent box, so this is not the heaviest result", lang, r.ID)
 			}
 		}
 		add(lang+" delete", ts.get("/r/"+token+"/delete?lang="+lang), http.StatusOK)

@@ -137,7 +137,7 @@ func TestResultLevelsAndFlags(t *testing.T) {
 	t.Run("NoSafetyNoCrisisBox", func(t *testing.T) {
 		a := answersFor(q, "not_prescribed", 0, nil)
 		res := ts.get(resultPath(t, ts.walkForm("en", "us", a)))
-		if strings.Contains(res.Body, `class="crisis"`) {
+		if strings.Contains(res.Body, `class="crisis`) {
 			t.Error("crisis box shown without a safety answer")
 		}
 		mustContain(t, res.Body, `href="tel:988"`) // a crisis line is always listed

@@ -63,6 +63,7 @@ func TestUrgentResultLeadsWithTheEmergencyNumber(t *testing.T) {
 				if e < 0 || c < 0 || e > c {
 					t.Errorf("in the box, emergency at %d and crisis lines at %d: want both, emergency first", e, c)
 				}
+				mustContain(t, box, `<h1 id="crisis-title">`+htmlEscape(acute.Title.In(lang))+`</h1>`)
 				why := htmlEscape(strings.Split(acute.Message.In(lang), "\n")[0])
 				if n := strings.Count(body, why); n != 1 || !strings.Contains(box, why) {
 					t.Errorf("the acute flag's words are on the page %d times (in the box: %v), want once, in the box", n, strings.Contains(box, why))

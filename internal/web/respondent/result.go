@@ -61,14 +61,15 @@ type resultPage struct {
 	// right now; the box starts with Call, their emergency number.
 	Urgent, Acute bool
 	Call          *helpContact
-	// Why is the acute flag's message, said once, in the box: why to call now.
-	Why    string
-	Crisis []helpGroup
-	Flags  []questionnaire.FlagView
-	Level  *questionnaire.BandView
-	Scale  *questionnaire.ScaleView
-	Told   []string
-	Advice []questionnaire.AdviceView
+	// Act and Why are the acute flag's title and message, said once, as the box's heading and
+	// why to call now.
+	Act, Why string
+	Crisis   []helpGroup
+	Flags    []questionnaire.FlagView
+	Level    *questionnaire.BandView
+	Scale    *questionnaire.ScaleView
+	Told     []string
+	Advice   []questionnaire.AdviceView
 	// Plan is the safety plan, printed with the result, with room to write.
 	Plan      *questionnaire.AdviceView
 	Help      []helpGroup
@@ -114,6 +115,9 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 		rp.Flags = rp.Flags[:0:0]
 		for _, f := range view.Flags {
 			if f.Severity == questionnaire.SeverityAcute {
+				if rp.Act == "" {
+					rp.Act = f.Title
+				}
 				rp.Why += f.Message + "\n"
 				continue
 			}
