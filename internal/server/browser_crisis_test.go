@@ -292,6 +292,8 @@ func saveDocShots(t *testing.T, b *browser) {
 		"urgent-es-mx-result-fold.png":       "result-urgent-es-mx-phone.png",
 		"region-es-mx-result-level-fold.png": "result-es-mx-level-phone.png",
 		"region-es-mx-result-help-fold.png":  "result-es-mx-help-phone.png",
+		"respondent-en-landing-phone.png":    "landing-phone.png",
+		"safety-en-us-crisis-fold.png":       "result-safety-phone.png",
 	} {
 		data, err := os.ReadFile(filepath.Join(b.shots, from))
 		if err != nil {
