@@ -57,7 +57,8 @@ type Contact struct {
 	Label   Text   `yaml:"label"`
 }
 
-// OtherRegion is the region used when the person picks none.
+// OtherRegion is the region for anywhere else ("Another country"): a person chooses it, and
+// Region falls back to it for an id the file no longer lists. Pages never choose it for a person.
 const OtherRegion = "other"
 
 // ParseResources reads and checks the resources file.
@@ -130,7 +131,7 @@ func (r *Resources) check(pl *problemList) {
 		}
 	}
 	if !regions[OtherRegion] {
-		pl.add("$.regions", "a region %q is required, for people who choose no region", OtherRegion)
+		pl.add("$.regions", "a region %q is required, for people anywhere else", OtherRegion)
 	}
 	r.checkHelpLines(pl)
 }
