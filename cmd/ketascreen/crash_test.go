@@ -230,7 +230,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 30 {
-				body, _ := json.Marshal(map[string]any{"answers": answers(q, w*100+i)})
+				body, _ := json.Marshal(map[string]any{"region": "uk", "answers": answers(q, w*100+i)})
 				res, err := http.Post(p.url+"/api/v1/questionnaires/ketamine-selfcheck/responses", "application/json", bytes.NewReader(body))
 				mu.Lock()
 				if err != nil {
@@ -254,7 +254,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	body, _ := json.Marshal(map[string]any{"answers": answers(q, 7)})
+	body, _ := json.Marshal(map[string]any{"region": "uk", "answers": answers(q, 7)})
 	fmt.Fprintf(conn, "POST /api/v1/questionnaires/ketamine-selfcheck/responses HTTP/1.1\r\nHost: x\r\n"+
 		"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(body))
 	conn.Write(body[:len(body)/2])

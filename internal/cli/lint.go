@@ -7,7 +7,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
+	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/questionnaires"
@@ -56,9 +59,21 @@ func runLint(_ context.Context, e *env, args []string) error {
 	return nil
 }
 
+// versionFileRE is the name of a file in a questionnaire's version folder that Load reads
+// (1.2.0.yaml); other files there, such as notes, are not definitions and are not counted.
+var versionFileRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*\.ya?ml$`)
+
 // lintFS checks a folder as the server would load it, naming files by their path under dir.
+// The count is of the files Load reads: the YAML files at the top and the version files one
+// folder down (questionnaires/<id>/<version>.yaml).
 func lintFS(fsys fs.FS, dir string) (questionnaire.Problems, int) {
 	files, _ := fs.Glob(fsys, "*.y*ml")
+	versions, _ := fs.Glob(fsys, "*/*.y*ml")
+	for _, f := range versions {
+		if !strings.HasPrefix(f, ".") && versionFileRE.MatchString(path.Base(f)) {
+			files = append(files, f)
+		}
+	}
 	_, ps := questionnaire.Load(fsys)
 	for i := range ps {
 		ps[i].File = filepath.Join(dir, ps[i].File)

@@ -11,22 +11,28 @@ import (
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
-// copyQuestionnaires writes the embedded questionnaires folder to a temporary folder.
+// copyQuestionnaires writes the embedded questionnaires folder, with its version folders, to a
+// temporary folder.
 func copyQuestionnaires(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	files, err := fs.Glob(questionnaires.FS, "*.yaml")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no embedded questionnaires (%v)", err)
-	}
-	for _, name := range files {
+	n := 0
+	err := fs.WalkDir(questionnaires.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || name == "." {
+			return err
+		}
+		if d.IsDir() {
+			return os.Mkdir(filepath.Join(dir, name), 0o755)
+		}
 		data, err := questionnaires.FS.ReadFile(name)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		n++
+		return os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	})
+	if err != nil || n == 0 {
+		t.Fatalf("no embedded questionnaires (%v)", err)
 	}
 	return dir
 }
@@ -59,14 +65,44 @@ func TestLintEmbedded(t *testing.T) {
 	if code != 0 || stderr != "" {
 		t.Fatalf("lint: exit %d\n%s%s", code, stdout, stderr)
 	}
-	files, _ := fs.Glob(questionnaires.FS, "*.yaml")
-	if want := fmt.Sprintf("ok: %d file(s) checked, no problems\n", len(files)); stdout != want {
+	if want := fmt.Sprintf("ok: %d file(s) checked, no problems\n", shippedDefinitions(t)); stdout != want {
 		t.Errorf("stdout = %q, want %q", stdout, want)
 	}
 }
 
+// shippedDefinitions counts the embedded files lint reads: resources.yaml at the top and every
+// version of every questionnaire in its folder.
+func shippedDefinitions(t *testing.T) int {
+	t.Helper()
+	n := 0
+	fs.WalkDir(questionnaires.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(name, ".yaml") {
+			n++
+		}
+		return err
+	})
+	// resources.yaml, 1.1.0 and 1.2.0 at least: fewer means the walk missed the version folders.
+	if n < 3 {
+		t.Fatalf("%d embedded definition files, want resources.yaml and two versions at least", n)
+	}
+	return n
+}
+
+// A file in a version folder that is not named as a version (notes, a draft) is not read, so
+// lint does not count it; the versions beside it are counted.
+func TestLintFolderCountsVersionFiles(t *testing.T) {
+	dir := copyQuestionnaires(t)
+	if err := os.WriteFile(filepath.Join(dir, "ketamine-selfcheck", "notes.yaml"), []byte("not: [a definition"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runIn(t, "", nil, "lint", dir)
+	if want := fmt.Sprintf("ok: %d file(s) checked, no problems\n", shippedDefinitions(t)); code != 0 || stdout != want || stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, %q", code, stdout, stderr, want)
+	}
+}
+
 func TestLintFolder(t *testing.T) {
-	const q, r = "ketamine-selfcheck.yaml", "resources.yaml"
+	q, r := filepath.Join("ketamine-selfcheck", "1.2.0.yaml"), "resources.yaml"
 	tests := []struct {
 		name     string
 		file     string
@@ -74,7 +110,7 @@ func TestLintFolder(t *testing.T) {
 		msg      string
 	}{
 		{"ErrDSM5", q, "dsm5: craving", "dsm5: cravings", `"cravings" is not a DSM-5 criterion code`},
-		{"ErrUnknownField", q, "minutes: 4", "minute: 4", `unknown field "minute"`},
+		{"ErrUnknownField", q, "minutes: 5", "minute: 5", `unknown field "minute"`},
 		{"ErrShowIfUnknownOption", q, "show_if: {item: use_context, none_of: [none_recent]}", "show_if: {item: use_context, none_of: [none]}",
 			`item "use_context" has no option "none"`},
 		{"ErrFlagKind", q, "resources: [crisis, emergency]", "resources: [crisis, emergencies]",
@@ -103,7 +139,7 @@ func TestLintFolder(t *testing.T) {
 			if !strings.HasPrefix(lines[0], prefix) {
 				t.Errorf("stdout = %q, want %q...", lines[0], prefix)
 			}
-			if want := "1 problem(s) in 2 file(s)\n"; stderr != want {
+			if want := fmt.Sprintf("1 problem(s) in %d file(s)\n", shippedDefinitions(t)); stderr != want {
 				t.Errorf("stderr = %q, want %q", stderr, want)
 			}
 		})
@@ -123,7 +159,7 @@ func TestLintFolderMissingResources(t *testing.T) {
 
 func TestLintFile(t *testing.T) {
 	dir := copyQuestionnaires(t)
-	q := filepath.Join(dir, "ketamine-selfcheck.yaml")
+	q := filepath.Join(dir, "ketamine-selfcheck", "1.2.0.yaml")
 	r := filepath.Join(dir, "resources.yaml")
 
 	t.Run("OK", func(t *testing.T) {
@@ -159,10 +195,10 @@ func TestLintFile(t *testing.T) {
 		broken := filepath.Join(t.TempDir(), "two.yaml")
 		data, _ := os.ReadFile(q)
 		os.WriteFile(broken, data, 0o644)
-		line := breakLine(t, broken, "minutes: 4", "minutes: 0")
+		line := breakLine(t, broken, "minutes: 5", "minutes: 0")
 		code, stdout, stderr := runIn(t, "", nil, "lint", broken, dir)
-		if code != 1 || stderr != "1 problem(s) in 3 file(s)\n" {
-			t.Errorf("exit %d, stderr %q", code, stderr)
+		if want := fmt.Sprintf("1 problem(s) in %d file(s)\n", shippedDefinitions(t)+1); code != 1 || stderr != want {
+			t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
 		}
 		if want := fmt.Sprintf("%s:%d: minutes must be at least 1\n", broken, line); stdout != want {
 			t.Errorf("stdout = %q, want %q", stdout, want)

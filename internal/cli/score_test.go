@@ -11,18 +11,28 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
+// version110 is the released 1.1.0 definition: score takes the latest version of an id, so the
+// answers given under 1.1.0 are scored with its file.
+var version110 = filepath.Join("..", "..", "questionnaires", "ketamine-selfcheck", "1.1.0.yaml")
+
 // The score command's output for a few answer sets, in each language: testdata/answers/NAME.json
-// scored into testdata/golden/NAME.LANG.json. Run go test -update to rewrite them after checking
-// a change on purpose.
+// scored into testdata/golden/NAME.LANG.json. The answers at the top of the folder were given
+// under version 1.1.0, whose results must not change; those under 1.2.0/ are scored with the
+// latest version. Run go test -update to rewrite them after checking a change on purpose.
 func TestScoreGolden(t *testing.T) {
 	tests := []struct {
+		version string
 		answers string
 		level   string
 		flags   []string
 	}{
-		{"low-prescribed", "low", nil},
-		{"high-flags-not-prescribed", "high", []string{"safety", "urinary", "memory"}},
-		{"none-recent", "low", nil},
+		{"1.1.0", "low-prescribed", "low", nil},
+		{"1.1.0", "high-flags-not-prescribed", "high", []string{"safety", "urinary", "memory"}},
+		{"1.1.0", "none-recent", "low", nil},
+		{"1.2.0", "1.2.0/low-prescribed", "low", nil},
+		{"1.2.0", "1.2.0/urgent-not-prescribed", "high", []string{"safety_now", "safety", "urinary", "belly_kidney", "low_mood", "memory"}},
+		{"1.2.0", "1.2.0/stopped-safety", "low", []string{"safety"}},
+		{"1.2.0", "1.2.0/some-both-outside", "some", []string{"belly_kidney", "more_than_prescribed", "outside_treatment"}},
 	}
 	for _, tt := range tests {
 		for _, lang := range []string{"en", "es"} {
@@ -31,12 +41,17 @@ func TestScoreGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				code, stdout, stderr := runIn(t, string(in), nil, "score", "-q", "ketamine-selfcheck", "--lang", lang)
+				q := "ketamine-selfcheck"
+				if tt.version == "1.1.0" {
+					q = version110
+				}
+				code, stdout, stderr := runIn(t, string(in), nil, "score", "-q", q, "--lang", lang)
 				if code != 0 || stderr != "" {
 					t.Fatalf("exit %d: %s", code, stderr)
 				}
 				// Whatever the wording, the result is the one meant.
 				var v struct {
+					Version  string
 					Language string
 					Level    struct{ ID string }
 					Flags    []struct{ ID string }
@@ -48,8 +63,8 @@ func TestScoreGolden(t *testing.T) {
 				for _, f := range v.Flags {
 					flags = append(flags, f.ID)
 				}
-				if v.Language != lang || v.Level.ID != tt.level || strings.Join(flags, ",") != strings.Join(tt.flags, ",") {
-					t.Errorf("got %s level %s flags %v, want %s level %s flags %v", v.Language, v.Level.ID, flags, lang, tt.level, tt.flags)
+				if v.Version != tt.version || v.Language != lang || v.Level.ID != tt.level || strings.Join(flags, ",") != strings.Join(tt.flags, ",") {
+					t.Errorf("got %s %s level %s flags %v, want %s %s level %s flags %v", v.Version, v.Language, v.Level.ID, flags, tt.version, lang, tt.level, tt.flags)
 				}
 				path := filepath.Join("testdata", "golden", tt.answers+"."+lang+".json")
 				if *update {
@@ -74,15 +89,15 @@ func TestScoreGolden(t *testing.T) {
 }
 
 func TestScoreErrors(t *testing.T) {
-	low, err := os.ReadFile(filepath.Join("testdata", "answers", "low-prescribed.json"))
+	low, err := os.ReadFile(filepath.Join("testdata", "answers", "1.2.0", "low-prescribed.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	valid := string(low)
 	dir := copyQuestionnaires(t)
 	broken := copyQuestionnaires(t)
-	breakLine(t, filepath.Join(broken, "ketamine-selfcheck.yaml"), "level: signs", "level: sign")
-	single := filepath.Join(dir, "ketamine-selfcheck.yaml")
+	breakLine(t, filepath.Join(broken, "ketamine-selfcheck", "1.2.0.yaml"), "level: signs", "level: sign")
+	single := filepath.Join(dir, "ketamine-selfcheck", "1.2.0.yaml")
 	tests := []struct {
 		name  string
 		stdin string
@@ -154,7 +169,7 @@ func TestScoreErrors(t *testing.T) {
 // KETASCREEN_QUESTIONNAIRES is the default of --questionnaires.
 func TestScoreQuestionnairesEnv(t *testing.T) {
 	broken := copyQuestionnaires(t)
-	breakLine(t, filepath.Join(broken, "ketamine-selfcheck.yaml"), "level: signs", "level: sign")
+	breakLine(t, filepath.Join(broken, "ketamine-selfcheck", "1.2.0.yaml"), "level: signs", "level: sign")
 	code, _, stderr := runIn(t, "{}", map[string]string{"KETASCREEN_QUESTIONNAIRES": broken}, "score", "-q", "ketamine-selfcheck")
 	if code != 1 || !strings.Contains(stderr, `level names score "sign"`) {
 		t.Errorf("exit %d, stderr %q; want the folder from the environment used", code, stderr)

@@ -102,6 +102,9 @@ func condExpr(q *questionnaire.Questionnaire, c *questionnaire.Condition) string
 
 // scoreExpr is a score's value, empty when its show_if does not hold.
 func scoreExpr(q *questionnaire.Questionnaire, s *questionnaire.Score) string {
+	if s.Kind == questionnaire.Criteria {
+		return criteriaExpr(q, s)
+	}
 	var terms []string
 	for _, it := range s.ItemList() {
 		terms = append(terms, itemTerm(q, s, it))
@@ -128,6 +131,49 @@ func scoreExpr(q *questionnaire.Questionnaire, s *questionnaire.Score) string {
 		e = "iif(" + condExpr(q, s.ShowIf) + ", " + e + ", {})"
 	}
 	return e
+}
+
+// criteriaExpr counts the DSM-5 criteria met: one term per criterion, 1 when any of its items
+// has a counted answer ("or" of their tests), so two items of one criterion count once.
+func criteriaExpr(q *questionnaire.Questionnaire, s *questionnaire.Score) string {
+	var order []string
+	tests := map[string][]string{}
+	for _, it := range s.ItemList() {
+		if it.DSM5 == "" {
+			continue
+		}
+		if _, ok := tests[it.DSM5]; !ok {
+			order = append(order, it.DSM5)
+		}
+		tests[it.DSM5] = append(tests[it.DSM5], countedTest(q, s, it))
+	}
+	if len(order) == 0 {
+		return "0"
+	}
+	terms := make([]string, len(order))
+	for i, c := range order {
+		terms[i] = "iif(" + strings.Join(tests[c], " or ") + ", 1, 0)"
+	}
+	e := strings.Join(terms, " + ")
+	if s.ShowIf != nil {
+		e = "iif(" + condExpr(q, s.ShowIf) + ", " + e + ", {})"
+	}
+	return e
+}
+
+// countedTest is true when an item's answer counts in a count or criteria score.
+func countedTest(q *questionnaire.Questionnaire, s *questionnaire.Score, it *questionnaire.Item) string {
+	a := answers(q, it.ID)
+	if it.Type == questionnaire.Number {
+		return a + ".value" + numberMap(it) + sum0 + " > 0"
+	}
+	var counted []string
+	for _, o := range it.Options {
+		if o.ValueFor(s.ID) > 0 {
+			counted = append(counted, o.Code)
+		}
+	}
+	return a + ".value.where(" + codesIn(counted) + ").exists()"
 }
 
 // itemTerm is what an item adds to a score. For max and min, an item without an answer gives

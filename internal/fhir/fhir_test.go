@@ -89,8 +89,8 @@ func TestSkipLogicMapped(t *testing.T) {
 		expression  string   // a part of the enableWhenExpression, when there is one
 	}{
 		// none_of on a single-choice item: "=" over the other options.
-		{"ketamine-selfcheck", "frequency", "any", []string{"use_context = prescribed", "use_context = not_prescribed", "use_context = both"}, ""},
-		{"ketamine-selfcheck", "tolerance", "any", []string{"use_context = not_prescribed", "use_context = both"}, ""},
+		{"ketamine-selfcheck-1.1.0", "frequency", "any", []string{"use_context = prescribed", "use_context = not_prescribed", "use_context = both"}, ""},
+		{"ketamine-selfcheck-1.1.0", "tolerance", "any", []string{"use_context = not_prescribed", "use_context = both"}, ""},
 		// none_of inside any: flattened, 3 other options for each of 9 items.
 		{"phq9", "q10", "any", nil, ""},
 		// A score of earlier answers: on the calculated score item.

@@ -93,8 +93,8 @@ func (im *importer) applyScore(s *questionnaire.Score, d *scoreDef) {
 		for _, o := range it.Options {
 			want := vals[o.Code]
 			own := o.Value
-			if s.Kind == questionnaire.Count {
-				// A count only asks whether an option is worth more than 0.
+			if s.Kind == questionnaire.Count || s.Kind == questionnaire.Criteria {
+				// A count (or a criterion) only asks whether an option is worth more than 0.
 				if (own > 0) == (want > 0) {
 					continue
 				}
@@ -157,7 +157,7 @@ func (im *importer) scoreByID(id string) *questionnaire.Score {
 	return nil
 }
 
-var severityByRank = map[int]string{3: "urgent", 2: "high", 1: "moderate", 0: "info"}
+var severityByRank = map[int]string{4: "acute", 3: "urgent", 2: "high", 1: "moderate", 0: "info"}
 
 // flags reads the flags item: each option a flag, its ordinal the severity, the expression
 // each flag's condition.

@@ -173,7 +173,7 @@ func flagCoding(base string, q *questionnaire.Questionnaire, f *questionnaire.Fl
 }
 
 // severityRank orders flags for readers: the most urgent has the highest ordinal.
-var severityRank = map[string]int{"urgent": 3, "high": 2, "moderate": 1, "info": 0}
+var severityRank = map[string]int{"acute": 4, "urgent": 3, "high": 2, "moderate": 1, "info": 0}
 
 // severityOrder lists flags most severe first, as a result does.
 func severityOrder(flags []*questionnaire.Flag) []*questionnaire.Flag {
@@ -182,9 +182,13 @@ func severityOrder(flags []*questionnaire.Flag) []*questionnaire.Flag {
 	return out
 }
 
-// flagLabel is a flag's name for clinicians: the catalogue's, for the shipped flags, or the
-// flag's own title (written for respondents) for flags a clinic added.
+// flagLabel is a flag's name for clinicians: the questionnaire's clinician label ("Current
+// suicidal thoughts reported"), else the catalogue's for the flags of versions written before
+// there were clinician labels, else the flag's own title (written for respondents).
 func flagLabel(f *questionnaire.Flag, lang string, l Labels) string {
+	if s := f.ClinicianLabel.In(lang); s != "" {
+		return s
+	}
 	key := "clinician.flag." + f.ID
 	if s := l(key); s != key && s != "" {
 		return s

@@ -62,10 +62,22 @@ func (r *recognizer) term(d *scoreDef, t *node) error {
 	if t.is("iif", 3) && t.args[2].op == "empty" && t.args[0].is("exists", 0) {
 		t = t.args[1]
 	}
-	// iif(X, 1, 0): a term of a count.
+	// iif(X, 1, 0): a term of a count; iif(X or Y, 1, 0): a criterion met by any of its items.
 	if t.is("iif", 3) && t.args[1].op == "num" && t.args[1].name == "1" && t.args[2].op == "num" && t.args[2].name == "0" {
-		d.kind = questionnaire.Count
 		cond := t.args[0]
+		if cond.op == "or" {
+			d.kind = questionnaire.Criteria
+			for _, c := range cond.flat("or") {
+				if err := r.term(d, &node{op: "call", name: "iif", args: []*node{c, t.args[1], t.args[2]}}); err != nil {
+					return err
+				}
+			}
+			d.kind = questionnaire.Criteria
+			return nil
+		}
+		if d.kind != questionnaire.Criteria {
+			d.kind = questionnaire.Count
+		}
 		switch {
 		case cond.op == ">" && cond.args[0].op == "var": // a score above 0
 			return r.subscore(d, cond.args[0])

@@ -24,7 +24,8 @@ type Catalog struct {
 	ids  []string
 }
 
-// Load reads every .yaml file of a folder: resources.yaml and the questionnaires. It returns
+// Load reads every .yaml file of a folder: resources.yaml and the questionnaires, and each
+// questionnaire's version files in its own sub-folder (<id>/<version>.yaml). It returns
 // a catalog only when every file is sound, and otherwise every problem found.
 func Load(fsys fs.FS) (*Catalog, Problems) {
 	c := &Catalog{byID: map[string][]*Questionnaire{}}
@@ -39,11 +40,9 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 		data []byte
 	}
 	var qs []located
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
-			continue
-		}
+	names, ps := definitionFiles(fsys, entries)
+	all = append(all, ps...)
+	for _, name := range names {
 		data, err := readFile(fsys, name)
 		if err != nil {
 			all = append(all, Problem{File: name, Message: err.Error()})
@@ -64,6 +63,7 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 		q, ps := Parse(name, data)
 		all = append(all, ps...)
 		if q != nil {
+			all = append(all, checkVersionFile(name, data, q)...)
 			qs = append(qs, located{q, name, data})
 		}
 	}
@@ -74,6 +74,7 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 		all = append(all, Problem{File: ".", Message: "no questionnaire found"})
 	}
 	seen := map[string]string{}
+	defs := map[string][]definition{}
 	for _, l := range qs {
 		key := l.q.ID + "@" + l.q.Version
 		if other, dup := seen[key]; dup {
@@ -90,7 +91,9 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 			all = append(all, checkSiteLanguages(l.file, l.data, l.q, c.site)...)
 		}
 		c.byID[l.q.ID] = append(c.byID[l.q.ID], l.q)
+		defs[l.q.ID] = append(defs[l.q.ID], definition(l))
 	}
+	all = append(all, checkVersions(defs)...)
 	if len(all) > 0 {
 		return nil, all
 	}

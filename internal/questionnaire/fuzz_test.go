@@ -24,7 +24,7 @@ func FuzzParse(f *testing.F) {
 			f.Add(data)
 		}
 	}
-	for _, name := range []string{"ketamine-selfcheck.yaml", "resources.yaml"} {
+	for _, name := range []string{"ketamine-selfcheck/1.1.0.yaml", "ketamine-selfcheck/1.2.0.yaml", "resources.yaml"} {
 		data, err := questionnaires.FS.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)

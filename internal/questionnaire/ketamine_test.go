@@ -3,6 +3,7 @@ package questionnaire_test
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
@@ -32,71 +33,7 @@ func fill(q *questionnaire.Questionnaire, fixed questionnaire.Answers) questionn
 	return a
 }
 
-// visibleSigns lists the items of the signs score that the answers show, in score order.
-func visibleSigns(q *questionnaire.Questionnaire, a questionnaire.Answers) []string {
-	shown := q.Visibility(a)
-	var out []string
-	for _, id := range q.ScoreByID("signs").Items {
-		if shown[id] {
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
-// withSigns answers yes to the first n warning signs the path shows, and no to the others.
-func withSigns(t *testing.T, q *questionnaire.Questionnaire, path string, n int) questionnaire.Answers {
-	t.Helper()
-	a := fill(q, ans("use_context", path, "frequency", "weekly"))
-	signs := visibleSigns(q, a)
-	if n > len(signs) {
-		t.Fatalf("path %s shows %d signs, not %d", path, len(signs), n)
-	}
-	for _, id := range signs[:n] {
-		a[id] = []string{"yes"}
-	}
-	return a
-}
-
 var paths = []string{"prescribed", "not_prescribed", "both"}
-
-func TestKetamineSignsBands(t *testing.T) {
-	q := shipped(t)
-	if lo, hi := q.ScoreByID("signs").Range(); lo != 0 || hi != 13 {
-		t.Errorf("signs range = %d..%d, want 0..13", lo, hi)
-	}
-	maxSigns := map[string]int{"prescribed": 11, "not_prescribed": 11, "both": 13}
-	for _, path := range paths {
-		max := maxSigns[path]
-		if got := len(visibleSigns(q, fill(q, ans("use_context", path, "frequency", "weekly")))); got != max {
-			t.Errorf("%s shows %d warning signs, want %d", path, got, max)
-		}
-		// DSM-5 style cut-offs: 0-1 low, 2-3 some, 4-5 moderate, 6+ high.
-		for _, tt := range []struct {
-			n    int
-			band string
-		}{{0, "low"}, {1, "low"}, {2, "some"}, {3, "some"}, {4, "moderate"}, {5, "moderate"}, {6, "high"}, {max - 1, "high"}, {max, "high"}} {
-			t.Run(fmt.Sprintf("%s/%d", path, tt.n), func(t *testing.T) {
-				r := mustScore(t, q, withSigns(t, q, path, tt.n))
-				if got := r.Scores["signs"]; got != tt.n {
-					t.Fatalf("signs = %d, want %d", got, tt.n)
-				}
-				if r.Level.ID != tt.band {
-					t.Errorf("level = %s, want %s", r.Level.ID, tt.band)
-				}
-				if r.HasFlag("safety") || r.HasFlag("urinary") {
-					t.Errorf("flags = %v, want neither safety nor urinary", r.FlagIDs())
-				}
-				if tt.n == 0 && len(r.Criteria) != 0 {
-					t.Errorf("criteria = %v with no sign", r.Criteria)
-				}
-				if tt.n > 0 && len(r.Criteria) == 0 {
-					t.Errorf("no criteria with %d signs", tt.n)
-				}
-			})
-		}
-	}
-}
 
 func TestKetamineSkipLogic(t *testing.T) {
 	q := shipped(t)
@@ -106,17 +43,17 @@ func TestKetamineSkipLogic(t *testing.T) {
 		hidden []string
 	}{
 		{"prescribed",
-			[]string{"frequency", "more_than_prescribed", "outside_treatment", "cope", "mental_health", "urinary", "safety"},
-			[]string{"tolerance", "withdrawal", "use_alone", "pressure"}},
+			[]string{"frequency", "more_than_prescribed", "outside_treatment", "cope", "mental_health", "urinary", "belly_kidney", "mood_interest", "mood_down", "safety"},
+			[]string{"tolerance", "withdrawal", "use_alone", "pressure", "pattern", "money", "safety_now"}},
 		{"not_prescribed",
-			[]string{"frequency", "tolerance", "withdrawal", "use_alone", "pressure", "urinary", "safety"},
-			[]string{"more_than_prescribed", "outside_treatment"}},
+			[]string{"frequency", "pattern", "money", "tolerance", "withdrawal", "use_alone", "pressure", "urinary", "belly_kidney", "mood_interest", "mood_down", "safety"},
+			[]string{"more_than_prescribed", "outside_treatment", "safety_now"}},
 		{"both",
-			[]string{"frequency", "tolerance", "withdrawal", "more_than_prescribed", "outside_treatment", "use_alone", "pressure", "safety"},
-			nil},
+			[]string{"frequency", "pattern", "money", "tolerance", "withdrawal", "more_than_prescribed", "outside_treatment", "use_alone", "pressure", "safety"},
+			[]string{"safety_now"}},
 		{"none_recent",
-			[]string{"use_context", "urinary", "memory", "safety"},
-			[]string{"frequency", "tolerance", "more_than_meant", "craving", "withdrawal", "more_than_prescribed", "outside_treatment", "cope", "mental_health", "other_substances"}},
+			[]string{"use_context", "urinary", "belly_kidney", "memory", "mood_interest", "mood_down", "safety"},
+			[]string{"frequency", "pattern", "money", "tolerance", "more_than_meant", "craving", "withdrawal", "more_than_prescribed", "outside_treatment", "cope", "mental_health", "other_substances", "safety_now"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -149,7 +86,7 @@ func TestKetamineSkipLogic(t *testing.T) {
 func TestKetamineNoneRecent(t *testing.T) {
 	q := shipped(t)
 	a := fill(q, ans("use_context", "none_recent"))
-	if got, want := shownIDs(q, a), []string{"use_context", "urinary", "memory", "safety"}; !equal(got, want) {
+	if got, want := shownIDs(q, a), []string{"use_context", "urinary", "belly_kidney", "memory", "mood_interest", "mood_down", "safety"}; !equal(got, want) {
 		t.Errorf("shown = %v, want %v", got, want)
 	}
 	shown := q.Visibility(a)
@@ -163,7 +100,7 @@ func TestKetamineNoneRecent(t *testing.T) {
 		t.Errorf("scores %v level %s, want nothing and low", r.Scores, r.Level.ID)
 	}
 	// Answers left from an earlier path are refused, and once pruned count for nothing.
-	stale := with(a, "frequency", "daily", "craving", "yes", "time_spent", "yes", "cope", "yes")
+	stale := with(a, "frequency", "daily", "craving", "yes", "time_spent", "yes", "cope", "yes", "money", "over")
 	if r, err := q.Score(stale); r != nil || err == nil {
 		t.Errorf("Score() accepted answers to skipped sections")
 	}
@@ -178,16 +115,23 @@ func TestKetamineSafetyFlag(t *testing.T) {
 		name    string
 		answers questionnaire.Answers
 		want    []string
+		acute   bool
 	}{
-		{"No", fill(q, ans("use_context", "both", "frequency", "weekly")), nil},
-		{"Yes", fill(q, ans("use_context", "not_prescribed", "frequency", "weekly", "safety", "yes")), []string{"safety"}},
-		{"YesNoneRecent", fill(q, ans("use_context", "none_recent", "safety", "yes")), []string{"safety"}},
+		{"No", fill(q, ans("use_context", "both", "frequency", "weekly")), nil, false},
+		{"Yes", fill(q, ans("use_context", "not_prescribed", "frequency", "weekly", "safety", "yes")), []string{"safety"}, false},
+		{"YesRightNow", fill(q, ans("use_context", "not_prescribed", "frequency", "weekly", "safety", "yes", "safety_now", "yes")),
+			[]string{"safety_now", "safety"}, true},
+		{"YesNoneRecent", fill(q, ans("use_context", "none_recent", "safety", "yes")), []string{"safety"}, false},
+		{"YesRightNowNoneRecent", fill(q, ans("use_context", "none_recent", "safety", "yes", "safety_now", "yes")), []string{"safety_now", "safety"}, true},
 		// Most severe first, whatever else was raised.
 		{"YesWithOthers", fill(q, ans("use_context", "both", "frequency", "daily", "more_than_prescribed", "yes",
-			"urinary", "blood", "safety", "yes")), []string{"safety", "urinary", "more_than_prescribed"}},
-		{"YesHighLevel", with(withSigns(t, q, "both", 13), "safety", "yes", "urinary", "pain"), []string{"safety", "urinary", "more_than_prescribed"}},
-		{"YesEveryFlag", fill(q, ans("use_context", "both", "frequency", "daily", "more_than_prescribed", "yes",
-			"urinary", "pain", "memory", "yes", "safety", "yes")), []string{"safety", "urinary", "more_than_prescribed", "memory"}},
+			"urinary", "blood", "safety", "yes")), []string{"safety", "urinary", "more_than_prescribed"}, false},
+		{"YesHighLevel", with(withCriteria(t, q, "both", 11), "safety", "yes", "safety_now", "no", "urinary", "pain"),
+			[]string{"safety", "urinary", "more_than_prescribed"}, false},
+		{"YesEveryFlag", fill(q, ans("use_context", "both", "frequency", "daily", "more_than_prescribed", "yes", "outside_treatment", "yes",
+			"urinary", "pain", "belly_kidney", "cramps", "memory", "yes", "mood_interest", "nearly_every_day", "mood_down", "several_days",
+			"safety", "yes", "safety_now", "yes")),
+			[]string{"safety_now", "safety", "urinary", "belly_kidney", "more_than_prescribed", "outside_treatment", "low_mood", "memory"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -195,18 +139,59 @@ func TestKetamineSafetyFlag(t *testing.T) {
 			if got := r.FlagIDs(); !equal(got, tt.want) {
 				t.Fatalf("flags = %v, want %v", got, tt.want)
 			}
-			if len(tt.want) > 0 && tt.want[0] == "safety" {
-				if r.Flags[0].Severity != "urgent" {
-					t.Errorf("safety severity = %s, want urgent", r.Flags[0].Severity)
+			if r.Acute() != tt.acute || r.View("en").Acute != tt.acute {
+				t.Errorf("acute = %v, want %v", r.Acute(), tt.acute)
+			}
+			if r.SafetyRaised() != (len(tt.want) > 0 && strings.HasPrefix(tt.want[0], "safety")) {
+				t.Errorf("SafetyRaised() = %v with flags %v", r.SafetyRaised(), tt.want)
+			}
+			kinds := r.ResourceKinds()
+			switch {
+			case tt.acute:
+				// The emergency number first: the person needs help now, not a list.
+				if r.Flags[0].Severity != questionnaire.SeverityAcute || len(kinds) < 2 || kinds[0] != "emergency" || kinds[1] != "crisis" {
+					t.Errorf("acute: first flag %s, resource kinds %v; want acute, emergency then crisis", r.Flags[0].Severity, kinds)
 				}
-				if got := r.ResourceKinds(); len(got) < 2 || got[0] != "crisis" || got[1] != "emergency" {
-					t.Errorf("resource kinds = %v, want crisis and emergency first", got)
+				if !slices.Contains(toldIDs(r), "safety_now") {
+					t.Errorf("told = %v, want safety_now said back", toldIDs(r))
 				}
-				if !slices.Contains(toldIDs(r), "safety") {
-					t.Errorf("told = %v, want safety said back", toldIDs(r))
+			case len(tt.want) > 0 && tt.want[0] == "safety":
+				if r.Flags[0].Severity != questionnaire.SeverityUrgent || len(kinds) < 2 || kinds[0] != "crisis" || kinds[1] != "emergency" {
+					t.Errorf("safety: first flag %s, resource kinds %v; want urgent, crisis then emergency", r.Flags[0].Severity, kinds)
 				}
 			}
+			if r.HasFlag("safety") && !slices.Contains(toldIDs(r), "safety") {
+				t.Errorf("told = %v, want safety said back", toldIDs(r))
+			}
+			if got := slices.Contains(adviceIDs(r), "safety_plan"); got != r.HasFlag("safety") {
+				t.Errorf("safety plan shown = %v with flags %v", got, r.FlagIDs())
+			}
 		})
+	}
+}
+
+// The acuity question is asked after a yes, on the same step, and must then be answered; after
+// a no it cannot be.
+func TestKetamineAcuityQuestion(t *testing.T) {
+	q := shipped(t)
+	now := q.Item("safety_now")
+	if now.Section() != q.Item("safety").Section() || !now.IsRequired() {
+		t.Fatal("safety_now is not a required question on the safety step")
+	}
+	yes := fill(q, ans("use_context", "prescribed", "frequency", "monthly", "safety", "yes"))
+	if errs := q.Check(without(yes, "safety_now")).For("safety_now"); len(errs) != 1 || errs[0].Kind != questionnaire.ErrRequired {
+		t.Errorf("yes without the acuity answer: %v, want required", errs)
+	}
+	no := fill(q, ans("use_context", "prescribed", "frequency", "monthly", "safety", "no"))
+	if _, asked := no["safety_now"]; asked {
+		t.Fatal("the acuity question is asked after a no")
+	}
+	if errs := q.Check(with(no, "safety_now", "yes")).For("safety_now"); len(errs) != 1 || errs[0].Kind != questionnaire.ErrHidden {
+		t.Errorf("acuity answer after a no: %v, want hidden", errs)
+	}
+	// A changed mind: the stale "right now" answer is dropped, and nothing acute is left.
+	if r := mustScore(t, q, q.Prune(with(no, "safety_now", "yes"))); r.Acute() || r.SafetyRaised() {
+		t.Errorf("pruned stale acuity answer raised %v", r.FlagIDs())
 	}
 }
 
@@ -223,7 +208,8 @@ func TestKetamineUrinaryFlag(t *testing.T) {
 		{"OftenUrgent", "often_urgent", true, ""},
 		{"Pain", "pain", true, ""},
 		{"Blood", "blood", true, ""},
-		{"Every", "often_urgent,pain,blood", true, ""},
+		{"Leaking", "leaking", true, ""},
+		{"Every", "often_urgent,pain,blood,leaking", true, ""},
 		{"ErrExclusive", "none,pain", false, questionnaire.ErrExclusive},
 		{"ErrExclusiveLast", "blood,none", false, questionnaire.ErrExclusive},
 		{"ErrRequired", "", false, questionnaire.ErrRequired},
@@ -299,7 +285,7 @@ func TestKetaminePrescriberStep(t *testing.T) {
 	for _, path := range paths {
 		for _, n := range []int{0, 2, 4, 6} {
 			t.Run(fmt.Sprintf("%s/%d", path, n), func(t *testing.T) {
-				r := mustScore(t, q, withSigns(t, q, path, n))
+				r := mustScore(t, q, withCriteria(t, q, path, n))
 				got := slices.ContainsFunc(r.NextSteps(), isPrescriberStep)
 				if want := path != "not_prescribed"; got != want {
 					t.Errorf("level %s: prescriber step shown = %v, want %v", r.Level.ID, got, want)
@@ -326,7 +312,7 @@ func TestKetamineAdvice(t *testing.T) {
 		{"prescribed", []string{"treatment_safety"}},
 		{"not_prescribed", []string{"harm_reduction"}},
 		{"both", []string{"harm_reduction", "treatment_safety"}},
-		{"none_recent", nil},
+		{"none_recent", []string{"stopped"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
@@ -341,12 +327,12 @@ func TestKetamineAdvice(t *testing.T) {
 // Every warning sign answered yes on the "both" path meets every DSM-5 criterion once, in order.
 func TestKetamineCriteria(t *testing.T) {
 	q := shipped(t)
-	r := mustScore(t, q, withSigns(t, q, "both", 13))
+	r := mustScore(t, q, withCriteria(t, q, "both", 11))
 	if !equal(r.Criteria, questionnaire.DSM5Criteria) {
 		t.Errorf("criteria = %v, want %v", r.Criteria, questionnaire.DSM5Criteria)
 	}
 	// Prescribed-only use never meets tolerance or withdrawal: DSM-5 excludes them under supervision.
-	r = mustScore(t, q, withSigns(t, q, "prescribed", 11))
+	r = mustScore(t, q, withCriteria(t, q, "prescribed", 9))
 	if slices.Contains(r.Criteria, "tolerance") || slices.Contains(r.Criteria, "withdrawal") {
 		t.Errorf("prescribed criteria = %v, want neither tolerance nor withdrawal", r.Criteria)
 	}
@@ -372,7 +358,8 @@ func TestKetamineFrequencyWeights(t *testing.T) {
 func TestKetamineViewLanguages(t *testing.T) {
 	q := shipped(t)
 	for _, path := range paths {
-		a := with(withSigns(t, q, path, 6), "safety", "yes", "urinary", "pain", "cope", "yes", "mental_health", "depression")
+		a := with(withCriteria(t, q, path, 6), "safety", "yes", "safety_now", "yes", "urinary", "pain", "belly_kidney", "side_pain",
+			"cope", "yes", "mental_health", "depression", "mood_interest", "nearly_every_day", "mood_down", "nearly_every_day")
 		r := mustScore(t, q, a)
 		for _, lang := range q.Languages {
 			v := r.View(lang)
@@ -380,8 +367,18 @@ func TestKetamineViewLanguages(t *testing.T) {
 				t.Errorf("%s/%s: empty notice or level", path, lang)
 			}
 			for _, f := range v.Flags {
-				if f.Title == "" || f.Message == "" {
+				if f.Title == "" || f.Message == "" || f.ClinicianLabel == "" || f.FollowUp == "" {
 					t.Errorf("%s/%s: flag %s has an empty text", path, lang, f.ID)
+				}
+			}
+			if v.Scale == nil || v.Scale.Text == "" {
+				t.Errorf("%s/%s: no scale", path, lang)
+			}
+			for _, a := range v.Advice {
+				for _, tip := range a.Tips {
+					if a.Title == "" || tip == "" {
+						t.Errorf("%s/%s: advice %s has an empty text", path, lang, a.ID)
+					}
 				}
 			}
 			for _, tv := range v.Told {

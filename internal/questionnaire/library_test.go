@@ -26,6 +26,18 @@ func TestLibrary(t *testing.T) {
 	if _, err := fs.Stat(questionnaires.FS, "library"); err == nil {
 		t.Error("the binary embeds the library")
 	}
+	// Every other folder (a shipped questionnaire's versions) is embedded.
+	entries, err := os.ReadDir(filepath.Join(qtest.Root(), "questionnaires"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && e.Name() != "library" {
+			if _, err := fs.Stat(questionnaires.FS, e.Name()); err != nil {
+				t.Errorf("questionnaires/%s is not embedded: add it to the go:embed line in questionnaires/embed.go", e.Name())
+			}
+		}
+	}
 	for _, id := range cat.IDs() {
 		if cat.Latest(id).MapsDSM5() {
 			t.Errorf("%s maps DSM-5 criteria: none of these instruments does", id)

@@ -160,6 +160,14 @@ func (c *checker) run() {
 			c.text(fmt.Sprintf("%s.tips[%d]", p, j), t, true)
 		}
 	}
+
+	c.checkCriteriaScores()
+	c.checkLevelTexts()
+	c.checkFlagClinicianTexts()
+	if len(c.pl.list) == 0 {
+		// Needs every condition sound.
+		c.checkReassuring()
+	}
 }
 
 func (c *checker) options(ip string, it *Item) {
@@ -363,8 +371,23 @@ func checkText(pl *problemList, p string, t Text, langs []string, required bool)
 // scoreRange is the lowest and highest value a score can take, over every way of answering.
 // Items that skip logic may hide, or that are optional, can contribute nothing.
 func scoreRange(s *Score) (lo, hi int) {
+	if s.Kind == Criteria {
+		return criteriaRange(s, s.items)
+	}
 	for _, it := range s.items {
 		mayBeAbsent := !it.IsRequired() || it.ShowIf != nil || it.section.ShowIf != nil
+		if it.Type == Number {
+			itLo, itHi := it.numberRange()
+			if s.Kind == Count {
+				itLo, itHi = boolInt(itLo > 0), boolInt(itHi > 0)
+			}
+			if mayBeAbsent {
+				itLo, itHi = min(itLo, 0), max(itHi, 0)
+			}
+			lo += itLo
+			hi += itHi
+			continue
+		}
 		var vals []int
 		for _, o := range it.Options {
 			v := o.ValueFor(s.ID)

@@ -46,7 +46,7 @@ const (
 )
 
 // Severities, most urgent first.
-var severityOrder = map[string]int{"urgent": 0, "high": 1, "moderate": 2, "info": 3}
+var severityOrder = map[string]int{"acute": 0, "urgent": 1, "high": 2, "moderate": 3, "info": 4}
 
 // DSM5Criteria are the eleven DSM-5 substance use disorder criteria an item may map to.
 var DSM5Criteria = []string{
@@ -150,6 +150,9 @@ type Option struct {
 	Values    map[string]int `yaml:"values" validate:"dive,min=-1000,max=1000"`
 	Exclusive bool           `yaml:"exclusive"`
 	Told      Text           `yaml:"told"`
+	// Reworded says the label's words changed since the last version but not its meaning, so
+	// answers stored under the old words still mean the same; lint compares labels otherwise.
+	Reworded bool `yaml:"reworded"`
 }
 
 // ValueFor is the option's number for a score: its per-score value, or its default value.
@@ -176,7 +179,7 @@ type Condition struct {
 type Score struct {
 	ID    string   `yaml:"id" validate:"required,max=64,ident"`
 	Label Text     `yaml:"label" validate:"required"`
-	Kind  string   `yaml:"kind" validate:"required,oneof=sum count max min"`
+	Kind  string   `yaml:"kind" validate:"required,oneof=sum count max min criteria"`
 	Items []string `yaml:"items" validate:"unique"`
 	Bands []*Band  `yaml:"bands" validate:"dive,required"`
 	// Scores are other scores this one adds up, counts, or takes the highest or lowest of.
@@ -186,6 +189,9 @@ type Score struct {
 	ShowIf *Condition `yaml:"show_if"`
 	// Repeat names a repeated section: the score is made once for each of its entries.
 	Repeat string `yaml:"repeat"`
+	// Scale words the score's place on a scale, "{value} of {max} warning signs"; a score
+	// without it is not shown as a scale.
+	Scale Text `yaml:"scale"`
 
 	items    []*Item
 	min, max int
@@ -221,22 +227,32 @@ type Band struct {
 	Meaning   Text     `yaml:"meaning" validate:"required"`
 	NextSteps []*Step  `yaml:"next_steps" validate:"dive,required"`
 	Resources []string `yaml:"resources" validate:"unique"`
+	// Reassuring marks the label and meaning as reassuring: lint refuses them where a safety
+	// flag can be raised at the same time.
+	Reassuring bool `yaml:"reassuring"`
+	// Texts are variants of the label and meaning for some answers; the first that holds wins.
+	Texts []*BandText `yaml:"texts" validate:"dive,required"`
 }
 
 // Step is one next step, shown when its condition holds.
 type Step struct {
-	Text   Text       `yaml:"text" validate:"required"`
-	ShowIf *Condition `yaml:"show_if"`
+	Text       Text       `yaml:"text" validate:"required"`
+	ShowIf     *Condition `yaml:"show_if"`
+	Reassuring bool       `yaml:"reassuring"`
 }
 
 // Flag is a condition that needs attention before anything else, with its message.
 type Flag struct {
 	ID        string     `yaml:"id" validate:"required,max=64,ident"`
-	Severity  string     `yaml:"severity" validate:"required,oneof=urgent high moderate info"`
+	Severity  string     `yaml:"severity" validate:"required,oneof=acute urgent high moderate info"`
 	When      *Condition `yaml:"when" validate:"required"`
 	Title     Text       `yaml:"title" validate:"required"`
 	Message   Text       `yaml:"message" validate:"required"`
 	Resources []string   `yaml:"resources" validate:"unique"`
+	// ClinicianLabel names the flag for health workers ("Current suicidal thoughts reported"),
+	// beside the title written for the person; FollowUp is a suggested next step for them.
+	ClinicianLabel Text `yaml:"clinician_label"`
+	FollowUp       Text `yaml:"suggested_follow_up"`
 }
 
 // Advice is a set of tips shown when its condition holds.
@@ -245,6 +261,8 @@ type Advice struct {
 	ShowIf *Condition `yaml:"show_if"`
 	Title  Text       `yaml:"title" validate:"required"`
 	Tips   []Text     `yaml:"tips" validate:"required,min=1"`
+	// Reassuring: see Band.Reassuring.
+	Reassuring bool `yaml:"reassuring"`
 }
 
 // Items lists every item in order.

@@ -20,6 +20,9 @@ type Kind struct {
 	ID     string `yaml:"id" validate:"required,max=64,ident"`
 	Label  Text   `yaml:"label" validate:"required"`
 	Always bool   `yaml:"always"`
+	// IfMissing says where to look when a region has no resource of this kind ("a doctor can
+	// tell you about drug services near you"), instead of promising help the page cannot show.
+	IfMissing Text `yaml:"if_missing"`
 }
 
 // Region is a country or area with its own help lines.
@@ -27,6 +30,9 @@ type Region struct {
 	ID        string      `yaml:"id" validate:"required,max=16,ident"`
 	Name      Text        `yaml:"name" validate:"required"`
 	Resources []*Resource `yaml:"resources" validate:"required,min=1,dive,required"`
+	// Locales are the browser languages that name this region (en-GB, es-MX): the region is
+	// suggested to people whose browser asks for one of them, and to no one else.
+	Locales []string `yaml:"locales" validate:"unique,dive,lang"`
 }
 
 // Resource is one service.
@@ -39,6 +45,8 @@ type Resource struct {
 	AlwaysOpen bool       `yaml:"always_open"`
 	Languages  []string   `yaml:"languages" validate:"unique,dive,lang"`
 	Contacts   []*Contact `yaml:"contacts" validate:"required,min=1,dive,required"`
+	// Hours, for a service that is not open all the time ("Monday to Friday, office hours").
+	Hours Text `yaml:"hours"`
 }
 
 // Contact is one way to reach a resource.
@@ -49,7 +57,8 @@ type Contact struct {
 	Label   Text   `yaml:"label"`
 }
 
-// OtherRegion is the region used when the person picks none.
+// OtherRegion is the region for anywhere else ("Another country"): a person chooses it, and
+// Region falls back to it for an id the file no longer lists. Pages never choose it for a person.
 const OtherRegion = "other"
 
 // ParseResources reads and checks the resources file.
@@ -122,8 +131,9 @@ func (r *Resources) check(pl *problemList) {
 		}
 	}
 	if !regions[OtherRegion] {
-		pl.add("$.regions", "a region %q is required, for people who choose no region", OtherRegion)
+		pl.add("$.regions", "a region %q is required, for people anywhere else", OtherRegion)
 	}
+	r.checkHelpLines(pl)
 }
 
 // problem says what is wrong with a contact's value, or "".

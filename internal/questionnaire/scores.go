@@ -93,6 +93,11 @@ func (e *scorer) value(s *Score) (int, bool) {
 	if s.ShowIf != nil && !s.ShowIf.holds(e.a, e.vals) {
 		return 0, false
 	}
+	if s.Kind == Criteria {
+		v := e.criteria(s)
+		e.vals[s.ID] = v
+		return v, true
+	}
 	var terms []int
 	for _, id := range s.Items {
 		if it := e.m.byID[id]; it != nil {
@@ -117,6 +122,22 @@ func (e *scorer) value(s *Score) (int, bool) {
 	v := combine(s.Kind, terms)
 	e.vals[s.ID] = v
 	return v, true
+}
+
+// criteria is how many distinct DSM-5 criteria the counted answers meet: two items mapped to
+// one criterion count once.
+func (e *scorer) criteria(s *Score) int {
+	met := map[string]bool{}
+	for _, id := range s.Items {
+		it := e.m.byID[id]
+		if it == nil || it.DSM5 == "" {
+			continue // lint refuses it; it meets nothing
+		}
+		if _, counted, ok := e.itemValue(s, it); ok && counted {
+			met[it.DSM5] = true
+		}
+	}
+	return len(met)
 }
 
 // combine is a score's value from its terms' values (counts already turned into 0 or 1).

@@ -48,7 +48,7 @@ func TestParseSite(t *testing.T) {
 // site in every language of the questionnaires.
 func TestCatalogSite(t *testing.T) {
 	files := fstest.MapFS{}
-	for _, name := range []string{"ketamine-selfcheck.yaml", "resources.yaml"} {
+	for _, name := range []string{"ketamine-selfcheck/1.2.0.yaml", "resources.yaml"} {
 		data, _ := questionnaires.FS.ReadFile(name)
 		files[name] = &fstest.MapFile{Data: data}
 	}
@@ -70,7 +70,7 @@ func TestCatalogSite(t *testing.T) {
 	}
 	files["site.yaml"] = &fstest.MapFile{Data: []byte("languages: [en]\nname: {en: Clinic}\n")}
 	_, ps = questionnaire.Load(files)
-	if len(ps) != 1 || ps[0].File != "ketamine-selfcheck.yaml" || !strings.Contains(ps[0].Message, `is in language "es", but site.yaml is not`) {
+	if len(ps) != 1 || ps[0].File != "ketamine-selfcheck/1.2.0.yaml" || !strings.Contains(ps[0].Message, `is in language "es", but site.yaml is not`) {
 		t.Errorf("problems %v, want the questionnaire's Spanish missing from the site", ps)
 	}
 }

@@ -20,6 +20,9 @@ func (r *ranger) span(s *Score, a Answers, ctrl []*Item, bound bool, open map[st
 	open[s.ID] = true
 	defer delete(open, s.ID)
 	out := span{present: true, exact: !bound}
+	if s.Kind == Criteria {
+		return r.criteriaSpan(s, a, ctrl, bound)
+	}
 	if s.ShowIf != nil {
 		if bound {
 			out.maybe = true
@@ -61,6 +64,43 @@ func (r *ranger) span(s *Score, a Answers, ctrl []*Item, bound bool, open map[st
 		}
 	}
 	out.lo, out.hi = combineSpans(s.Kind, terms, &out.exact)
+	return out
+}
+
+// criteriaSpan is the span of a criteria score: its items counted as met or not, grouped by
+// their DSM-5 criterion, a group met when any of its items is. Where a group has several
+// items the span is a bound, not exact.
+func (r *ranger) criteriaSpan(s *Score, a Answers, ctrl []*Item, bound bool) span {
+	out := span{present: true, exact: !bound}
+	groups := map[string]*[2]int{}
+	for _, id := range s.Items {
+		it := r.m.byID[id]
+		if it == nil || it.DSM5 == "" {
+			continue
+		}
+		t, ok := r.itemSpan(s, it, a, ctrl, bound)
+		if !ok {
+			continue
+		}
+		lo, hi := t.lo, t.hi
+		if t.maybe {
+			lo = 0
+		}
+		g := groups[it.DSM5]
+		if g == nil {
+			g = &[2]int{}
+			groups[it.DSM5] = g
+		} else {
+			out.exact = false
+		}
+		g[0], g[1] = max(g[0], lo), max(g[1], hi)
+		out.exact = out.exact && t.exact
+		out.free = append(out.free, t.free...)
+	}
+	for _, g := range groups {
+		out.lo += g[0]
+		out.hi += g[1]
+	}
 	return out
 }
 
@@ -135,7 +175,7 @@ func (r *ranger) itemSpan(s *Score, it *Item, a Answers, ctrl []*Item, bound boo
 		if !ok {
 			return span{}, false
 		}
-		if s.Kind == Count {
+		if s.Kind == Count || s.Kind == Criteria {
 			v = boolInt(counted)
 		}
 		return span{lo: v, hi: v, present: true, exact: true}, true
@@ -147,10 +187,10 @@ func (r *ranger) itemSpan(s *Score, it *Item, a Answers, ctrl []*Item, bound boo
 	switch {
 	case it.Type == Number:
 		t.lo, t.hi = it.numberRange()
-		if s.Kind == Count {
+		if s.Kind == Count || s.Kind == Criteria {
 			t.lo, t.hi = boolInt(t.lo > 0), boolInt(t.hi > 0)
 		}
-	case s.Kind == Count:
+	case s.Kind == Count || s.Kind == Criteria:
 		// Counted when some chosen option is worth more than 0.
 		t.lo, t.hi = 1, 0
 		for _, o := range it.Options {

@@ -14,6 +14,10 @@ type ResultView struct {
 	Advice        []AdviceView `json:"advice"`
 	ResourceKinds []string     `json:"resource_kinds"`
 	Notice        string       `json:"notice"`
+	// Acute: the person needs help now; the page leads with the emergency number.
+	Acute bool `json:"acute,omitempty"`
+	// Scale: the level on its scale, when the questionnaire words one.
+	Scale *ScaleView `json:"scale,omitempty"`
 }
 
 // FlagView is a raised flag in one language.
@@ -23,6 +27,9 @@ type FlagView struct {
 	Title     string   `json:"title"`
 	Message   string   `json:"message"`
 	Resources []string `json:"resources"`
+	// For health workers; suggestions, not instructions.
+	ClinicianLabel string `json:"clinician_label,omitempty"`
+	FollowUp       string `json:"suggested_follow_up,omitempty"`
 }
 
 // BandView is a band in one language, with the next steps that fit the answers.
@@ -73,10 +80,12 @@ func (r *Result) View(lang string) ResultView {
 	v.Criteria = append(v.Criteria, r.Criteria...)
 	for _, f := range r.Flags {
 		res := append([]string{}, f.Resources...)
-		v.Flags = append(v.Flags, FlagView{ID: f.ID, Severity: f.Severity, Title: f.Title.In(lang), Message: f.Message.In(lang), Resources: res})
+		v.Flags = append(v.Flags, FlagView{ID: f.ID, Severity: f.Severity, Title: f.Title.In(lang), Message: f.Message.In(lang), Resources: res,
+			ClinicianLabel: f.ClinicianLabel.In(lang), FollowUp: f.FollowUp.In(lang)})
 	}
 	if r.Level != nil {
-		b := &BandView{Score: q.level.ID, ID: r.Level.ID, Label: r.Level.Label.In(lang), Meaning: r.Level.Meaning.In(lang), NextSteps: []string{}}
+		lt := r.LevelText()
+		b := &BandView{Score: q.level.ID, ID: r.Level.ID, Label: lt.Label.In(lang), Meaning: lt.Meaning.In(lang), NextSteps: []string{}}
 		for _, s := range r.NextSteps() {
 			b.NextSteps = append(b.NextSteps, s.Text.In(lang))
 		}
@@ -114,6 +123,8 @@ func (r *Result) View(lang string) ResultView {
 		}
 		v.Advice = append(v.Advice, av)
 	}
+	v.Acute = r.Acute()
+	v.Scale = r.Scale().View(lang)
 	return v
 }
 

@@ -34,11 +34,13 @@ func TestAPIErrorsAreProblemDetails(t *testing.T) {
 		{"SubmitNoAnswers", "POST", submit, jsonCT, `{"lang": "en"}`, nil, 400, "bad_json"},
 		{"SubmitBadLang", "POST", submit, jsonCT, `{"lang": "xx", "answers": {}}`, nil, 400, "bad_lang"},
 		{"SubmitBadRegion", "POST", submit, jsonCT, `{"region": "mars", "answers": {}}`, nil, 400, "bad_region"},
-		{"SubmitBadAnswers", "POST", submit, jsonCT, `{"answers": {"safety": 3}}`, nil, 400, "bad_answers"},
+		{"SubmitNoRegion", "POST", submit, jsonCT, `{"lang": "en", "answers": {"use_context": "prescribed"}}`, nil, 400, "bad_region"},
+		{"SubmitEmptyRegion", "POST", submit, jsonCT, `{"region": "", "answers": {}}`, nil, 400, "bad_region"},
+		{"SubmitBadAnswers", "POST", submit, jsonCT, `{"region": "us", "answers": {"safety": 3}}`, nil, 400, "bad_answers"},
 		{"SubmitTooLarge", "POST", submit, jsonCT, big, nil, 413, "too_large"},
 		{"SubmitForm", "POST", submit, "application/x-www-form-urlencoded", "answers=1", nil, 415, "media_type"},
 		{"SubmitCrossSite", "POST", submit, jsonCT, `{"answers": {}}`, []string{"Sec-Fetch-Site", "cross-site"}, 403, "cross_origin"},
-		{"SubmitIncomplete", "POST", submit, jsonCT, `{"answers": {"use_context": "weekly_nonsense"}}`, nil, 422, "invalid_answers"},
+		{"SubmitIncomplete", "POST", submit, jsonCT, `{"region": "us", "answers": {"use_context": "weekly_nonsense"}}`, nil, 422, "invalid_answers"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			req, err := http.NewRequest(c.method, ts.URL+c.path, strings.NewReader(c.body))

@@ -100,7 +100,7 @@ func testClinicianJourney(t *testing.T, b *browser) {
 	if n := eval[int](doc, "document.querySelectorAll('.summary-flags .flag').length"); n != 3 {
 		t.Errorf("%d flags on the summary, want 3", n)
 	}
-	if n := eval[int](doc, `[...document.querySelectorAll("tr.counted")].filter(r => !(r.querySelector(".counted-tag") || {}).innerText).length`); n > 0 {
+	if n := eval[int](doc, `[...document.querySelectorAll("tr.counted")].filter(r => !(r.querySelector("td small") || {}).innerText).length`); n > 0 {
 		t.Errorf("%d answers marked as counted by colour only", n)
 	}
 	doc.checkPrint("summary")

@@ -171,10 +171,20 @@ func TestShareJourney(t *testing.T) {
 	}
 	// In the clinician's language (Spanish), though the person answered in English.
 	mustContain(t, summary.Body, "Resumen de la autoevaluación", "Idioma de las respuestas", "inglés",
-		"Seguridad: pensamientos de autolesión", "Síntomas urinarios", "Cribado, no diagnóstico", "de 11 criterios",
+		"Cribado, no diagnóstico", "de 11 criterios",
 		"No se preguntó", "contó", q.Item("use_context").Prompt.In("es"), "10 de marzo de 2026", "8 de abril de 2026")
+	// Each flag by its name for clinicians (not the words written for the person), with its
+	// suggested follow-up, said to be a suggestion.
+	for _, id := range []string{"safety", "urinary"} {
+		f := q.Flag(id)
+		mustContain(t, summary.Body, htmlEscape(f.ClinicianLabel.In("es")), htmlEscape(f.FollowUp.In("es")))
+		if strings.Contains(summary.Body, htmlEscape(f.Title.In("es"))) {
+			t.Errorf("flag %s: the summary shows the words written for the person, %q", id, f.Title.In("es"))
+		}
+	}
+	mustContain(t, summary.Body, "Son solo sugerencias, para su criterio clínico.")
 	// Flags first: the safety flag before the level, the level before the answers.
-	iFlag, iLevel, iAnswers := strings.Index(summary.Body, "Seguridad: pensamientos"), strings.Index(summary.Body, "Nivel de preocupación"),
+	iFlag, iLevel, iAnswers := strings.Index(summary.Body, htmlEscape(q.Flag("safety").ClinicianLabel.In("es"))), strings.Index(summary.Body, "Nivel de preocupación"),
 		strings.Index(summary.Body, "Todas las respuestas")
 	if !(iFlag > 0 && iFlag < iLevel && iLevel < iAnswers) {
 		t.Errorf("order: flags %d, level %d, answers %d", iFlag, iLevel, iAnswers)

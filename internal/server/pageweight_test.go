@@ -52,8 +52,9 @@ func respondentPages(t *testing.T, ts *testServer) []weighedPage {
 		add(lang+" step with errors", ts.postForm("/q/"+qid+"?lang="+lang, url.Values{"step": {"0"}, "nav": {"next"},
 			"seen": {"use_context"}}), http.StatusUnprocessableEntity)
 
-		// Every step, answered so every section is shown and every flag raised.
-		answers := answersFor(q, "both", len(q.Items()), questionnaire.Answers{"safety": {"yes"}})
+		// Every step, answered so every section is shown, with the urgent box on the result
+		// (TestHeaviestResultWeight weighs the results with the most flags and advice).
+		answers := answersFor(q, "both", len(q.Items()), questionnaire.Answers{"safety": {"yes"}, "safety_now": {"yes"}})
 		page := ts.get("/q/" + qid + "?lang=" + lang + "&region=us")
 		add(lang+" step 1", page, http.StatusOK)
 		var loc string
@@ -74,8 +75,8 @@ func respondentPages(t *testing.T, ts *testServer) []weighedPage {
 		for _, r := range ts.Cat.Resources.Regions {
 			res := ts.get("/r/" + token + "?lang=" + lang + "&region=" + r.ID)
 			add(lang+" result, region "+r.ID, res, http.StatusOK)
-			if !strings.Contains(res.Body, `class="crisis"`) {
-				t.Errorf("%s result for region %s: no crisis box, so this is not the heaviest result", lang, r.ID)
+			if !strings.Contains(res.Body, `<section class="crisis urgent"`) {
+				t.Errorf("%s result for region %s: no urgent box, so this is not the heaviest result", lang, r.ID)
 			}
 		}
 		add(lang+" delete", ts.get("/r/"+token+"/delete?lang="+lang), http.StatusOK)
@@ -187,7 +188,7 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 		}
 		out = append(out, weighedPage{name, res})
 	}
-	token, _ := sharedResponse(t, ts, "es", longestAnswers(q))
+	token, _ := sharedResponse(t, ts, "es", longestAnswers(t, q))
 	doc := ts.newBrowser(t)
 	boss := ts.newBrowser(t)
 	for _, lang := range []string{"en", "es"} {
@@ -277,21 +278,10 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 }
 
 // longestAnswers are answers that make the longest summary: every question asked, every warning
-// sign and flag, every choice of each multiple-choice question.
-func longestAnswers(q *questionnaire.Questionnaire) questionnaire.Answers {
-	over := questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}, "more_than_prescribed": {"yes"}, "memory": {"yes"}}
-	for _, it := range q.Items() {
-		if it.Type != questionnaire.Multiple {
-			continue
-		}
-		over[it.ID] = nil
-		for _, o := range it.Options {
-			if !o.Exclusive {
-				over[it.ID] = append(over[it.ID], o.Code)
-			}
-		}
-	}
-	return answersFor(q, "both", len(q.Items()), over)
+// sign and flag (each with its suggested follow-up), every choice of each multiple-choice
+// question.
+func longestAnswers(t *testing.T, q *questionnaire.Questionnaire) questionnaire.Answers {
+	return heaviestAnswers(t, q)
 }
 
 // seedResponses stores n synthetic responses to the ketamine self-check over the days before

@@ -137,7 +137,7 @@ func TestResultLevelsAndFlags(t *testing.T) {
 	t.Run("NoSafetyNoCrisisBox", func(t *testing.T) {
 		a := answersFor(q, "not_prescribed", 0, nil)
 		res := ts.get(resultPath(t, ts.walkForm("en", "us", a)))
-		if strings.Contains(res.Body, `class="crisis"`) {
+		if strings.Contains(res.Body, `class="crisis`) {
 			t.Error("crisis box shown without a safety answer")
 		}
 		mustContain(t, res.Body, `href="tel:988"`) // a crisis line is always listed
@@ -323,7 +323,7 @@ func TestHeadingsNeverSkipALevel(t *testing.T) {
 // blank line of the file.
 func TestLandingShowsEachIntroductionInParagraphs(t *testing.T) {
 	files := shippedFiles(t)
-	second := strings.Replace(string(files["ketamine-selfcheck.yaml"].Data), "id: ketamine-selfcheck", "id: second-check", 1)
+	second := strings.Replace(string(files[latestFile].Data), "id: ketamine-selfcheck", "id: second-check", 1)
 	files["second-check.yaml"] = &fstest.MapFile{Data: []byte(second)}
 	cat, ps := questionnaire.Load(files)
 	if len(ps) > 0 {
@@ -349,27 +349,43 @@ func TestLandingShowsEachIntroductionInParagraphs(t *testing.T) {
 	}
 }
 
-// The help page shows a region's crisis lines and emergency numbers without any answers; a
-// region it does not know shows those for "another country".
+// The help page shows a region's crisis lines and emergency numbers without any answers, says
+// whose lines they are, and says where to look for a kind of help the region has none of. A
+// region it does not know is not chosen for the person: the browser's language may suggest
+// one; otherwise the picker starts at "Choose where you are" and the page shows the lines that
+// work anywhere, named as such.
 func TestHelpPage(t *testing.T) {
 	ts := newTestServer(t)
 	for _, tc := range []struct {
-		query string
-		want  []string
+		name, query, accept string
+		want                []string
 	}{
-		{"?lang=en&region=uk", []string{"Samaritans", `href="tel:116123"`, `href="tel:999"`, "FRANK", `<option value="uk" selected>`}},
-		{"?lang=es&region=ca", []string{"Líneas de ayuda", `href="tel:988"`, `href="tel:911"`, "National Overdose Response Service"}},
-		{"?lang=en&region=%3Cscript%3E", []string{"Befrienders", `<option value="other" selected>`}},
-		{"", []string{"Befrienders"}},
+		{"UK", "?lang=en&region=uk", "", []string{"Samaritans", `href="tel:116123"`, `href="tel:999"`, "FRANK", `<option value="uk" selected>`,
+			"Help lines for: United Kingdom"}},
+		{"CanadaInSpanish", "?lang=es&region=ca", "", []string{"Líneas de ayuda", `href="tel:988"`, `href="tel:911"`, "National Overdose Response Service"}},
+		{"IrelandHours", "?lang=en&region=ie", "", []string{"HSE Drugs and Alcohol Helpline", "Open: Office hours, Monday to Friday."}},
+		{"SpainWhereElse", "?lang=es&region=es", "", []string{`href="tel:024"`, "Dónde más buscar",
+			"Todavía no tenemos una línea de información sobre drogas verificada"}},
+		{"Unknown", "?lang=en&region=%3Cscript%3E", "", []string{"Befrienders", `<option value="">Choose where you are</option>`,
+			"Help lines for: Another country"}},
+		{"None", "", "", []string{"Befrienders", `<option value="">Choose where you are</option>`}},
+		{"FromBrowserLanguage", "?lang=es", "es-MX,es;q=0.9", []string{"Línea de la Vida", `href="tel:8009112000"`, `<option value="mx" selected>`,
+			"Líneas de ayuda para: México"}},
+		{"AskedForWinsOverBrowser", "?lang=en&region=au", "en-GB", []string{"Lifeline", `<option value="au" selected>`}},
 	} {
-		res := ts.get("/help" + tc.query)
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s: status %d", tc.query, res.StatusCode)
-		}
-		mustContain(t, res.Body, tc.want...)
-		if strings.Contains(res.Body, "<script>") {
-			t.Errorf("%s: reflects the region", tc.query)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			res := ts.get("/help"+tc.query, "Accept-Language", tc.accept)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			mustContain(t, res.Body, tc.want...)
+			if strings.Contains(res.Body, "<script>") {
+				t.Error("reflects the region")
+			}
+			if strings.Count(res.Body, " selected>") > 1 {
+				t.Error("more than one region selected")
+			}
+		})
 	}
 	mustContain(t, ts.get("/?lang=en").Body, `href="/help?lang=en"`)
 }

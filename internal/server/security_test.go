@@ -160,10 +160,13 @@ func TestBadInputChangesNothing(t *testing.T) {
 			return ts.post("/api/v1/questionnaires/"+qid+"/responses", "application/json", `{"answers":["a"]}`)
 		}, 400},
 		{"APIIncomplete", func() response {
-			return ts.post("/api/v1/questionnaires/"+qid+"/responses", "application/json", `{"answers":{"use_context":"prescribed"}}`)
+			return ts.post("/api/v1/questionnaires/"+qid+"/responses", "application/json", `{"region":"us","answers":{"use_context":"prescribed"}}`)
 		}, 422},
+		{"APINoRegion", func() response {
+			return ts.post("/api/v1/questionnaires/"+qid+"/responses", "application/json", `{"answers":{"use_context":"prescribed"}}`)
+		}, 400},
 		{"APISQLInOption", func() response {
-			return ts.post("/api/v1/questionnaires/"+qid+"/responses", "application/json", `{"answers":{"use_context":"x' or 1=1 --"}}`)
+			return ts.post("/api/v1/questionnaires/"+qid+"/responses", "application/json", `{"region":"us","answers":{"use_context":"x' or 1=1 --"}}`)
 		}, 422},
 		{"APIOversized", func() response {
 			return ts.post("/api/v1/questionnaires/"+qid+"/responses", "application/json", `{"answers":{"a":"`+strings.Repeat("b", 100<<10)+`"}}`)

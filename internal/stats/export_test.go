@@ -103,7 +103,7 @@ func TestExportFormatsAgree(t *testing.T) {
 		t.Errorf("CSV %d cells (%d under k), JSON %d cells, view %d under k", cells, fewer, jsonCells, v.Suppressed)
 	}
 	for _, want := range []string{"metadata,,format_version,2,,,", "metadata,,privacy_unit,submission,,,", "metadata,,delta,1e-06,,,",
-		"metadata,,table_part:warning_signs,options,,,", "metadata,ketamine-selfcheck,release:1,version=1.1.0 period=2026-W10 mechanism=gaussian epsilon=1 delta=1e-06,,,"} {
+		"metadata,,table_part:warning_signs,options,,,", "metadata,ketamine-selfcheck,release:1,version=1.2.0 period=2026-W10 mechanism=gaussian epsilon=1 delta=1e-06,,,"} {
 		if !strings.Contains(text, want+"\n") {
 			t.Errorf("the CSV lacks %q", want)
 		}

@@ -26,6 +26,17 @@ func (v *View) RowLabel(t *Table, e Entry, lang string) string {
 		}
 		return ""
 	}
+	if t.ID == TableByFlag {
+		clinical := v.find(t.Questionnaire, func(q *questionnaire.Questionnaire) string {
+			if f := q.Flag(e.Row); f != nil {
+				return f.ClinicianLabel.In(lang)
+			}
+			return ""
+		})
+		if clinical != "" {
+			return clinical
+		}
+	}
 	return v.find(t.Questionnaire, func(q *questionnaire.Questionnaire) string {
 		switch t.ID {
 		case TableByLevel:
@@ -103,7 +114,13 @@ func (v *View) find(id string, label func(*questionnaire.Questionnaire) string) 
 	return ""
 }
 
-// flagLabel names a flag in the statistics. Statistics are read by staff, so the words meant for
-// health workers would fit best; the questionnaire format of this version gives a flag only the
-// title written for the person who answered, which is what is shown.
-func flagLabel(f *questionnaire.Flag, lang string) string { return f.Title.In(lang) }
+// flagLabel names a flag in the statistics, which staff read: its clinician label ("Current
+// suicidal thoughts reported") when the version has one, else its title (written for the person
+// who answered). RowLabel asks every version for a clinician label before any title, so a flag
+// of an older version is named as the newest names it.
+func flagLabel(f *questionnaire.Flag, lang string) string {
+	if s := f.ClinicianLabel.In(lang); s != "" {
+		return s
+	}
+	return f.Title.In(lang)
+}

@@ -147,8 +147,9 @@ func TestTallyBoundsEachResponse(t *testing.T) {
 		{"one band, one option", store.Response{Band: "low", Answers: map[string][]string{"use_context": {"none_recent"}}}, 2},
 		{"two codes on a single-choice item", store.Response{Band: "low", Answers: map[string][]string{"use_context": {"prescribed", "both"}}}, 2},
 		{"the same code twice", store.Response{Band: "low", Answers: map[string][]string{"mental_health": {"anxiety", "anxiety"}}}, 2},
+		// urinary allows its four symptoms at most ("none" is exclusive): five codes add four.
 		{"more options than an item allows", store.Response{Band: "low", Answers: map[string][]string{
-			"urinary": {"often_urgent", "pain", "blood", "none"}}}, 4},
+			"urinary": {"often_urgent", "pain", "blood", "leaking", "none"}}}, 5},
 		{"a flag twice and an unknown one", store.Response{Band: "high", Flags: []string{"safety", "safety", "nope"}}, 2},
 		{"an unknown band, item and code", store.Response{Band: "nope", Answers: map[string][]string{"nope": {"x"}, "safety": {"x"}}}, 0},
 	} {

@@ -54,9 +54,22 @@ var afterPurge = map[string]string{
 	"users":          "staff",
 	"sessions":       "staff",
 	"audit":          "staff",
+	// Staff sign-in: limits keyed by keyed hashes of what staff typed, refused tries counted
+	// per minute, second factors, half-done sign-ins. Respondents never reach them.
+	"limit_slots":    "staff",
+	"limit_keys":     "staff",
+	"limit_alarms":   "staff",
+	"audit_tally":    "staff",
+	"staff_totp":     "staff",
+	"recovery_codes": "staff",
+	"signin_steps":   "staff",
 	// A deleted response's token hash and the day, so its link can say "deleted": no answers,
 	// no counts (its columns are checked below).
 	"deleted_tokens": "token hashes",
+	// The deployment: the server secret's fingerprint, the day a background job last ran, and
+	// which process runs a job now.
+	"meta":       "deployment",
+	"job_leases": "deployment",
 }
 
 // After the retention purge, the database holds releases and nothing finer: every table is

@@ -38,6 +38,9 @@ func minifyCSS(src []byte) []byte {
 				out = append(out, ' ')
 			}
 			space = false
+			if c == '0' && leadingZero(out, src[i+1:]) {
+				continue // 0.5rem is .5rem
+			}
 			if c == '"' || c == '\'' {
 				j := i + 1
 				for j < len(src) && src[j] != c && src[j] != '\n' {
@@ -55,6 +58,24 @@ func minifyCSS(src []byte) []byte {
 		}
 	}
 	return out
+}
+
+// leadingZero reports whether a 0 about to be written after out, with rest following it, is
+// the needless leading zero of a number such as 0.5 (or -0.5): a number starts there, and a
+// digit follows the point. The 0 of 10.5, of #0a0 or of a name stays.
+func leadingZero(out, rest []byte) bool {
+	if len(rest) < 2 || rest[0] != '.' || rest[1] < '0' || rest[1] > '9' {
+		return false
+	}
+	const before = " :,(/"
+	n := len(out)
+	switch {
+	case n == 0:
+		return true
+	case out[n-1] == '-':
+		return n == 1 || strings.IndexByte(before, out[n-2]) >= 0
+	}
+	return strings.IndexByte(before, out[n-1]) >= 0
 }
 
 // minifyJS drops indentation, blank lines and lines that are only a "//" comment. Line breaks

@@ -22,6 +22,8 @@ func TestMinifyCSS(t *testing.T) {
 		{`a { content: 'it\'s'; }`, `a{content:'it\'s'}`},
 		{"a { b: c !important; }", "a{b:c !important}"},
 		{"a{b:c}/* unterminated", "a{b:c}"},
+		{"a { margin: 0.5rem -0.25em 10.5px 0; gap: 0 0.75rem; }", "a{margin:.5rem -.25em 10.5px 0;gap:0 .75rem}"},
+		{"a { color: #0a0; width: calc(100% - 0.5rem); b: rgb(0 0 0 / 0.5); c: x-0.5 0.0 }", "a{color:#0a0;width:calc(100% - .5rem);b:rgb(0 0 0 / .5);c:x-0.5 .0}"},
 	} {
 		if got := string(minifyCSS([]byte(tc.in))); got != tc.want {
 			t.Errorf("minifyCSS(%q)\n got %q\nwant %q", tc.in, got, tc.want)
@@ -46,8 +48,11 @@ func TestMinifyJS(t *testing.T) {
 func TestMinifiedStylesheetsKeepEveryRule(t *testing.T) {
 	comment := regexp.MustCompile(`(?s)/\*.*?\*/`)
 	space := regexp.MustCompile(`\s+`)
+	// Leading zeros go too (0.5rem is .5rem).
+	zero := regexp.MustCompile(`([\s:,(/]-?)0\.([0-9])`)
 	norm := func(s string) string {
-		s = space.ReplaceAllString(comment.ReplaceAllString(s, " "), "")
+		s = zero.ReplaceAllString(comment.ReplaceAllString(s, " "), "$1.$2")
+		s = space.ReplaceAllString(s, "")
 		return strings.ReplaceAll(s, ";}", "}")
 	}
 	files, _ := fs.Glob(web.FS, "static/*.css")

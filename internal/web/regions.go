@@ -1,6 +1,10 @@
 package web
 
-import "github.com/ketascreen/ketascreen/internal/questionnaire"
+import (
+	"net/http"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+)
 
 // RegionChoice is one entry of a region picker.
 type RegionChoice struct {
@@ -8,7 +12,9 @@ type RegionChoice struct {
 	Selected bool
 }
 
-// RegionChoices lists the regions of the help resources in a language, "other" last.
+// RegionChoices lists the regions of the help resources in a language, "other" last. With
+// nothing selected, a page puts "Choose where you are" first: no region is ever chosen for a
+// person without their knowing.
 func (s *Site) RegionChoices(lang, selected string) []RegionChoice {
 	var out []RegionChoice
 	var other *RegionChoice
@@ -26,10 +32,25 @@ func (s *Site) RegionChoices(lang, selected string) []RegionChoice {
 	return out
 }
 
-// Region is a valid region id from a request value, or "other".
-func (s *Site) Region(v string) string {
-	if s.Catalog.Resources.HasRegion(v) {
+// KnownRegion is the region a request value names, or "" when it names none: a page that
+// needs a region then asks for it instead of choosing one.
+func (s *Site) KnownRegion(v string) string {
+	if s.Catalog.Resources.RegionByID(v) != nil {
 		return v
 	}
-	return questionnaire.OtherRegion
+	return ""
+}
+
+// SuggestedRegion is the region the browser's language names (en-GB: United Kingdom), or ""
+// when it names no country we list. It is only ever preselected, for the person to confirm.
+func (s *Site) SuggestedRegion(r *http.Request) string {
+	return s.Catalog.Resources.RegionFromAcceptLanguage(r.Header.Get("Accept-Language"))
+}
+
+// RegionName is a region's name in a language.
+func (s *Site) RegionName(lang, id string) string {
+	if r := s.Catalog.Resources.RegionByID(id); r != nil {
+		return r.Name.In(lang)
+	}
+	return ""
 }

@@ -36,7 +36,7 @@
   // Show or hide questions as answers change (skip logic). A hidden question's answers are
   // cleared so they are never sent; the server ignores them anyway.
   function update() {
-    var a = answers();
+    var a = answers(), added = [];
     form.querySelectorAll("fieldset[data-show-if]").forEach(function (fs) {
       var show = holds(JSON.parse(fs.getAttribute("data-show-if")), a);
       if (fs.hidden === !show) { return; }
@@ -49,10 +49,13 @@
         fs.appendChild(seen);
       }
       if (!show && seen) { seen.remove(); }
-      // Tell screen reader users a question appeared; they would not see it otherwise.
-      var live = document.getElementById("live"), legend = fs.querySelector("legend");
-      if (show && live && legend) { live.textContent = live.getAttribute("data-added") + " " + legend.textContent; }
+      var legend = fs.querySelector("legend");
+      if (show && legend) { added.push(legend.textContent); }
     });
+    // Tell screen reader users which questions appeared, every one of them; they would not
+    // see them otherwise.
+    var live = document.getElementById("live");
+    if (live && added.length) { live.textContent = live.dataset[added[1] ? "many" : "one"] + " " + added.join(" "); }
   }
   // "None of these" clears the other boxes, and the other way round.
   form.addEventListener("change", function (e) {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -201,15 +202,15 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 	if !q.HasLanguage(lang) || !a.site.HasLanguage(lang) {
 		return problem(c, http.StatusBadRequest, "bad_lang", "lang must be one of the questionnaire's languages")
 	}
-	region := questionnaire.OtherRegion
-	if sub.Region != "" {
-		if !a.site.Catalog.Resources.HasRegion(sub.Region) {
-			return problem(c, http.StatusBadRequest, "bad_region", "region is not one of the regions of the help resources")
-		}
-		region = sub.Region
-	}
 	if len(sub.Answers) == 0 {
 		return problem(c, http.StatusBadRequest, "bad_json", "answers is missing")
+	}
+	// The region decides which help lines the result shows, crisis lines included, so it is
+	// never assumed, here as on the web form: a client that means "anywhere" sends "other".
+	region := a.site.KnownRegion(sub.Region)
+	if region == "" {
+		return problem(c, http.StatusBadRequest, "bad_region", "region is required and must be one of the regions of the help resources: "+
+			strings.Join(a.regionIDs(), ", ")+` ("other" for the lines that work in most countries)`)
 	}
 	answers, err := questionnaire.DecodeAnswersJSON(sub.Answers)
 	if err != nil {
@@ -236,4 +237,13 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 	c.Header("Location", "/r/"+token+"?lang="+lang)
 	c.JSON(http.StatusCreated, map[string]any{"token": token, "result_url": "/r/" + token + "?lang=" + lang, "result": r.View(lang)})
 	return nil
+}
+
+// regionIDs lists the regions a submission may name, in the resources file's order.
+func (a *Area) regionIDs() []string {
+	var ids []string
+	for _, r := range a.site.Catalog.Resources.Regions {
+		ids = append(ids, r.ID)
+	}
+	return ids
 }

@@ -24,11 +24,16 @@ type summaryPage struct {
 	Context                                                                      []summaryItem
 	Sections                                                                     []summarySection
 	Notice                                                                       string
+	// FollowUps: some flag suggests a follow-up, so the page says they are suggestions only.
+	FollowUps bool
 }
 
 type summaryFlag struct {
 	ID, Severity, Label string
-	Answers             []summaryItem // the answers that raised it
+	// FollowUp is the questionnaire's suggested next step for the clinician, worded as a
+	// suggestion ("Suggested: ..."); empty for flags that have none.
+	FollowUp string
+	Answers  []summaryItem // the answers that raised it
 }
 
 type summaryScore struct {
@@ -105,13 +110,14 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r
 	}
 
 	for _, f := range r.Flags {
-		sf := summaryFlag{ID: f.ID, Severity: f.Severity, Label: fhir.FlagLabel(f, lang, a.labels(lang))}
+		sf := summaryFlag{ID: f.ID, Severity: f.Severity, Label: fhir.FlagLabel(f, lang, a.labels(lang)), FollowUp: f.FollowUp.In(lang)}
 		for _, id := range conditionItems(f.When) {
 			if it := q.Item(id); it != nil && len(r.Answers[id]) > 0 {
 				sf.Answers = append(sf.Answers, item(it))
 			}
 		}
 		sp.Flags = append(sp.Flags, sf)
+		sp.FollowUps = sp.FollowUps || sf.FollowUp != ""
 	}
 	level := q.LevelScore()
 	for _, sv := range view.Scores {

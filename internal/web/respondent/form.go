@@ -21,10 +21,15 @@ type form struct {
 	answers questionnaire.Answers
 	step    int
 	nav     string
-	region  string
-	seen    map[string]bool // items the page showed when it was sent
-	added   bool            // an answer brought up a question the page did not show
+	// region is the region chosen, or "" until the person chooses one: the step then asks,
+	// with suggested (from the browser's language) preselected.
+	region, suggested string
+	seen              map[string]bool // items the page showed when it was sent
+	added             bool            // an answer brought up a question the page did not show
 }
+
+// regionField is the form field of the region, and the id its error is reported under.
+const regionField = "region"
 
 // parseForm reads a form POST strictly: a field that is neither a control of the form nor an
 // item of the questionnaire is a bad request, and so is anything malformed.
@@ -63,11 +68,12 @@ func (a *Area) parseForm(c *gin.Context, q *questionnaire.Questionnaire) (*form,
 				return nil, web.ErrBadRequest
 			}
 			f.nav = vs[0]
-		case "region":
+		case regionField:
 			if len(vs) != 1 {
 				return nil, web.ErrBadRequest
 			}
-			f.region = a.site.Region(vs[0])
+			// An empty or unknown region is asked for again on the step, with an error.
+			f.region = a.site.KnownRegion(vs[0])
 		case "seen":
 			for _, id := range vs {
 				if q.Item(id) == nil {
@@ -93,7 +99,7 @@ func (a *Area) parseForm(c *gin.Context, q *questionnaire.Questionnaire) (*form,
 		return nil, web.ErrBadRequest
 	}
 	if f.region == "" {
-		f.region = questionnaire.OtherRegion
+		f.suggested = a.site.SuggestedRegion(c.Request)
 	}
 	return f, nil
 }
@@ -185,7 +191,13 @@ type stepPage struct {
 	Carried         []carried
 	Errors          []stepError
 	Added           bool
-	FormRegion      string
+	// FormRegion is the region chosen, carried in a hidden field; until there is one, the
+	// step asks for it (AskRegion) with Regions, and RegionError when it was sent without.
+	FormRegion        string
+	AskRegion         bool
+	Regions           []web.RegionChoice
+	RegionPreselected bool
+	RegionError       string
 }
 
 type stepItem struct {
@@ -218,8 +230,20 @@ func (a *Area) stepPage(p *web.Page, f *form, step int, shown map[string]bool, e
 	}
 	sec := q.Sections[step]
 	sp := &stepPage{Page: p, QuestionnaireID: q.ID, QTitle: q.Title.In(p.Lang), SectionTitle: sec.Title.In(p.Lang),
-		SectionIntro: sec.Intro.In(p.Lang), Step: step, FormRegion: f.region}
-	p.Title = sec.Title.In(p.Lang) + " · " + q.Title.In(p.Lang)
+		SectionIntro: sec.Intro.In(p.Lang), Step: step, FormRegion: f.region, AskRegion: f.region == ""}
+	if sp.AskRegion {
+		sp.Regions, sp.RegionPreselected = a.site.RegionChoices(p.Lang, f.suggested), f.suggested != ""
+		if e := errs.For(regionField); len(e) > 0 {
+			sp.RegionError = p.T("region.required")
+			sp.Errors = append(sp.Errors, stepError{Item: regionField, Message: p.T("landing.region") + " " + sp.RegionError})
+		}
+	}
+	// The layout adds the site's name, which is the questionnaire's (the self-check) in the
+	// shipped set: name it once.
+	p.Title = sec.Title.In(p.Lang)
+	if qt := q.Title.In(p.Lang); qt != p.T("site.name") {
+		p.Title += " · " + qt
+	}
 	for i, other := range q.Sections {
 		if f.mayShow(other, shown) {
 			sp.Of++

@@ -56,7 +56,12 @@ type landingEntry struct {
 func (a *Area) ShowLandingPage(c *gin.Context) error {
 	p := a.site.NewPage(c.Request, "")
 	p.Path = "/"
-	p.Region = c.Query("region")
+	// A region the browser's language names is preselected; otherwise the picker starts at
+	// "Choose where you are" and the first step asks again.
+	p.Region = a.site.KnownRegion(c.Query("region"))
+	if p.Region == "" {
+		p.Region = a.site.SuggestedRegion(c.Request)
+	}
 	p.Title = p.T("landing.title")
 	lp := &landingPage{Page: p, Regions: a.site.RegionChoices(p.Lang, p.Region)}
 	for _, q := range a.site.Catalog.Questionnaires() {
@@ -71,27 +76,35 @@ func (a *Area) ShowLandingPage(c *gin.Context) error {
 
 type helpPage struct {
 	*web.Page
-	Regions []web.RegionChoice
-	Help    []helpGroup
+	regionView
+	Help      []helpGroup
+	WhereElse []whereElse
 }
 
-// RegionAction is where the choice of region is sent.
-func (*helpPage) RegionAction() string { return "/help" }
-
 // ShowHelpPage lists every kind of help a region has (crisis lines first), without answering
-// anything first.
+// anything first, and where to look for the kinds it lacks.
 func (a *Area) ShowHelpPage(c *gin.Context) error {
 	p := a.site.NewPage(c.Request, "")
 	p.Path = "/help"
-	region := a.site.Region(c.Query("region"))
-	p.Region = region
+	region, chosen := a.helpRegion(c.Request)
+	if chosen {
+		p.Region = region
+	}
 	p.Title = p.T("help.title")
 	var kinds []string
 	for _, k := range a.site.Catalog.Resources.Kinds {
 		kinds = append(kinds, k.ID)
 	}
-	return a.site.Render(c.Writer, http.StatusOK, "help", &helpPage{Page: p, Regions: a.site.RegionChoices(p.Lang, region),
-		Help: a.helpGroups(p.Lang, region, kinds, nil)})
+	hp := &helpPage{Page: p, regionView: a.regionView(p.Lang, "/help", region, chosen),
+		Help: a.helpGroups(p.Lang, region, kinds, nil)}
+	// Every kind is listed here, asked for or not: say where to look for those the region
+	// lacks and the resources file says something about.
+	for _, m := range a.site.Catalog.Resources.WhereToLook(region, kinds) {
+		if text := m.WhereElse.In(p.Lang); text != "" {
+			hp.WhereElse = append(hp.WhereElse, whereElse{Label: m.Kind.Label.In(p.Lang), Text: text})
+		}
+	}
+	return a.site.Render(c.Writer, http.StatusOK, "help", hp)
 }
 
 type privacyPage struct {
@@ -123,16 +136,21 @@ func (a *Area) ShowQuestionnairePage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	region := a.site.Region(c.Query("region"))
+	// Without a region from the landing page, the first step asks where the person is, with
+	// the region the browser's language names (if any) preselected.
+	region, suggested := a.site.KnownRegion(c.Query("region")), ""
+	if region == "" {
+		suggested = a.site.SuggestedRegion(c.Request)
+	}
 	// The first step holds nothing of the person: it is the same for everyone who asks for it
 	// in a language and region, so it is rendered once and then served from memory. The key
-	// has a bounded set of values (a parsed questionnaire, a supported language, a region of
-	// the resources file).
-	key := firstStepKey{q, p.Lang, region}
+	// has a bounded set of values (a parsed questionnaire, a supported language, regions of
+	// the resources file or "").
+	key := firstStepKey{q, p.Lang, region, suggested}
 	if body, ok := a.firstSteps.Load(key); ok {
 		return web.WriteHTML(c.Writer, http.StatusOK, body.([]byte))
 	}
-	f := &form{q: q, answers: questionnaire.Answers{}, region: region}
+	f := &form{q: q, answers: questionnaire.Answers{}, region: region, suggested: suggested}
 	shown := q.Visibility(f.answers)
 	body, err := a.site.RenderBytes("questionnaire", a.stepPage(p, f, f.nextSection(-1, shown), shown, nil))
 	if err != nil {
@@ -144,8 +162,8 @@ func (a *Area) ShowQuestionnairePage(c *gin.Context) error {
 
 // firstStepKey is what the first step of a questionnaire depends on.
 type firstStepKey struct {
-	q            *questionnaire.Questionnaire
-	lang, region string
+	q                       *questionnaire.Questionnaire
+	lang, region, suggested string
 }
 
 // SaveStep takes one step of the form: back, the same step again with what needs fixing, the
@@ -178,6 +196,10 @@ func (a *Area) SaveStep(c *gin.Context) error {
 	}
 	errs, added := f.checkSection(step, shown)
 	f.added = added
+	if f.region == "" {
+		// No silent default: help lines for the wrong country are worse than none.
+		errs = append(questionnaire.AnswersError{{Item: regionField, Kind: questionnaire.ErrRequired}}, errs...)
+	}
 	if len(errs) > 0 || added {
 		status := http.StatusOK
 		if len(errs) > 0 {

@@ -3,10 +3,8 @@ package respondent
 import (
 	"context"
 	"errors"
-	"html/template"
 	"net/http"
-	"net/url"
-	"strings"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -54,44 +52,34 @@ func (a *Area) loadResult(ctx context.Context, token string) (*store.Response, *
 
 type resultPage struct {
 	*web.Page
+	regionView
 	Token  string
 	QTitle string
 	Day    string
-	Crisis []helpGroup
-	Flags  []questionnaire.FlagView
-	Level  *questionnaire.BandView
-	Told   []string
-	Advice []questionnaire.AdviceView
-	Help   []helpGroup
-	// HelpMissing: the region has no resource of a kind the flags or level ask for.
-	HelpMissing bool
-	Notice      string
-	Regions     []web.RegionChoice
-	Urgent      bool
-	Share       *shareState
+	// Urgent: a safety flag is raised, and the page starts with a box of the lines to call or
+	// text (Crisis, in the flag's order). Acute: the person has thoughts of ending their life
+	// right now; the box starts with Call, their emergency number.
+	Urgent, Acute bool
+	Call          *helpContact
+	// Act and Why are the acute flag's title and message, said once, as the box's heading and
+	// why to call now.
+	Act, Why string
+	Crisis   []helpGroup
+	Flags    []questionnaire.FlagView
+	Level    *questionnaire.BandView
+	Scale    *questionnaire.ScaleView
+	Told     []string
+	Advice   []questionnaire.AdviceView
+	// Plan is the safety plan, printed with the result, with room to write.
+	Plan      *questionnaire.AdviceView
+	Help      []helpGroup
+	WhereElse []whereElse
+	Notice    string
+	Share     *shareState
 }
 
-// RegionAction is where the choice of region is sent: this result again.
-func (rp *resultPage) RegionAction() string { return "/r/" + rp.Token }
-
-type helpGroup struct {
-	Kind      string
-	Label     string
-	Resources []helpResource
-}
-
-type helpResource struct {
-	Name, About string
-	Meta        string // free, open 24/7, languages
-	Contacts    []helpContact
-}
-
-type helpContact struct {
-	Type, Text, Label string
-	// Href is tel:, sms: or https:, from the checked resources file (lint allows nothing else);
-	// html/template would otherwise blank the tel: and sms: schemes.
-	Href template.URL
-}
+// safetyPlanAdvice is the advice the result shows as a numbered safety plan to fill in.
+const safetyPlanAdvice = "safety_plan"
 
 // ShowResultPage is a stored result: flags first, the level, what to do, where to get help.
 func (a *Area) ShowResultPage(c *gin.Context) error {
@@ -107,98 +95,82 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	region := resp.Region
-	if v := c.Query("region"); v != "" {
-		region = a.site.Region(v)
+	// The region stored with the answers, unless the person changed it here; a region we do
+	// not list changes nothing.
+	region := a.site.KnownRegion(c.Query("region"))
+	if region == "" {
+		region = a.site.KnownRegion(resp.Region)
+	}
+	if region == "" {
+		region = questionnaire.OtherRegion // stored under a region since taken out of the resources file
 	}
 	p.Path, p.Region = "/r/"+token, region
 	view := r.View(p.Lang)
 	p.Title = p.T("result.title")
-	rp := &resultPage{Page: p, Token: token, QTitle: r.Questionnaire.Title.In(p.Lang), Day: resp.Day,
-		Flags: view.Flags, Level: view.Level, Advice: view.Advice, Notice: view.Notice,
-		Regions: a.site.RegionChoices(p.Lang, region)}
+	rp := &resultPage{Page: p, regionView: a.regionView(p.Lang, "/r/"+token, region, true), Token: token,
+		QTitle: r.Questionnaire.Title.In(p.Lang), Day: resp.Day, Flags: view.Flags, Level: view.Level, Scale: view.Scale,
+		Notice: view.Notice, Urgent: r.SafetyRaised(), Acute: r.Acute()}
+	rp.KeepsAnswers = true
+	if rp.Acute {
+		rp.Flags = rp.Flags[:0:0]
+		for _, f := range view.Flags {
+			if f.Severity == questionnaire.SeverityAcute {
+				if rp.Act == "" {
+					rp.Act = f.Title
+				}
+				rp.Why += f.Message + "\n"
+				continue
+			}
+			rp.Flags = append(rp.Flags, f)
+		}
+	}
 	for _, t := range view.Told {
 		rp.Told = append(rp.Told, t.Text...)
 	}
-	for _, f := range r.Flags {
-		if f.Severity == "urgent" {
-			rp.Urgent = true
+	for i, adv := range view.Advice {
+		if adv.ID == safetyPlanAdvice {
+			rp.Plan = &view.Advice[i]
+			continue
 		}
+		rp.Advice = append(rp.Advice, adv)
 	}
 	kinds := r.ResourceKinds()
 	if rp.Urgent {
-		// The crisis and emergency lines are shown once, in the box at the top.
-		rp.Crisis = a.helpGroups(p.Lang, region, []string{"emergency"}, isCrisisKind)
-		rp.Help = a.helpGroups(p.Lang, region, kinds, func(kind string) bool { return !isCrisisKind(kind) })
+		// The crisis and emergency lines are shown once, in the box at the top, in the order
+		// the most urgent safety flag gives (emergency first when the person is in danger now).
+		order := crisisOrder(r)
+		rp.Crisis = a.helpGroups(p.Lang, region, order, func(kind string) bool { return slices.Contains(order, kind) })
+		slices.SortStableFunc(rp.Crisis, func(x, y helpGroup) int { return slices.Index(order, x.Kind) - slices.Index(order, y.Kind) })
+		rp.Help = a.helpGroups(p.Lang, region, kinds, func(kind string) bool { return !slices.Contains(order, kind) })
+		if rp.Acute {
+			rp.Call = a.emergencyCall(p.Lang, region)
+		}
 	} else {
 		rp.Help = a.helpGroups(p.Lang, region, kinds, nil)
 	}
-	rp.HelpMissing = len(a.site.Catalog.Resources.Missing(region, kinds)) > 0
+	rp.WhereElse = a.whereElse(p.Lang, region, kinds)
 	if rp.Share, err = a.shareSection(c.Request.Context(), resp); err != nil {
 		return err
 	}
 	return a.site.Render(c.Writer, http.StatusOK, "result", rp)
 }
 
-func isCrisisKind(kind string) bool { return kind == "crisis" || kind == "emergency" }
-
-// helpGroups are the help resources of a region for the kinds asked for (and every kind
-// marked always), keeping only the kinds keep accepts when it is not nil.
-func (a *Area) helpGroups(lang, region string, kinds []string, keep func(kind string) bool) []helpGroup {
-	var out []helpGroup
-	for _, g := range a.site.Catalog.Resources.For(region, kinds) {
-		if keep != nil && !keep(g.Kind.ID) {
-			continue
+// crisisOrder is the kinds of help the crisis box shows, in the order of the most urgent
+// safety flag raised, always with crisis lines and emergency services.
+func crisisOrder(r *questionnaire.Result) []string {
+	var order []string
+	for _, f := range r.Flags { // most urgent first
+		if questionnaire.IsSafetySeverity(f.Severity) {
+			order = slices.Clone(f.Resources)
+			break
 		}
-		hg := helpGroup{Kind: g.Kind.ID, Label: g.Kind.Label.In(lang)}
-		for _, res := range g.Resources {
-			hr := helpResource{Name: res.Name.In(lang), About: res.About.In(lang)}
-			var meta []string
-			if res.Free {
-				meta = append(meta, a.site.T(lang, "resource.free"))
-			}
-			if res.AlwaysOpen {
-				meta = append(meta, a.site.T(lang, "resource.always_open"))
-			}
-			if len(res.Languages) > 0 {
-				var langs []string
-				for _, l := range res.Languages {
-					langs = append(langs, a.site.T(lang, "lang.in."+l))
-				}
-				meta = append(meta, a.site.T(lang, "resource.languages", strings.Join(langs, ", ")))
-			}
-			hr.Meta = strings.Join(meta, " · ")
-			for _, ct := range res.Contacts {
-				hr.Contacts = append(hr.Contacts, a.contact(lang, ct))
-			}
-			hg.Resources = append(hg.Resources, hr)
-		}
-		out = append(out, hg)
 	}
-	return out
-}
-
-func (a *Area) contact(lang string, ct *questionnaire.Contact) helpContact {
-	hc := helpContact{Type: ct.Type, Label: ct.Label.In(lang)}
-	switch ct.Type {
-	case "phone":
-		hc.Href, hc.Text = template.URL("tel:"+ct.Dial()), a.site.T(lang, "contact.call", ct.Value)
-	case "text":
-		hc.Href = template.URL("sms:" + ct.Dial())
-		if ct.Keyword != "" {
-			hc.Href += template.URL("?&body=" + url.QueryEscape(ct.Keyword))
-			hc.Text = a.site.T(lang, "contact.text_keyword", ct.Keyword, ct.Value)
-		} else if hc.Label != "" {
-			// A label such as "Text your ZIP code to 435748" says it all.
-			hc.Text, hc.Label = hc.Label, ""
-		} else {
-			hc.Text = a.site.T(lang, "contact.text", ct.Value)
+	for _, k := range []string{"crisis", "emergency"} {
+		if !slices.Contains(order, k) {
+			order = append(order, k)
 		}
-	default:
-		hc.Href = template.URL(ct.Value)
-		hc.Text = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(ct.Value, "https://"), "www."), "/")
 	}
-	return hc
+	return order
 }
 
 type deletePage struct {

@@ -1,0 +1,68 @@
+package questionnaire
+
+import "fmt"
+
+// Criteria is the score kind that counts DSM-5 criteria met rather than items: two items
+// mapped to the same criterion (used more than meant, used more than prescribed) count once,
+// and an item mapped to none can count nothing, so every item it lists needs a dsm5 code.
+const Criteria = "criteria"
+
+// criteriaMet is how many distinct criteria the chosen answers meet: an item meets its
+// criterion when a chosen option has a value above 0 for the score.
+func criteriaMet(s *Score, a Answers) int {
+	met := map[string]bool{}
+	for _, it := range s.items {
+		if it.DSM5 == "" {
+			continue // lint refuses it; it meets nothing
+		}
+		for _, code := range a[it.ID] {
+			if o := it.Option(code); o != nil && o.ValueFor(s.ID) > 0 {
+				met[it.DSM5] = true
+			}
+		}
+	}
+	return len(met)
+}
+
+// criteriaRange is the lowest and highest number of criteria the items can meet. A criterion
+// can be met when one of its items has an option that counts; it is always met only when one
+// of its items is always asked, required, and has nothing but options that count.
+func criteriaRange(s *Score, items []*Item) (lo, hi int) {
+	can, must := map[string]bool{}, map[string]bool{}
+	for _, it := range items {
+		if it.DSM5 == "" {
+			continue
+		}
+		counts, all := false, true
+		for _, o := range it.Options {
+			if o.ValueFor(s.ID) > 0 {
+				counts = true
+			} else {
+				all = false
+			}
+		}
+		if counts {
+			can[it.DSM5] = true
+		}
+		alwaysAsked := it.IsRequired() && it.ShowIf == nil && (it.section == nil || it.section.ShowIf == nil)
+		if counts && all && alwaysAsked {
+			must[it.DSM5] = true
+		}
+	}
+	return len(must), len(can)
+}
+
+// checkCriteriaScores refuses a criteria score that lists an item without a dsm5 code.
+func (c *checker) checkCriteriaScores() {
+	for i, s := range c.q.Scores {
+		if s.Kind != Criteria {
+			continue
+		}
+		for j, id := range s.Items {
+			if it := c.all[id]; it != nil && it.DSM5 == "" {
+				c.pl.add(fmt.Sprintf("$.scores[%d].items[%d]", i, j),
+					"score %q counts DSM-5 criteria, but item %q has no dsm5 code, so it could never count", s.ID, id)
+			}
+		}
+	}
+}
