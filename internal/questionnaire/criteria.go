@@ -7,23 +7,6 @@ import "fmt"
 // and an item mapped to none can count nothing, so every item it lists needs a dsm5 code.
 const Criteria = "criteria"
 
-// criteriaMet is how many distinct criteria the chosen answers meet: an item meets its
-// criterion when a chosen option has a value above 0 for the score.
-func criteriaMet(s *Score, a Answers) int {
-	met := map[string]bool{}
-	for _, it := range s.items {
-		if it.DSM5 == "" {
-			continue // lint refuses it; it meets nothing
-		}
-		for _, code := range a[it.ID] {
-			if o := it.Option(code); o != nil && o.ValueFor(s.ID) > 0 {
-				met[it.DSM5] = true
-			}
-		}
-	}
-	return len(met)
-}
-
 // criteriaRange is the lowest and highest number of criteria the items can meet. A criterion
 // can be met when one of its items has an option that counts; it is always met only when one
 // of its items is always asked, required, and has nothing but options that count.
