@@ -19,7 +19,21 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-func TestSeedThenExport(t *testing.T) {
+func count(t *testing.T, db, query string) int {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var n int
+	if err := raw.QueryRow(query).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestSeedReleaseExport(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "k.db")
 	if code, _, stderr := run(t, "dev", "seed", "--n", "3000", "--weeks", "8", "--db", db); code != 0 {
 		t.Fatalf("seed: exit %d: %s", code, stderr)
@@ -28,47 +42,45 @@ func TestSeedThenExport(t *testing.T) {
 	if code, _, stderr := run(t, "dev", "seed", "--n", "10", "--db", db); code != 2 || !strings.Contains(stderr, "already holds") {
 		t.Errorf("second seed: exit %d: %s", code, stderr)
 	}
+	// Nothing is released yet: there is nothing to export.
+	if code, _, stderr := run(t, "export", "--format", "csv", "--db", db); code != 2 || !strings.Contains(stderr, "no statistics have been released") {
+		t.Errorf("export before a release: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := run(t, "stats", "release", "--db", db); code != 0 || !strings.Contains(stderr, "statistics released") {
+		t.Fatalf("stats release: exit %d: %s", code, stderr)
+	}
 	code, csv, stderr := run(t, "export", "--format", "csv", "--db", db)
 	if code != 0 {
 		t.Fatalf("export: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"table,questionnaire,row,column,count,status\n", "metadata,,k,11,,\n", "responses_by_period,,total,responses,3000,\n"} {
+	for _, want := range []string{"table,questionnaire,row,column,value,status,margin90\n", "metadata,,format_version,2,,,\n",
+		"metadata,,k,11,,,\n", "metadata,,epsilon,1,,,\n", "responses_by_period,,total,responses,"} {
 		if !strings.Contains(csv, want) {
 			t.Errorf("the export lacks %q", want)
 		}
 	}
-	code, js, _ := run(t, "export", "--format", "json", "--by", "month", "--epsilon", "1", "--k", "20", "--db", db)
-	if code != 0 || !strings.Contains(js, `"epsilon": 1,`) || !strings.Contains(js, `"k": 20,`) {
+	code, js, _ := run(t, "export", "--format", "json", "--by", "month", "--k", "20", "--db", db)
+	if code != 0 || !strings.Contains(js, `"k": 20,`) || !strings.Contains(js, `"mechanism": "gaussian"`) {
 		t.Errorf("json export: exit %d", code)
 	}
-	raw, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
+	if n := count(t, db, "select count(*) from audit where action = 'export' and actor = 'cli' and outcome = 'ok' and detail like 'format=%'"); n != 2 {
+		t.Errorf("%d audit rows for two exports", n)
 	}
-	defer raw.Close()
-	rows, err := raw.Query("select actor, outcome, detail from audit where action = 'export' order by id")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var details []string
-	for rows.Next() {
-		var actor, outcome, detail string
-		rows.Scan(&actor, &outcome, &detail)
-		if actor != "cli" || outcome != "ok" {
-			t.Errorf("audit row: %s %s", actor, outcome)
-		}
-		details = append(details, detail)
-	}
-	if len(details) != 2 || !strings.HasPrefix(details[0], "format=csv ") || !strings.Contains(details[1], "by=month k=20 epsilon=1") {
-		t.Errorf("audit details %q", details)
+	// An export spends nothing: the ledger is as the release left it.
+	before := count(t, db, "select count(*) from stat_ledger")
+	run(t, "export", "--format", "csv", "--db", db)
+	if after := count(t, db, "select count(*) from stat_ledger"); after != before || before == 0 {
+		t.Errorf("ledger %d entries, then %d after an export", before, after)
 	}
 }
 
 func TestExportUsageErrors(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "k.db")
-	if code, _, stderr := run(t, "dev", "seed", "--n", "20", "--db", db); code != 0 {
+	if code, _, stderr := run(t, "dev", "seed", "--n", "20", "--weeks", "3", "--db", db); code != 0 {
 		t.Fatalf("seed: %s", stderr)
+	}
+	if code, _, stderr := run(t, "stats", "release", "--db", db); code != 0 {
+		t.Fatalf("stats release: %s", stderr)
 	}
 	for _, args := range [][]string{
 		{"--db", db},
@@ -76,11 +88,11 @@ func TestExportUsageErrors(t *testing.T) {
 		{"--format", "csv", "--from", "2026-02-30", "--db", db},
 		{"--format", "csv", "--from", "2026-05-01", "--to", "2026-04-01", "--db", db},
 		{"--format", "csv", "--from", "2000-01-01", "--to", "2026-01-01", "--db", db},
+		{"--format", "csv", "--from", "2001-01-01", "--to", "2001-02-01", "--db", db},
 		{"--format", "csv", "--by", "day", "--db", db},
 		{"--format", "csv", "--k", "10", "--db", db},
 		{"--format", "csv", "--k", "x", "--db", db},
-		{"--format", "csv", "--epsilon", "-1", "--db", db},
-		{"--format", "csv", "--epsilon", "Inf", "--db", db},
+		{"--format", "csv", "--epsilon", "1", "--db", db},
 		{"--format", "csv", "-q", "nope", "--db", db},
 		{"--format", "csv", "--region", "mars", "--db", db},
 		{"--format", "csv", "--lang", "xx", "--db", db},
@@ -92,11 +104,7 @@ func TestExportUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
 		}
 	}
-	raw, _ := sql.Open("sqlite", "file:"+db+"?mode=ro")
-	defer raw.Close()
-	var n int
-	raw.QueryRow("select count(*) from audit").Scan(&n)
-	if n != 0 {
+	if n := count(t, db, "select count(*) from audit"); n != 0 {
 		t.Errorf("%d audit rows for refused exports", n)
 	}
 	for _, args := range [][]string{{"dev"}, {"dev", "grow"}, {"dev", "seed", "--n", "0", "--db", db}, {"dev", "seed", "--n", "5", "--weeks", "0", "--db", db}} {

@@ -169,6 +169,9 @@ func TestHostileCommandLine(t *testing.T) {
 	if code, _, stderr := hostileRun(t, "", "backup", "--db", db, "--to", odd); code != 0 {
 		t.Fatalf("backup to an odd name: %d %s", code, stderr)
 	}
+	if code, _, stderr := hostileRun(t, "", "stats", "release", "--db", db); code != 0 {
+		t.Fatalf("the database after the hostile commands: stats release exit %d: %s", code, stderr)
+	}
 	if code, out, _ := hostileRun(t, "", "export", "--format", "json", "--db", db); code != 0 || !strings.Contains(out, `"responses"`) {
 		t.Errorf("the database after the hostile commands: export exit %d", code)
 	}

@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/access"
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/server"
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
@@ -44,9 +46,10 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"the site is reached over HTTPS through a proxy: send HSTS and secure cookies")
 	shareDays := fl.Int("share-days", 30, "days a share code stays valid, 1 to 30")
 	retention := fl.Int("retention-days", 365,
-		"days raw answers are kept before the daily purge deletes them; statistics are kept")
+		"days raw answers are kept before the daily purge deletes them; statistics releases are kept")
 	require2FA := fl.Bool("require-2fa", false,
 		"every clinician must sign in with a second factor (TOTP) and enrol at the next sign-in; admins always must")
+	config := statsFlags(fl)
 	fhirBase := fl.String("fhir-base", "",
 		"base of the canonical URLs in FHIR downloads, e.g. https://clinic.example/fhir (default https://ketascreen.example/fhir)")
 	if err := e.parseNoArgs(fl, args); err != nil {
@@ -58,8 +61,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if *shareDays < 1 || *shareDays > 30 {
 		return usageError{"--share-days must be from 1 to 30"}
 	}
-	if *retention < 1 || *retention > 3650 {
-		return usageError{"--retention-days must be from 1 to 3650"}
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	if err := checkRetention(*retention, cfg); err != nil {
+		return err
 	}
 	logs := newLogBuffer(e.stderr, 200*time.Millisecond)
 	defer logs.Close()
@@ -89,7 +96,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		stopJobs()
 		wg.Wait()
 	}()
-	wg.Go(func() { purgeDaily(jobs, st, *retention, log) })
+	wg.Go(func() { daily(jobs, st, cat, cfg, *retention, log) })
 	wg.Go(func() { acc.Run(jobs) })
 	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
 	if err != nil {
@@ -135,17 +142,21 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// purgeDaily deletes raw answers past the retention period, and expired share codes and
-// sessions, at start and then once a day.
-func purgeDaily(ctx context.Context, st *store.Store, retentionDays int, log *slog.Logger) {
+// daily releases the statistics of the periods that are over, then deletes raw answers past
+// the retention period and expired share codes and sessions, at start and then once a day.
+// The purge waits for a day the release went through: rows of an unreleased period would be
+// lost to the statistics.
+func daily(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, retentionDays int, log *slog.Logger) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
-		n, err := st.Purge(ctx, retentionDays)
-		if err != nil && ctx.Err() == nil {
-			log.Error("purge", "err", err)
-		} else if n > 0 {
-			log.Info("purge", "responses_deleted", n)
+		if releaseJob(ctx, st, cat, cfg, false, log) {
+			n, err := st.Purge(ctx, retentionDays)
+			if err != nil && ctx.Err() == nil {
+				log.Error("purge", "err", err)
+			} else if n > 0 {
+				log.Info("purge", "responses_deleted", n)
+			}
 		}
 		select {
 		case <-ctx.Done():

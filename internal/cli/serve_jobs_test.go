@@ -50,7 +50,7 @@ func TestServeStopsJobsBeforeClosing(t *testing.T) {
 			// When serve returns, no job is left running (to write to a closed store).
 			var stacks bytes.Buffer
 			pprof.Lookup("goroutine").WriteTo(&stacks, 2)
-			for _, job := range []string{"cli.purgeDaily", "access.(*Service).Run"} {
+			for _, job := range []string{"cli.daily", "access.(*Service).Run"} {
 				if strings.Contains(stacks.String(), job) {
 					t.Fatalf("round %d: %s still running after serve returned", round, job)
 				}

@@ -10,15 +10,20 @@ import (
 	"time"
 )
 
-// Library names the differential privacy implementation in the metadata.
-const Library = "github.com/google/differential-privacy/go/v3 v3.0.0, dpagg.Count with Laplace noise"
+// An export is a view written out: CSV and JSON carry the same cells (table, questionnaire,
+// row, column, value, status, 90% margin) and the same metadata. See docs/stats-export.md.
 
-// WriteCSV writes the release as one CSV table in long form: table, questionnaire, row,
-// column, count, status. It starts with metadata rows (table "metadata", the key in row and
-// the value in column) stating the format, the coverage and the protection. A withheld cell
-// has an empty count and the status "suppressed". Every field is escaped against formula
-// injection. See docs/stats-export.md.
-func (r *Release) WriteCSV(w io.Writer) error {
+// tablePart says which part of a release's budget pays for each table of a view.
+var tablePart = map[string]string{
+	TableByPeriod: partLevel, TableByQuestionnaire: partLevel, TableByLangRegion: partLevel,
+	TableByLevel: partLevel, TableByFlag: partFlags, TableWarningSigns: partOptions, TableOptions: partOptions,
+}
+
+// WriteCSV writes the view as one CSV table in long form: table, questionnaire, row, column,
+// value, status, margin90. Metadata rows come first (table "metadata", the key in row and the
+// value in column). A figure under k has an empty value and the status fewer_than_k. Every
+// field is escaped against formula injection.
+func (v *View) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
 	write := func(fields ...string) {
 		for i, f := range fields {
@@ -26,17 +31,17 @@ func (r *Release) WriteCSV(w io.Writer) error {
 		}
 		cw.Write(fields)
 	}
-	write("table", "questionnaire", "row", "column", "count", "status")
-	for _, m := range r.metadata() {
-		write("metadata", m.questionnaire, m.key, m.value, "", "")
+	write("table", "questionnaire", "row", "column", "value", "status", "margin90")
+	for _, m := range v.metadata() {
+		write("metadata", m.questionnaire, m.key, m.value, "", "", "")
 	}
-	for _, t := range r.Tables {
+	for _, t := range v.Tables {
 		for _, e := range t.Entries {
+			value := strconv.FormatInt(e.Value, 10)
 			if e.Suppressed {
-				write(t.ID, t.Questionnaire, e.Row, e.Column, "", "suppressed")
-			} else {
-				write(t.ID, t.Questionnaire, e.Row, e.Column, strconv.FormatInt(e.Value, 10), "")
+				value = ""
 			}
+			write(t.ID, t.Questionnaire, e.Row, e.Column, value, e.Status(), formatFloat(e.Margin))
 		}
 	}
 	cw.Flush()
@@ -54,32 +59,49 @@ func EscapeCSV(s string) string {
 
 type meta struct{ questionnaire, key, value string }
 
-func (r *Release) metadata() []meta {
-	eps := "none"
-	if r.Noise != nil {
-		eps = formatFloat(r.Noise.Epsilon)
+// epsilonText is the epsilon of the releases used, or "varies".
+func (v *View) epsilonText() string {
+	if len(v.Releases) == 0 {
+		return ""
 	}
+	e := v.Releases[0].Epsilon
+	for _, r := range v.Releases {
+		if r.Epsilon != e {
+			return "varies"
+		}
+	}
+	return formatFloat(e)
+}
+
+func (v *View) metadata() []meta {
 	m := []meta{
 		{"", "format", Format},
 		{"", "format_version", strconv.Itoa(FormatVersion)},
-		{"", "generated_week", r.Generated},
-		{"", "by", r.Params.By},
-		{"", "from", r.Start.Format(time.DateOnly)},
-		{"", "to", r.End.Format(time.DateOnly)},
-		{"", "questionnaires", strings.Join(r.Params.Questionnaires, " ")},
-		{"", "languages", strings.Join(r.Params.Langs, " ")},
-		{"", "regions", strings.Join(r.Params.Regions, " ")},
-		{"", "method", r.Method()},
-		{"", "k", strconv.Itoa(r.Params.K)},
-		{"", "suppressed_cells", strconv.Itoa(r.Suppressed)},
-		{"", "epsilon", eps},
+		{"", "generated_week", v.Generated},
+		{"", "by", v.Params.By},
+		{"", "from", v.Start.Format(time.DateOnly)},
+		{"", "to", v.End.Format(time.DateOnly)},
+		{"", "questionnaires", strings.Join(v.Params.Questionnaires, " ")},
+		{"", "languages", strings.Join(v.Params.Langs, " ")},
+		{"", "regions", strings.Join(v.Params.Regions, " ")},
+		{"", "k", strconv.Itoa(v.Params.K)},
+		{"", "fewer_than_k_cells", strconv.Itoa(v.Suppressed)},
+		{"", "privacy_unit", "submission"},
+		{"", "epsilon", v.epsilonText()},
+		{"", "delta", formatFloat(Delta)},
+		{"", "library", Library},
 	}
-	if r.Noise != nil {
-		m = append(m, meta{"", "epsilon_per_table", formatFloat(r.Noise.EpsilonPerTable)},
-			meta{"", "noise", Library},
-			meta{"", "privacy_unit", "submission"})
-		for _, t := range r.Noise.Tables {
-			m = append(m, meta{t.Questionnaire, "laplace_scale:" + t.Table, formatFloat(t.Scale)})
+	for _, id := range []string{TableByPeriod, TableByQuestionnaire, TableByLangRegion, TableByLevel, TableByFlag, TableWarningSigns, TableOptions} {
+		m = append(m, meta{"", "table_part:" + id, tablePart[id]})
+	}
+	for _, r := range v.Releases {
+		m = append(m, meta{r.Questionnaire, fmt.Sprintf("release:%d", r.ID),
+			fmt.Sprintf("version=%s period=%s mechanism=%s epsilon=%s delta=%s", r.Version, r.Period, r.Mechanism,
+				formatFloat(r.Epsilon), formatFloat(r.Delta))})
+		for _, p := range r.Parts {
+			m = append(m, meta{r.Questionnaire, fmt.Sprintf("release:%d:%s", r.ID, p.Part),
+				fmt.Sprintf("share=%s epsilon=%s max_cells=%d sd_all=%s sd_slice=%s", formatFloat(p.Share),
+					formatFloat(p.epsilon(r)), p.MaxCells, formatFloat(p.SDAll), formatFloat(p.SDSlice))})
 		}
 	}
 	return m
@@ -87,8 +109,8 @@ func (r *Release) metadata() []meta {
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }
 
-// JSON form, version 1 (docs/stats-export.md, docs/stats-export.schema.json).
-type jsonRelease struct {
+// JSON form (docs/stats-export.schema.json). Cells carry the CSV's columns.
+type jsonView struct {
 	Format        string         `json:"format"`
 	FormatVersion int            `json:"format_version"`
 	GeneratedWeek string         `json:"generated_week"`
@@ -113,28 +135,35 @@ type jsonFilters struct {
 }
 
 type jsonProtection struct {
-	Method              string   `json:"method"`
-	K                   int      `json:"k"`
-	SuppressedCells     int      `json:"suppressed_cells"`
-	Epsilon             *float64 `json:"epsilon"`
-	DifferentialPrivacy *jsonDP  `json:"differential_privacy"`
-	Complementary       string   `json:"complementary_suppression"`
+	K               int               `json:"k"`
+	FewerThanKCells int               `json:"fewer_than_k_cells"`
+	PrivacyUnit     string            `json:"privacy_unit"`
+	Epsilon         string            `json:"epsilon"`
+	Delta           float64           `json:"delta"`
+	Library         string            `json:"library"`
+	MarginLevel     float64           `json:"margin_level"`
+	TableParts      map[string]string `json:"table_parts"`
+	Releases        []jsonRelease     `json:"releases"`
 }
 
-type jsonDP struct {
-	EpsilonPerTable float64       `json:"epsilon_per_table"`
-	Mechanism       string        `json:"mechanism"`
-	Library         string        `json:"library"`
-	PrivacyUnit     string        `json:"privacy_unit"`
-	ClampedAtZero   bool          `json:"clamped_at_zero"`
-	Tables          []jsonDPTable `json:"tables"`
+type jsonRelease struct {
+	ID            int64      `json:"id"`
+	Questionnaire string     `json:"questionnaire"`
+	Version       string     `json:"version"`
+	Period        string     `json:"period"`
+	Mechanism     string     `json:"mechanism"`
+	Epsilon       float64    `json:"epsilon"`
+	Delta         float64    `json:"delta"`
+	Parts         []jsonPart `json:"parts"`
 }
 
-type jsonDPTable struct {
-	Table         string  `json:"table"`
-	Questionnaire string  `json:"questionnaire,omitempty"`
-	MaxCells      int64   `json:"max_cells_per_submission"`
-	LaplaceScale  float64 `json:"laplace_scale"`
+type jsonPart struct {
+	Part     string  `json:"part"`
+	Share    float64 `json:"share"`
+	Epsilon  float64 `json:"epsilon"`
+	MaxCells int     `json:"max_cells"`
+	SDAll    float64 `json:"sd_all"`
+	SDSlice  float64 `json:"sd_slice"`
 }
 
 type jsonTable struct {
@@ -144,42 +173,39 @@ type jsonTable struct {
 }
 
 type jsonCell struct {
-	Row         string `json:"row"`
-	Column      string `json:"column"`
-	Count       *int64 `json:"count"`
-	Suppressed  bool   `json:"suppressed,omitempty"`
-	RowLabel    string `json:"row_label,omitempty"`
-	ColumnLabel string `json:"column_label,omitempty"`
+	Row         string  `json:"row"`
+	Column      string  `json:"column"`
+	Value       *int64  `json:"value"`
+	Status      string  `json:"status"`
+	Margin90    float64 `json:"margin90"`
+	RowLabel    string  `json:"row_label,omitempty"`
+	ColumnLabel string  `json:"column_label,omitempty"`
 }
 
-// WriteJSON writes the release as JSON, with the labels of rows and columns in lang.
-func (r *Release) WriteJSON(w io.Writer, lang string) error {
-	out := jsonRelease{
-		Format: Format, FormatVersion: FormatVersion, GeneratedWeek: r.Generated, LabelsLang: lang,
-		Coverage: jsonCoverage{By: r.Params.By, From: r.Start.Format(time.DateOnly), To: r.End.Format(time.DateOnly), Periods: r.Periods},
-		Filters:  jsonFilters{Questionnaires: r.Params.Questionnaires, Languages: r.Params.Langs, Regions: r.Params.Regions},
-		Protection: jsonProtection{Method: r.Method(), K: r.Params.K, SuppressedCells: r.Suppressed,
-			Complementary: "no withheld count can be worked out from the released cells of this release " +
-				"(totals, sub-totals, other cells, and the questionnaire's structure)"},
-	}
-	if r.Noise != nil {
-		e := r.Noise.Epsilon
-		out.Protection.Epsilon = &e
-		dp := &jsonDP{EpsilonPerTable: r.Noise.EpsilonPerTable, Mechanism: "laplace", Library: Library,
-			PrivacyUnit: "submission", ClampedAtZero: true}
-		for _, t := range r.Noise.Tables {
-			dp.Tables = append(dp.Tables, jsonDPTable{t.Table, t.Questionnaire, t.MaxCells, t.Scale})
+// WriteJSON writes the view as JSON, with the labels of rows and columns in lang.
+func (v *View) WriteJSON(w io.Writer, lang string) error {
+	out := jsonView{Format: Format, FormatVersion: FormatVersion, GeneratedWeek: v.Generated, LabelsLang: lang,
+		Coverage: jsonCoverage{By: v.Params.By, From: v.Start.Format(time.DateOnly), To: v.End.Format(time.DateOnly), Periods: v.Periods},
+		Filters:  jsonFilters{Questionnaires: v.Params.Questionnaires, Languages: v.Params.Langs, Regions: v.Params.Regions},
+		Protection: jsonProtection{K: v.Params.K, FewerThanKCells: v.Suppressed, PrivacyUnit: "submission", Epsilon: v.epsilonText(),
+			Delta: Delta, Library: Library, MarginLevel: 0.9, TableParts: tablePart, Releases: []jsonRelease{}},
+		Tables: []jsonTable{}}
+	for _, r := range v.Releases {
+		jr := jsonRelease{ID: r.ID, Questionnaire: r.Questionnaire, Version: r.Version, Period: r.Period,
+			Mechanism: r.Mechanism, Epsilon: r.Epsilon, Delta: r.Delta, Parts: []jsonPart{}}
+		for _, p := range r.Parts {
+			jr.Parts = append(jr.Parts, jsonPart{p.Part, p.Share, p.epsilon(r), p.MaxCells, p.SDAll, p.SDSlice})
 		}
-		out.Protection.DifferentialPrivacy = dp
+		out.Protection.Releases = append(out.Protection.Releases, jr)
 	}
-	for _, t := range r.Tables {
+	for _, t := range v.Tables {
 		jt := jsonTable{ID: t.ID, Questionnaire: t.Questionnaire, Cells: []jsonCell{}}
 		for _, e := range t.Entries {
-			c := jsonCell{Row: e.Row, Column: e.Column, Suppressed: e.Suppressed,
-				RowLabel: r.RowLabel(t, e, lang), ColumnLabel: r.ColumnLabel(t, e, lang)}
+			c := jsonCell{Row: e.Row, Column: e.Column, Status: e.Status(), Margin90: e.Margin,
+				RowLabel: v.RowLabel(t, e, lang), ColumnLabel: v.ColumnLabel(t, e, lang)}
 			if !e.Suppressed {
-				v := e.Value
-				c.Count = &v
+				n := e.Value
+				c.Value = &n
 			}
 			jt.Cells = append(jt.Cells, c)
 		}
@@ -188,18 +214,14 @@ func (r *Release) WriteJSON(w io.Writer, lang string) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(out); err != nil {
-		return fmt.Errorf("encode the release: %w", err)
+		return fmt.Errorf("encode the view: %w", err)
 	}
 	return nil
 }
 
-// AuditDetail is what the audit log keeps of an export: its parameters, never a count.
-func (r *Release) AuditDetail(format string) string {
-	eps := "none"
-	if r.Noise != nil {
-		eps = formatFloat(r.Noise.Epsilon)
-	}
-	return fmt.Sprintf("format=%s from=%s to=%s by=%s k=%d epsilon=%s questionnaires=%s languages=%s regions=%s",
-		format, r.Start.Format(time.DateOnly), r.End.Format(time.DateOnly), r.Params.By, r.Params.K, eps,
-		strings.Join(r.Params.Questionnaires, ","), strings.Join(r.Params.Langs, ","), strings.Join(r.Params.Regions, ","))
+// AuditDetail is what the audit log keeps of an export or a view: its parameters, never a figure.
+func (v *View) AuditDetail(format string) string {
+	return fmt.Sprintf("format=%s from=%s to=%s by=%s k=%d questionnaires=%s languages=%s regions=%s releases=%d",
+		format, v.Start.Format(time.DateOnly), v.End.Format(time.DateOnly), v.Params.By, v.Params.K,
+		strings.Join(v.Params.Questionnaires, ","), strings.Join(v.Params.Langs, ","), strings.Join(v.Params.Regions, ","), len(v.Releases))
 }

@@ -2,15 +2,12 @@ package stats
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -34,57 +31,81 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func smallRelease(t *testing.T) *Release {
+// fixedView is a view of one release whose values are the true counts of 80 synthetic
+// responses (no noise, so the output is the same every run), with the release's real plan.
+func fixedView(t *testing.T) *View {
 	t.Helper()
 	cat := shipped(t)
-	s := seed(t, cat, 300, 3, 42)
-	p := params(3)
-	p.Regions = []string{"us", "uk", "other"}
-	r, err := Build(context.Background(), s.st, cat, p, day0.AddDate(0, 0, 30))
-	if err != nil {
-		t.Fatal(err)
+	l := newLayout(cat.Latest(qid), []string{"us", "uk", "other"})
+	tl := newTally(l)
+	for _, r := range population(t, 80, 42) {
+		if l.slice(r.Lang, r.Region) >= 0 {
+			tl.add(r)
+		}
 	}
-	return r
+	v := singleView(t, l, exact(t, tl))
+	v.Generated = "2026-W14"
+	return v
 }
 
 func TestGoldenExport(t *testing.T) {
-	r := smallRelease(t)
+	v := fixedView(t)
 	var c, j bytes.Buffer
-	if err := r.WriteCSV(&c); err != nil {
+	if err := v.WriteCSV(&c); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.WriteJSON(&j, "en"); err != nil {
+	if err := v.WriteJSON(&j, "en"); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "small.csv", c.Bytes())
 	golden(t, "small.json", j.Bytes())
 }
 
-func TestJSONMatchesSchema(t *testing.T) {
-	c := jsonschema.NewCompiler()
-	sch, err := c.Compile("../../docs/stats-export.schema.json")
+// CSV and JSON carry the same cells, and the JSON matches the published schema.
+func TestExportFormatsAgree(t *testing.T) {
+	v := fixedView(t)
+	var c, j bytes.Buffer
+	v.WriteCSV(&c)
+	if err := v.WriteJSON(&j, "es"); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := jsonschema.NewCompiler().Compile("../../docs/stats-export.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, eps := range []float64{0, 1} {
-		cat := shipped(t)
-		s := seed(t, cat, 200, 2, 5)
-		p := params(2)
-		p.Epsilon = eps
-		r, err := Build(context.Background(), s.st, cat, p, day0)
-		if err != nil {
-			t.Fatal(err)
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(j.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sch.Validate(doc); err != nil {
+		t.Error(err)
+	}
+	text := c.String()
+	records, err := csv.NewReader(&c).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells, fewer := 0, 0
+	for _, r := range records[1:] {
+		if r[0] == "metadata" {
+			continue
 		}
-		var buf bytes.Buffer
-		if err := r.WriteJSON(&buf, "es"); err != nil {
-			t.Fatal(err)
+		cells++
+		if r[5] == "fewer_than_k" {
+			fewer++
+			if r[4] != "" {
+				t.Errorf("a figure under k has a value in the CSV: %v", r)
+			}
 		}
-		doc, err := jsonschema.UnmarshalJSON(&buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(doc); err != nil {
-			t.Errorf("epsilon %g: %v", eps, err)
+	}
+	jsonCells := strings.Count(j.String(), `"status": `)
+	if cells != jsonCells || fewer != v.Suppressed || fewer == 0 {
+		t.Errorf("CSV %d cells (%d under k), JSON %d cells, view %d under k", cells, fewer, jsonCells, v.Suppressed)
+	}
+	for _, want := range []string{"metadata,,format_version,2,,,", "metadata,,privacy_unit,submission,,,", "metadata,,delta,1e-06,,,",
+		"metadata,,table_part:warning_signs,options,,,", "metadata,ketamine-selfcheck,release:1,version=1.1.0 period=2026-W10 mechanism=gaussian epsilon=1 delta=1e-06,,,"} {
+		if !strings.Contains(text, want+"\n") {
+			t.Errorf("the CSV lacks %q", want)
 		}
 	}
 }
@@ -105,15 +126,16 @@ func TestCSVFormulaInjectionEscaped(t *testing.T) {
 			t.Errorf("EscapeCSV(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
-	// A whole export whose labels and keys carry formulas.
-	r := &Release{Params: Params{By: ByWeek, K: 11, Questionnaires: []string{"=HYPERLINK(\"http://x\")"}},
+	// A whole export whose keys carry formulas.
+	v := &View{Params: Params{By: ByWeek, K: 11, Questionnaires: []string{"=HYPERLINK(\"http://x\")"}},
 		Start: day0, End: day0, Generated: "2026-W10",
+		Releases: []ReleaseUsed{{ID: 1, Questionnaire: "@evil", Version: "-1", Period: "+W", Mechanism: Gaussian, Epsilon: 1, Delta: Delta}},
 		Tables: []*Table{{ID: TableByPeriod, Questionnaire: "@evil", Entries: []Entry{
 			{Row: "=cmd|' /C calc'!A0", Column: "+1", Cell: Cell{Value: 12}},
 			{Row: "-1", Column: "\t=1", Cell: Cell{Suppressed: true}},
 		}}}}
 	var buf bytes.Buffer
-	if err := r.WriteCSV(&buf); err != nil {
+	if err := v.WriteCSV(&buf); err != nil {
 		t.Fatal(err)
 	}
 	records, err := csv.NewReader(&buf).ReadAll()
@@ -129,52 +151,13 @@ func TestCSVFormulaInjectionEscaped(t *testing.T) {
 	}
 }
 
-func TestExportStatesProtection(t *testing.T) {
-	cat := shipped(t)
-	s := seed(t, cat, 100, 2, 6)
-	p := params(2)
-	p.Epsilon = 0.5
-	p.K = 20
-	r, err := Build(context.Background(), s.st, cat, p, day0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c bytes.Buffer
-	r.WriteCSV(&c)
-	for _, want := range []string{"metadata,,method,differential_privacy+small_cell_suppression,,",
-		"metadata,,k,20,,", "metadata,,epsilon,0.5,,", "metadata,,privacy_unit,submission,,"} {
-		if !strings.Contains(c.String(), want+"\n") {
-			t.Errorf("the CSV lacks %q", want)
-		}
-	}
-	var j bytes.Buffer
-	r.WriteJSON(&j, "en")
-	var doc struct {
-		Protection struct {
-			K       int
-			Epsilon float64
-			DP      struct {
-				EpsilonPerTable float64 `json:"epsilon_per_table"`
-			} `json:"differential_privacy"`
-		}
-	}
-	if err := json.Unmarshal(j.Bytes(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if doc.Protection.K != 20 || doc.Protection.Epsilon != 0.5 || doc.Protection.DP.EpsilonPerTable != 0.5/noisyTables {
-		t.Errorf("protection = %+v", doc.Protection)
-	}
-}
-
+// The only dates in an export are the first and last days of whole weeks.
 func TestDatesNoFinerThanAWeek(t *testing.T) {
-	r := smallRelease(t)
-	var c bytes.Buffer
-	r.WriteCSV(&c)
-	// The only dates are the first and last days of whole weeks.
-	if r.Start.Weekday() != time.Monday || r.End.Weekday() != time.Sunday {
-		t.Errorf("coverage %s to %s is not whole weeks", r.Start, r.End)
+	v := fixedView(t)
+	if v.Start.Weekday() != day0.Weekday() || v.End.Sub(v.Start).Hours() != 6*24 {
+		t.Errorf("coverage %s to %s is not a whole week", v.Start, v.End)
 	}
-	for _, p := range r.Periods {
+	for _, p := range v.Periods {
 		if !strings.Contains(p, "-W") {
 			t.Errorf("period %q is not a week", p)
 		}

@@ -1,79 +1,104 @@
 package stats
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+)
 
 // Labels give the words for a table's rows and columns in a language, from the questionnaire
-// and resources files. Totals, periods, languages and "responses" have no label here: the
-// interface's message catalogue names them.
+// and resources files: the newest version that has the thing, or its id when no version the
+// catalog holds has it any more. Totals, periods, languages and "responses" have no label
+// here: the interface's message catalogue names them.
 
 // RowLabel is the label of an entry's row, or "".
-func (r *Release) RowLabel(t *Table, e Entry, lang string) string {
-	b := r.block(t.Questionnaire)
-	switch {
-	case e.Row == Total:
+func (v *View) RowLabel(t *Table, e Entry, lang string) string {
+	if e.Row == Total || v.cat == nil {
 		return ""
-	case t.ID == TableByQuestionnaire:
+	}
+	if t.ID == TableByQuestionnaire {
 		id, version, _ := strings.Cut(e.Row, "@")
-		if b := r.block(id); b != nil {
-			title := b.versions[0].Title.In(lang)
+		if q := v.cat.Latest(id); q != nil {
 			if version != "" {
-				return title + " " + version
+				return q.Title.In(lang) + " " + version
 			}
-			return title
+			return q.Title.In(lang)
 		}
-	case b == nil:
-	case t.ID == TableByLevel:
-		for _, q := range b.versions {
+		return ""
+	}
+	return v.find(t.Questionnaire, func(q *questionnaire.Questionnaire) string {
+		switch t.ID {
+		case TableByLevel:
 			if s := q.LevelScore(); s != nil {
-				for _, band := range s.Bands {
-					if band.ID == e.Row {
-						return band.Label.In(lang)
+				for _, b := range s.Bands {
+					if b.ID == e.Row {
+						return b.Label.In(lang)
 					}
 				}
 			}
-		}
-	case t.ID == TableByFlag:
-		for _, q := range b.versions {
+		case TableByFlag:
 			if f := q.Flag(e.Row); f != nil {
 				return f.Title.In(lang)
 			}
+		case TableWarningSigns, TableOptions:
+			if it := q.Item(e.Row); it != nil {
+				return strings.TrimSpace(it.Prompt.In(lang))
+			}
 		}
-	case t.ID == TableWarningSigns || t.ID == TableOptions:
-		return b.itemPrompt(e.Row, lang)
-	}
-	return ""
+		return ""
+	})
 }
 
 // ColumnLabel is the label of an entry's column, or "".
-func (r *Release) ColumnLabel(t *Table, e Entry, lang string) string {
-	switch {
-	case e.Column == Total:
+func (v *View) ColumnLabel(t *Table, e Entry, lang string) string {
+	if e.Column == Total || v.cat == nil {
 		return ""
-	case t.ID == TableByLangRegion:
-		if r.resources != nil && r.resources.HasRegion(e.Column) {
-			return r.resources.Region(e.Column).Name.In(lang)
+	}
+	switch t.ID {
+	case TableByLangRegion:
+		if v.cat.Resources != nil && v.cat.Resources.HasRegion(e.Column) {
+			return v.cat.Resources.Region(e.Column).Name.In(lang)
 		}
-	case t.ID == TableOptions:
-		if b := r.block(t.Questionnaire); b != nil {
-			return b.optionLabel(e.Row, e.Column, lang)
-		}
+	case TableOptions:
+		return v.find(t.Questionnaire, func(q *questionnaire.Questionnaire) string {
+			if it := q.Item(e.Row); it != nil {
+				if o := it.Option(e.Column); o != nil {
+					return o.Label.In(lang)
+				}
+			}
+			return ""
+		})
 	}
 	return ""
 }
 
-// QuestionnaireTitle is the title of a questionnaire of the release.
-func (r *Release) QuestionnaireTitle(id, lang string) string {
-	if b := r.block(id); b != nil {
-		return b.versions[0].Title.In(lang)
+// QuestionnaireTitle is the title of a questionnaire, or its id.
+func (v *View) QuestionnaireTitle(id, lang string) string {
+	if v.cat != nil {
+		if q := v.cat.Latest(id); q != nil {
+			return q.Title.In(lang)
+		}
 	}
 	return id
 }
 
-func (r *Release) block(id string) *block {
-	for _, b := range r.blocks {
-		if b.id == id {
-			return b
+// find asks each version of a questionnaire that the view summed, newest first, for a label.
+func (v *View) find(id string, label func(*questionnaire.Questionnaire) string) string {
+	var versions []string
+	for _, r := range v.Releases {
+		if r.Questionnaire == id {
+			addOnce(&versions, r.Version)
 		}
 	}
-	return nil
+	for i := len(versions) - 1; i >= 0; i-- {
+		if q := v.cat.Version(id, versions[i]); q != nil {
+			if s := label(q); s != "" {
+				return s
+			}
+		}
+	}
+	if q := v.cat.Latest(id); q != nil {
+		return label(q)
+	}
+	return ""
 }

@@ -1,100 +1,171 @@
 package stats
 
 import (
-	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/google/differential-privacy/go/v3/noise"
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-func TestLaplaceUnbiasedAndNonNegative(t *testing.T) {
-	const runs = 4000
-	eps, l0 := 0.5, int64(3)
-	b := float64(l0) / eps // Laplace scale
-	var sum float64
-	differ := 0
-	for range runs {
-		v, err := laplace(1000, eps, l0)
+// layouts are the shipped questionnaire and two test fixtures of other shapes.
+func layouts(t *testing.T) []*layout {
+	cat := shipped(t)
+	out := []*layout{newLayout(cat.Latest(qid), regionIDs(cat))}
+	for _, f := range []string{"phq9.yaml", "dast10.yaml"} {
+		data, err := os.ReadFile(filepath.Join("..", "questionnaire", "testdata", f))
 		if err != nil {
 			t.Fatal(err)
 		}
-		sum += float64(v)
-		if v != 1000 {
-			differ++
+		q, ps := questionnaire.Parse(f, data)
+		if len(ps) > 0 {
+			t.Fatal(ps)
 		}
+		out = append(out, newLayout(q, []string{"us", "other"}))
 	}
-	mean := sum / runs
-	// The mean of runs draws has standard deviation b·√2/√runs; allow five of them.
-	if tol := 5 * b * math.Sqrt2 / math.Sqrt(runs); math.Abs(mean-1000) > tol {
-		t.Errorf("mean of noisy counts = %.2f, want 1000 ± %.2f", mean, tol)
-	}
-	if differ < runs*9/10 {
-		t.Errorf("only %d of %d noisy counts differ from the true count", differ, runs)
-	}
-	for range runs {
-		v, err := laplace(0, eps, l0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v < 0 {
-			t.Fatalf("noisy count %d is negative", v)
+	return out
+}
+
+// The parts of a release spend exactly its budget: for Gaussian noise the privacy loss
+// sum(cells·(1/sd²)) over parts and levels is mu² of the release's (epsilon, delta); for
+// Laplace the parts' epsilons add up to the release's.
+func TestPlanSpendsTheBudget(t *testing.T) {
+	for _, l := range layouts(t) {
+		for _, b := range []Budget{DefaultBudget(1), DefaultBudget(0.3),
+			{Mechanism: Gaussian, Epsilon: 2, National: 0, Shares: DefaultBudget(1).Shares},
+			{Mechanism: Laplace, Epsilon: 1, National: 0.5, Shares: DefaultBudget(1).Shares}} {
+			plan, err := b.plan(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var spent, shares float64
+			for _, pn := range plan {
+				shares += pn.Share
+				for _, sd := range []float64{pn.SDAll, pn.SDSlice} {
+					if sd == 0 {
+						continue
+					}
+					if b.Mechanism == Laplace {
+						spent += float64(pn.MaxCells) / (sd / math.Sqrt2)
+					} else {
+						spent += float64(pn.MaxCells) / (sd * sd)
+					}
+				}
+			}
+			want := b.Epsilon
+			if b.Mechanism == Gaussian {
+				unit := noise.SigmaForGaussian(1, 1, b.Epsilon, Delta)
+				want = 1 / (unit * unit)
+			}
+			// The library's sd is at most 0.1% above the tightest: the spend a little under.
+			if spent > want*(1+1e-9) || spent < want*0.995 {
+				t.Errorf("%s %s at %g: spends %.6f, budget %.6f", l.Questionnaire, b.Mechanism, b.Epsilon, spent, want)
+			}
+			if math.Abs(shares-1) > 1e-9 {
+				t.Errorf("%s: shares add up to %g", l.Questionnaire, shares)
+			}
 		}
 	}
 }
 
-func TestNoisyReleases(t *testing.T) {
+func TestBudgetRefusesBadEpsilon(t *testing.T) {
+	l := layouts(t)[0]
+	for _, e := range []float64{0, -1, MinEpsilon / 2, MaxEpsilon * 2, math.NaN(), math.Inf(1)} {
+		if _, err := DefaultBudget(e).plan(l); err == nil {
+			t.Errorf("epsilon %g was accepted", e)
+		}
+	}
+}
+
+// A release's estimates are unbiased, and their spread is the variance the margins of error
+// are computed from, for one slice and for the whole release (where reconciliation helps).
+func TestFreezeUnbiasedWithStatedVariance(t *testing.T) {
 	cat := shipped(t)
-	s := seed(t, cat, 400, 3, 8)
-	p := params(3)
-	exact := draftOf(t, s.st, cat, p)
-	p.Epsilon = 1
-	const runs = 40
-	sums := map[string]float64{}
-	noisy := 0
+	l := newLayout(cat.Latest(qid), regionIDs(cat))
+	tl := newTally(l)
+	for _, r := range population(t, 400, 3) {
+		tl.add(r)
+	}
+	const runs = 300
+	b := DefaultBudget(1)
+	cell := l.offset(partOptions) + 2 // an option of use_context
+	var truth, truthSlice float64
+	for s := range tl.counts {
+		truth += float64(tl.counts[s][cell])
+	}
+	truthSlice = float64(tl.counts[0][cell])
+	var sum, sum2, one, one2 float64
+	var f *frozen
 	for range runs {
-		r, err := Build(context.Background(), s.st, cat, p, day0)
-		if err != nil {
+		var err error
+		if f, err = b.freeze(tl); err != nil {
 			t.Fatal(err)
 		}
-		if r.Noise == nil || r.Noise.EpsilonPerTable != 1.0/noisyTables {
-			t.Fatalf("noise = %+v", r.Noise)
+		var whole float64
+		for s := range f.Values {
+			whole += float64(f.Values[s][cell])
 		}
-		for _, tb := range r.Tables {
-			for _, e := range tb.Entries {
-				if e.Suppressed {
-					continue
-				}
-				if e.Value < 0 || e.Value >= 1 && e.Value < DefaultK {
-					t.Fatalf("%s %s/%s: released %d", tb.ID, e.Row, e.Column, e.Value)
-				}
-				if e.Value != exact.values[exact.index[e.id]] {
-					noisy++
-				}
-			}
+		sum, sum2 = sum+whole, sum2+whole*whole
+		x := float64(f.Values[0][cell])
+		one, one2 = one+x, one2+x*x
+	}
+	pn := f.Noise[2]
+	for _, c := range []struct {
+		name            string
+		sum, sum2, want float64
+		n               int
+	}{{"whole release", sum, sum2, truth, l.slices()}, {"one slice", one, one2, truthSlice, 1}} {
+		mean := c.sum / runs
+		variance := c.sum2/runs - mean*mean
+		stated := f.variance(pn, c.n)
+		if math.Abs(mean-c.want) > 4*math.Sqrt(stated/runs) {
+			t.Errorf("%s: mean %.1f, truth %.0f", c.name, mean, c.want)
 		}
-		// Totals are sums of the released noisy parts of their table.
-		tb := r.Table(TableByPeriod, "")
-		var parts int64
-		whole := true
-		for _, e := range tb.Entries {
-			if e.Row != Total {
-				parts += e.Value
-				whole = whole && !e.Suppressed
-			}
-		}
-		if total, _ := tb.Cell(Total, "responses"); whole && !total.Suppressed && total.Value != parts {
-			t.Errorf("total %d is not the sum of its parts %d", total.Value, parts)
-		}
-		for _, e := range r.Table(TableByQuestionnaire, "").Entries {
-			sums[e.Row] += float64(e.Value)
+		// The sample variance of 300 normal draws is within 25% of the true one by far.
+		if variance < stated*0.75 || variance > stated*1.25 {
+			t.Errorf("%s: variance %.0f, stated %.0f", c.name, variance, stated)
 		}
 	}
-	if noisy == 0 {
-		t.Fatal("no released count carries noise")
+	if f.variance(pn, l.slices()) >= float64(l.slices())*pn.SDSlice*pn.SDSlice/2 {
+		t.Error("measuring the whole release does not reduce its variance")
 	}
-	// The per-version count is large and its noise has scale 7 (sd ≈ 10): the mean of 40 noisy
-	// releases is within a few units of the truth.
-	truth := float64(exact.values[exact.index[versionCell(qid, cat.Latest(qid).Version)]])
-	if mean := sums[qid+"@"+cat.Latest(qid).Version] / runs; math.Abs(mean-truth) > 5*noisyTables*math.Sqrt2/math.Sqrt(runs) {
-		t.Errorf("mean noisy count %.1f, true count %.0f", mean, truth)
+}
+
+// One response never adds to more cells than the noise is calibrated for, whatever a stored row
+// holds.
+func TestTallyBoundsEachResponse(t *testing.T) {
+	cat := shipped(t)
+	l := newLayout(cat.Latest(qid), regionIDs(cat))
+	for _, tc := range []struct {
+		name string
+		r    store.Response
+		want int64 // cells added to
+	}{
+		{"one band, one option", store.Response{Band: "low", Answers: map[string][]string{"use_context": {"none_recent"}}}, 2},
+		{"two codes on a single-choice item", store.Response{Band: "low", Answers: map[string][]string{"use_context": {"prescribed", "both"}}}, 2},
+		{"the same code twice", store.Response{Band: "low", Answers: map[string][]string{"mental_health": {"anxiety", "anxiety"}}}, 2},
+		{"more options than an item allows", store.Response{Band: "low", Answers: map[string][]string{
+			"urinary": {"often_urgent", "pain", "blood", "none"}}}, 4},
+		{"a flag twice and an unknown one", store.Response{Band: "high", Flags: []string{"safety", "safety", "nope"}}, 2},
+		{"an unknown band, item and code", store.Response{Band: "nope", Answers: map[string][]string{"nope": {"x"}, "safety": {"x"}}}, 0},
+	} {
+		tl := newTally(l)
+		tc.r.Lang, tc.r.Region = "en", "us"
+		tl.add(&tc.r)
+		var got int64
+		for _, c := range tl.counts[l.slice("en", "us")] {
+			got += c
+		}
+		if got != tc.want {
+			t.Errorf("%s: added %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	tl := newTally(l)
+	tl.add(&store.Response{Lang: "fr", Region: "us", Band: "low"})
+	if tl.skipped != 1 {
+		t.Errorf("a response in a language the questionnaire lacks: skipped %d", tl.skipped)
 	}
 }

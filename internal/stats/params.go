@@ -11,50 +11,33 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
-// Params choose a release. Dates are days; a release covers the whole weeks (or months) they
-// fall in, never less, so no date finer than a week reaches a table.
+// Params choose a view: which stored releases to select and sum. Dates are days; a view
+// covers the whole releases its days touch, never less, so no date finer than a release's
+// period reaches a table.
 type Params struct {
 	From, To       time.Time
-	By             string   // "week" or "month"
+	By             string   // "week" or "month": the periods of the time series
 	Questionnaires []string // ids; empty: every questionnaire
 	Langs          []string // empty: every language
 	Regions        []string // empty: every region
-	K              int
-	Epsilon        float64 // 0: no noise
+	K              int      // the readability threshold, DefaultK or more
+	// Epsilon must be 0. A view reads stored releases, whose budget was spent when each period
+	// was released; it cannot choose noise. (Older callers passed their own.)
+	Epsilon float64
 }
-
-// Granularities.
-const (
-	ByWeek  = "week"
-	ByMonth = "month"
-)
 
 // Limits on parameters.
 const (
 	MaxK        = 1000
-	MinEpsilon  = 0.01
+	MinEpsilon  = 0.01 // the budget of one release, as --stats-epsilon takes it
 	MaxEpsilon  = 10
 	MaxWeeks    = 530 // ten years
 	MaxMonths   = 120
 	DefaultDays = 364
 )
 
-// ParamError is a mistake in the parameters of a release, in words a person can act on. Code
-// names the parameter or the mistake for message catalogues: by, k, epsilon, date, week,
-// range_order, range_long, questionnaire, language, region.
-type ParamError struct{ Code, Msg string }
-
-func (e *ParamError) Error() string { return e.Msg }
-
-func paramErr(code, format string, args ...any) error {
-	return &ParamError{code, fmt.Sprintf(format, args...)}
-}
-
-// ParamCodes lists every ParamError code.
-var ParamCodes = []string{"by", "k", "epsilon", "date", "week", "range_order", "range_long", "questionnaire", "language", "region"}
-
-// DefaultParams are the last 52 weeks up to today, every questionnaire, k = 11, no noise.
-// The defaults depend on the clock only, never on the data.
+// DefaultParams are the last 52 weeks up to today, every questionnaire, k = 11. The defaults
+// depend on the clock only, never on the data.
 func DefaultParams(now time.Time) Params {
 	to := day(now)
 	return Params{From: to.AddDate(0, 0, -DefaultDays), To: to, By: ByWeek, K: DefaultK}
@@ -105,81 +88,68 @@ func WeekOf(t time.Time) string {
 func ParseK(s string) (int, error) {
 	k, err := strconv.Atoi(s)
 	if err != nil || k < DefaultK || k > MaxK {
-		return 0, paramErr("k", "k must be a whole number from %d to %d: counts from 1 to k-1 are withheld", DefaultK, MaxK)
+		return 0, paramErr("k", "k must be a whole number from %d to %d: figures under k are shown as \"fewer than k\"", DefaultK, MaxK)
 	}
 	return k, nil
 }
 
-// ParseEpsilon reads epsilon; empty or "0" mean no noise.
-func ParseEpsilon(s string) (float64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	e, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(e) || e != 0 && (e < MinEpsilon || e > MaxEpsilon) {
-		return 0, paramErr("epsilon", "epsilon must be a number from %g to %g (smaller adds more noise), or 0 for none", float64(MinEpsilon), float64(MaxEpsilon))
+// ParseBudget reads the epsilon of a release or the cap of a period: a number from MinEpsilon
+// to MaxEpsilon.
+func ParseBudget(name, s string) (float64, error) {
+	e, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(e) || e < MinEpsilon || e > MaxEpsilon {
+		return 0, paramErr("epsilon", "%s must be a number from %g to %g (smaller adds more noise)", name, float64(MinEpsilon), float64(MaxEpsilon))
 	}
 	return e, nil
 }
 
-// check validates the parameters against the catalog and returns the periods covered.
-func (p *Params) check(cat *questionnaire.Catalog) (periods []string, start, end time.Time, err error) {
+// check validates the parameters against the catalog and returns the days asked for.
+func (p *Params) check(cat *questionnaire.Catalog) (from, to time.Time, err error) {
 	if p.By != ByWeek && p.By != ByMonth {
-		return nil, start, end, paramErr("by", "by must be week or month")
+		return from, to, paramErr("by", "by must be week or month")
 	}
 	if p.K < DefaultK || p.K > MaxK {
-		return nil, start, end, paramErr("k", "k must be a whole number from %d to %d", DefaultK, MaxK)
+		return from, to, paramErr("k", "k must be a whole number from %d to %d", DefaultK, MaxK)
 	}
-	if math.IsNaN(p.Epsilon) || p.Epsilon != 0 && (p.Epsilon < MinEpsilon || p.Epsilon > MaxEpsilon) {
-		return nil, start, end, paramErr("epsilon", "epsilon must be from %g to %g, or 0 for none", float64(MinEpsilon), float64(MaxEpsilon))
+	if p.Epsilon != 0 {
+		return from, to, paramErr("epsilon_view", "a view cannot choose epsilon: each period's budget was spent when it was released (ketascreen stats list shows it)")
 	}
 	if p.From.IsZero() || p.To.IsZero() {
-		return nil, start, end, paramErr("date", "the date range is missing")
+		return from, to, paramErr("date", "the date range is missing")
 	}
-	from, to := day(p.From), day(p.To)
+	from, to = day(p.From), day(p.To)
 	if to.Before(from) {
-		return nil, start, end, paramErr("range_order", "the start of the date range is after its end")
+		return from, to, paramErr("range_order", "the start of the date range is after its end")
+	}
+	if p.By == ByWeek && PeriodCount(ByWeek, from, to) > MaxWeeks {
+		return from, to, paramErr("range_long", "the date range is longer than %d weeks", MaxWeeks)
+	}
+	if p.By == ByMonth && PeriodCount(ByMonth, from, to) > MaxMonths {
+		return from, to, paramErr("range_long", "the date range is longer than %d months", MaxMonths)
+	}
+	if cat == nil {
+		return from, to, nil
 	}
 	for _, id := range p.Questionnaires {
 		if cat.Latest(id) == nil {
-			return nil, start, end, paramErr("questionnaire", "there is no questionnaire %.64q", id)
+			return from, to, paramErr("questionnaire", "there is no questionnaire %.64q", id)
 		}
 	}
 	for _, l := range p.Langs {
 		if !slices.Contains(catalogLangs(cat, nil), l) {
-			return nil, start, end, paramErr("language", "there is no language %.16q", l)
+			return from, to, paramErr("language", "there is no language %.16q", l)
 		}
 	}
 	for _, r := range p.Regions {
 		if !cat.Resources.HasRegion(r) {
-			return nil, start, end, paramErr("region", "there is no region %.16q", r)
+			return from, to, paramErr("region", "there is no region %.16q", r)
 		}
 	}
-	if p.By == ByWeek {
-		start = from.AddDate(0, 0, -((int(from.Weekday()) + 6) % 7))
-		for t := start; !t.After(to); t = t.AddDate(0, 0, 7) {
-			periods = append(periods, WeekOf(t))
-			end = t.AddDate(0, 0, 6)
-			if len(periods) > MaxWeeks {
-				return nil, start, end, paramErr("range_long", "the date range is longer than %d weeks", MaxWeeks)
-			}
-		}
-	} else {
-		start = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
-		for t := start; !t.After(to); t = t.AddDate(0, 1, 0) {
-			periods = append(periods, t.Format("2006-01"))
-			end = t.AddDate(0, 1, -1)
-			if len(periods) > MaxMonths {
-				return nil, start, end, paramErr("range_long", "the date range is longer than %d months", MaxMonths)
-			}
-		}
-	}
-	return periods, start, end, nil
+	return from, to, nil
 }
 
-// PeriodCount is how many weeks or months (by) a release from one day to another covers: the
-// whole periods the days fall in, as Build counts them, without limits; 0 when to is before
-// from. The dashboard uses it to choose how to show a range before building it.
+// PeriodCount is how many weeks or months (by) the days from one day to another fall in; 0
+// when to is before from. The dashboard uses it to choose how to show a range.
 func PeriodCount(by string, from, to time.Time) int {
 	from, to = day(from), day(to)
 	if to.Before(from) {
@@ -207,5 +177,14 @@ func catalogLangs(cat *questionnaire.Catalog, ids []string) []string {
 		}
 	}
 	slices.Sort(out)
+	return out
+}
+
+// regionIDs lists the resources' regions in their file order.
+func regionIDs(cat *questionnaire.Catalog) []string {
+	var out []string
+	for _, r := range cat.Resources.Regions {
+		out = append(out, r.ID)
+	}
 	return out
 }

@@ -6,19 +6,14 @@ import (
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
-// FuzzExportParams feeds the export parameters, as an admin's URL or the export command
-// gives them, through their parsers and the check of a whole release: no panic, no unbounded
-// work, and every refusal a ParamError a person can act on.
+// FuzzExportParams feeds the parameters of a view, as an admin's URL or the export command
+// gives them, and a release's epsilon and period, as the stats commands take them, through
+// their parsers and the check of a view: no panic, no unbounded work, and every refusal a
+// ParamError a person can act on.
 func FuzzExportParams(f *testing.F) {
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		f.Fatal(ps)
-	}
+	cat := shipped(f)
 	f.Add("2026-W01", "2026-W52", "week", "11", "", "en", "us", "ketamine-selfcheck")
 	f.Add("2025-01-01", "2026-12-31", "month", "20", "1", "", "", "")
 	f.Add("2026-W53", "2026-W00", "day", "10", "NaN", "xx", "mars", "nope")
@@ -50,10 +45,17 @@ func FuzzExportParams(f *testing.F) {
 				t.Fatalf("ParseK(%q) = %d", k, p.K)
 			}
 		}
-		if p.Epsilon, err = ParseEpsilon(epsilon); err != nil {
+		if e, err := ParseBudget("--stats-epsilon", epsilon); err != nil {
 			errs = append(errs, err)
-		} else if math.IsNaN(p.Epsilon) || math.IsInf(p.Epsilon, 0) || p.Epsilon != 0 && (p.Epsilon < MinEpsilon || p.Epsilon > MaxEpsilon) {
-			t.Fatalf("ParseEpsilon(%q) = %v", epsilon, p.Epsilon)
+		} else if math.IsNaN(e) || e < MinEpsilon || e > MaxEpsilon {
+			t.Fatalf("ParseBudget(%q) = %v", epsilon, e)
+		}
+		for _, s := range []string{from, to} {
+			if per, err := ParsePeriod(s); err != nil {
+				errs = append(errs, err)
+			} else if again, err := ParsePeriod(per.Label); err != nil || again != per || per.Last.Before(per.First) {
+				t.Fatalf("period %q reads back as %+v (%v)", s, again, err)
+			}
 		}
 		if lang != "" {
 			p.Langs = []string{lang}
@@ -66,7 +68,7 @@ func FuzzExportParams(f *testing.F) {
 		}
 		if len(errs) == 0 {
 			start := time.Now()
-			periods, first, last, err := p.check(cat)
+			first, last, err := p.check(cat)
 			if d := time.Since(start); d > time.Second {
 				t.Fatalf("check took %s", d)
 			}
@@ -77,8 +79,8 @@ func FuzzExportParams(f *testing.F) {
 				if p.By == ByMonth {
 					limit = MaxMonths
 				}
-				if len(periods) == 0 || len(periods) > limit || last.Before(first) {
-					t.Fatalf("check gave %d periods from %s to %s", len(periods), first, last)
+				if n := PeriodCount(p.By, first, last); n == 0 || n > limit || last.Before(first) {
+					t.Fatalf("check gave %d periods from %s to %s", n, first, last)
 				}
 			}
 		}

@@ -1,72 +1,144 @@
 package stats
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-func TestRetentionPurgesRawRowsButKeepsStatistics(t *testing.T) {
-	cat := shipped(t)
-	s := seed(t, cat, 2500, 20, 9) // 2,500 responses over 20 weeks (more than one purge batch)
-	ctx := context.Background()
-	p := params(20)
-	export := func() []byte {
-		r, err := Build(ctx, s.st, cat, p, day0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var buf bytes.Buffer
-		r.WriteCSV(&buf)
-		return buf.Bytes()
-	}
-	rows := func() (n int) {
-		db, err := sql.Open("sqlite", "file:"+s.path+"?mode=ro")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		if err := db.QueryRow("select count(*) from responses").Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	before := export()
-	// 70 days after the last response, with a 30-day retention: every response is older.
-	s.st.Now = func() time.Time { return day0.AddDate(0, 0, 20*7+70) }
-	n, err := s.st.Purge(ctx, 30)
+func readOnly(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != 2500 || rows() != 0 {
-		t.Fatalf("purged %d, %d rows left; want 2500 and 0", n, rows())
-	}
-	if after := export(); !bytes.Equal(before, after) {
-		t.Errorf("the statistics changed when raw responses were purged:\nbefore\n%s\nafter\n%s", before, after)
-	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
-func TestPurgeKeepsRecentResponses(t *testing.T) {
-	cat := shipped(t)
-	s := seed(t, cat, 300, 10, 10) // over 70 days from day0
-	ctx := context.Background()
-	s.st.Now = func() time.Time { return day0.AddDate(0, 0, 70) }
-	n, err := s.st.Purge(ctx, 35)
+func allTables(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.Query(`select name from sqlite_master where type = 'table' order by name`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, _ := sql.Open("sqlite", "file:"+s.path+"?mode=ro")
-	defer db.Close()
-	var old, kept int
-	cutoff := day0.AddDate(0, 0, 35).Format(time.DateOnly)
-	db.QueryRow("select count(*) from responses where day < ?", cutoff).Scan(&old)
-	db.QueryRow("select count(*) from responses where day >= ?", cutoff).Scan(&kept)
-	if old != 0 || n == 0 || kept == 0 || n+kept != 300 {
-		t.Errorf("purged %d, %d older left, %d kept", n, old, kept)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		out = append(out, n)
 	}
-	if _, err := s.st.Purge(ctx, 0); err == nil {
-		t.Error("a retention of 0 days was accepted")
+	return out
+}
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
+
+// What each table may hold once the retention purge has deleted every response. Anything
+// about one respondent must be gone; only releases (noisy totals) and what staff tables hold
+// (accounts, their sessions, the audit of their actions, never answers) may stay. A new table
+// must be added here, which makes someone decide.
+var afterPurge = map[string]string{
+	"responses":      "empty",
+	"share_codes":    "empty",
+	"session_grants": "empty",
+	"legacy_counts":  "absent",
+	"stat_ledger":    "kept: one row per period released, epsilon and mechanism",
+	"stat_releases":  "kept: noisy cells of a period's tables, nothing finer",
+	"users":          "staff",
+	"sessions":       "staff",
+	"audit":          "staff",
+	// Staff sign-in: limits keyed by keyed hashes of what staff typed, refused tries counted
+	// per minute, second factors, half-done sign-ins. Respondents never reach them.
+	"limit_slots":    "staff",
+	"limit_keys":     "staff",
+	"limit_alarms":   "staff",
+	"audit_tally":    "staff",
+	"staff_totp":     "staff",
+	"recovery_codes": "staff",
+	"signin_steps":   "staff",
+	// A deleted response's token hash and the day, so its link can say "deleted": no answers,
+	// no counts (its columns are checked below).
+	"deleted_tokens": "token hashes",
+}
+
+// After the retention purge, the database holds releases and nothing finer: every table is
+// read, none holds a response or a count below the level of a release.
+func TestAfterThePurgeOnlyReleasesRemain(t *testing.T) {
+	ctx := context.Background()
+	st, path := openStore(t)
+	seedRows(t, st, 600, 6, 8)
+	st.Now = func() time.Time { return day0.AddDate(0, 0, 10) }
+	lone := SyntheticResponse(shipped(t).Latest(qid), rand.New(rand.NewPCG(1, 1)), 0, nil)
+	lone.Lang, lone.Region = "es", "ie"
+	tok, err := st.CreateResponse(ctx, lone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DeleteResponse(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	release(t, st, after(6))
+	st.Now = func() time.Time { return after(6).AddDate(0, 0, 400) }
+	if n, err := st.Purge(ctx, 365); err != nil || n != 600 {
+		t.Fatalf("purged %d (%v)", n, err)
+	}
+	db := readOnly(t, path)
+	for _, name := range allTables(t, db) {
+		rule, ok := afterPurge[name]
+		if !ok {
+			t.Errorf("table %s is not classified: does it hold anything about one respondent after the purge?", name)
+			continue
+		}
+		var n int
+		if err := db.QueryRow(`select count(*) from "` + name + `"`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case rule == "empty" && n != 0:
+			t.Errorf("%s holds %d rows after the purge", name, n)
+		case name == "stat_releases" && n != 6, name == "stat_ledger" && n != 6:
+			t.Errorf("%s holds %d rows, want one per week", name, n)
+		}
+	}
+	for _, name := range []string{"legacy_counts", "counts"} {
+		if slices.Contains(allTables(t, db), name) {
+			t.Errorf("table %s exists", name)
+		}
+	}
+	// deleted_tokens can hold nothing but a hash and a day.
+	rows, err := db.Query(`select name from pragma_table_info('deleted_tokens') order by cid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for rows.Next() {
+		var c string
+		rows.Scan(&c)
+		cols = append(cols, c)
+	}
+	rows.Close()
+	if !slices.Equal(cols, []string{"token_hash", "day"}) {
+		t.Errorf("deleted_tokens has columns %v", cols)
+	}
+	// Every release's cells are whole-slice figures of a whole week.
+	rs, err := st.Releases(ctx, store.ReleaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		f := &frozen{}
+		if err := jsonUnmarshal(r.Body, f); err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Values) != f.Layout.slices() || f.Epsilon != 1 || f.Noise[0].SDSlice <= 0 || r.LastDay != store.Day(mustDay(t, r.FirstDay).AddDate(0, 0, 6)) {
+			t.Errorf("release %d: %d slices, epsilon %g, from %s to %s", r.ID, len(f.Values), f.Epsilon, r.FirstDay, r.LastDay)
+		}
 	}
 }

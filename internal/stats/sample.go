@@ -3,8 +3,6 @@ package stats
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
-	"sync"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
@@ -94,101 +92,4 @@ func SyntheticResponse(q *questionnaire.Questionnaire, rng *rand.Rand, concern f
 		band = res.Level.ID
 	}
 	return &store.Response{Questionnaire: q.ID, Version: q.Version, Answers: res.Answers, Scores: res.Scores, Band: band, Flags: flags}
-}
-
-// Relations are the linear relations between a block's cells that hold for every possible set
-// of responses: the ones a reader who knows the questionnaire can use to work out a withheld
-// cell. Totals are sums of their parts; an item asked only after some answer has as many
-// answers as that answer was chosen; a warning sign is the sum of the options that make it.
-//
-// Rather than derive them from the definitions by hand (and miss one), they are found as
-// every relation that holds across thousands of synthetic responses made by the scoring
-// engine: a relation true for all responses is true for these, so none is missed; a relation
-// true only by chance for these would only make suppression more cautious. Each cell must be
-// produced by some synthetic response, or nothing can be learned about it: the search forces
-// answers and varies concern until every cell is seen, and lists the cells it never saw.
-type relations struct {
-	rows   [][]uint64 // over the block's cells
-	unseen []string   // cells no synthetic response produced
-}
-
-// relationCache maps a block's versions and cells to its relations. The key holds the
-// questionnaires themselves, which keeps them alive: an address is never reused for another.
-var relationCache sync.Map
-
-type relationKey struct {
-	newest *questionnaire.Questionnaire
-	cells  string // every version and cell, which tell blocks of the same newest version apart
-}
-
-func (b *block) relations() *relations {
-	sig := make([]string, 0, len(b.versions)+len(b.cells))
-	for _, q := range b.versions {
-		sig = append(sig, q.ID+"@"+q.Version)
-	}
-	key := relationKey{b.versions[0], strings.Join(append(sig, b.cells...), "\n")}
-	if r, ok := relationCache.Load(key); ok {
-		return r.(*relations)
-	}
-	r := b.findRelations()
-	relationCache.Store(key, r)
-	return r
-}
-
-func (b *block) findRelations() *relations {
-	// A fixed seed: the same questionnaires give the same relations, so releases repeat.
-	rng := rand.New(rand.NewPCG(0x6b657461, uint64(len(b.cells))))
-	n := len(b.cells)
-	perVersion := max(1000, 8*n)
-	seen := make([]bool, n)
-	var rows [][]uint64
-	addSample := func(q *questionnaire.Questionnaire, force map[string]string) {
-		r := SyntheticResponse(q, rng, rng.Float64(), force)
-		vals := b.assemble(map[string]versionCounts{q.Version: responseCounts(r)})
-		row := make([]uint64, n)
-		for i, v := range vals {
-			row[i] = modp(v)
-			if v != 0 {
-				seen[i] = true
-			}
-		}
-		rows = append(rows, row)
-	}
-	for _, q := range b.versions {
-		for range perVersion {
-			addSample(q, nil)
-		}
-	}
-	// Rare cells: force their option (for option cells), or keep trying at random.
-	for i, id := range b.cells {
-		for try := 0; !seen[i] && try < 4000; try++ {
-			q := b.versions[try%len(b.versions)]
-			var force map[string]string
-			if io, code, ok := b.optionOf(id); ok && q.Item(io) != nil && q.Item(io).Option(code) != nil {
-				force = map[string]string{io: code}
-			}
-			addSample(q, force)
-		}
-	}
-	// A cell never seen is 0 in every sample, so "it is 0" comes out as a relation; a release
-	// refuses a non-zero count in such a cell (see unseen).
-	rel := &relations{rows: nullSpace(rows, n)}
-	for i, s := range seen {
-		if !s {
-			rel.unseen = append(rel.unseen, b.cells[i])
-		}
-	}
-	return rel
-}
-
-// optionOf splits an option cell id into item and code.
-func (b *block) optionOf(id string) (item, code string, ok bool) {
-	for _, io := range b.options {
-		for _, c := range io.codes {
-			if optionCell(b.id, io.item, c) == id {
-				return io.item, c, true
-			}
-		}
-	}
-	return "", "", false
 }

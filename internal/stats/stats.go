@@ -1,25 +1,27 @@
-// Package stats makes the anonymized statistics of ketascreen: a fixed set of tables built
-// from the aggregate counters (never from single responses), protected by small-cell
-// suppression with complementary suppression and, optionally, by differential privacy, and
-// written as CSV or JSON. The dashboard and the export command show the same releases.
+// Package stats owns ketascreen's anonymized statistics. They are releases: once a week (or
+// month) has ended, the release job counts that period's responses into fixed tables, adds
+// differentially private noise under a stated budget, and stores the result for good. Every
+// view of the dashboard and every export only selects and sums stored releases (Query); no
+// reader ever reaches a response. The package defines the tables, the noise, the budget
+// ledger and the export formats; the store only keeps what it is given.
 package stats
 
 import (
+	"fmt"
 	"time"
-
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // Format names the export format; FormatVersion changes whenever a reader would need to.
 const (
 	Format        = "ketascreen-stats"
-	FormatVersion = 1
+	FormatVersion = 2
 )
 
-// DefaultK is the smallest count released: CMS cell-size policy, no count from 1 to 10.
+// DefaultK is the readability threshold: a figure whose noisy value is under k is shown as
+// "fewer than k". It is post-processing of noisy values, not the protection.
 const DefaultK = 11
 
-// Table ids, in the order of a release.
+// Table ids of a view, in the order of a view.
 const (
 	TableByPeriod        = "responses_by_period"
 	TableByQuestionnaire = "responses_by_questionnaire"
@@ -33,87 +35,89 @@ const (
 // Total is the row or column key of a total.
 const Total = "total"
 
-// Release is one set of tables, protected together: what a dashboard page shows or an
-// export holds. Suppressed cells have no value.
-type Release struct {
-	Params    Params
-	Periods   []string  // the weeks or months covered, in order
-	Start     time.Time // first day of the first period
-	End       time.Time // last day of the last period
-	Generated string    // ISO week the release was made
-	Tables    []*Table
-	// Noise describes the differential privacy of the release; nil without --epsilon.
-	Noise *Noise
-	// Suppressed counts the withheld cells.
-	Suppressed int
+// Period kinds: an ISO week or a calendar month.
+const (
+	ByWeek  = "week"
+	ByMonth = "month"
+)
 
-	blocks         []*block
-	langs, regions []string
-	resources      *questionnaire.Resources
+// Period is one ISO week (2026-W05) or one month (2026-02), with its first and last days.
+type Period struct {
+	Kind        string
+	Label       string
+	First, Last time.Time
 }
 
-// Table is one fixed table: every row and column of its category lists, zeros included.
-type Table struct {
-	ID            string
-	Questionnaire string // for the tables of one questionnaire; empty for the others
-	Entries       []Entry
+// PeriodOf is the week or month a day falls in.
+func PeriodOf(kind string, t time.Time) Period {
+	d := day(t)
+	if kind == ByMonth {
+		first := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+		return Period{ByMonth, first.Format("2006-01"), first, first.AddDate(0, 1, -1)}
+	}
+	monday := d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+	return Period{ByWeek, WeekOf(monday), monday, monday.AddDate(0, 0, 6)}
 }
 
-// Entry is one cell of a table, in long form: its row, its column and its count.
-type Entry struct {
-	Row, Column string
-	Cell
-	id string // the cell's id: a total shown in several tables is one cell
-}
+// Next is the period after p.
+func (p Period) Next() Period { return PeriodOf(p.Kind, p.Last.AddDate(0, 0, 1)) }
 
-// Cell is a released count, or a withheld one.
-type Cell struct {
-	Value      int64 // 0 when suppressed
-	Suppressed bool
-}
-
-// Noise is how differential privacy was applied.
-type Noise struct {
-	Epsilon         float64
-	EpsilonPerTable float64
-	Tables          []NoisyTable
-}
-
-// NoisyTable is one table's share of the privacy budget.
-type NoisyTable struct {
-	Table         string
-	Questionnaire string
-	// MaxCells is how many cells of the table one submission can add to (the L0 sensitivity).
-	MaxCells int64
-	// Scale is the Laplace scale b = MaxCells / EpsilonPerTable; the noise's standard
-	// deviation is b·√2.
-	Scale float64
-}
-
-// Table returns the table with the id (and questionnaire, for per-questionnaire tables).
-func (r *Release) Table(id, questionnaire string) *Table {
-	for _, t := range r.Tables {
-		if t.ID == id && t.Questionnaire == questionnaire {
-			return t
+// ParsePeriod reads a week (2026-W05) or a month (2026-02).
+func ParsePeriod(s string) (Period, error) {
+	if t, err := time.Parse("2006-01", s); err == nil && len(s) == 7 && t.Year() >= 2000 && t.Year() <= 2200 {
+		return PeriodOf(ByMonth, t), nil
+	}
+	if len(s) == 8 && s[4:6] == "-W" {
+		if t, err := ParseWeek("period", s); err == nil {
+			return PeriodOf(ByWeek, t), nil
 		}
+	}
+	return Period{}, paramErr("period", "a period is a week written YYYY-Www (2026-W05) or a month written YYYY-MM (2026-02)")
+}
+
+// CheckKind refuses a period kind other than week or month.
+func CheckKind(kind string) error {
+	if kind != ByWeek && kind != ByMonth {
+		return paramErr("by", "the statistics period must be week or month, not %.16q", kind)
 	}
 	return nil
 }
 
-// Cell returns the cell of a row and column, and whether the table has it.
-func (t *Table) Cell(row, column string) (Cell, bool) {
-	for _, e := range t.Entries {
-		if e.Row == row && e.Column == column {
-			return e.Cell, true
-		}
+// ReleaseDelayDays is the least retention of raw responses that lets every period be released
+// before its rows are purged: the longest period (7 days or 31), plus the day the job waits
+// after a period ends, plus a day because the job runs once a day.
+func ReleaseDelayDays(kind string) int {
+	if kind == ByMonth {
+		return 31 + 2
 	}
-	return Cell{}, false
+	return 7 + 2
 }
 
-// Method names the protection of a release.
-func (r *Release) Method() string {
-	if r.Noise != nil {
-		return "differential_privacy+small_cell_suppression"
+// due reports whether a period is closed for release at now: it ended, and (unless now is
+// forced) a further day has passed, so no late write can still reach it.
+func (p Period) due(now time.Time, force bool) bool {
+	wait := 2
+	if force {
+		wait = 1
 	}
-	return "small_cell_suppression"
+	return !day(now).Before(p.Last.AddDate(0, 0, wait))
 }
+
+func (p Period) String() string { return p.Label }
+
+// ParamError is a mistake in what a caller asked for, in words a person can act on: the web
+// answers it with 400, the command line with exit code 2. Code names the mistake for message
+// catalogues (see ParamCodes).
+type ParamError struct{ Code, Msg string }
+
+func (e *ParamError) Error() string { return e.Msg }
+
+func paramErr(code, format string, args ...any) error {
+	return &ParamError{code, fmt.Sprintf(format, args...)}
+}
+
+// ParamCodes lists every ParamError code. no_release means no stored release covers what was
+// asked; epsilon_view that a view was given an epsilon (releases fixed theirs); budget that a
+// release would spend more than the period's cap; purged that a period's rows are gone.
+var ParamCodes = []string{"by", "k", "epsilon", "epsilon_view", "date", "week", "period", "range_order", "range_long",
+	"questionnaire", "language", "region", "no_release", "budget", "purged"}

@@ -10,8 +10,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
-	"strconv"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
@@ -69,9 +67,9 @@ func newID() string {
 // Day is the date, in UTC, kept with a response.
 func Day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-// CreateResponse stores a scored response and bumps the aggregate counters in the same
-// transaction. It fills r.ID and r.Day and returns the token for the person's result link.
-// When it returns nil the response is on disk.
+// CreateResponse stores a scored response. It fills r.ID and r.Day and returns the token for
+// the person's result link. When it returns nil the response is on disk. Nothing else is
+// written: statistics are made from the rows once their week or month is over.
 func (s *Store) CreateResponse(ctx context.Context, r *Response) (token string, err error) {
 	token = NewToken()
 	r.ID = newID()
@@ -89,22 +87,8 @@ func (s *Store) CreateResponse(ctx context.Context, r *Response) (token string, 
 		flags = []string{}
 	}
 	flagsJSON, _ := json.Marshal(flags)
-	week, month, err := Periods(r.Day)
-	if err != nil {
-		return "", err
-	}
-	keys := CountKeys(r)
-	nr := &newResponse{
-		args: []any{r.ID, TokenHash(token), r.Questionnaire, r.Version, r.Lang, r.Region,
-			string(answers), string(scores), r.Band, string(flagsJSON), r.Day},
-		counts: make([]counter, 0, 2*len(keys)),
-	}
-	for _, period := range []string{week, month} {
-		for _, k := range keys {
-			nr.counts = append(nr.counts, counter{period, r.Questionnaire, r.Version, r.Lang, r.Region, k.Metric, k.Key})
-		}
-	}
-	// The writer inserts the row and adds the counters in the same transaction.
+	nr := &newResponse{args: []any{r.ID, TokenHash(token), r.Questionnaire, r.Version, r.Lang, r.Region,
+		string(answers), string(scores), r.Band, string(flagsJSON), r.Day}}
 	if err := s.enqueue(ctx, &writeOp{create: nr, done: make(chan error, 1)}); err != nil {
 		return "", err
 	}
@@ -155,8 +139,10 @@ func (s *Store) TokenDeleted(ctx context.Context, token string) (bool, error) {
 	return err == nil, err
 }
 
-// DeleteResponse removes the response a token points to and its contribution to the counters,
-// leaving only the token's hash so its link can say the answers were deleted.
+// DeleteResponse removes the response a token points to, leaving only the token's hash so its
+// link can say the answers were deleted. A response deleted before its period is released is in
+// no statistics; a release already made stays as it is (it holds noisy totals, nothing of one
+// person).
 func (s *Store) DeleteResponse(ctx context.Context, token string) error {
 	hash := TokenHash(token)
 	err := s.Write(ctx, func(tx *sql.Tx) error {
@@ -179,102 +165,9 @@ func (s *Store) DeleteResponse(ctx context.Context, token string) error {
 	return nil
 }
 
-// deleteResponse removes a response row and takes it out of the counters. Other tables that
-// point at responses (share codes) are cleared by their foreign keys.
+// deleteResponse removes a response row. Other tables that point at responses (share codes)
+// are cleared by their foreign keys.
 func deleteResponse(tx *sql.Tx, r *Response) error {
-	if _, err := tx.Exec(`/* Store.deleteResponse */ delete from responses where id = ?`, r.ID); err != nil {
-		return err
-	}
-	return bumpCounts(tx, r, -1)
-}
-
-// Periods are the week and month a day falls in, the only granularities counters keep.
-func Periods(day string) (week, month string, err error) {
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return "", "", err
-	}
-	y, w := t.ISOWeek()
-	return fmt.Sprintf("%04d-W%02d", y, w), t.Format("2006-01"), nil
-}
-
-// CountKey is one counter a response adds to.
-type CountKey struct{ Metric, Key string }
-
-// CountKeys lists the counters a response adds one to.
-func CountKeys(r *Response) []CountKey {
-	keys := []CountKey{{"responses", ""}, {"band", r.Band}}
-	for _, f := range r.Flags {
-		keys = append(keys, CountKey{"flag", f})
-	}
-	items := make([]string, 0, len(r.Answers))
-	for item := range r.Answers {
-		items = append(items, item)
-	}
-	sort.Strings(items)
-	for _, item := range items {
-		for _, code := range r.Answers[item] {
-			keys = append(keys, CountKey{"option", item + "=" + code})
-		}
-	}
-	names := make([]string, 0, len(r.Scores))
-	for name := range r.Scores {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		keys = append(keys, CountKey{"score", name + "=" + strconv.Itoa(r.Scores[name])})
-	}
-	return keys
-}
-
-// bumpCounts adds delta (+1 or -1) to every counter of the response, in its week and month.
-func bumpCounts(tx *sql.Tx, r *Response, delta int) error {
-	week, month, err := Periods(r.Day)
-	if err != nil {
-		return err
-	}
-	// Additions upsert; removals update, since SQLite checks n >= 0 on the row an upsert would
-	// insert before it finds the conflict. A counter that drops to zero is removed.
-	add, err := tx.Prepare(`/* Store.bumpCounts */ insert into counts
-		(period, questionnaire, version, lang, region, metric, key, n) values (?, ?, ?, ?, ?, ?, ?, 1)
-		on conflict do update set n = n + 1`)
-	if err != nil {
-		return err
-	}
-	defer add.Close()
-	sub, err := tx.Prepare(`/* Store.bumpCounts */ update counts set n = n - 1 where period = ? and questionnaire = ?
-		and version = ? and lang = ? and region = ? and metric = ? and key = ?`)
-	if err != nil {
-		return err
-	}
-	defer sub.Close()
-	prune, err := tx.Prepare(`/* Store.bumpCounts */ delete from counts where period = ? and questionnaire = ?
-		and version = ? and lang = ? and region = ? and metric = ? and key = ? and n = 0`)
-	if err != nil {
-		return err
-	}
-	defer prune.Close()
-	for _, period := range []string{week, month} {
-		for _, k := range CountKeys(r) {
-			args := []any{period, r.Questionnaire, r.Version, r.Lang, r.Region, k.Metric, k.Key}
-			if delta > 0 {
-				if _, err := add.Exec(args...); err != nil {
-					return err
-				}
-				continue
-			}
-			res, err := sub.Exec(args...)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return fmt.Errorf("counter %s %s=%s is missing: counters and responses disagree", period, k.Metric, k.Key)
-			}
-			if _, err := prune.Exec(args...); err != nil {
-				return err
-			}
-		}
-	}
+	_, err := tx.Exec(`/* Store.deleteResponse */ delete from responses where id = ?`, r.ID)
 	return err
 }

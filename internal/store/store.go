@@ -1,6 +1,6 @@
-// Package store keeps everything ketascreen writes to disk in one SQLite file: responses,
-// their aggregate counters, and (for clinicians and admins) accounts, sessions, share codes and
-// the audit log. Reads use a pool; every write goes through one writer connection that batches
+// Package store keeps everything ketascreen writes to disk in one SQLite file: responses, the
+// statistics releases made from them, and (for clinicians and admins) accounts, sessions, share
+// codes and the audit log. Reads use a pool; every write goes through one writer connection that batches
 // concurrent writes into one durable transaction (group commit).
 package store
 
@@ -86,6 +86,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 	}
 	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := dropEmptyLegacyCounts(ctx, w); err != nil {
 		w.Close()
 		return nil, err
 	}
@@ -200,15 +204,11 @@ type writeOp struct {
 	done   chan error
 }
 
-// newResponse is a response row and the counters it adds one to, both made by the caller so
-// the writer, which every write waits for, only runs statements.
+// newResponse is a response row, made by the caller so the writer, which every write waits
+// for, only runs a statement.
 type newResponse struct {
-	args   []any // the columns of insertResponse
-	counts []counter
+	args []any // the columns of insertResponse
 }
-
-// counter is one row of the counts table.
-type counter struct{ period, questionnaire, version, lang, region, metric, key string }
 
 // maxBatch bounds how many writes share one transaction.
 const maxBatch = 256
@@ -266,7 +266,7 @@ func (s *Store) writer() {
 // writeStmts are the writer's statements, prepared once on its single connection and reused
 // by every transaction.
 type writeStmts struct {
-	savepoint, rollbackTo, release, insertResponse, addCount *sql.Stmt
+	savepoint, rollbackTo, release, insertResponse *sql.Stmt
 }
 
 func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
@@ -281,9 +281,6 @@ func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 		{&ws.insertResponse, `/* Store.CreateResponse */ insert into responses
 			(id, token_hash, questionnaire, version, lang, region, answers, scores, band, flags, day)
 			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&ws.addCount, `/* Store.CreateResponse */ insert into counts
-			(period, questionnaire, version, lang, region, metric, key, n) values (?, ?, ?, ?, ?, ?, ?, ?)
-			on conflict do update set n = n + excluded.n`},
 	} {
 		st, err := db.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -296,7 +293,7 @@ func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
 }
 
 func (ws *writeStmts) close() {
-	for _, st := range []*sql.Stmt{ws.savepoint, ws.rollbackTo, ws.release, ws.insertResponse, ws.addCount} {
+	for _, st := range []*sql.Stmt{ws.savepoint, ws.rollbackTo, ws.release, ws.insertResponse} {
 		if st != nil {
 			st.Close()
 		}
@@ -317,9 +314,7 @@ func (s *Store) commit(batch []*writeOp) {
 	}
 }
 
-// runBatch is the transaction of a batch. New responses' counters are summed in memory and
-// written once per counter, before the commit (and before any other kind of write, which may
-// read or lower them): the same transaction as the rows, far fewer statements.
+// runBatch is the transaction of a batch.
 func (s *Store) runBatch(batch []*writeOp, errs []error) (err error) {
 	tx, err := s.write.BeginTx(context.Background(), nil)
 	if err != nil {
@@ -333,29 +328,8 @@ func (s *Store) runBatch(batch []*writeOp, errs []error) (err error) {
 	// On the writer's one connection these reuse the statements prepared at Open.
 	stmt := func(st *sql.Stmt) *sql.Stmt { return tx.Stmt(st) }
 	savepoint, rollbackTo, release := stmt(s.stmts.savepoint), stmt(s.stmts.rollbackTo), stmt(s.stmts.release)
-	var insert, addCount *sql.Stmt
-	pending := map[counter]int64{}
-	flush := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		if addCount == nil {
-			addCount = stmt(s.stmts.addCount)
-		}
-		for c, n := range pending {
-			if _, err := addCount.Exec(c.period, c.questionnaire, c.version, c.lang, c.region, c.metric, c.key, n); err != nil {
-				return err
-			}
-		}
-		clear(pending)
-		return nil
-	}
+	var insert *sql.Stmt
 	for i, op := range batch {
-		if op.create == nil {
-			if err = flush(); err != nil {
-				return err
-			}
-		}
 		if _, err = savepoint.Exec(); err != nil {
 			return err
 		}
@@ -371,17 +345,10 @@ func (s *Store) runBatch(batch []*writeOp, errs []error) (err error) {
 			if _, err = rollbackTo.Exec(); err != nil {
 				return err
 			}
-		} else if op.create != nil {
-			for _, c := range op.create.counts {
-				pending[c]++
-			}
 		}
 		if _, err = release.Exec(); err != nil {
 			return err
 		}
-	}
-	if err = flush(); err != nil {
-		return err
 	}
 	return tx.Commit()
 }

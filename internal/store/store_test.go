@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,51 +38,6 @@ func sample(i int) *store.Response {
 	return r
 }
 
-// recount rebuilds the counters from the raw rows, the way the store is meant to keep them.
-func recount(t *testing.T, db *sql.DB) map[string]int {
-	t.Helper()
-	rows, err := db.Query("select questionnaire, version, lang, region, answers, scores, band, flags, day from responses")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	want := map[string]int{}
-	for rows.Next() {
-		var r store.Response
-		var answers, scores, flags string
-		if err := rows.Scan(&r.Questionnaire, &r.Version, &r.Lang, &r.Region, &answers, &scores, &r.Band, &flags, &r.Day); err != nil {
-			t.Fatal(err)
-		}
-		r.Answers, r.Scores, r.Flags = decodeAnswers(t, answers), decodeScores(t, scores), decodeFlags(t, flags)
-		week, month, _ := store.Periods(r.Day)
-		for _, p := range []string{week, month} {
-			for _, k := range store.CountKeys(&r) {
-				want[fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", p, r.Questionnaire, r.Version, r.Lang, r.Region, k.Metric, k.Key)]++
-			}
-		}
-	}
-	return want
-}
-
-func counters(t *testing.T, db *sql.DB) map[string]int {
-	t.Helper()
-	rows, err := db.Query("select period, questionnaire, version, lang, region, metric, key, n from counts")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	got := map[string]int{}
-	for rows.Next() {
-		var p, q, v, l, r, m, k string
-		var n int
-		if err := rows.Scan(&p, &q, &v, &l, &r, &m, &k, &n); err != nil {
-			t.Fatal(err)
-		}
-		got[fmt.Sprintf("%s|%s|%s|%s|%s|%s|%s", p, q, v, l, r, m, k)] = n
-	}
-	return got
-}
-
 func rawDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
@@ -94,7 +48,7 @@ func rawDB(t *testing.T, path string) *sql.DB {
 	return db
 }
 
-func TestConcurrentWritesAreAllDurableAndCounted(t *testing.T) {
+func TestConcurrentWritesAreAllDurable(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k.db")
 	s := openStore(t, path)
 	day := time.Date(2026, 11, 22, 15, 4, 5, 0, time.UTC)
@@ -143,18 +97,14 @@ func TestConcurrentWritesAreAllDurableAndCounted(t *testing.T) {
 			t.Errorf("response %d read back as day %q band %q", i, r.Day, r.Band)
 		}
 	}
-	db := rawDB(t, path)
-	want, got := recount(t, db), counters(t, db)
-	if len(want) != len(got) {
-		t.Errorf("%d counters, recount gives %d", len(got), len(want))
+	// A submission writes its row and nothing else: no counter keeps its answers.
+	var tables sql.NullString
+	if err := rawDB(t, path).QueryRow(`select group_concat(name, ' ') from sqlite_master
+		where type = 'table' and name like '%count%'`).Scan(&tables); err != nil {
+		t.Fatal(err)
 	}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("counter %s = %d, recount %d", k, got[k], w)
-		}
-	}
-	if got["2026-W47|ketamine-selfcheck|1.0.0|en|uk|responses|"] == 0 {
-		t.Error("no weekly counter for ISO week 47")
+	if tables.Valid {
+		t.Errorf("counter tables remain: %s", tables.String)
 	}
 }
 
@@ -238,22 +188,6 @@ func TestBackup(t *testing.T) {
 	defer b.Close()
 	if _, err := b.ResponseByToken(context.Background(), tok); err != nil {
 		t.Fatalf("backup lacks the response: %v", err)
-	}
-}
-
-func TestPeriods(t *testing.T) {
-	for _, tc := range []struct{ day, week, month string }{
-		{"2026-11-22", "2026-W47", "2026-11"},
-		{"2027-01-01", "2026-W53", "2027-01"}, // ISO weeks cross years
-		{"2024-12-30", "2025-W01", "2024-12"},
-	} {
-		w, m, err := store.Periods(tc.day)
-		if err != nil || w != tc.week || m != tc.month {
-			t.Errorf("Periods(%s) = %s, %s, %v; want %s, %s", tc.day, w, m, err, tc.week, tc.month)
-		}
-	}
-	if _, _, err := store.Periods("22/11/2026"); err == nil {
-		t.Error("a malformed day was accepted")
 	}
 }
 

@@ -1,0 +1,230 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"text/tabwriter"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/store"
+)
+
+// statsFlags adds the flags that say how releases are made: serve and the stats commands
+// share them (and so their KETASCREEN_ variables).
+func statsFlags(fl *flag.FlagSet) func() (stats.Config, error) {
+	def := stats.DefaultConfig()
+	period := fl.String("stats-period", def.Period, "week or month: the period each statistics release covers (month suits fewer than a few hundred responses a week)")
+	eps := fl.Float64("stats-epsilon", def.Epsilon, fmt.Sprintf("differential privacy budget of each release, %g to %g (smaller adds more noise)", float64(stats.MinEpsilon), float64(stats.MaxEpsilon)))
+	most := fl.Float64("stats-epsilon-max", def.EpsilonMax, "cap on the budget of all releases of one period together (re-releases add up to it)")
+	return func() (stats.Config, error) {
+		cfg := stats.Config{Period: *period, Epsilon: *eps, EpsilonMax: *most}
+		if err := cfg.Check(); err != nil {
+			var pe *stats.ParamError
+			if errors.As(err, &pe) {
+				return cfg, usageError{"--stats-period, --stats-epsilon, --stats-epsilon-max: " + pe.Msg}
+			}
+			return cfg, err
+		}
+		return cfg, nil
+	}
+}
+
+// checkRetention refuses a retention shorter than the release delay: raw rows would be purged
+// before their period is released, and lost to the statistics.
+func checkRetention(days int, cfg stats.Config) error {
+	if d := stats.ReleaseDelayDays(cfg.Period); days < d || days > 3650 {
+		return usageError{fmt.Sprintf("--retention-days must be from %d (a %s, plus the day a release waits and the day the job may take) to 3650",
+			d, cfg.Period)}
+	}
+	return nil
+}
+
+// openExisting opens a database that must exist: a stats command never creates one.
+func openExisting(ctx context.Context, db string) (*store.Store, error) {
+	if _, err := os.Stat(db); err != nil {
+		return nil, usageError{fmt.Sprintf("no database at %s (use --db or KETASCREEN_DB)", db)}
+	}
+	return store.Open(ctx, db)
+}
+
+// releaseJob is the daily statistics job: it turns counters from before releases into releases
+// (once), then releases every period that is due. It returns whether it got through, and the
+// purge must not run when it did not: rows of an unreleased period would be lost.
+func releaseJob(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, force bool, log *slog.Logger) bool {
+	made, err := stats.ConvertCounters(ctx, st, cat, cfg, st.Now())
+	if err == nil {
+		var more []stats.Made
+		more, err = stats.ReleaseDue(ctx, st, cat, cfg, st.Now(), force)
+		made = append(made, more...)
+	}
+	for _, m := range made {
+		log.Info("statistics released", "questionnaire", m.Questionnaire, "period", m.Period, "epsilon", m.Epsilon, "kind", m.Kind)
+	}
+	if err != nil && ctx.Err() == nil {
+		log.Error("statistics release", "err", err)
+		return false
+	}
+	return err == nil
+}
+
+func runStats(ctx context.Context, e *env, args []string) error {
+	sub := ""
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "release":
+		return runStatsRelease(ctx, e, args)
+	case "list":
+		return runStatsList(ctx, e, args)
+	case "rerelease":
+		return runStatsRerelease(ctx, e, args)
+	case "", "help", "-h", "--help":
+		fmt.Fprint(e.stdout, `Usage: ketascreen stats <release|list|rerelease> [flags]
+
+  release   [--now] [--db F]   release every week (or month) that is over and not yet
+            released, as serve does daily; --now does not wait the extra day
+  list      [--db F]   the releases and the budget each period has spent
+  rerelease --period 2026-W05|2026-05 --epsilon E [--q ID] [--db F]
+            release a period again (after a questionnaire fix); audited; the period's
+            epsilons add up and may not pass --stats-epsilon-max
+
+Statistics are released once per period, with differential privacy; see docs/stats-export.md.
+`)
+		if sub == "" {
+			return usageError{"missing subcommand"}
+		}
+		return nil
+	default:
+		return usageError{fmt.Sprintf("unknown subcommand %.40q (release, list, rerelease)", sub)}
+	}
+}
+
+func runStatsRelease(ctx context.Context, e *env, args []string) error {
+	fl := e.flags("stats release", "[--now] [--db F]",
+		"Releases the statistics of every week (or month) that is over and not yet released, from\n"+
+			"its responses, with differential privacy, as serve does once a day. A release is never\n"+
+			"made again (see stats rerelease). Counters kept by older versions are turned into\n"+
+			"releases first.")
+	now := fl.Bool("now", false, "release periods that ended yesterday, without waiting the extra day")
+	db := dbFlag(fl)
+	dir := questionnairesFlag(fl)
+	config := statsFlags(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
+		return err
+	}
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	cat, err := catalog(*dir)
+	if err != nil {
+		return err
+	}
+	st, err := openExisting(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{ReplaceAttr: withoutTime}))
+	if !releaseJob(ctx, st, cat, cfg, *now, log) {
+		return exitError{1}
+	}
+	return nil
+}
+
+func runStatsList(ctx context.Context, e *env, args []string) error {
+	fl := e.flags("stats list", "[--db F]", "Lists every period released and the budget it spent (the ledger).")
+	db := dbFlag(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
+		return err
+	}
+	st, err := openExisting(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	spends, err := stats.Budgets(ctx, st)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "QUESTIONNAIRE\tPERIOD\tDAYS\tRELEASES\tEPSILON\tCOMPOSED\tLEDGER")
+	for _, s := range spends {
+		var ledger string
+		for i, l := range s.Entries {
+			if i > 0 {
+				ledger += "; "
+			}
+			ledger += fmt.Sprintf("#%d %s %s eps=%g delta=%g on %s by %s", l.ID, l.Kind, l.Mechanism, l.Epsilon, l.Delta, l.MadeOn, l.Actor)
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s..%s\t%d\t%g\t%g\t%s\n", s.Questionnaire, s.Period, s.FirstDay, s.LastDay, len(s.Entries),
+			s.Epsilon, s.Composed, ledger)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if len(spends) == 0 {
+		fmt.Fprintln(e.stdout, "No period has been released yet.")
+	}
+	return nil
+}
+
+func runStatsRerelease(ctx context.Context, e *env, args []string) error {
+	fl := e.flags("stats rerelease", "--period P --epsilon E [--q ID] [--db F]",
+		"Releases one period again, from its responses (they must still be kept), with a budget\n"+
+			"of its own: after a questionnaire fix, say. Views then show the new release. Both stay\n"+
+			"in the ledger, the period's epsilons add up, and a release that would pass\n"+
+			"--stats-epsilon-max is refused. Written to the audit log.")
+	period := fl.String("period", "", "the week (2026-W05) or month (2026-05) to release again")
+	eps := fl.String("epsilon", "", "the budget of the new release")
+	qid := fl.String("q", "", "only this questionnaire (default: all)")
+	retention := fl.Int("retention-days", 365, "days raw answers are kept (as serve has it): a period older than that is refused")
+	db := dbFlag(fl)
+	dir := questionnairesFlag(fl)
+	config := statsFlags(fl)
+	if err := e.parseNoArgs(fl, args); err != nil {
+		return err
+	}
+	cfg, err := config()
+	if err != nil {
+		return err
+	}
+	p, err := stats.ParsePeriod(*period)
+	if err != nil {
+		return usageError{"--period: " + err.Error()}
+	}
+	epsilon, err := stats.ParseBudget("--epsilon", *eps)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if err := checkRetention(*retention, cfg); err != nil {
+		return err
+	}
+	cat, err := catalog(*dir)
+	if err != nil {
+		return err
+	}
+	st, err := openExisting(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	made, err := stats.Rerelease(ctx, st, cat, cfg, p, epsilon, *qid, "cli", *retention, st.Now())
+	var pe *stats.ParamError
+	if errors.As(err, &pe) {
+		return usageError{pe.Msg}
+	}
+	if err != nil {
+		return err
+	}
+	for _, m := range made {
+		fmt.Fprintf(e.stdout, "Released %s %s again at epsilon %g (ledger #%d).\n", m.Questionnaire, m.Period, m.Epsilon, m.ID)
+	}
+	return nil
+}

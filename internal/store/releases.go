@@ -1,0 +1,252 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Statistics releases and their budget ledger. Package stats makes them; the store keeps them
+// and enforces, inside the transaction that writes them, that a period is released once unless
+// released again on purpose, and never beyond its cap.
+
+// LedgerEntry is one row of the budget ledger: a release of one questionnaire's period.
+type LedgerEntry struct {
+	ID                int64
+	Questionnaire     string
+	Period            string // 2026-W05 or 2026-02
+	FirstDay, LastDay string // YYYY-MM-DD
+	Epsilon, Delta    float64
+	Mechanism         string
+	Kind              string // release, rerelease, counters (made from the counters kept before releases)
+	MadeOn            string // YYYY-MM-DD
+	Actor             string
+}
+
+// Release is one questionnaire version's release in a ledger entry. Body is what package stats
+// wrote; the store does not read it.
+type Release struct {
+	ID, LedgerID      int64
+	Questionnaire     string
+	Version           string
+	Period            string
+	FirstDay, LastDay string
+	Body              string
+}
+
+// ReleaseBatch is a ledger entry and the releases it paid for.
+type ReleaseBatch struct {
+	Ledger   LedgerEntry
+	Releases []*Release
+}
+
+// SaveGuard says what SaveReleases must check and do in its transaction.
+type SaveGuard struct {
+	// Again allows a batch whose days were already released (a re-release); without it such a
+	// batch is refused with ErrReleased.
+	Again bool
+	// MaxEpsilon caps, per questionnaire, the epsilon of all ledger entries that touch a
+	// batch's days, the batch included; above it the batch is refused with a *BudgetError.
+	MaxEpsilon float64
+	// Audit, when set, is written in the same transaction.
+	Audit *AuditEntry
+	// DropLegacyCounts drops the counters kept before releases in the same transaction.
+	DropLegacyCounts bool
+}
+
+// ErrReleased means a period was already released.
+var ErrReleased = errors.New("already released")
+
+// BudgetError means a release would spend more than a period's cap.
+type BudgetError struct {
+	Questionnaire, Period string
+	Spent, Asked, Max     float64
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("%s %s has spent epsilon %g; %g more would pass the cap of %g", e.Questionnaire, e.Period, e.Spent, e.Asked, e.Max)
+}
+
+// SaveReleases writes batches of releases, all or none. It fills the ids.
+func (s *Store) SaveReleases(ctx context.Context, batches []*ReleaseBatch, g SaveGuard) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		for _, b := range batches {
+			if err := saveBatch(tx, b, g); err != nil {
+				return err
+			}
+		}
+		if g.Audit != nil {
+			if err := s.audit(tx, *g.Audit); err != nil {
+				return err
+			}
+		}
+		if g.DropLegacyCounts {
+			if _, err := tx.Exec(`/* Store.SaveReleases */ drop table if exists legacy_counts`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func saveBatch(tx *sql.Tx, b *ReleaseBatch, g SaveGuard) error {
+	l := &b.Ledger
+	var spent float64
+	var n int
+	// Entries that touch any of the batch's days: summing them bounds every day's total.
+	if err := tx.QueryRow(`/* Store.saveBatch */ select coalesce(sum(epsilon), 0), count(*) from stat_ledger
+		where questionnaire = ? and first_day <= ? and last_day >= ?`, l.Questionnaire, l.LastDay, l.FirstDay).Scan(&spent, &n); err != nil {
+		return err
+	}
+	if n > 0 && !g.Again {
+		return fmt.Errorf("%s %s: %w", l.Questionnaire, l.Period, ErrReleased)
+	}
+	// A hair of slack so that 1.0 + 1.0 fits a cap of 2.0 in floating point.
+	if spent+l.Epsilon > g.MaxEpsilon+1e-9 {
+		return &BudgetError{l.Questionnaire, l.Period, spent, l.Epsilon, g.MaxEpsilon}
+	}
+	err := tx.QueryRow(`/* Store.saveBatch */ insert into stat_ledger
+		(questionnaire, period, first_day, last_day, epsilon, delta, mechanism, kind, made_on, actor)
+		values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`, l.Questionnaire, l.Period, l.FirstDay, l.LastDay,
+		l.Epsilon, l.Delta, l.Mechanism, l.Kind, l.MadeOn, l.Actor).Scan(&l.ID)
+	if err != nil {
+		return err
+	}
+	for _, r := range b.Releases {
+		r.LedgerID, r.Questionnaire, r.Period, r.FirstDay, r.LastDay = l.ID, l.Questionnaire, l.Period, l.FirstDay, l.LastDay
+		if err := tx.QueryRow(`/* Store.saveBatch */ insert into stat_releases
+			(ledger_id, questionnaire, version, period, first_day, last_day, body) values (?, ?, ?, ?, ?, ?, ?) returning id`,
+			r.LedgerID, r.Questionnaire, r.Version, r.Period, r.FirstDay, r.LastDay, r.Body).Scan(&r.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReleaseFilter selects releases: of these questionnaires (all when empty), whose days touch
+// From to To (days, inclusive; empty for no bound).
+type ReleaseFilter struct {
+	Questionnaires []string
+	From, To       string
+}
+
+// Releases lists the releases a filter selects, oldest first.
+func (s *Store) Releases(ctx context.Context, f ReleaseFilter) ([]*Release, error) {
+	q := `/* Store.Releases */ select id, ledger_id, questionnaire, version, period, first_day, last_day, body
+		from stat_releases where 1 = 1`
+	var args []any
+	if len(f.Questionnaires) > 0 {
+		q += " and questionnaire in (" + strings.TrimSuffix(strings.Repeat("?, ", len(f.Questionnaires)), ", ") + ")"
+		for _, id := range f.Questionnaires {
+			args = append(args, id)
+		}
+	}
+	if f.From != "" {
+		q += " and last_day >= ?"
+		args = append(args, f.From)
+	}
+	if f.To != "" {
+		q += " and first_day <= ?"
+		args = append(args, f.To)
+	}
+	rows, err := s.read.QueryContext(ctx, q+" order by first_day, id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*Release
+	for rows.Next() {
+		r := &Release{}
+		if err := rows.Scan(&r.ID, &r.LedgerID, &r.Questionnaire, &r.Version, &r.Period, &r.FirstDay, &r.LastDay, &r.Body); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Ledger lists the budget ledger, oldest first.
+func (s *Store) Ledger(ctx context.Context) ([]LedgerEntry, error) {
+	rows, err := s.read.QueryContext(ctx, `/* Store.Ledger */ select id, questionnaire, period, first_day, last_day,
+		epsilon, delta, mechanism, kind, made_on, actor from stat_ledger order by first_day, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []LedgerEntry
+	for rows.Next() {
+		var e LedgerEntry
+		if err := rows.Scan(&e.ID, &e.Questionnaire, &e.Period, &e.FirstDay, &e.LastDay, &e.Epsilon, &e.Delta,
+			&e.Mechanism, &e.Kind, &e.MadeOn, &e.Actor); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// ReleaseSpan is, per questionnaire, the last day its releases cover and, when it has none, the
+// day of its oldest stored response: where the release job starts.
+type ReleaseSpan struct{ FirstResponse, LastReleased string }
+
+// ReleaseSpans finds the span of every questionnaire that has releases, and of those of
+// questionnaires without one that have responses. The responses are read (a scan: their day
+// has no index) only when one of questionnaires has no release yet, so the daily run is cheap.
+func (s *Store) ReleaseSpans(ctx context.Context, questionnaires []string) (map[string]ReleaseSpan, error) {
+	out := map[string]ReleaseSpan{}
+	err := s.eachPair(ctx, `/* Store.ReleaseSpans */ select questionnaire, max(last_day) from stat_ledger group by questionnaire`,
+		func(id, d string) { out[id] = ReleaseSpan{LastReleased: d} })
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range questionnaires {
+		if _, ok := out[id]; !ok {
+			return out, s.eachPair(ctx, `/* Store.ReleaseSpans */ select questionnaire, min(day) from responses group by questionnaire`,
+				func(id, d string) {
+					if _, ok := out[id]; !ok {
+						out[id] = ReleaseSpan{FirstResponse: d}
+					}
+				})
+		}
+	}
+	return out, nil
+}
+
+func (s *Store) eachPair(ctx context.Context, query string, fn func(a, b string)) error {
+	rows, err := s.read.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a, b string
+		if err := rows.Scan(&a, &b); err != nil {
+			return err
+		}
+		fn(a, b)
+	}
+	return rows.Err()
+}
+
+// EachResponse calls fn with every stored response of a questionnaire made from one day to
+// another (inclusive), in no particular order, from one read transaction.
+func (s *Store) EachResponse(ctx context.Context, questionnaire, from, to string, fn func(*Response) error) error {
+	rows, err := s.read.QueryContext(ctx, `/* Store.EachResponse */ select `+responseColumns+
+		` from responses where questionnaire = ? and day >= ? and day <= ?`, questionnaire, from, to)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanResponse(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

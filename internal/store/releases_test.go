@@ -1,0 +1,131 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+)
+
+func weekBatch(q, period, first, last string, eps float64, versions ...string) *store.ReleaseBatch {
+	b := &store.ReleaseBatch{Ledger: store.LedgerEntry{Questionnaire: q, Period: period, FirstDay: first, LastDay: last,
+		Epsilon: eps, Delta: 1e-6, Mechanism: "gaussian", Kind: "release", MadeOn: "2026-03-20", Actor: "job"}}
+	for _, v := range versions {
+		b.Releases = append(b.Releases, &store.Release{Version: v, Body: `{"v":"` + v + `"}`})
+	}
+	return b
+}
+
+func ledgerLen(t *testing.T, s *store.Store) int {
+	t.Helper()
+	l, err := s.Ledger(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(l)
+}
+
+// A period is released once; again only on purpose, and never past its cap; a refused batch
+// writes nothing, and neither does any other batch of the same call.
+func TestSaveReleasesGuards(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	defer s.Close()
+	w10 := func(eps float64) *store.ReleaseBatch {
+		return weekBatch("q", "2026-W10", "2026-03-02", "2026-03-08", eps, "1.0", "1.1")
+	}
+	if err := s.SaveReleases(ctx, []*store.ReleaseBatch{w10(1)}, store.SaveGuard{MaxEpsilon: 2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name    string
+		batches []*store.ReleaseBatch
+		guard   store.SaveGuard
+		check   func(error) bool
+	}{
+		{"ErrReleased", []*store.ReleaseBatch{w10(1)}, store.SaveGuard{MaxEpsilon: 2},
+			func(err error) bool { return errors.Is(err, store.ErrReleased) }},
+		{"ErrReleasedByAMonth", []*store.ReleaseBatch{weekBatch("q", "2026-03", "2026-03-01", "2026-03-31", 1, "1.1")},
+			store.SaveGuard{MaxEpsilon: 2}, func(err error) bool { return errors.Is(err, store.ErrReleased) }},
+		{"ErrBudget", []*store.ReleaseBatch{w10(1.5)}, store.SaveGuard{Again: true, MaxEpsilon: 2},
+			func(err error) bool { var be *store.BudgetError; return errors.As(err, &be) && be.Spent == 1 }},
+		{"ErrAllOrNone", []*store.ReleaseBatch{weekBatch("q", "2026-W11", "2026-03-09", "2026-03-15", 1, "1.1"), w10(1)},
+			store.SaveGuard{MaxEpsilon: 2}, func(err error) bool { return errors.Is(err, store.ErrReleased) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.SaveReleases(ctx, tc.batches, tc.guard)
+			if !tc.check(err) {
+				t.Errorf("err %v", err)
+			}
+			if n := ledgerLen(t, s); n != 1 {
+				t.Errorf("%d ledger entries after a refused batch, want 1", n)
+			}
+		})
+	}
+	t.Run("OKAgainWithinTheCap", func(t *testing.T) {
+		audit := &store.AuditEntry{Actor: "cli", Action: "stats_rerelease", Outcome: "ok", Detail: "period=2026-W10"}
+		b := w10(1)
+		if err := s.SaveReleases(ctx, []*store.ReleaseBatch{b}, store.SaveGuard{Again: true, MaxEpsilon: 2, Audit: audit}); err != nil {
+			t.Fatal(err)
+		}
+		if b.Ledger.ID == 0 || b.Releases[1].ID == 0 || b.Releases[1].LedgerID != b.Ledger.ID || b.Releases[1].Period != "2026-W10" {
+			t.Errorf("ids not filled: %+v %+v", b.Ledger, b.Releases[1])
+		}
+		entries, err := s.AuditEntries(ctx, store.AuditFilter{Action: "stats_rerelease"})
+		if err != nil || len(entries) != 1 {
+			t.Errorf("%d audit rows (%v)", len(entries), err)
+		}
+	})
+	t.Run("OtherQuestionnaireIsOtherPeople", func(t *testing.T) {
+		if err := s.SaveReleases(ctx, []*store.ReleaseBatch{weekBatch("other", "2026-W10", "2026-03-02", "2026-03-08", 2, "1")},
+			store.SaveGuard{MaxEpsilon: 2}); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+func TestReleasesFilterAndAppendOnly(t *testing.T) {
+	ctx := context.Background()
+	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	defer s.Close()
+	for _, b := range []*store.ReleaseBatch{
+		weekBatch("q", "2026-W10", "2026-03-02", "2026-03-08", 1, "1"),
+		weekBatch("q", "2026-W11", "2026-03-09", "2026-03-15", 1, "1", "2"),
+		weekBatch("p", "2026-W11", "2026-03-09", "2026-03-15", 1, "1"),
+	} {
+		if err := s.SaveReleases(ctx, []*store.ReleaseBatch{b}, store.SaveGuard{MaxEpsilon: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		f    store.ReleaseFilter
+		want int
+	}{
+		{"everything", store.ReleaseFilter{}, 4},
+		{"one questionnaire", store.ReleaseFilter{Questionnaires: []string{"q"}}, 3},
+		{"a day inside a week", store.ReleaseFilter{From: "2026-03-10", To: "2026-03-10"}, 3},
+		{"a range touching both weeks", store.ReleaseFilter{Questionnaires: []string{"q"}, From: "2026-03-08", To: "2026-03-09"}, 3},
+		{"before any", store.ReleaseFilter{To: "2026-03-01"}, 0},
+	} {
+		rs, err := s.Releases(ctx, tc.f)
+		if err != nil || len(rs) != tc.want {
+			t.Errorf("%s: %d releases (%v), want %d", tc.name, len(rs), err, tc.want)
+		}
+	}
+	if err := s.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec("update stat_releases set body = '{}'")
+		return err
+	}); err == nil {
+		t.Error("a release was changed")
+	}
+	if err := s.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec("delete from stat_ledger")
+		return err
+	}); err == nil {
+		t.Error("the ledger lost a row")
+	}
+}
