@@ -58,7 +58,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, error) {
 	var created, seen string
 	u, err := scanUser(s.read.QueryRowContext(ctx, `/* Store.SessionUser */ select `+userColumns+`,
 		s.created_at, s.last_seen_at from sessions s join users u on u.id = s.user_id
-		where s.id_hash = ? and u.disabled = 0`, hash), &created, &seen)
+		where s.id_hash = ? and not u.disabled`, hash), &created, &seen)
 	if err != nil {
 		return nil, err
 	}
@@ -112,15 +112,15 @@ func (s *Store) RedeemShareCode(ctx context.Context, sessionToken string, codeHa
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		var codeID int64
 		err := tx.QueryRow(`/* Store.RedeemShareCode */ select id, response_id from share_codes
-			where code_hash = ? and expires_on >= ?`, codeHash, Day(s.Now())).Scan(&codeID, &responseID)
+			where code_hash = ? and expires_on >= ?`+s.d.forUpdate, codeHash, Day(s.Now())).Scan(&codeID, &responseID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrCodeInvalid
 		}
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`/* Store.RedeemShareCode */ insert or ignore into session_grants (session_hash, share_code_id)
-			values (?, ?)`, TokenHash(sessionToken), codeID); err != nil {
+		if _, err := tx.Exec(`/* Store.RedeemShareCode */ insert into session_grants (session_hash, share_code_id)
+			values (?, ?) on conflict do nothing`, TokenHash(sessionToken), codeID); err != nil {
 			return err
 		}
 		e.ResponseID = responseID
