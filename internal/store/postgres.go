@@ -27,7 +27,12 @@ var ErrConnect = errors.New("cannot connect to PostgreSQL")
 // more connections than this make PostgreSQL slower, not faster, on a small server.
 const postgresConns = 16
 
-func badURL(db, why string) error { return fmt.Errorf("%w %s: %s", ErrBadURL, redact(db), why) }
+func badURL(db, why string) error {
+	if r := redact(db); r != "" {
+		return fmt.Errorf("%w %s: %s", ErrBadURL, r, why)
+	}
+	return fmt.Errorf("%w: %s", ErrBadURL, why)
+}
 
 // openPostgres connects to the database a postgres:// URL names, checks the settings that
 // durability and privacy depend on, and migrates it.
@@ -86,11 +91,12 @@ func checkSettings(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// redact is a URL as it may be shown: without its password (in the user part or a parameter).
+// redact is a URL as it may be shown: without its password (in the user part or a parameter),
+// or "" when it cannot be parsed.
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
-		return "(a URL that cannot be parsed)"
+		return ""
 	}
 	if u.User != nil {
 		u.User = url.User(u.User.Username())

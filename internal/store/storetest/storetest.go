@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -164,6 +165,7 @@ func Tables(t testing.TB, db string) []string {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
+	sort.Strings(out) // PostgreSQL orders by its collation
 	return out
 }
 
