@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -204,30 +203,6 @@ func TestBackup(t *testing.T) {
 	if _, err := b.ResponseByToken(context.Background(), tok); err != nil {
 		t.Fatalf("backup lacks the response: %v", err)
 	}
-}
-
-func decodeAnswers(t *testing.T, s string) questionnaire.Answers {
-	var a questionnaire.Answers
-	if err := json.Unmarshal([]byte(s), &a); err != nil {
-		t.Fatal(err)
-	}
-	return a
-}
-
-func decodeScores(t *testing.T, s string) map[string]int {
-	var m map[string]int
-	if err := json.Unmarshal([]byte(s), &m); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
-func decodeFlags(t *testing.T, s string) []string {
-	var f []string
-	if err := json.Unmarshal([]byte(s), &f); err != nil {
-		t.Fatal(err)
-	}
-	return f
 }
 
 // TestDeletedAnswersLeaveNoTrace checks that a deleted response is gone from the file too, not
