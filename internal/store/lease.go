@@ -44,3 +44,22 @@ func (s *Store) EndLease(ctx context.Context, name string) error {
 		return err
 	})
 }
+
+// LastRun is the last day (YYYY-MM-DD) a job recorded it ran, or "".
+func (s *Store) LastRun(ctx context.Context, job string) (string, error) {
+	var day string
+	err := s.read.QueryRowContext(ctx, `/* Store.LastRun */ select value from meta where name = ?`, "last_run:"+job).Scan(&day)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return day, err
+}
+
+// SetLastRun records the day a job ran, so that other instances do not run it again that day.
+func (s *Store) SetLastRun(ctx context.Context, job, day string) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`/* Store.SetLastRun */ insert into meta (name, value) values (?, ?)
+			on conflict (name) do update set value = excluded.value`, "last_run:"+job, day)
+		return err
+	})
+}
