@@ -44,6 +44,17 @@ func TestDBCopyRoundTrip(t *testing.T) {
 	if len(a) < 15 || strings.Join(a, "\n") != strings.Join(b, "\n") {
 		t.Fatalf("the copies' counts and checksums differ:\n%s\n%s", there, back)
 	}
+	// The other commands work on the copy on PostgreSQL (export adds an audit row).
+	for _, args := range [][]string{
+		{"stats", "list", "--db", pg},
+		{"export", "--format", "json", "--db", pg},
+		{"audit", "--db", pg},
+		{"user", "list", "--db", pg},
+	} {
+		if code, out, errs := runIn(t, "", envv, args...); code != 0 || out == "" {
+			t.Errorf("%v on the copy: exit %d\n%s%s", args[:2], code, out, errs)
+		}
+	}
 	for _, want := range []string{"responses  300", "stat_releases", "every table's count and checksum match", "secret"} {
 		if !regexp.MustCompile(strings.ReplaceAll(want, "  ", `\s+`)).MatchString(there) {
 			t.Errorf("the copy's report lacks %q:\n%s", want, there)

@@ -159,15 +159,19 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
-// insertResponsePostgres stores a response with one statement, committed when it returns.
-func (s *Store) insertResponsePostgres(ctx context.Context, args []any) error {
+// insertResponsePostgres stores a response with one statement, committed when it returns,
+// and hands its id to the regrouping (before Close can stop it).
+func (s *Store) insertResponsePostgres(ctx context.Context, id string, args []any) error {
 	done, err := s.enter()
 	if err != nil {
 		return err
 	}
 	defer done()
-	_, err = s.write.ExecContext(ctx, insertResponseSQL, args...)
-	return err
+	if _, err := s.write.ExecContext(ctx, insertResponseSQL, args...); err != nil {
+		return err
+	}
+	s.regroup.add(id)
+	return nil
 }
 
 // checkPostgres checks that the schema is this program's and that every table reads through.

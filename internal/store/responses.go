@@ -90,10 +90,9 @@ func (s *Store) CreateResponse(ctx context.Context, r *Response) (token string, 
 	args := []any{r.ID, TokenHash(token), r.Questionnaire, r.Version, r.Lang, r.Region,
 		string(answers), string(scores), r.Band, string(flagsJSON), r.Day}
 	if s.d.postgres {
-		if err := s.insertResponsePostgres(ctx, args); err != nil {
+		if err := s.insertResponsePostgres(ctx, r.ID, args); err != nil {
 			return "", err
 		}
-		s.regroup.add(r.ID)
 		return token, nil
 	}
 	if err := s.enqueue(ctx, &writeOp{create: &newResponse{args: args}, done: make(chan error, 1)}); err != nil {
