@@ -109,6 +109,7 @@ func (g *regrouper) flush(idle bool) {
 	g.mu.Lock()
 	var ids []string
 	closing := len(g.group) >= p.maxGroup
+	closed := false
 	switch {
 	case closing && g.whole:
 		g.group = nil // rewritten whole already: closed as it is
@@ -116,7 +117,7 @@ func (g *regrouper) flush(idle bool) {
 		ids = slices.Clone(g.group)
 		g.fresh, g.whole = nil, true
 		if closing {
-			g.group = nil
+			g.group, closed = nil, true
 		}
 	case len(g.fresh) >= p.every:
 		ids = g.fresh
@@ -129,6 +130,9 @@ func (g *regrouper) flush(idle bool) {
 	if err := g.rewrite(ids); err != nil {
 		// Tried again at the next flush; nothing is lost but the grouping.
 		g.mu.Lock()
+		if closed {
+			g.group = append(ids, g.group...)
+		}
 		g.fresh = append(g.fresh, ids...)
 		g.whole = false
 		g.mu.Unlock()
