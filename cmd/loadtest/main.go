@@ -10,7 +10,12 @@
 //	go run ./cmd/loadtest --runs 1 --only page,api --duration 5s
 //
 // It needs wrk, nginx and taskset (Debian: apt-get install wrk nginx-light util-linux) and
-// installs the first two with apt-get when they are missing and it runs as root.
+// installs the first two with apt-get when they are missing and it runs as root. The postgres
+// scenario (ketascreen on PostgreSQL next to pgbench, and next to SQLite) also needs a server
+// (--postgres URL) and pgbench:
+//
+//	go run ./cmd/loadtest --only postgres --postgres 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable'
+
 package main
 
 import (
@@ -25,8 +30,9 @@ import (
 	"time"
 )
 
-// scenarios, in the order they run.
-var scenarios = []string{"page", "api", "form", "alone"}
+// scenarios, in the order they run. postgres runs by default only when a PostgreSQL server is
+// given.
+var scenarios = []string{"page", "api", "form", "alone", "postgres"}
 
 type options struct {
 	runs       int
@@ -39,6 +45,7 @@ type options struct {
 	totalRows  int
 	ketascreen string // a built binary to use instead of building one
 	profiles   string // a folder for CPU and allocation profiles of the server under each load
+	postgres   string // the PostgreSQL server of the postgres scenario (a schema is made and dropped)
 }
 
 func main() {
@@ -49,7 +56,10 @@ func main() {
 	var only, setups string
 	flag.IntVar(&o.runs, "runs", 3, "runs of each scenario; the table shows the median and the range")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long wrk drives each scenario")
-	flag.StringVar(&only, "only", strings.Join(scenarios, ","), "comma-separated scenarios: "+strings.Join(scenarios, ", "))
+	flag.StringVar(&only, "only", "", "comma-separated scenarios: "+strings.Join(scenarios, ", ")+
+		" (default: all; postgres only when --postgres or KETASCREEN_TEST_POSTGRES is set)")
+	flag.StringVar(&o.postgres, "postgres", os.Getenv("KETASCREEN_TEST_POSTGRES"),
+		"URL of a PostgreSQL server for the postgres scenario, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable")
 	flag.StringVar(&setups, "setups", "pinned,shared", "pinned: server (and nginx) on core 0, wrk on core 1; shared: no pinning")
 	flag.StringVar(&o.bigDB, "big-db", "", "a database seeded with `ketascreen dev seed --n 1000000` (made on first use if the file is missing); "+
 		"the dashboard and purge scenarios copy it")
@@ -60,6 +70,12 @@ func main() {
 		"(the server runs with --pprof-addr on loopback)")
 	flag.StringVar(&o.ketascreen, "binary", "", "a ketascreen binary to measure (default: built from this checkout)")
 	flag.Parse()
+	if only == "" {
+		only = strings.Join(scenarios[:len(scenarios)-1], ",")
+		if o.postgres != "" {
+			only += ",postgres"
+		}
+	}
 	for _, s := range strings.Split(only, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			if !slices.Contains(scenarios, s) {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,6 +45,11 @@ type row struct {
 func run(ctx context.Context, o options) error {
 	if err := ensureTools(); err != nil {
 		return err
+	}
+	if slices.Contains(o.only, "postgres") {
+		if err := pgbenchInstalled(); err != nil {
+			return err
+		}
 	}
 	dir, err := os.MkdirTemp("", "ketascreen-loadtest")
 	if err != nil {
@@ -94,10 +100,11 @@ func run(ctx context.Context, o options) error {
 }
 
 var scenarioFuncs = map[string]func(context.Context, env) ([]row, error){
-	"page":  pageScenario,
-	"api":   func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "api", 64) },
-	"form":  func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "form", 64) },
-	"alone": func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "api", 1) },
+	"page":     pageScenario,
+	"api":      func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "api", 64) },
+	"form":     func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "form", 64) },
+	"alone":    func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "api", 1) },
+	"postgres": postgresScenario,
 }
 
 // pageScenario is the questionnaire's first page from ketascreen and the same bytes from nginx,

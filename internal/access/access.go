@@ -175,20 +175,25 @@ func entry(u *store.User, a store.Action, o store.Outcome, detail string) store.
 }
 
 // Run does the background work until ctx ends: every minute it folds the refused tries of the
-// minutes past into the audit log and purges expired limits and half-done sign-ins. When ctx
-// ends it folds what is left (the store must still be open) and returns.
+// minutes past into the audit log and purges expired limits and half-done sign-ins. Of several
+// instances on one database, one does it each minute: the one that holds the job's lease
+// (the fold is right when two run at once, but the work is done once). When ctx ends it folds
+// what is left (the store must still be open) and returns.
 func (s *Service) Run(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
-		if _, err := s.st.FoldAuditTally(ctx, s.st.Now()); err != nil && ctx.Err() == nil {
-			s.log.Error("fold refused tries into the audit log", "err", err)
+		held, err := s.st.Lease(ctx, foldJob, 50*time.Second)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("take the audit fold's lease", "err", err)
 		}
-		if err := s.st.PurgeLimits(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("purge limits", "err", err)
+		if held {
+			s.background(ctx)
 		}
 		select {
 		case <-ctx.Done():
+			// Everything left is folded, whoever holds the lease: a fold is right however
+			// many instances fold at once.
 			fctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			if _, err := s.st.FoldAuditTally(fctx, s.st.Now().Add(time.Minute)); err != nil {
@@ -197,5 +202,18 @@ func (s *Service) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// foldJob names the lease of Run's work.
+const foldJob = "audit_fold"
+
+// background is one round of Run's work.
+func (s *Service) background(ctx context.Context) {
+	if _, err := s.st.FoldAuditTally(ctx, s.st.Now()); err != nil && ctx.Err() == nil {
+		s.log.Error("fold refused tries into the audit log", "err", err)
+	}
+	if err := s.st.PurgeLimits(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("purge limits", "err", err)
 	}
 }

@@ -2,7 +2,6 @@ package access_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 const goodPassword = "a decent passphrase here"
@@ -34,7 +34,7 @@ func (c *clock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// env is a service on a fresh database file.
+// env is a service on a fresh database.
 type env struct {
 	t    *testing.T
 	path string
@@ -46,7 +46,13 @@ type env struct {
 
 func newEnv(t *testing.T, cfg access.Config) *env {
 	t.Helper()
-	e := &env{t: t, path: filepath.Join(t.TempDir(), "k.db"), clk: &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}, cfg: cfg}
+	return newEnvOn(t, storetest.SQLite, cfg)
+}
+
+// newEnvOn is a service on a fresh database of a backend.
+func newEnvOn(t *testing.T, b storetest.Backend, cfg access.Config) *env {
+	t.Helper()
+	e := &env{t: t, path: b.New(t), clk: &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}, cfg: cfg}
 	if e.cfg.HashWait == 0 {
 		e.cfg.HashWait = 5 * time.Minute // bursts queue for the hashing slots; none may be busy
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/sharecode"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // clinician is a signed-in clinician: its account and session.
@@ -62,8 +63,10 @@ func wrongShareCode(i int) string {
 // TestRedeemBurst: 500 wrong codes at once from one account are evaluated no more than its
 // allowance; malformed ones count; another clinician is not locked out; a restart keeps the
 // limit; the audit log grows by a few rows holding the counts.
-func TestRedeemBurst(t *testing.T) {
-	e := newEnv(t, access.Config{})
+func TestRedeemBurst(t *testing.T) { storetest.Run(t, testRedeemBurst) }
+
+func testRedeemBurst(t *testing.T, b storetest.Backend) {
+	e := newEnvOn(t, b, access.Config{})
 	attacker, doc := e.clinician("attacker@example.org"), e.clinician("doc@example.org")
 	code, rid := e.shared()
 	before := len(e.audit())
@@ -102,8 +105,10 @@ func TestRedeemBurst(t *testing.T) {
 
 // TestShareCodeServesOneClinician: the first clinician to redeem a code holds it; to any other
 // account it is a wrong code, even when two redeem at the same moment.
-func TestShareCodeServesOneClinician(t *testing.T) {
-	e := newEnv(t, access.Config{})
+func TestShareCodeServesOneClinician(t *testing.T) { storetest.Run(t, testShareCodeServesOneClinician) }
+
+func testShareCodeServesOneClinician(t *testing.T, b storetest.Backend) {
+	e := newEnvOn(t, b, access.Config{})
 	docs := []clinician{e.clinician("a@example.org"), e.clinician("b@example.org")}
 	code, rid := e.shared()
 	winner := -1

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // code is the TOTP code of a secret at the service's time.
@@ -81,9 +82,11 @@ func (e *env) signInCode(email, code, device string) access.Result {
 	return res
 }
 
-func TestTOTP(t *testing.T) {
+func TestTOTP(t *testing.T) { storetest.Run(t, testTOTP) }
+
+func testTOTP(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	e := newEnv(t, access.Config{})
+	e := newEnvOn(t, b, access.Config{})
 	e.addUser("admin@example.org", store.RoleAdmin, false)
 	secret, recovery := e.enrol("admin@example.org")
 
@@ -236,9 +239,11 @@ func TestTOTPSecretAtRest(t *testing.T) {
 
 // TestCodeStepBurst: 500 wrong codes at once are evaluated no more than the allowance; the
 // staff member's own browser (device cookie) keeps its own.
-func TestCodeStepBurst(t *testing.T) {
+func TestCodeStepBurst(t *testing.T) { storetest.Run(t, testCodeStepBurst) }
+
+func testCodeStepBurst(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	e := newEnv(t, access.Config{})
+	e := newEnvOn(t, b, access.Config{})
 	e.addUser("admin@example.org", store.RoleAdmin, false)
 	secret, _ := e.enrol("admin@example.org")
 	e.clk.advance(30 * time.Second)

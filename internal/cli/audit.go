@@ -27,7 +27,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if len(*user) > 254 || len(*action) > 64 {
 		return usageError{"--user or --action is too long"}
 	}
-	st, err := store.Open(ctx, *db)
+	st, err := openDB(ctx, *db)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
+	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/store"
 )
@@ -17,7 +19,9 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 			"0600). Share codes, staff sessions and two-factor secrets need that secret: keep the two\n"+
 			"files together. To restore, put both back (the database, and its secret beside it with\n"+
 			"the database's name and .secret), or serve the copy itself: serve --db FILE finds\n"+
-			"FILE.secret. With KETASCREEN_SECRET set, the secret is that variable: keep it with the backup.")
+			"FILE.secret. With KETASCREEN_SECRET set, the secret is that variable: keep it with the backup.\n"+
+			"A PostgreSQL database is backed up with pg_dump: given a postgres:// URL, backup says how, and\n"+
+			"exits with code 2 without writing anything.")
 	db := dbFlag(fl)
 	to := fl.String("to", "", "the new backup file (must not exist)")
 	secretFile := secretFileFlag(fl)
@@ -30,11 +34,14 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	if fl.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
 	}
+	if store.IsPostgres(*db) {
+		return pgDumpAdvice(e, *db)
+	}
 	// Opening a missing database would create an empty one, and back that up as "ok".
 	if st, err := os.Stat(*db); err != nil || !st.Mode().IsRegular() {
 		return usageError{fmt.Sprintf("no database file at %.200q", *db)}
 	}
-	st, err := store.Open(ctx, *db)
+	st, err := openDB(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -82,3 +89,42 @@ func backupSecret(e *env, secretFile, db, to string) error {
 	fmt.Fprintf(e.stdout, "secret copied to %s: keep it with the backup (mode 0600)\n", dest)
 	return nil
 }
+
+// pgDumpAdvice explains that PostgreSQL is backed up with pg_dump, with the command for this
+// database, and fails (exit code 2) so that a scheduled backup does not pass unnoticed.
+func pgDumpAdvice(e *env, db string) error {
+	u, err := url.Parse(db)
+	if err != nil {
+		return usageError{"--db is not a URL that can be parsed"}
+	}
+	// pg_dump reads libpq's URLs: the password goes to ~/.pgpass or PGPASSWORD, and the
+	// schema, which only ketascreen's driver takes in the URL, to --schema.
+	schema := u.Query().Get("search_path")
+	q := u.Query()
+	q.Del("search_path")
+	q.Del("password")
+	u.RawQuery = q.Encode()
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	cmd := "pg_dump --format=custom --file=ketascreen-$(date +%F).dump"
+	if schema != "" {
+		cmd += " --schema=" + shellQuote(schema)
+	}
+	cmd += " --dbname=" + shellQuote(u.String())
+	fmt.Fprintf(e.stderr, `ketascreen backup does not copy a PostgreSQL database: pg_dump does, from one consistent snapshot,
+while ketascreen runs. For this database:
+
+  %s
+
+(the password, if any, from ~/.pgpass or PGPASSWORD). Restore it into an empty database with
+pg_restore, or move it to SQLite with ketascreen db copy. Keep the server secret with the dump
+(KETASCREEN_SECRET, or the file every instance's --secret-file names): share codes, staff sessions
+and two-factor secrets cannot be read without it, and an instance with another secret refuses to
+start. See docs/operations.md.
+`, cmd)
+	return exitError{code: 2}
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -53,7 +53,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	duration := fl.Duration("duration", 10*time.Second, "how long each scenario runs (after a short warm-up)")
 	conc := fl.Int("concurrency", 64, "concurrent clients (1 to 4096)")
 	adminConc := fl.Int("dashboard-concurrency", 4, "concurrent clients of the dashboard: admins, not the public (1 to 4096)")
-	db := fl.String("db", "", "database file to use (default: a temporary one, removed afterwards); it must hold no responses.\n"+
+	db := fl.String("db", "", "database file or PostgreSQL URL to use (default: a temporary file, removed afterwards); it must hold no responses.\n"+
 		"The run adds synthetic responses and an admin account for the dashboard, disabled at the end")
 	only := fl.String("only", "", "comma-separated scenarios to run (default: all)")
 	profile := fl.String("cpuprofile", "", "write a CPU profile of the measured part of the run (server and generator) to this file")
@@ -105,7 +105,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		defer os.RemoveAll(dir)
 		path = filepath.Join(dir, "bench.db")
 	}
-	st, err := store.Open(ctx, path)
+	st, err := openDB(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if n, err := st.CountResponses(ctx); err != nil {
 		return err
 	} else if n > 0 {
-		return usageError{fmt.Sprintf("%s already holds %d responses: the benchmark writes synthetic ones, give it an empty or new file", path, n)}
+		return usageError{fmt.Sprintf("%s already holds %d responses: the benchmark writes synthetic ones, give it an empty or new one", st.Path(), n)}
 	}
 
 	// The real server, as serve runs it, except that the request log is formatted and dropped.
@@ -143,8 +143,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	defer static.Close()
 	b.prepare(cat, 512)
 
-	fmt.Fprintf(e.stdout, "ketascreen bench: %d clients, %s per scenario, GOMAXPROCS %d, %d CPUs, database %s (WAL, synchronous=FULL)\n",
-		*conc, *duration, runtime.GOMAXPROCS(0), runtime.NumCPU(), path)
+	fmt.Fprintf(e.stdout, "ketascreen bench: %d clients, %s per scenario, GOMAXPROCS %d, %d CPUs, database %s\n",
+		*conc, *duration, runtime.GOMAXPROCS(0), runtime.NumCPU(), st.Path())
 	if load, err := os.ReadFile("/proc/loadavg"); err == nil {
 		fmt.Fprintf(e.stdout, "load average before: %s", load)
 	}

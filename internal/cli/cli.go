@@ -43,7 +43,8 @@ func commands() []command {
 		{"export", "export anonymized statistics from the stored releases (CSV or JSON)", runExport},
 		{"stats", "release statistics, list the releases and their budget, release a period again", runStats},
 		{"dev", "developer tools: seed a database with synthetic responses", runDev},
-		{"backup", "write a checked copy of the database (VACUUM INTO)", runBackup},
+		{"backup", "write a checked copy of a SQLite database (VACUUM INTO); for PostgreSQL, say how with pg_dump", runBackup},
+		{"db", "copy a deployment between SQLite and PostgreSQL; record a new secret when the old one is lost", runDB},
 		{"bench", "load benchmark: the real server and a static baseline, requests/s and latency", runBench},
 	}
 }

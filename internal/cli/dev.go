@@ -50,7 +50,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *db)
+	st, err := openDB(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -58,7 +58,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if have, err := st.CountResponses(ctx); err != nil {
 		return err
 	} else if have > 0 && !*appendTo {
-		return usageError{fmt.Sprintf("%s already holds %d responses: seed only a database for testing (or pass --append)", *db, have)}
+		return usageError{fmt.Sprintf("%s already holds %d responses: seed only a database for testing (or pass --append)", st.Path(), have)}
 	}
 	start := time.Now()
 	batches := make(chan []*store.Response, 2)
@@ -78,7 +78,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "seeded %d synthetic responses over %d weeks into %s in %.1f s\n", done, *weeks, *db, time.Since(start).Seconds())
+	fmt.Fprintf(e.stdout, "seeded %d synthetic responses over %d weeks into %s in %.1f s\n", done, *weeks, st.Path(), time.Since(start).Seconds())
 	return nil
 }
 

@@ -28,7 +28,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	q := fl.String("q", "", "only this questionnaire (default: all)")
 	lang := fl.String("lang", "", "only responses in this language (default: all)")
 	region := fl.String("region", "", "only responses from this region (default: all)")
-	db := fl.String("db", defaultDB, "SQLite database file; an export never creates one")
+	db := fl.String("db", defaultDB, "SQLite database file (an export never creates one), or a PostgreSQL URL")
 	dir := questionnairesFlag(fl)
 	if err := e.parseNoArgs(fl, args); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // minSecret is the least secret accepted, in bytes.
@@ -22,13 +25,15 @@ func secretPath(dbPath string) string { return dbPath + ".secret" }
 // secretFileFlag adds --secret-file.
 func secretFileFlag(fl *flag.FlagSet) *string {
 	return fl.String("secret-file", "", "file holding the server secret that keys share codes, sessions and two-factor "+
-		"secrets; created with mode 0600 if missing (default: the database file's path + .secret). "+
-		"KETASCREEN_SECRET, when set, is the secret itself and wins")
+		"secrets; with SQLite created with mode 0600 if missing (default: the database file's path + .secret); "+
+		"with PostgreSQL it must exist, the same on every instance. KETASCREEN_SECRET, when set, is the secret itself and wins")
 }
 
-// loadSecret returns the server secret: KETASCREEN_SECRET, or the secret file (by default next
-// to the database), created on first start with 0600 permissions.
-func loadSecret(e *env, secretFile, dbPath string) ([]byte, error) {
+// loadSecret returns the server secret: KETASCREEN_SECRET, or the secret file. With SQLite the
+// file is by default next to the database, created on first start with 0600 permissions. With
+// PostgreSQL there is no file beside the database and every instance needs the same secret, so
+// one made here would be wrong on every other instance: the secret must be given.
+func loadSecret(e *env, secretFile, db string) ([]byte, error) {
 	if v := e.getenv("KETASCREEN_SECRET"); v != "" {
 		if len(v) < minSecret {
 			return nil, usageError{fmt.Sprintf("KETASCREEN_SECRET must be at least %d characters (for example: openssl rand -hex 32)", minSecret)}
@@ -36,10 +41,19 @@ func loadSecret(e *env, secretFile, dbPath string) ([]byte, error) {
 		return []byte(v), nil
 	}
 	path := secretFile
+	if store.IsPostgres(db) && path == "" {
+		return nil, usageError{"with PostgreSQL every instance needs the same server secret: set KETASCREEN_SECRET to it, or " +
+			"--secret-file to a file that holds it (make one once with: openssl rand -hex 32 > FILE; chmod 600 FILE, " +
+			"and give every instance the same)"}
+	}
 	if path == "" {
-		path = secretPath(dbPath)
+		path = secretPath(db)
 	}
 	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && store.IsPostgres(db) {
+		return nil, usageError{fmt.Sprintf("--secret-file %s does not exist: with PostgreSQL every instance reads the same secret, "+
+			"so none is made here (make one once with: openssl rand -hex 32 > %s; chmod 600 %s)", path, path, path)}
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return createSecret(path)
 	}
@@ -85,6 +99,23 @@ func createSecret(path string) ([]byte, error) {
 		return nil, err
 	}
 	return secret, f.Close()
+}
+
+// checkSecret makes sure the secret is the one the database was used with (it keeps a
+// fingerprint of it), recording it on first use.
+func checkSecret(ctx context.Context, st *store.Store, secret []byte, db string) error {
+	err := st.CheckSecret(ctx, secret)
+	if !errors.Is(err, store.ErrSecretMismatch) {
+		return err
+	}
+	where := "KETASCREEN_SECRET, or --secret-file naming a file that holds it"
+	if !st.Postgres() {
+		where += fmt.Sprintf(" (by default the file beside the database, %s: restore it with the database)", secretPath(db))
+	}
+	return fmt.Errorf("the server secret is not the one this database was used with (the database keeps a fingerprint "+
+		"of it, never the secret), so share codes, staff sessions and two-factor sign-in would all fail. Start with "+
+		"the same secret as before, or as the other instances: %s. If that secret is lost for good, "+
+		"'ketascreen db forget-secret' records this one and ends what was made with the old one", where)
 }
 
 func loadSecretFile(path string) ([]byte, error) {

@@ -28,7 +28,19 @@ const defaultDB = "data/ketascreen.db"
 
 // dbFlag adds --db.
 func dbFlag(fl *flag.FlagSet) *string {
-	return fl.String("db", defaultDB, "SQLite database file, created if missing")
+	return fl.String("db", defaultDB, "SQLite database file, created if missing, or a PostgreSQL URL "+
+		"(postgres://user@host/dbname?sslmode=...)")
+}
+
+// openDB opens the database --db names. A URL that cannot be understood and a server that
+// cannot be reached are mistakes in how the command was called: exit code 2, with a message
+// that names them (and never a password).
+func openDB(ctx context.Context, db string) (*store.Store, error) {
+	st, err := store.Open(ctx, db)
+	if errors.Is(err, store.ErrBadURL) || errors.Is(err, store.ErrConnect) {
+		return nil, usageError{err.Error()}
+	}
+	return st, err
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
@@ -75,13 +87,16 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *db)
+	st, err := openDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	secret, err := loadSecret(e, *secretFile, *db)
 	if err != nil {
+		return err
+	}
+	if err := checkSecret(ctx, st, secret, *db); err != nil {
 		return err
 	}
 	acc, err := access.New(access.Config{Store: st, Secret: secret, Logger: log, RequireTwoFactor: *require2FA})
@@ -115,7 +130,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          stdlog.New(addressScrubber{log}, "", 0),
 	}
-	fmt.Fprintf(e.stdout, "ketascreen is serving on http://%s (database %s)\n", ln.Addr(), *db)
+	fmt.Fprintf(e.stdout, "ketascreen is serving on http://%s (database %s)\n", ln.Addr(), st.Path())
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && !*tls {
 		log.Warn("listening beyond this machine without --tls-behind-proxy: no HSTS, and staff cookies are not marked Secure; " +
 			"serve it over HTTPS through a proxy and set the flag")
@@ -143,20 +158,17 @@ func runServe(ctx context.Context, e *env, args []string) error {
 }
 
 // daily releases the statistics of the periods that are over, then deletes raw answers past
-// the retention period and expired share codes and sessions, at start and then once a day.
-// The purge waits for a day the release went through: rows of an unreleased period would be
-// lost to the statistics.
+// the retention period and expired share codes and sessions: once a (UTC) day across every
+// instance on the database. Each instance looks at start and then every hour; the first to
+// find the day's run not done takes the job's lease, runs it and records the day. A run that
+// fails is tried again at the next look. The purge waits for a day the release went through:
+// rows of an unreleased period would be lost to the statistics.
 func daily(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, retentionDays int, log *slog.Logger) {
-	t := time.NewTicker(24 * time.Hour)
+	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		if releaseJob(ctx, st, cat, cfg, false, log) {
-			n, err := st.Purge(ctx, retentionDays)
-			if err != nil && ctx.Err() == nil {
-				log.Error("purge", "err", err)
-			} else if n > 0 {
-				log.Info("purge", "responses_deleted", n)
-			}
+		if err := dailyOnce(ctx, st, cat, cfg, retentionDays, log); err != nil && ctx.Err() == nil {
+			log.Error("daily job", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -164,6 +176,36 @@ func daily(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg
 		case <-t.C:
 		}
 	}
+}
+
+// dailyJob names the daily job's lease and its record of the last day it ran.
+const dailyJob = "daily"
+
+func dailyOnce(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, retentionDays int, log *slog.Logger) error {
+	today := store.Day(st.Now())
+	if last, err := st.LastRun(ctx, dailyJob); err != nil || last == today {
+		return err
+	}
+	held, err := st.Lease(ctx, dailyJob, time.Hour)
+	if err != nil || !held {
+		return err
+	}
+	defer st.EndLease(context.Background(), dailyJob)
+	// Another instance may have run it between the look and the lease.
+	if last, err := st.LastRun(ctx, dailyJob); err != nil || last == today {
+		return err
+	}
+	if !releaseJob(ctx, st, cat, cfg, false, log) {
+		return nil // logged; the purge waits
+	}
+	n, err := st.Purge(ctx, retentionDays)
+	if err != nil {
+		return fmt.Errorf("purge: %w", err)
+	}
+	if n > 0 {
+		log.Info("purge", "responses_deleted", n)
+	}
+	return st.SetLastRun(ctx, dailyJob, today)
 }
 
 // withoutTime drops the time from every log line: a request line with its time would say when

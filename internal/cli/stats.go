@@ -44,12 +44,16 @@ func checkRetention(days int, cfg stats.Config) error {
 	return nil
 }
 
-// openExisting opens a database that must exist: a stats command never creates one.
+// openExisting opens a database that must exist: a stats command never creates a SQLite file.
+// (A PostgreSQL database exists before ketascreen first connects; its tables are made then.)
 func openExisting(ctx context.Context, db string) (*store.Store, error) {
+	if store.IsPostgres(db) {
+		return openDB(ctx, db)
+	}
 	if _, err := os.Stat(db); err != nil {
 		return nil, usageError{fmt.Sprintf("no database at %s (use --db or KETASCREEN_DB)", db)}
 	}
-	return store.Open(ctx, db)
+	return openDB(ctx, db)
 }
 
 // releaseJob is the daily statistics job: it turns counters from before releases into releases

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // runIn runs a command with stdin and an environment.
@@ -22,8 +23,10 @@ func runIn(t *testing.T, stdin string, envv map[string]string, args ...string) (
 	return code, out.String(), errb.String()
 }
 
-func TestUserCommands(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "k.db")
+func TestUserCommands(t *testing.T) { storetest.Run(t, testUserCommands) }
+
+func testUserCommands(t *testing.T, b storetest.Backend) {
+	db := b.New(t)
 	good := "a decent passphrase here\n"
 	cases := []struct {
 		name  string

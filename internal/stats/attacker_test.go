@@ -15,6 +15,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // The attacker of the attack suite (attack_test.go): its guesses, its scores, the model before
@@ -282,8 +283,8 @@ func fileAttack(t *testing.T, st *store.Store, path string, g *guesser, targets,
 	if bytes.Contains(raw, []byte(`"use_context":["`)) {
 		t.Fatal("the database file still holds answers after the purge")
 	}
-	db := readOnly(t, path)
-	tables := allTables(t, db)
+	db := storetest.Raw(t, path)
+	tables := storetest.Tables(t, path)
 	for _, name := range tables {
 		var n int
 		if err := db.QueryRow(`select count(*) from "` + name + `"`).Scan(&n); err != nil {

@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"math/rand/v2"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -43,7 +43,13 @@ var day0 = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 
 func openStore(t testing.TB) (*store.Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "stats.db")
+	return openStoreOn(t, storetest.SQLite)
+}
+
+// openStoreOn is a store on a fresh database of a backend, and what names that database.
+func openStoreOn(t testing.TB, b storetest.Backend) (*store.Store, string) {
+	t.Helper()
+	path := b.New(t)
 	st, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)

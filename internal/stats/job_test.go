@@ -9,13 +9,16 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // The job releases every week once it is over and a day has passed, each once, every week
 // from the first response on (an empty one too), and its figures are the rows' within noise.
-func TestReleaseJob(t *testing.T) {
+func TestReleaseJob(t *testing.T) { storetest.Run(t, testReleaseJob) }
+
+func testReleaseJob(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	st, _ := openStore(t)
+	st, _ := openStoreOn(t, b)
 	rows := seedRows(t, st, 400, 3, 1)
 	// Week 5 (day0 + 4 weeks) has one response; week 4 has none.
 	lone := SyntheticResponse(shipped(t).Latest(qid), rand.New(rand.NewPCG(2, 2)), 0.5, nil)

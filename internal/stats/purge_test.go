@@ -2,7 +2,6 @@ package stats
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"math/rand/v2"
 	"slices"
@@ -10,33 +9,8 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
-
-func readOnly(t *testing.T, path string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-func allTables(t *testing.T, db *sql.DB) []string {
-	t.Helper()
-	rows, err := db.Query(`select name from sqlite_master where type = 'table' order by name`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		out = append(out, n)
-	}
-	return out
-}
 
 func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
 
@@ -75,8 +49,12 @@ var afterPurge = map[string]string{
 // After the retention purge, the database holds releases and nothing finer: every table is
 // read, none holds a response or a count below the level of a release.
 func TestAfterThePurgeOnlyReleasesRemain(t *testing.T) {
+	storetest.Run(t, testAfterThePurgeOnlyReleasesRemain)
+}
+
+func testAfterThePurgeOnlyReleasesRemain(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	st, path := openStore(t)
+	st, path := openStoreOn(t, b)
 	seedRows(t, st, 600, 6, 8)
 	st.Now = func() time.Time { return day0.AddDate(0, 0, 10) }
 	lone := SyntheticResponse(shipped(t).Latest(qid), rand.New(rand.NewPCG(1, 1)), 0, nil)
@@ -93,8 +71,9 @@ func TestAfterThePurgeOnlyReleasesRemain(t *testing.T) {
 	if n, err := st.Purge(ctx, 365); err != nil || n != 600 {
 		t.Fatalf("purged %d (%v)", n, err)
 	}
-	db := readOnly(t, path)
-	for _, name := range allTables(t, db) {
+	db := storetest.Raw(t, path)
+	tables := storetest.Tables(t, path)
+	for _, name := range tables {
 		rule, ok := afterPurge[name]
 		if !ok {
 			t.Errorf("table %s is not classified: does it hold anything about one respondent after the purge?", name)
@@ -112,12 +91,17 @@ func TestAfterThePurgeOnlyReleasesRemain(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"legacy_counts", "counts"} {
-		if slices.Contains(allTables(t, db), name) {
+		if slices.Contains(tables, name) {
 			t.Errorf("table %s exists", name)
 		}
 	}
 	// deleted_tokens can hold nothing but a hash and a day.
-	rows, err := db.Query(`select name from pragma_table_info('deleted_tokens') order by cid`)
+	columns := `select name from pragma_table_info('deleted_tokens') order by cid`
+	if b == storetest.Postgres {
+		columns = `select column_name from information_schema.columns where table_schema = current_schema()
+			and table_name = 'deleted_tokens' order by ordinal_position`
+	}
+	rows, err := db.Query(columns)
 	if err != nil {
 		t.Fatal(err)
 	}

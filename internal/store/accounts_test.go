@@ -3,11 +3,11 @@ package store_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // clock is a controllable time for a store.
@@ -16,18 +16,20 @@ type clock struct{ t time.Time }
 func (c *clock) now() time.Time          { return c.t }
 func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 
-func openClocked(t *testing.T) (*store.Store, *clock) {
+func openClocked(t *testing.T, b storetest.Backend) (*store.Store, *clock) {
 	t.Helper()
-	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	s := openStore(t, b.New(t))
 	t.Cleanup(func() { s.Close() })
 	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s.Now = c.now
 	return s, c
 }
 
-func TestUsers(t *testing.T) {
+func TestUsers(t *testing.T) { storetest.Run(t, testUsers) }
+
+func testUsers(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s, _ := openClocked(t)
+	s, _ := openClocked(t, b)
 	u, err := s.CreateUser(ctx, "Ana@Example.org", store.RoleClinician, "$argon2id$x", "command line")
 	if err != nil || u.ID == 0 {
 		t.Fatalf("CreateUser: %v %v", u, err)
@@ -50,9 +52,11 @@ func TestUsers(t *testing.T) {
 	}
 }
 
-func TestSessionTimeouts(t *testing.T) {
+func TestSessionTimeouts(t *testing.T) { storetest.Run(t, testSessionTimeouts) }
+
+func testSessionTimeouts(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s, c := openClocked(t)
+	s, c := openClocked(t, b)
 	u, _ := s.CreateUser(ctx, "a@example.org", store.RoleClinician, "h", "test")
 	login := store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "login", Outcome: "ok"}
 
@@ -121,9 +125,11 @@ func TestSessionTimeouts(t *testing.T) {
 	})
 }
 
-func TestShareCodes(t *testing.T) {
+func TestShareCodes(t *testing.T) { storetest.Run(t, testShareCodes) }
+
+func testShareCodes(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s, c := openClocked(t)
+	s, c := openClocked(t, b)
 	u, _ := s.CreateUser(ctx, "a@example.org", store.RoleClinician, "h", "test")
 	sess, _ := s.CreateSession(ctx, u, "", store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "login", Outcome: "ok"})
 	r := sample(1)

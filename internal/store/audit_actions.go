@@ -22,9 +22,10 @@ const (
 	ActionUserDisable    Action = "user_disable"
 	ActionUserEnable     Action = "user_enable"
 	ActionUserPasswd     Action = "user_passwd"
-	ActionTOTPEnrol      Action = "totp_enrol"    // two-factor sign-in confirmed with a first code
-	ActionTOTPReset      Action = "totp_reset"    // two-factor sign-in removed (command line)
-	ActionRecoveryUsed   Action = "recovery_code" // a recovery code used in place of a TOTP code
+	ActionTOTPEnrol      Action = "totp_enrol"      // two-factor sign-in confirmed with a first code
+	ActionTOTPReset      Action = "totp_reset"      // two-factor sign-in removed (command line)
+	ActionRecoveryUsed   Action = "recovery_code"   // a recovery code used in place of a TOTP code
+	ActionSecretReplaced Action = "secret_replaced" // a lost server secret replaced (command line)
 )
 
 // Outcome is how an audited action ended.

@@ -4,28 +4,30 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // TestInstancesShareLimits: two stores on one database file (two instances of the program)
 // share one allowance; the limit holds with each store's writer racing the other's.
-func TestInstancesShareLimits(t *testing.T) {
+func TestInstancesShareLimits(t *testing.T) { storetest.Run(t, testInstancesShareLimits) }
+
+func testInstancesShareLimits(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "k.db")
-	a, b := openStore(t, path), openStore(t, path)
-	t.Cleanup(func() { a.Close(); b.Close() })
+	path := b.New(t)
+	a, a2 := openStore(t, path), openStore(t, path)
+	t.Cleanup(func() { a.Close(); a2.Close() })
 	var mu sync.Mutex
 	held := 0
 	burst(400, func(i int) {
 		s := a
 		if i%2 == 1 {
-			s = b
+			s = a2
 		}
 		r, _, err := s.Reserve(ctx, []store.Limit{limitFor("shared", 25)}, refusal("shared"))
 		if err != nil {
@@ -45,9 +47,11 @@ func TestInstancesShareLimits(t *testing.T) {
 
 // TestAuditTallyIsBounded: refused tries become at most FoldRowsPerMinute rows and one row
 // per action and outcome for the rest, whatever their number and keys, with every try counted.
-func TestAuditTallyIsBounded(t *testing.T) {
+func TestAuditTallyIsBounded(t *testing.T) { storetest.Run(t, testAuditTallyIsBounded) }
+
+func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s, c := openClocked(t)
+	s, c := openClocked(t, b)
 	audited := func() []store.AuditEntry {
 		rows, err := s.AuditEntries(ctx, store.AuditFilter{Limit: 1000})
 		if err != nil {
@@ -113,11 +117,13 @@ func TestAuditTallyIsBounded(t *testing.T) {
 
 // TestFoldOnceAcrossInstances: two instances folding the same minutes at once write each count
 // once.
-func TestFoldOnceAcrossInstances(t *testing.T) {
+func TestFoldOnceAcrossInstances(t *testing.T) { storetest.Run(t, testFoldOnceAcrossInstances) }
+
+func testFoldOnceAcrossInstances(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "k.db")
-	a, b := openStore(t, path), openStore(t, path)
-	t.Cleanup(func() { a.Close(); b.Close() })
+	path := b.New(t)
+	a, a2 := openStore(t, path), openStore(t, path)
+	t.Cleanup(func() { a.Close(); a2.Close() })
 	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	a.Now = func() time.Time { return at }
 	for i := range 30 {
@@ -128,7 +134,7 @@ func TestFoldOnceAcrossInstances(t *testing.T) {
 	var mu sync.Mutex
 	written := 0
 	burst(20, func(i int) {
-		s := []*store.Store{a, b}[i%2]
+		s := []*store.Store{a, a2}[i%2]
 		n, err := s.FoldAuditTally(ctx, at.Add(time.Hour))
 		if err != nil {
 			t.Error(err)

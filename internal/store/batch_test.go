@@ -3,24 +3,35 @@ package store_test
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // Creates, deletes, other writes and refused creates, all at once so they share batches: every
 // create that succeeded is stored, every early response deleted, and a refused create adds
 // nothing.
 func TestMixedBatchesKeepRowsExact(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "k.db")
+	storetest.Run(t, testMixedBatches)
+}
+
+func testMixedBatches(t *testing.T, b storetest.Backend) {
+	path := b.New(t)
 	s := openStore(t, path)
 	s.Now = func() time.Time { return time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC) }
 	ctx := context.Background()
-	// A trigger refuses responses from one region, so some creates fail inside a batch.
+	// A check refuses responses from one region, so some creates fail inside a batch (SQLite)
+	// or beside other writes (PostgreSQL).
+	refuse := `CREATE TRIGGER refuse_mars BEFORE INSERT ON responses WHEN NEW.region = 'mars'
+		BEGIN SELECT RAISE(ABORT, 'refused'); END`
+	if b == storetest.Postgres {
+		refuse = `ALTER TABLE responses ADD CONSTRAINT refuse_mars CHECK (region <> 'mars')`
+	}
 	if err := s.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`CREATE TRIGGER refuse_mars BEFORE INSERT ON responses WHEN NEW.region = 'mars'
-			BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+		_, err := tx.Exec(refuse)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -59,7 +70,7 @@ func TestMixedBatchesKeepRowsExact(t *testing.T) {
 					mu.Unlock()
 				case i%8 == 2:
 					if err := s.Write(ctx, func(tx *sql.Tx) error {
-						_, err := tx.Exec("insert into deleted_tokens (token_hash, day) values (randomblob(32), '2026-01-01')")
+						_, err := tx.Exec("insert into deleted_tokens (token_hash, day) values (?, '2026-01-01')", store.TokenHash(store.NewToken()))
 						return err
 					}); err != nil {
 						t.Errorf("other write: %v", err)

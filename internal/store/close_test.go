@@ -4,19 +4,23 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // TestWriteAfterClose: writes after Close, and a second Close, return ErrClosed; writes racing
 // Close either commit or return ErrClosed, and nothing panics.
 func TestWriteAfterClose(t *testing.T) {
+	storetest.Run(t, testWriteAfterClose)
+}
+
+func testWriteAfterClose(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	s := openStore(t, b.New(t))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	ok, closed := 0, 0
@@ -63,8 +67,12 @@ func TestWriteAfterClose(t *testing.T) {
 
 // TestPurgeDeletedTokens: the hash a deleted response leaves goes with the retention.
 func TestPurgeDeletedTokens(t *testing.T) {
+	storetest.Run(t, testPurgeDeletedTokens)
+}
+
+func testPurgeDeletedTokens(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s, c := openClocked(t)
+	s, c := openClocked(t, b)
 	tok, err := s.CreateResponse(ctx, sample(1))
 	if err != nil {
 		t.Fatal(err)

@@ -11,3 +11,8 @@ func SetWALPolicy(s *Store, idle time.Duration, maxSubmissions int, maxFrames in
 
 // WALSubmissions is the default bound on submissions between checkpoints.
 var WALSubmissions = defaultWAL.maxSubmissions
+
+// SetRegroupPolicy changes when a PostgreSQL store rewrites new rows together.
+func SetRegroupPolicy(s *Store, idle time.Duration, every, maxGroup int) {
+	s.regroup.policy.Store(&regroupPolicy{idle: idle, every: every, maxGroup: maxGroup})
+}

@@ -15,16 +15,10 @@ type LegacyCount struct {
 	N                                                         int64
 }
 
-// HasLegacyCounts reports whether counters from before releases are still waiting.
+// HasLegacyCounts reports whether counters from before releases are still waiting (never on
+// PostgreSQL, which came after releases).
 func (s *Store) HasLegacyCounts(ctx context.Context) (bool, error) {
-	return hasLegacyCounts(ctx, s.read)
-}
-
-func hasLegacyCounts(ctx context.Context, db *sql.DB) (bool, error) {
-	var n int
-	err := db.QueryRowContext(ctx, `/* Store.HasLegacyCounts */ select count(*) from sqlite_master
-		where type = 'table' and name = 'legacy_counts'`).Scan(&n)
-	return n > 0, err
+	return s.d.hasTable(ctx, s.read, "legacy_counts")
 }
 
 // EachLegacyCount calls fn with every waiting counter of weeks (weekly) or months, other than
@@ -54,12 +48,12 @@ func (s *Store) EachLegacyCount(ctx context.Context, weekly bool, fn func(Legacy
 
 // dropEmptyLegacyCounts drops the waiting counters when there are none (a new database, or one
 // that never had a response): nothing to turn into releases.
-func dropEmptyLegacyCounts(ctx context.Context, db *sql.DB) error {
-	if ok, err := hasLegacyCounts(ctx, db); err != nil || !ok {
+func dropEmptyLegacyCounts(ctx context.Context, db *sql.DB, d dialect) error {
+	if ok, err := d.hasTable(ctx, db, "legacy_counts"); err != nil || !ok {
 		return err
 	}
 	var any int
-	err := db.QueryRowContext(ctx, `/* Store.dropEmptyLegacyCounts */ select count(*) from (select 1 from legacy_counts limit 1)`).Scan(&any)
+	err := db.QueryRowContext(ctx, `/* Store.dropEmptyLegacyCounts */ select count(*) from (select 1 from legacy_counts limit 1) t`).Scan(&any)
 	if err != nil || any > 0 {
 		return err
 	}

@@ -3,12 +3,12 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // burst runs n calls of f at once: every goroutine waits on a barrier, as requests held open
@@ -41,9 +41,11 @@ func refusal(actor string) store.Tally {
 
 // TestReserveBurst: 500 tries released together get no more slots than the limit, another key
 // keeps its allowance, a restart keeps the slots, and room comes back when the window passes.
-func TestReserveBurst(t *testing.T) {
+func TestReserveBurst(t *testing.T) { storetest.Run(t, testReserveBurst) }
+
+func testReserveBurst(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "k.db")
+	path := b.New(t)
 	s := openStore(t, path)
 	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s.Now = c.now
@@ -97,9 +99,11 @@ func TestReserveBurst(t *testing.T) {
 	}
 }
 
-func TestReserveRules(t *testing.T) {
+func TestReserveRules(t *testing.T) { storetest.Run(t, testReserveRules) }
+
+func testReserveRules(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s, c := openClocked(t)
+	s, c := openClocked(t, b)
 	reserve := func(ls ...store.Limit) (store.Reservation, time.Duration) {
 		t.Helper()
 		r, wait, err := s.Reserve(ctx, ls, refusal("x"))

@@ -18,7 +18,7 @@ func TestMigrationToUnorderedRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"001_responses.sql", "002_audit.sql", "003_accounts.sql"} {
-		body, err := migrations.ReadFile("migrations/" + name)
+		body, err := migrations.ReadFile("migrations/sqlite/" + name)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,7 @@ import (
 // holds the writer for long while respondents are submitting.
 const purgeBatch = 2000
 
-// Purge deletes responses older than retentionDays (their statistics stay in the counters,
+// Purge deletes responses older than retentionDays (their statistics stay in the releases,
 // which a purge never touches), the hashes of tokens deleted before then, expired share codes
 // and sessions. It returns how many responses it deleted.
 func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
@@ -54,5 +54,14 @@ func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 	if total > 0 {
 		s.forget(ctx)
 	}
-	return total, s.purgeExpired(ctx)
+	if err := s.purgeExpired(ctx); err != nil {
+		return total, err
+	}
+	if s.d.postgres {
+		// The answers deleted today (by respondents, or now by the retention) leave the
+		// table's live pages; PostgreSQL does not zero what VACUUM frees, see
+		// docs/operations.md.
+		s.vacuum(ctx, "responses", "share_codes", "deleted_tokens")
+	}
+	return total, nil
 }

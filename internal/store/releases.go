@@ -72,6 +72,14 @@ func (e *BudgetError) Error() string {
 // SaveReleases writes batches of releases, all or none. It fills the ids.
 func (s *Store) SaveReleases(ctx context.Context, batches []*ReleaseBatch, g SaveGuard) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
+		// Each batch's budget check reads the ledger before writing it: writers of releases
+		// take turns (SQLite has one writer; PostgreSQL locks the ledger against other writers,
+		// readers go on).
+		if s.d.lockReleases != "" {
+			if _, err := tx.Exec(s.d.lockReleases); err != nil {
+				return err
+			}
+		}
 		for _, b := range batches {
 			if err := saveBatch(tx, b, g); err != nil {
 				return err

@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 func weekBatch(q, period, first, last string, eps float64, versions ...string) *store.ReleaseBatch {
@@ -30,9 +30,11 @@ func ledgerLen(t *testing.T, s *store.Store) int {
 
 // A period is released once; again only on purpose, and never past its cap; a refused batch
 // writes nothing, and neither does any other batch of the same call.
-func TestSaveReleasesGuards(t *testing.T) {
+func TestSaveReleasesGuards(t *testing.T) { storetest.Run(t, testSaveReleasesGuards) }
+
+func testSaveReleasesGuards(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	s := openStore(t, b.New(t))
 	defer s.Close()
 	w10 := func(eps float64) *store.ReleaseBatch {
 		return weekBatch("q", "2026-W10", "2026-03-02", "2026-03-08", eps, "1.0", "1.1")
@@ -87,9 +89,11 @@ func TestSaveReleasesGuards(t *testing.T) {
 	})
 }
 
-func TestReleasesFilterAndAppendOnly(t *testing.T) {
+func TestReleasesFilterAndAppendOnly(t *testing.T) { storetest.Run(t, testReleasesFilterAndAppendOnly) }
+
+func testReleasesFilterAndAppendOnly(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
+	s := openStore(t, b.New(t))
 	defer s.Close()
 	for _, b := range []*store.ReleaseBatch{
 		weekBatch("q", "2026-W10", "2026-03-02", "2026-03-08", 1, "1"),

@@ -68,8 +68,8 @@ func newID() string {
 func Day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // CreateResponse stores a scored response. It fills r.ID and r.Day and returns the token for
-// the person's result link. When it returns nil the response is on disk. Nothing else is
-// written: statistics are made from the rows once their week or month is over.
+// the person's result link. When it returns nil the response is durably committed. Nothing
+// else is written: statistics are made from the rows once their week or month is over.
 func (s *Store) CreateResponse(ctx context.Context, r *Response) (token string, err error) {
 	token = NewToken()
 	r.ID = newID()
@@ -87,9 +87,15 @@ func (s *Store) CreateResponse(ctx context.Context, r *Response) (token string, 
 		flags = []string{}
 	}
 	flagsJSON, _ := json.Marshal(flags)
-	nr := &newResponse{args: []any{r.ID, TokenHash(token), r.Questionnaire, r.Version, r.Lang, r.Region,
-		string(answers), string(scores), r.Band, string(flagsJSON), r.Day}}
-	if err := s.enqueue(ctx, &writeOp{create: nr, done: make(chan error, 1)}); err != nil {
+	args := []any{r.ID, TokenHash(token), r.Questionnaire, r.Version, r.Lang, r.Region,
+		string(answers), string(scores), r.Band, string(flagsJSON), r.Day}
+	if s.d.postgres {
+		if err := s.insertResponsePostgres(ctx, r.ID, args); err != nil {
+			return "", err
+		}
+		return token, nil
+	}
+	if err := s.enqueue(ctx, &writeOp{create: &newResponse{args: args}, done: make(chan error, 1)}); err != nil {
 		return "", err
 	}
 	return token, nil
@@ -147,14 +153,15 @@ func (s *Store) DeleteResponse(ctx context.Context, token string) error {
 	hash := TokenHash(token)
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		r, err := scanResponse(tx.QueryRow(`/* Store.DeleteResponse */ select `+responseColumns+
-			` from responses where token_hash = ?`, hash))
+			` from responses where token_hash = ?`+s.d.forUpdate, hash))
 		if err != nil {
 			return err
 		}
 		if err := deleteResponse(tx, r); err != nil {
 			return err
 		}
-		_, err = tx.Exec(`/* Store.DeleteResponse */ insert or ignore into deleted_tokens (token_hash, day) values (?, ?)`,
+		_, err = tx.Exec(`/* Store.DeleteResponse */ insert into deleted_tokens (token_hash, day) values (?, ?)
+			on conflict do nothing`,
 			hash, Day(s.Now()))
 		return err
 	})

@@ -58,7 +58,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, error) {
 	var created, seen string
 	u, err := scanUser(s.read.QueryRowContext(ctx, `/* Store.SessionUser */ select `+userColumns+`,
 		s.created_at, s.last_seen_at from sessions s join users u on u.id = s.user_id
-		where s.id_hash = ? and u.disabled = 0`, hash), &created, &seen)
+		where s.id_hash = ? and not u.disabled`, hash), &created, &seen)
 	if err != nil {
 		return nil, err
 	}

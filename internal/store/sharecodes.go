@@ -20,7 +20,8 @@ func (s *Store) CreateShareCode(ctx context.Context, resultToken string, codeHas
 	expires := Day(s.Now().AddDate(0, 0, days-1))
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		var id string
-		err := tx.QueryRow(`/* Store.CreateShareCode */ select id from responses where token_hash = ?`, TokenHash(resultToken)).Scan(&id)
+		err := tx.QueryRow(`/* Store.CreateShareCode */ select id from responses where token_hash = ?`+s.d.forUpdate,
+			TokenHash(resultToken)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}

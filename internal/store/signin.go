@@ -42,7 +42,7 @@ func (s *Store) SignInStep(ctx context.Context, token string) (*User, Stage, err
 	}
 	var stage, created string
 	u, err := scanUser(s.read.QueryRowContext(ctx, `/* Store.SignInStep */ select `+userColumns+`, p.stage, p.created_at
-		from signin_steps p join users u on u.id = p.user_id where p.token_hash = ? and u.disabled = 0`,
+		from signin_steps p join users u on u.id = p.user_id where p.token_hash = ? and not u.disabled`,
 		TokenHash(token)), &stage, &created)
 	if err != nil {
 		return nil, "", err

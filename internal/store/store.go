@@ -1,26 +1,29 @@
-// Package store keeps everything ketascreen writes to disk in one SQLite file: responses, the
-// statistics releases made from them, and (for clinicians and admins) accounts, sessions, share
-// codes and the audit log. Reads use a pool; every write goes through one writer connection that batches
-// concurrent writes into one durable transaction (group commit).
+// Package store keeps everything ketascreen writes: responses, the statistics releases made
+// from them, and (for clinicians and admins) accounts, sessions, share codes, limits and the
+// audit log. It runs on SQLite (one file, the default) or PostgreSQL (several instances on one
+// database).
+//
+// There is one implementation over database/sql, not an interface with two: the SQL is written
+// by hand to run on both (ids the program makes, "insert ... on conflict", fixed-width text
+// times, "?" placeholders that the PostgreSQL connection renumbers to $n), so one set of
+// queries and one set of tests serve both. What cannot be the same is isolated in a small
+// dialect (dialect.go): the migrations and their version bookkeeping, a row lock where
+// PostgreSQL needs one, the integrity check, backups, and SQLite's WAL.
+//
+// Writes differ in how they are run, not in their SQL. SQLite has one writer connection: every
+// write goes through one goroutine that batches concurrent writes into one durable transaction
+// (group commit). PostgreSQL takes concurrent transactions: each write is its own
+// transaction from a pool, retried when PostgreSQL reports a serialization failure or a
+// deadlock, and durable when its commit returns (synchronous_commit on).
 package store
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
-	"fmt"
-	"io/fs"
-	"net/url"
-	"os"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // ErrNotFound means the thing asked for does not exist (or no longer does).
@@ -29,96 +32,58 @@ var ErrNotFound = errors.New("not found")
 // ErrClosed means the store was closed: nothing more can be written.
 var ErrClosed = errors.New("store: closed")
 
-//go:embed migrations/*.sql
-var migrations embed.FS
-
 // Store is the database.
 type Store struct {
-	read   *sql.DB
-	write  *sql.DB
+	read  *sql.DB // SQLite: a read-only pool; PostgreSQL: the pool
+	write *sql.DB // SQLite: the one writer connection; PostgreSQL: the pool
+	d     dialect
+	path  string // the file, or the URL without its password
+
+	// holder names this process in job leases: random, made at Open.
+	holder string
+
+	// SQLite's writer (sqlite.go, wal.go).
 	stmts  *writeStmts
 	writes chan *writeOp
 	done   chan struct{}
-	path   string
-	wal    walKeeper // the writer's; see wal.go
+	wal    walKeeper
 
-	mu     sync.RWMutex // closed, against sends on the closed writes channel
+	// PostgreSQL's writes in flight, waited for by Close, and the regrouping of new rows
+	// (regroup.go).
+	inflight sync.WaitGroup
+	regroup  *regrouper
+
+	mu     sync.RWMutex // closed, against writes starting after Close
 	closed bool
 
 	// Now is the clock; tests replace it. Only days and weeks of it reach response rows.
 	Now func() time.Time
 }
 
-// Open opens (creating if needed) the database file and applies migrations.
-func Open(ctx context.Context, path string) (*Store, error) {
-	if path == "" {
+// Open opens the database, creating it if needed, and applies migrations: a postgres:// or
+// postgresql:// URL is a PostgreSQL database, anything else the path of a SQLite file.
+func Open(ctx context.Context, db string) (*Store, error) {
+	if db == "" {
 		return nil, errors.New("no database path")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create the data folder: %w", err)
+	if IsPostgres(db) {
+		return openPostgres(ctx, db)
 	}
-	// A new file is created readable by this user only before SQLite opens it (SQLite gives its
-	// -wal and -shm files the same mode), so there is no moment when others could open it.
-	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
-		f.Close()
+	if i := strings.Index(db, "://"); i > 0 && !strings.ContainsAny(db[:i], `/\`) {
+		return nil, badURL(db, "only postgres:// URLs (or a file path for SQLite) are understood")
 	}
-	// busy_timeout first, so the other pragmas wait for a lock instead of failing. secure_delete
-	// zeroes what a delete frees: without it a deleted or purged response's answers stay in
-	// the file's free space, readable by anyone with a copy.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
-		"&_pragma=secure_delete(1)"
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath()
-	w, err := sql.Open("sqlite", dsn+"?"+pragmas+"&_txlock=immediate")
-	if err != nil {
-		return nil, err
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	// The file holds answers about drug use: readable by this user only.
-	for _, f := range []string{path, path + "-wal", path + "-shm"} {
-		if _, err := os.Stat(f); err == nil {
-			_ = os.Chmod(f, 0o600)
-		}
-	}
-	if err := migrate(ctx, w); err != nil {
-		w.Close()
-		return nil, err
-	}
-	if err := dropEmptyLegacyCounts(ctx, w); err != nil {
-		w.Close()
-		return nil, err
-	}
-	r, err := sql.Open("sqlite", dsn+"?"+pragmas+"&_pragma=query_only(1)")
-	if err != nil {
-		w.Close()
-		return nil, err
-	}
-	r.SetMaxOpenConns(4)
-	stmts, err := prepareWrites(ctx, w)
-	if err != nil {
-		r.Close()
-		w.Close()
-		return nil, err
-	}
-	var pageSize int64
-	if err := w.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize); err != nil {
-		stmts.close()
-		r.Close()
-		w.Close()
-		return nil, err
-	}
-	s := &Store{read: r, write: w, stmts: stmts, writes: make(chan *writeOp, 1024), done: make(chan struct{}), path: path, Now: time.Now}
-	s.wal.init(pageSize)
-	go s.writer()
-	return s, nil
+	return openSQLite(ctx, db)
 }
 
-// Close finishes queued writes and closes the database. Writes after it, and a second
+// IsPostgres says whether db names a PostgreSQL database rather than a SQLite file.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// Postgres reports whether the store is on PostgreSQL.
+func (s *Store) Postgres() bool { return s.d.postgres }
+
+// Close finishes the writes in flight and closes the database. Writes after it, and a second
 // Close, return ErrClosed.
 func (s *Store) Close() error {
 	s.mu.Lock()
@@ -127,8 +92,15 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.closed = true
-	close(s.writes)
+	if !s.d.postgres {
+		close(s.writes)
+	}
 	s.mu.Unlock()
+	if s.d.postgres {
+		s.inflight.Wait()
+		s.regroup.stop()
+		return s.write.Close()
+	}
 	<-s.done
 	s.stmts.close()
 	// A checkpoint folds the WAL back into the main file so a copy of the file alone is whole.
@@ -136,15 +108,7 @@ func (s *Store) Close() error {
 	return errors.Join(s.read.Close(), s.write.Close())
 }
 
-// forget empties the WAL after a delete. secure_delete zeroes the freed bytes in the new copy
-// of each page, but the WAL still holds the old copies, deleted answers included, until a
-// checkpoint folds it into the file and truncates it. Best effort: if readers hold an old
-// snapshot the WAL stays for the next checkpoint (another delete, the daily purge, Close).
-func (s *Store) forget(ctx context.Context) {
-	_, _ = s.write.ExecContext(ctx, "/* Store.forget */ PRAGMA wal_checkpoint(TRUNCATE)")
-}
-
-// Path is the database file.
+// Path is the database file, or the PostgreSQL URL without its password.
 func (s *Store) Path() string { return s.path }
 
 // Ping checks that the database answers.
@@ -153,246 +117,54 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.QueryRowContext(ctx, "/* Store.Ping */ select 1").Scan(&one)
 }
 
-func migrate(ctx context.Context, db *sql.DB) error {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(names)
-	var current int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return err
-	}
-	if current > len(names) {
-		return fmt.Errorf("the database is at schema version %d, newer than this program (%d): use a newer ketascreen", current, len(names))
-	}
-	for i, name := range names {
-		n, err := strconv.Atoi(strings.SplitN(filepath.Base(name), "_", 2)[0])
-		if err != nil || n != i+1 {
-			return fmt.Errorf("migration %s is out of sequence", name)
-		}
-		if n <= current {
-			continue
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
-		}
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", n)); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeOp is one unit of work for the writer: fn, or a new response to insert.
-type writeOp struct {
-	fn     func(tx *sql.Tx) error
-	create *newResponse
-	done   chan error
-}
-
-// newResponse is a response row, made by the caller so the writer, which every write waits
-// for, only runs a statement.
-type newResponse struct {
-	args []any // the columns of insertResponse
-}
-
-// maxBatch bounds how many writes share one transaction.
-const maxBatch = 256
-
-// Write runs fn in a write transaction and returns once it is durably committed. Concurrent
-// writes are batched into one transaction, each inside its own savepoint, so one write's error
-// undoes only that write.
+// Write runs fn in a write transaction and returns once it is durably committed. fn may run
+// more than once (PostgreSQL retries a transaction that lost a race), so it must set what it
+// reports from scratch each time. On SQLite concurrent writes are batched into one
+// transaction, each inside its own savepoint, so one write's error undoes only that write.
 func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	if s.d.postgres {
+		return s.writePostgres(ctx, fn)
+	}
 	return s.enqueue(ctx, &writeOp{fn: fn, done: make(chan error, 1)})
 }
 
-func (s *Store) enqueue(ctx context.Context, op *writeOp) error {
+// enter counts a PostgreSQL write in flight, or refuses it after Close.
+func (s *Store) enter() (done func(), err error) {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.closed {
-		s.mu.RUnlock()
-		return ErrClosed
+		return nil, ErrClosed
 	}
-	select {
-	case s.writes <- op:
-		s.mu.RUnlock()
-	case <-ctx.Done():
-		s.mu.RUnlock()
-		return ctx.Err()
-	}
-	// Once queued, wait for the outcome even if the caller gives up: the write may commit.
-	return <-op.done
+	s.inflight.Add(1)
+	return s.inflight.Done, nil
 }
 
-func (s *Store) writer() {
-	defer close(s.done)
-	batch := make([]*writeOp, 0, maxBatch)
-	for {
-		op, ok := s.nextWrite()
-		if !ok {
-			return
-		}
-		batch = append(batch[:0], op)
-	collect:
-		for len(batch) < maxBatch {
-			select {
-			case more, ok := <-s.writes:
-				if !ok {
-					break collect
-				}
-				batch = append(batch, more)
-			default:
-				break collect
-			}
-		}
-		s.commit(batch)
-		s.committed(batch)
-	}
-}
-
-// writeStmts are the writer's statements, prepared once on its single connection and reused
-// by every transaction.
-type writeStmts struct {
-	savepoint, rollbackTo, release, insertResponse *sql.Stmt
-}
-
-func prepareWrites(ctx context.Context, db *sql.DB) (*writeStmts, error) {
-	ws := &writeStmts{}
-	for _, p := range []struct {
-		to  **sql.Stmt
-		sql string
-	}{
-		{&ws.savepoint, "SAVEPOINT w"},
-		{&ws.rollbackTo, "ROLLBACK TO w"},
-		{&ws.release, "RELEASE w"},
-		{&ws.insertResponse, `/* Store.CreateResponse */ insert into responses
-			(id, token_hash, questionnaire, version, lang, region, answers, scores, band, flags, day)
-			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-	} {
-		st, err := db.PrepareContext(ctx, p.sql)
-		if err != nil {
-			ws.close()
-			return nil, fmt.Errorf("prepare %q: %w", p.sql, err)
-		}
-		*p.to = st
-	}
-	return ws, nil
-}
-
-func (ws *writeStmts) close() {
-	for _, st := range []*sql.Stmt{ws.savepoint, ws.rollbackTo, ws.release, ws.insertResponse} {
-		if st != nil {
-			st.Close()
-		}
-	}
-}
-
-// commit runs a batch of writes in one transaction and tells each its outcome once the
-// transaction is durably committed (or failed).
-func (s *Store) commit(batch []*writeOp) {
-	errs := make([]error, len(batch))
-	err := s.runBatch(batch, errs)
-	for i, op := range batch {
-		if err != nil {
-			op.done <- fmt.Errorf("write transaction: %w", err)
-		} else {
-			op.done <- errs[i]
-		}
-	}
-}
-
-// runBatch is the transaction of a batch.
-func (s *Store) runBatch(batch []*writeOp, errs []error) (err error) {
-	tx, err := s.write.BeginTx(context.Background(), nil)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
-	// On the writer's one connection these reuse the statements prepared at Open.
-	stmt := func(st *sql.Stmt) *sql.Stmt { return tx.Stmt(st) }
-	savepoint, rollbackTo, release := stmt(s.stmts.savepoint), stmt(s.stmts.rollbackTo), stmt(s.stmts.release)
-	var insert *sql.Stmt
-	for i, op := range batch {
-		if _, err = savepoint.Exec(); err != nil {
-			return err
-		}
-		if op.create != nil {
-			if insert == nil {
-				insert = stmt(s.stmts.insertResponse)
-			}
-			_, errs[i] = insert.Exec(op.create.args...)
-		} else {
-			errs[i] = op.fn(tx)
-		}
-		if errs[i] != nil {
-			if _, err = rollbackTo.Exec(); err != nil {
-				return err
-			}
-		}
-		if _, err = release.Exec(); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
-}
-
-// Backup writes a consistent copy of the database to dest with VACUUM INTO and checks it.
+// Backup writes a consistent copy of a SQLite database to dest with VACUUM INTO and checks
+// it. On PostgreSQL it refuses: pg_dump is the tool (see ketascreen backup).
 func (s *Store) Backup(ctx context.Context, dest string) error {
-	// Created empty and private first (VACUUM INTO fills an empty file), and never over a file
-	// that exists.
-	f, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s already exists", dest)
+	if s.d.postgres {
+		return errors.New("a PostgreSQL database is backed up with pg_dump, not by ketascreen")
 	}
-	if err != nil {
-		return err
-	}
-	f.Close()
-	// A connection of its own: VACUUM INTO cannot run in a transaction nor on the query-only pool.
-	src, err := sql.Open("sqlite", "file:"+(&url.URL{Path: s.path}).EscapedPath()+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	if _, err := src.ExecContext(ctx, "/* Store.Backup */ VACUUM INTO ?", dest); err != nil {
-		os.Remove(dest)
-		return err
-	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: dest}).EscapedPath()+"?mode=ro")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	return integrity(ctx, db)
+	return s.backupSQLite(ctx, dest)
 }
 
-// Check runs PRAGMA integrity_check on the database.
-func (s *Store) Check(ctx context.Context) error { return integrity(ctx, s.read) }
+// Check checks the database: SQLite's PRAGMA integrity_check; on PostgreSQL, which checks its
+// own pages, that the schema is this program's and that every table can be read through.
+func (s *Store) Check(ctx context.Context) error {
+	if s.d.postgres {
+		return s.checkPostgres(ctx)
+	}
+	return integrity(ctx, s.read)
+}
 
-func integrity(ctx context.Context, db *sql.DB) error {
-	var res string
-	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
-		return err
+// forget empties SQLite's WAL after a delete. secure_delete zeroes the freed bytes in the new
+// copy of each page, but the WAL still holds the old copies, deleted answers included, until
+// a checkpoint folds it into the file and truncates it. Best effort: if readers hold an old
+// snapshot the WAL stays for the next checkpoint (another delete, the daily purge, Close).
+// PostgreSQL keeps deleted rows until VACUUM, which the daily purge runs (see Purge).
+func (s *Store) forget(ctx context.Context) {
+	if s.d.postgres {
+		return
 	}
-	if res != "ok" {
-		return fmt.Errorf("integrity check: %s", res)
-	}
-	return nil
+	_, _ = s.write.ExecContext(ctx, "/* Store.forget */ PRAGMA wal_checkpoint(TRUNCATE)")
 }

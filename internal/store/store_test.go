@@ -13,6 +13,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 func openStore(t *testing.T, path string) *store.Store {
@@ -37,18 +38,15 @@ func sample(i int) *store.Response {
 	return r
 }
 
-func rawDB(t *testing.T, path string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+// rawDB reads what the store wrote, with the backend's own driver and SQL.
+func rawDB(t *testing.T, db string) *sql.DB { return storetest.Raw(t, db) }
 
 func TestConcurrentWritesAreAllDurable(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "k.db")
+	storetest.Run(t, testConcurrentWritesAreAllDurable)
+}
+
+func testConcurrentWritesAreAllDurable(t *testing.T, b storetest.Backend) {
+	path := b.New(t)
 	s := openStore(t, path)
 	day := time.Date(2026, 11, 22, 15, 4, 5, 0, time.UTC)
 	s.Now = func() time.Time { return day }
@@ -97,19 +95,24 @@ func TestConcurrentWritesAreAllDurable(t *testing.T) {
 		}
 	}
 	// A submission writes its row and nothing else: no counter keeps its answers.
-	var tables sql.NullString
-	if err := rawDB(t, path).QueryRow(`select group_concat(name, ' ') from sqlite_master
-		where type = 'table' and name like '%count%'`).Scan(&tables); err != nil {
-		t.Fatal(err)
-	}
-	if tables.Valid {
-		t.Errorf("counter tables remain: %s", tables.String)
+	for _, table := range storetest.Tables(t, path) {
+		if strings.Contains(table, "count") {
+			t.Errorf("counter table remains: %s", table)
+		}
 	}
 }
 
+// Writes that fail leave nothing, and do not spoil the writes that share their batch (SQLite)
+// or run beside them (PostgreSQL).
 func TestFailedWriteDoesNotSpoilTheBatch(t *testing.T) {
-	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
-	defer s.Close()
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s := openStore(t, b.New(t))
+		defer s.Close()
+		testFailedWrites(t, s)
+	})
+}
+
+func testFailedWrites(t *testing.T, s *store.Store) {
 	var wg sync.WaitGroup
 	errs := make([]error, 50)
 	for i := range errs {
@@ -143,11 +146,13 @@ func TestFailedWriteDoesNotSpoilTheBatch(t *testing.T) {
 }
 
 func TestDeleteUnknownToken(t *testing.T) {
-	s := openStore(t, filepath.Join(t.TempDir(), "k.db"))
-	defer s.Close()
-	if err := s.DeleteResponse(context.Background(), store.NewToken()); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("err %v, want ErrNotFound", err)
-	}
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		s := openStore(t, b.New(t))
+		defer s.Close()
+		if err := s.DeleteResponse(context.Background(), store.NewToken()); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("err %v, want ErrNotFound", err)
+		}
+	})
 }
 
 func TestDatabaseIsPrivateAndDurable(t *testing.T) {
@@ -165,6 +170,16 @@ func TestDatabaseIsPrivateAndDurable(t *testing.T) {
 	var mode string
 	if err := db.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal_mode %q (%v), want wal", mode, err)
+	}
+}
+
+// On PostgreSQL the store does not pretend: pg_dump is the tool.
+func TestBackupRefusedOnPostgres(t *testing.T) {
+	s := openStore(t, storetest.Postgres.New(t))
+	defer s.Close()
+	err := s.Backup(context.Background(), filepath.Join(t.TempDir(), "b.db"))
+	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Fatalf("Backup on PostgreSQL: %v, want a refusal naming pg_dump", err)
 	}
 }
 

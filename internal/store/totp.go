@@ -105,6 +105,7 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64) (bool, erro
 func (s *Store) UseRecoveryCode(ctx context.Context, userID int64, hash []byte, e AuditEntry) (bool, int, error) {
 	ok, left := false, 0
 	err := s.Write(ctx, func(tx *sql.Tx) error {
+		ok, left = false, 0
 		res, err := tx.Exec(`/* Store.UseRecoveryCode */ delete from recovery_codes where user_id = ? and code_hash = ?`, userID, hash)
 		if err != nil {
 			return err

@@ -59,21 +59,15 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (*User, error) {
 	u := &User{Email: strings.TrimSpace(nu.Email), Role: nu.Role, TwoFactorRequired: nu.TwoFactorRequired}
 	role, by := nu.Role, nu.By
 	err := s.Write(ctx, func(tx *sql.Tx) error {
-		var exists int
-		err := tx.QueryRow(`/* Store.CreateUser */ select count(*) from users where email = ?`, u.Email).Scan(&exists)
-		if err != nil {
-			return err
-		}
-		if exists > 0 {
+		// The email's uniqueness (in any case) decides, so two adds at once cannot both pass.
+		now := s.nowText()
+		err := tx.QueryRow(`/* Store.CreateUser */ insert into users (email, role, password_hash, created_at, totp_required)
+			values (?, ?, ?, ?, ?) on conflict (email) do nothing returning id`,
+			u.Email, role, nu.PasswordHash, now, nu.TwoFactorRequired).Scan(&u.ID)
+		if errors.Is(err, sql.ErrNoRows) {
 			return ErrEmailTaken
 		}
-		now := s.nowText()
-		res, err := tx.Exec(`/* Store.CreateUser */ insert into users (email, role, password_hash, created_at, totp_required)
-			values (?, ?, ?, ?, ?)`, u.Email, role, nu.PasswordHash, now, nu.TwoFactorRequired)
 		if err != nil {
-			return err
-		}
-		if u.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		u.CreatedAt = parseTime(now)

@@ -1,5 +1,7 @@
 package store
 
+// SQLite only: PostgreSQL's counterpart is regroup.go.
+
 import (
 	"context"
 	"os"

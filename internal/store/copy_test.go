@@ -1,0 +1,184 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
+)
+
+var copySecret = []byte("copy-test-secret-copy-test-secret")
+
+// deployment is what populate made, to check that it still works after a copy.
+type deployment struct {
+	clinician *store.User
+	session   string // the clinician's session, which redeemed a code
+	response  string // the id of the response the code opened
+}
+
+// populate puts rows in every table a copy moves, through the store as the program would.
+func populate(t *testing.T, s *store.Store) deployment {
+	t.Helper()
+	ctx := context.Background()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(s.CheckSecret(ctx, copySecret))
+	admin, err := s.AddUser(ctx, store.NewUser{Email: "Admin@Example.org", Role: store.RoleAdmin, PasswordHash: "$argon2id$a",
+		TwoFactorRequired: true, By: "test"})
+	must(err)
+	clin, err := s.AddUser(ctx, store.NewUser{Email: "clin@example.org", Role: store.RoleClinician, PasswordHash: "$argon2id$c", By: "test"})
+	must(err)
+	var tokens []string
+	for i := range 30 {
+		tok, err := s.CreateResponse(ctx, sample(i))
+		must(err)
+		tokens = append(tokens, tok)
+	}
+	var seeded []*store.Response
+	for i := range 20 {
+		r := sample(100 + i)
+		r.Day = store.Day(s.Now().AddDate(0, 0, -i))
+		seeded = append(seeded, r)
+	}
+	must(s.CreateResponses(ctx, seeded))
+	must(s.DeleteResponse(ctx, tokens[0]))
+	_, err = s.CreateShareCode(ctx, tokens[1], []byte("code-hash-1"), 30)
+	must(err)
+	_, err = s.CreateShareCode(ctx, tokens[2], []byte("code-hash-2"), 30)
+	must(err)
+	sess, err := s.CreateSession(ctx, clin, "", store.AuditEntry{UserID: clin.ID, Actor: clin.Email, Action: "login", Outcome: "ok"})
+	must(err)
+	rid, err := s.ClaimShareCode(ctx, clin.ID, sess, []byte("code-hash-1"), store.AuditEntry{Actor: clin.Email, Action: "redeem", Outcome: "ok"})
+	must(err)
+	must(s.Audit(ctx, store.AuditEntry{Actor: "cli", Action: "export", Outcome: "ok", Detail: "format=csv"}))
+	limit := store.Limit{Scope: "login", Key: []byte("key-1"), Max: 1, Window: time.Hour}
+	for range 3 { // a slot, and two refusals tallied
+		_, _, err := s.Reserve(ctx, []store.Limit{limit}, store.Tally{Action: store.ActionLoginFailed, Outcome: store.OutcomeThrottled, Actor: "x@example.org"})
+		must(err)
+	}
+	_, err = s.RaiseAlarm(ctx, "redeem", "2026-03-10T09", store.AuditEntry{Actor: "(everyone)", Action: "redeem_alarm", Outcome: "alarm"})
+	must(err)
+	must(s.StartTOTP(ctx, admin.ID, []byte("sealed-secret")))
+	must(s.ConfirmTOTP(ctx, admin.ID, 1234, [][]byte{[]byte("rc-1"), []byte("rc-2")},
+		store.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "totp_enrol", Outcome: "ok"}))
+	_, err = s.StartSignInStep(ctx, admin.ID, store.StageCode)
+	must(err)
+	b := weekBatch("ketamine-selfcheck", "2026-W10", "2026-03-02", "2026-03-08", 0.5, "1.0", "1.1")
+	must(s.SaveReleases(ctx, []*store.ReleaseBatch{b}, store.SaveGuard{MaxEpsilon: 2}))
+	_, err = s.Lease(ctx, "daily", time.Hour) // not copied: it belongs to this process
+	must(err)
+	return deployment{clinician: clin, session: sess, response: rid}
+}
+
+// TestCopyRoundTrip copies a SQLite database with rows in every table to PostgreSQL and back
+// to SQLite: the counts and checksums are the same at each step, and the copies work.
+func TestCopyRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	first := openStore(t, storetest.SQLite.New(t))
+	defer first.Close()
+	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+	first.Now = c.now
+	dep := populate(t, first)
+	want, err := first.Checksums(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range want {
+		if tc.Rows == 0 {
+			t.Errorf("populate left %s empty: the copy of that table is not tested", tc.Table)
+		}
+	}
+
+	pgDB := storetest.Postgres.New(t)
+	pg := openStore(t, pgDB)
+	defer pg.Close()
+	pg.Now = c.now
+	got, err := store.Copy(ctx, first, pg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("copied to PostgreSQL:\n%v\nthe source:\n%v", got, want)
+	}
+
+	last := openStore(t, storetest.SQLite.New(t))
+	defer last.Close()
+	last.Now = c.now
+	if got, err = store.Copy(ctx, pg, last); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("copied back to SQLite:\n%v\nthe source:\n%v", got, want)
+	}
+	for _, s := range []*store.Store{pg, last} {
+		checkCopyWorks(t, s, dep)
+	}
+}
+
+// checkCopyWorks: the secret, the session and its redeemed summary, and new rows all work on
+// a copy.
+func checkCopyWorks(t *testing.T, s *store.Store, dep deployment) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.CheckSecret(ctx, copySecret); err != nil {
+		t.Errorf("the copy's secret: %v", err)
+	}
+	if err := s.CheckSecret(ctx, []byte("another-secret-another-secret-another")); !errors.Is(err, store.ErrSecretMismatch) {
+		t.Errorf("another secret on the copy: %v", err)
+	}
+	if u, err := s.SessionUser(ctx, dep.session); err != nil || u.ID != dep.clinician.ID {
+		t.Errorf("the clinician's session on the copy: %v %v", u, err)
+	}
+	if ok, err := s.CanView(ctx, dep.session, dep.response); err != nil || !ok {
+		t.Errorf("the redeemed summary on the copy: %v %v", ok, err)
+	}
+	u, err := s.AddUser(ctx, store.NewUser{Email: fmt.Sprintf("new%d@example.org", time.Now().UnixNano()), Role: store.RoleClinician,
+		PasswordHash: "h", By: "test"})
+	if err != nil || u.ID <= dep.clinician.ID {
+		t.Errorf("a new account on the copy: %+v, %v (ids must go on after the copied ones)", u, err)
+	}
+	if err := s.Audit(ctx, store.AuditEntry{Actor: "cli", Action: "export", Outcome: "ok"}); err != nil {
+		t.Errorf("a new audit row on the copy: %v", err)
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
+// A copy refuses a target that holds anything, and changes nothing in it.
+func TestCopyRefusesNonEmptyTarget(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		src := openStore(t, storetest.SQLite.New(t))
+		defer src.Close()
+		populate(t, src)
+		dst := openStore(t, b.New(t))
+		defer dst.Close()
+		if _, err := dst.CreateResponse(ctx, sample(1)); err != nil {
+			t.Fatal(err)
+		}
+		before, err := dst.Checksums(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Copy(ctx, src, dst); !errors.Is(err, store.ErrTargetNotEmpty) {
+			t.Fatalf("copy into a target with a response: %v", err)
+		}
+		after, err := dst.Checksums(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(before, after) {
+			t.Errorf("the refused copy changed the target:\n%v\n%v", before, after)
+		}
+	})
+}

@@ -1,0 +1,127 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
+)
+
+// scanned is what a reader of the table sees: a plain select (a sequential scan, the order
+// pg_dump writes too) with each row's transaction id.
+type scanned struct {
+	ids  []string          // in the order the scan gives them
+	xmin map[string]string // each row's transaction id
+}
+
+func scanResponses(t *testing.T, db *sql.DB) scanned {
+	t.Helper()
+	rows, err := db.Query("select id, xmin::text from responses")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	s := scanned{xmin: map[string]string{}}
+	for rows.Next() {
+		var id, x string
+		if err := rows.Scan(&id, &x); err != nil {
+			t.Fatal(err)
+		}
+		s.ids = append(s.ids, id)
+		s.xmin[id] = x
+	}
+	return s
+}
+
+// alone are the rows that have a transaction to themselves: their place in the order of
+// arrival is exact, as transaction ids grow with time.
+func (s scanned) alone() []string {
+	n := map[string]int{}
+	for _, x := range s.xmin {
+		n[x]++
+	}
+	var out []string
+	for _, id := range s.ids {
+		if n[s.xmin[id]] == 1 {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// inArrivalOrder counts the neighbours in the scan that also came one after the other.
+func inArrivalOrder(scan, arrival []string) int {
+	pos := map[string]int{}
+	for i, id := range arrival {
+		pos[id] = i
+	}
+	n := 0
+	for i := 1; i < len(scan); i++ {
+		if pos[scan[i]] == pos[scan[i-1]]+1 {
+			n++
+		}
+	}
+	return n
+}
+
+// TestRegroupHidesArrival stores 40 responses one after the other on PostgreSQL and reads the
+// table as a reader of the database (or of a pg_dump) would. Without regrouping, the scan and
+// the transaction ids both give the whole order; with it, only the rows since the last
+// rewrite are alone in their transaction, and once the store has been idle no row is.
+func TestRegroupHidesArrival(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		idle        time.Duration
+		every       int
+		mostAlone   int // rows whose place may be exact
+		mostInOrder int // scan neighbours that arrived one after the other
+	}{
+		{"Off", time.Hour, 1 << 30, 40, 39},
+		{"Bounds", time.Hour, 16, 16, 39},
+		{"Idle", 250 * time.Millisecond, 16, 0, 8}, // about 1 by chance
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			db := storetest.Postgres.New(t)
+			s := openStore(t, db)
+			t.Cleanup(func() { s.Close() })
+			store.SetRegroupPolicy(s, c.idle, c.every, 128)
+			var arrival []string
+			for i := range 40 {
+				r := sample(i)
+				if _, err := s.CreateResponse(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+				arrival = append(arrival, r.ID)
+			}
+			raw := storetest.Raw(t, db)
+			var got scanned
+			// Rewrites run beside the submissions: a moment after the last one, the bound holds.
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				got = scanResponses(t, raw)
+				if len(got.alone()) <= c.mostAlone || time.Now().After(deadline) {
+					break
+				}
+			}
+			alone, ordered := got.alone(), inArrivalOrder(got.ids, arrival)
+			t.Logf("%s: %d of 40 rows alone in their transaction, %d of 39 scan neighbours in arrival order", c.name, len(alone), ordered)
+			if len(got.ids) != 40 {
+				t.Fatalf("%d rows", len(got.ids))
+			}
+			if len(alone) > c.mostAlone || ordered > c.mostInOrder {
+				t.Fatalf("%d rows alone (at most %d), %d neighbours in order (at most %d)", len(alone), c.mostAlone, ordered, c.mostInOrder)
+			}
+			// Rows alone in their transaction are the last ones, in their order.
+			if !slices.Equal(alone, arrival[40-len(alone):]) {
+				t.Errorf("rows alone: %v, the last arrivals: %v", alone, arrival[40-len(alone):])
+			}
+			if c.name == "Off" && (len(alone) != 40 || ordered != 39) {
+				t.Fatalf("without regrouping a scan gave %d rows alone and %d in order: the attack is not reproduced", len(alone), ordered)
+			}
+		})
+	}
+}
