@@ -45,7 +45,6 @@ func commands() []command {
 		{"dev", "developer tools: seed a database with synthetic responses", runDev},
 		{"backup", "write a checked copy of a SQLite database (VACUUM INTO); for PostgreSQL, say how with pg_dump", runBackup},
 		{"db", "copy a deployment between SQLite and PostgreSQL; record a new secret when the old one is lost", runDB},
-		{"bench", "load benchmark: the real server and a static baseline, requests/s and latency", runBench},
 	}
 }
 

@@ -72,7 +72,7 @@ func TestHelp(t *testing.T) {
 // helpCommands are every command that takes flags, as typed.
 var helpCommands = [][]string{{"serve"}, {"lint"}, {"score"}, {"user", "add"}, {"user", "list"}, {"user", "disable"},
 	{"user", "enable"}, {"user", "passwd"}, {"user", "reset-2fa"}, {"audit"}, {"export"}, {"stats", "release"}, {"stats", "list"},
-	{"stats", "rerelease"}, {"dev", "seed"}, {"backup"}, {"bench"}, {"db", "copy"}, {"db", "forget-secret"}}
+	{"stats", "rerelease"}, {"dev", "seed"}, {"backup"}, {"db", "copy"}, {"db", "forget-secret"}}
 
 // The README's configuration table names every variable of every command's flags.
 func TestREADMEListsEveryVariable(t *testing.T) {

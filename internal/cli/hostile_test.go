@@ -136,11 +136,6 @@ func TestHostileCommandLine(t *testing.T) {
 		{"BackupToMissingFolder", "", []string{"backup", "--db", db, "--to", filepath.Join(dir, "no", "such", "b.db")}, 1, ""},
 		{"BackupUnknownFlag", "", []string{"backup", "--evil"}, 2, "flag provided but not defined"},
 		{"BackupExtraArgument", "", []string{"backup", "--db", db, "--to", filepath.Join(dir, "b5.db"), "extra"}, 2, "unexpected argument"},
-		// bench.
-		{"BenchNoClients", "", []string{"bench", "--concurrency", "0"}, 2, "--concurrency"},
-		{"BenchTooShort", "", []string{"bench", "--duration", "1ns"}, 2, "--duration"},
-		{"BenchUnknownScenario", "", []string{"bench", "--only", "<script>"}, 2, "no scenario"},
-		{"BenchDatabaseWithResponses", "", []string{"bench", "--db", db, "--duration", "100ms"}, 2, "already holds"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
