@@ -31,8 +31,8 @@ import (
 )
 
 // scenarios, in the order they run. postgres runs by default only when a PostgreSQL server is
-// given.
-var scenarios = []string{"page", "api", "form", "alone", "postgres"}
+// given; dashboard and purge need the big database (made on first use, which takes minutes).
+var scenarios = []string{"page", "api", "form", "alone", "dashboard", "purge", "postgres"}
 
 type options struct {
 	runs       int

@@ -40,7 +40,7 @@ func startServer(ctx context.Context, bin, setup, db string, extra ...string) (*
 		extra = append(extra, "--pprof-addr", profilerAddr)
 	}
 	cmd := pinned(setup, 0, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)...)
-	cmd.Env = append(os.Environ(), "KETASCREEN_SECRET=loadtest-secret-loadtest-secret-loadtest")
+	cmd.Env = append(os.Environ(), "KETASCREEN_SECRET="+loadSecret)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -254,3 +254,6 @@ func buildKetascreen(dir string) (string, error) {
 	}
 	return bin, nil
 }
+
+// loadSecret is the server secret of every server and command the run starts.
+const loadSecret = "loadtest-secret-loadtest-secret-loadtest"

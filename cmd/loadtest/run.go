@@ -100,11 +100,13 @@ func run(ctx context.Context, o options) error {
 }
 
 var scenarioFuncs = map[string]func(context.Context, env) ([]row, error){
-	"page":     pageScenario,
-	"api":      func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "api", 64) },
-	"form":     func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "form", 64) },
-	"alone":    func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "api", 1) },
-	"postgres": postgresScenario,
+	"page":      pageScenario,
+	"api":       func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "api", 64) },
+	"form":      func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "form", 64) },
+	"alone":     func(ctx context.Context, e env) ([]row, error) { return submitScenario(ctx, e, "api", 1) },
+	"postgres":  postgresScenario,
+	"dashboard": dashboardScenario,
+	"purge":     purgeScenario,
 }
 
 // pageScenario is the questionnaire's first page from ketascreen and the same bytes from nginx,

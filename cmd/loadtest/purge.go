@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// purgeScenario starts the server on a copy of the big database with a retention that leaves
+// about o.purgeRows responses to purge, and at once submits one response after another, as
+// one person at a time would, for as long as the purge runs (and at least 20 s): a long
+// purge must not hold respondents up.
+func purgeScenario(ctx context.Context, e env) ([]row, error) {
+	big, err := bigDB(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	db := filepath.Join(e.dir, fmt.Sprintf("purge-%d.db", time.Now().UnixNano()))
+	if err := copyFile(big, db); err != nil {
+		return nil, err
+	}
+	// The responses are spread evenly over bigWeeks weeks ending on the day the database was
+	// made (today, for a fresh one).
+	days := bigWeeks * 7
+	retention := int(float64(days) * (1 - float64(e.o.purgeRows)/float64(e.o.totalRows)))
+	start := time.Now()
+	srv, err := startServer(ctx, e.bin, e.setup, db, "--retention-days", fmt.Sprint(retention))
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	client := &http.Client{Timeout: 30 * time.Second}
+	var lat []time.Duration
+	deadline := time.Now().Add(10 * time.Minute)
+	for time.Now().Before(deadline) {
+		t := time.Now()
+		res, err := client.Post(srv.url+apiPath, "application/json", strings.NewReader(e.api))
+		if err != nil {
+			return nil, err
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			return nil, fmt.Errorf("a submission during the purge: status %d", res.StatusCode)
+		}
+		lat = append(lat, time.Since(t))
+		done := bytes.Contains(srv.log.Bytes(), []byte("responses_deleted="))
+		if done && time.Since(start) > 20*time.Second {
+			break
+		}
+	}
+	if !bytes.Contains(srv.log.Bytes(), []byte("responses_deleted=")) {
+		return nil, fmt.Errorf("the purge did not finish in 10 minutes\n%.2000s", srv.log)
+	}
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	return []row{
+		{what: "submissions while the purge ran", value: float64(len(lat)), unit: ""},
+		{what: "seconds from start to the end of the purge", value: time.Since(start).Seconds(), unit: "s"},
+		{what: "p50", value: ms(pct(0.5)), unit: "ms"},
+		{what: "p99", value: ms(pct(0.99)), unit: "ms"},
+		{what: "max", value: ms(lat[len(lat)-1]), unit: "ms"},
+	}, nil
+}
