@@ -50,7 +50,7 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, 
 		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.ResponseID, &e.Outcome, &e.Detail, &e.Count); err != nil {
 			return nil, err
 		}
-		e.At = parseTime(at)
+		e.At = ParseTime(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()

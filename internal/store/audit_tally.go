@@ -20,7 +20,7 @@ import (
 const FoldRowsPerMinute = 20
 
 // minuteOf is the minute a tally row counts in, as stored.
-func minuteOf(t time.Time) string { return t.UTC().Truncate(time.Minute).Format(timeFormat) }
+func minuteOf(t time.Time) string { return t.UTC().Truncate(time.Minute).Format(TimeFormat) }
 
 // tally counts a refused try inside a caller's transaction.
 func (s *Store) tally(tx *sql.Tx, t Tally) error {
@@ -66,7 +66,7 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 				rows.Close()
 				return err
 			}
-			t.e.At = parseTime(t.minute)
+			t.e.At = ParseTime(t.minute)
 			all = append(all, t)
 		}
 		rows.Close()
@@ -102,7 +102,7 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 		}
 		for _, k := range order {
 			o := others[k]
-			keep = append(keep, AuditEntry{At: parseTime(k.minute), Actor: "(" + strconv.Itoa(o[0]) + " others)",
+			keep = append(keep, AuditEntry{At: ParseTime(k.minute), Actor: "(" + strconv.Itoa(o[0]) + " others)",
 				Action: k.action, Outcome: k.outcome, Detail: "keys=" + strconv.Itoa(o[0]), Count: o[1]})
 		}
 		for _, e := range keep {

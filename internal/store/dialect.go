@@ -26,6 +26,15 @@ var (
 		lockReleases: `/* Store.SaveReleases */ lock table stat_ledger in exclusive mode`}
 )
 
+// ForUpdate ends a select whose rows a write transaction must hold until it commits: " for
+// update" on PostgreSQL, nothing on SQLite (one writer).
+func (s *Store) ForUpdate() string { return s.d.forUpdate }
+
+// HasTable reports whether a table exists (in the schema the store uses, on PostgreSQL).
+func (s *Store) HasTable(ctx context.Context, name string) (bool, error) {
+	return s.d.hasTable(ctx, s.read, name)
+}
+
 // hasTable reports whether a table exists (in the schema the store uses, on PostgreSQL).
 func (d dialect) hasTable(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row

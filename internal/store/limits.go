@@ -61,7 +61,7 @@ func (s *Store) Reserve(ctx context.Context, limits []Limit, refused Tally) (Res
 		r, wait = Reservation{}, 0
 		now := s.Now()
 		for _, l := range limits {
-			id := randomRowID()
+			id := RandomRowID()
 			ok, w, err := reserveSlot(tx, l, id, now)
 			if err != nil {
 				return err
@@ -191,7 +191,7 @@ func (s *Store) PurgeLimits(ctx context.Context) error {
 			{`/* Store.PurgeLimits */ delete from limit_slots where until <= ?`, now.Unix()},
 			{`/* Store.PurgeLimits */ delete from limit_keys where seen < ?`, now.Add(-24 * time.Hour).Unix()},
 			{`/* Store.PurgeLimits */ delete from limit_alarms where period < ?`, now.Add(-7 * 24 * time.Hour).UTC().Format(time.RFC3339)},
-			{`/* Store.PurgeLimits */ delete from signin_steps where created_at <= ?`, now.Add(-SignInStepLifetime).UTC().Format(timeFormat)},
+			{`/* Store.PurgeLimits */ delete from signin_steps where created_at <= ?`, now.Add(-SignInStepLifetime).UTC().Format(TimeFormat)},
 		} {
 			if _, err := tx.Exec(q.sql, q.arg); err != nil {
 				return err

@@ -151,7 +151,7 @@ func migratePostgres(ctx context.Context, db *sql.DB, names []string) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 		if _, err := tx.ExecContext(ctx, "/* migrate */ insert into schema_version (version, applied_at) values (?, ?)",
-			n, time.Now().UTC().Format(timeFormat)); err != nil {
+			n, time.Now().UTC().Format(TimeFormat)); err != nil {
 			tx.Rollback()
 			return err
 		}

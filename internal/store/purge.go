@@ -52,7 +52,7 @@ func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 		return total, err
 	}
 	if total > 0 {
-		s.forget(ctx)
+		s.ForgetDeleted(ctx)
 	}
 	if err := s.purgeExpired(ctx); err != nil {
 		return total, err
@@ -61,7 +61,7 @@ func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 		// The answers deleted today (by respondents, or now by the retention) leave the
 		// table's live pages; PostgreSQL does not zero what VACUUM frees, see
 		// docs/operations.md.
-		s.vacuum(ctx, "responses", "share_codes", "deleted_tokens")
+		s.Vacuum(ctx, "responses", "share_codes", "deleted_tokens")
 	}
 	return total, nil
 }

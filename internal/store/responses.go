@@ -2,15 +2,10 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
@@ -30,49 +25,12 @@ type Response struct {
 	Day           string // YYYY-MM-DD
 }
 
-// NewToken makes a result token: 256 random bits, URL-safe. Only its hash is stored.
-func NewToken() string {
-	b := make([]byte, 32)
-	rand.Read(b) // never fails (crypto/rand panics rather than return weak bytes)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// IsToken says whether s has the form of a token NewToken makes: 43 characters of URL-safe
-// base64. Anything else is refused before the database is asked.
-func IsToken(s string) bool {
-	if len(s) != 43 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
-// TokenHash is what the database keeps of a token.
-func TokenHash(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
-func newID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// Day is the date, in UTC, kept with a response.
-func Day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
-
 // CreateResponse stores a scored response. It fills r.ID and r.Day and returns the token for
 // the person's result link. When it returns nil the response is durably committed. Nothing
 // else is written: statistics are made from the rows once their week or month is over.
 func (s *Store) CreateResponse(ctx context.Context, r *Response) (token string, err error) {
 	token = NewToken()
-	r.ID = newID()
+	r.ID = NewID()
 	r.Day = Day(s.Now())
 	answers, err := json.Marshal(r.Answers)
 	if err != nil {
@@ -89,13 +47,7 @@ func (s *Store) CreateResponse(ctx context.Context, r *Response) (token string, 
 	flagsJSON, _ := json.Marshal(flags)
 	args := []any{r.ID, TokenHash(token), r.Questionnaire, r.Version, r.Lang, r.Region,
 		string(answers), string(scores), r.Band, string(flagsJSON), r.Day}
-	if s.d.postgres {
-		if err := s.insertResponsePostgres(ctx, r.ID, args); err != nil {
-			return "", err
-		}
-		return token, nil
-	}
-	if err := s.enqueue(ctx, &writeOp{create: &newResponse{args: args}, done: make(chan error, 1)}); err != nil {
+	if err := s.InsertResponse(ctx, r.ID, args); err != nil {
 		return "", err
 	}
 	return token, nil
@@ -153,7 +105,7 @@ func (s *Store) DeleteResponse(ctx context.Context, token string) error {
 	hash := TokenHash(token)
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		r, err := scanResponse(tx.QueryRow(`/* Store.DeleteResponse */ select `+responseColumns+
-			` from responses where token_hash = ?`+s.d.forUpdate, hash))
+			` from responses where token_hash = ?`+s.ForUpdate(), hash))
 		if err != nil {
 			return err
 		}
@@ -168,7 +120,7 @@ func (s *Store) DeleteResponse(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
-	s.forget(ctx)
+	s.ForgetDeleted(ctx)
 	return nil
 }
 

@@ -10,7 +10,7 @@ import (
 // transaction. It is for synthetic data (ketascreen dev seed). Tokens are made and thrown away.
 func (s *Store) CreateResponses(ctx context.Context, rs []*Response) error {
 	for _, r := range rs {
-		r.ID = newID()
+		r.ID = NewID()
 	}
 	return s.Write(ctx, func(tx *sql.Tx) error {
 		ins, err := tx.Prepare(`/* Store.CreateResponses */ insert into responses

@@ -63,7 +63,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, error) {
 		return nil, err
 	}
 	now := s.Now()
-	if now.Sub(parseTime(created)) >= SessionAbsolute || now.Sub(parseTime(seen)) >= SessionIdle {
+	if now.Sub(ParseTime(created)) >= SessionAbsolute || now.Sub(ParseTime(seen)) >= SessionIdle {
 		// Ended: remove it now rather than wait for the purge.
 		_ = s.Write(ctx, func(tx *sql.Tx) error {
 			_, err := tx.Exec(`/* Store.SessionUser */ delete from sessions where id_hash = ?`, hash)
@@ -71,7 +71,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, error) {
 		})
 		return nil, ErrNotFound
 	}
-	if now.Sub(parseTime(seen)) >= touchEvery {
+	if now.Sub(ParseTime(seen)) >= touchEvery {
 		err := s.Write(ctx, func(tx *sql.Tx) error {
 			_, err := tx.Exec(`/* Store.SessionUser */ update sessions set last_seen_at = ? where id_hash = ?`, s.nowText(), hash)
 			return err

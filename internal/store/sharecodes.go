@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 )
 
@@ -20,7 +18,7 @@ func (s *Store) CreateShareCode(ctx context.Context, resultToken string, codeHas
 	expires := Day(s.Now().AddDate(0, 0, days-1))
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		var id string
-		err := tx.QueryRow(`/* Store.CreateShareCode */ select id from responses where token_hash = ?`+s.d.forUpdate,
+		err := tx.QueryRow(`/* Store.CreateShareCode */ select id from responses where token_hash = ?`+s.ForUpdate(),
 			TokenHash(resultToken)).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
@@ -34,7 +32,7 @@ func (s *Store) CreateShareCode(ctx context.Context, resultToken string, codeHas
 		// A random id, not the next number: ids in creation order could be matched with the
 		// times in a proxy's log.
 		_, err = tx.Exec(`/* Store.CreateShareCode */ insert into share_codes (id, response_id, code_hash, expires_on) values (?, ?, ?, ?)`,
-			randomRowID(), id, codeHash, expires)
+			RandomRowID(), id, codeHash, expires)
 		return err
 	})
 	if err != nil {
@@ -72,14 +70,7 @@ func (s *Store) purgeExpired(ctx context.Context) error {
 			return err
 		}
 		_, err := tx.Exec(`/* Store.purgeExpired */ delete from sessions where created_at <= ? or last_seen_at <= ?`,
-			now.Add(-SessionAbsolute).UTC().Format(timeFormat), now.Add(-SessionIdle).UTC().Format(timeFormat))
+			now.Add(-SessionAbsolute).UTC().Format(TimeFormat), now.Add(-SessionIdle).UTC().Format(TimeFormat))
 		return err
 	})
-}
-
-// randomRowID is a random positive 63-bit integer key.
-func randomRowID() int64 {
-	var b [8]byte
-	rand.Read(b[:]) // never fails (it crashes the program rather than return an error)
-	return int64(binary.BigEndian.Uint64(b[:])>>1) | 1
 }

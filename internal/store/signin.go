@@ -47,7 +47,7 @@ func (s *Store) SignInStep(ctx context.Context, token string) (*User, Stage, err
 	if err != nil {
 		return nil, "", err
 	}
-	if s.Now().Sub(parseTime(created)) >= SignInStepLifetime {
+	if s.Now().Sub(ParseTime(created)) >= SignInStepLifetime {
 		return nil, "", ErrNotFound
 	}
 	return u, Stage(stage), nil
@@ -59,7 +59,7 @@ func (s *Store) FinishSignIn(ctx context.Context, stepToken string, u *User, old
 	token := NewToken()
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.Exec(`/* Store.FinishSignIn */ delete from signin_steps where token_hash = ? and user_id = ? and created_at > ?`,
-			TokenHash(stepToken), u.ID, s.Now().Add(-SignInStepLifetime).UTC().Format(timeFormat))
+			TokenHash(stepToken), u.ID, s.Now().Add(-SignInStepLifetime).UTC().Format(TimeFormat))
 		if err != nil {
 			return err
 		}

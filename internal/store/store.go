@@ -117,6 +117,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.QueryRowContext(ctx, "/* Store.Ping */ select 1").Scan(&one)
 }
 
+// ReadDB is the pool for reads: on SQLite its connections cannot write (writes go through
+// Write); on PostgreSQL it is the one pool.
+func (s *Store) ReadDB() *sql.DB { return s.read }
+
 // Write runs fn in a write transaction and returns once it is durably committed. fn may run
 // more than once (PostgreSQL retries a transaction that lost a race), so it must set what it
 // reports from scratch each time. On SQLite concurrent writes are batched into one
@@ -126,6 +130,17 @@ func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return s.writePostgres(ctx, fn)
 	}
 	return s.enqueue(ctx, &writeOp{fn: fn, done: make(chan error, 1)})
+}
+
+// InsertResponse stores one response row, durably when it returns nil. args are its columns
+// in the order of insertResponseSQL. A submission takes the path that hides the order
+// submissions came in: on SQLite the writer's prepared insert, counted towards emptying the
+// WAL (wal.go); on PostgreSQL one statement whose row then joins the regrouping (regroup.go).
+func (s *Store) InsertResponse(ctx context.Context, id string, args []any) error {
+	if s.d.postgres {
+		return s.insertResponsePostgres(ctx, id, args)
+	}
+	return s.enqueue(ctx, &writeOp{create: &newResponse{args: args}, done: make(chan error, 1)})
 }
 
 // enter counts a PostgreSQL write in flight, or refuses it after Close.
@@ -157,14 +172,14 @@ func (s *Store) Check(ctx context.Context) error {
 	return integrity(ctx, s.read)
 }
 
-// forget empties SQLite's WAL after a delete. secure_delete zeroes the freed bytes in the new
+// ForgetDeleted empties SQLite's WAL after a delete. secure_delete zeroes the freed bytes in the new
 // copy of each page, but the WAL still holds the old copies, deleted answers included, until
 // a checkpoint folds it into the file and truncates it. Best effort: if readers hold an old
 // snapshot the WAL stays for the next checkpoint (another delete, the daily purge, Close).
-// PostgreSQL keeps deleted rows until VACUUM, which the daily purge runs (see Purge).
-func (s *Store) forget(ctx context.Context) {
+// PostgreSQL keeps deleted rows until VACUUM, which the daily purge runs (see Vacuum).
+func (s *Store) ForgetDeleted(ctx context.Context) {
 	if s.d.postgres {
 		return
 	}
-	_, _ = s.write.ExecContext(ctx, "/* Store.forget */ PRAGMA wal_checkpoint(TRUNCATE)")
+	_, _ = s.write.ExecContext(ctx, "/* Store.ForgetDeleted */ PRAGMA wal_checkpoint(TRUNCATE)")
 }

@@ -37,16 +37,7 @@ type NewUser struct {
 	By                        string // who adds it, for the audit log
 }
 
-// timeFormat is how staff timestamps are stored: RFC 3339 in UTC, fixed width, so they compare
-// as text.
-const timeFormat = "2006-01-02T15:04:05Z"
-
-func (s *Store) nowText() string { return s.Now().UTC().Format(timeFormat) }
-
-func parseTime(v string) time.Time {
-	t, _ := time.Parse(timeFormat, v)
-	return t
-}
+func (s *Store) nowText() string { return s.Now().UTC().Format(TimeFormat) }
 
 // CreateUser adds an account with a password hash already made, and its audit row. by says
 // who did it (for the audit log).
@@ -70,7 +61,7 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (*User, error) {
 		if err != nil {
 			return err
 		}
-		u.CreatedAt = parseTime(now)
+		u.CreatedAt = ParseTime(now)
 		detail := "role=" + role
 		if nu.TwoFactorRequired {
 			detail += " require_2fa"
@@ -97,7 +88,7 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (*User, error) 
 	if err != nil {
 		return nil, err
 	}
-	u.CreatedAt = parseTime(created)
+	u.CreatedAt = ParseTime(created)
 	return &u, nil
 }
 
