@@ -12,6 +12,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/sharecode"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -44,13 +45,13 @@ func (e *env) redeem(c clinician, code string) access.Result {
 func (e *env) shared() (code, responseID string) {
 	e.t.Helper()
 	ctx := context.Background()
-	r := &store.Response{Questionnaire: "ketamine-selfcheck", Version: "1.0.0", Lang: "en", Region: "uk", Band: "low"}
-	token, err := e.st.CreateResponse(ctx, r)
+	r := &responsedb.Response{Questionnaire: "ketamine-selfcheck", Version: "1.0.0", Lang: "en", Region: "uk", Band: "low"}
+	token, err := responsedb.New(e.st).CreateResponse(ctx, r)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	c := sharecode.New()
-	if _, err := e.st.CreateShareCode(ctx, token, c.Hash(secret), 30); err != nil {
+	if _, err := responsedb.New(e.st).CreateShareCode(ctx, token, c.Hash(secret), 30); err != nil {
 		e.t.Fatal(err)
 	}
 	return c.String(), r.ID

@@ -29,6 +29,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // The load benchmark: the real server, in this process, on 127.0.0.1:0 with a
@@ -110,7 +111,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if n, err := st.CountResponses(ctx); err != nil {
+	if n, err := responsedb.New(st).CountResponses(ctx); err != nil {
 		return err
 	} else if n > 0 {
 		return usageError{fmt.Sprintf("%s already holds %d responses: the benchmark writes synthetic ones, give it an empty or new one", st.Path(), n)}
@@ -224,7 +225,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 
 	// Every acknowledged submission must be in the database.
-	stored, err := st.CountResponses(ctx)
+	stored, err := responsedb.New(st).CountResponses(ctx)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -57,7 +58,7 @@ func newStatsServer(t *testing.T, responses, days int) *statsServer {
 	}
 	now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 	rng := rand.New(rand.NewPCG(1, 2))
-	var batch []*store.Response
+	var batch []*responsedb.Response
 	for i := range responses {
 		r := stats.SyntheticResponse(cat.Latest("ketamine-selfcheck"), rng, rng.Float64()*rng.Float64(), nil)
 		r.Lang = []string{"en", "en", "es"}[i%3]
@@ -65,7 +66,7 @@ func newStatsServer(t *testing.T, responses, days int) *statsServer {
 		r.Day = store.Day(now.AddDate(0, 0, -rng.IntN(days)))
 		batch = append(batch, r)
 	}
-	if err := st.CreateResponses(context.Background(), batch); err != nil {
+	if err := responsedb.New(st).CreateResponses(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
 	clock := &testClock{t: now}

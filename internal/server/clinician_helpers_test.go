@@ -15,6 +15,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // staffPassword is every test account's password.
@@ -154,7 +155,7 @@ func sharedResponse(t *testing.T, ts *testServer, lang string, answers questionn
 		t.Fatalf("API: %d %s", res.StatusCode, res.Body)
 	}
 	token = body["token"].(string)
-	r, err := ts.Store.ResponseByToken(context.Background(), token)
+	r, err := responsedb.New(ts.Store).ResponseByToken(context.Background(), token)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // Every flag of the self-check reaches a clinician by its clinician label, in the summary and in
@@ -68,9 +69,9 @@ func TestClinicianFlagLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp := &store.Response{Questionnaire: qid, Version: old.Version, Lang: "en", Region: "uk", Answers: oa, Scores: or.Scores,
+	resp := &responsedb.Response{Questionnaire: qid, Version: old.Version, Lang: "en", Region: "uk", Answers: oa, Scores: or.Scores,
 		Flags: or.FlagIDs(), Band: or.Level.ID}
-	oldToken, err := ts.Store.CreateResponse(context.Background(), resp)
+	oldToken, err := responsedb.New(ts.Store).CreateResponse(context.Background(), resp)
 	if err != nil {
 		t.Fatal(err)
 	}

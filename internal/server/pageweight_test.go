@@ -15,6 +15,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // maxPageWeight is the most any page may weigh with its CSS and script: people may
@@ -291,7 +292,7 @@ func seedResponses(t *testing.T, ts *testServer, n int, now time.Time, days int)
 	q := ts.Cat.Latest(qid)
 	rng := rand.New(rand.NewPCG(7, 7))
 	regions := ts.Cat.Resources.Regions
-	batch := make([]*store.Response, 0, n)
+	batch := make([]*responsedb.Response, 0, n)
 	for range n {
 		r := stats.SyntheticResponse(q, rng, math.Pow(rng.Float64(), 2), nil)
 		r.Lang = "en"
@@ -302,7 +303,7 @@ func seedResponses(t *testing.T, ts *testServer, n int, now time.Time, days int)
 		r.Day = store.Day(now.AddDate(0, 0, -rng.IntN(days)))
 		batch = append(batch, r)
 	}
-	if err := ts.Store.CreateResponses(context.Background(), batch); err != nil {
+	if err := responsedb.New(ts.Store).CreateResponses(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -60,13 +61,13 @@ func openStoreOn(t testing.TB, b storetest.Backend) (*store.Store, string) {
 
 // seedRows stores n synthetic responses over weeks weeks from day0, in a few languages and
 // regions with most regions rare, and returns them.
-func seedRows(t testing.TB, st *store.Store, n, weeks int, rngSeed uint64) []*store.Response {
+func seedRows(t testing.TB, st *store.Store, n, weeks int, rngSeed uint64) []*responsedb.Response {
 	t.Helper()
 	cat := shipped(t)
 	rng := rand.New(rand.NewPCG(rngSeed, 7))
 	q := cat.Latest(qid)
 	regions := []string{"us", "us", "us", "uk", "uk", "ie", "ca", "au", "other"}
-	var rs []*store.Response
+	var rs []*responsedb.Response
 	for range n {
 		r := SyntheticResponse(q, rng, rng.Float64()*rng.Float64(), nil)
 		r.Lang = []string{"en", "en", "en", "es"}[rng.IntN(4)]
@@ -74,7 +75,7 @@ func seedRows(t testing.TB, st *store.Store, n, weeks int, rngSeed uint64) []*st
 		r.Day = store.Day(day0.AddDate(0, 0, rng.IntN(weeks*7)))
 		rs = append(rs, r)
 	}
-	if err := st.CreateResponses(context.Background(), rs); err != nil {
+	if err := responsedb.New(st).CreateResponses(context.Background(), rs); err != nil {
 		t.Fatal(err)
 	}
 	return rs

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // Config is how releases are made.
@@ -121,7 +122,7 @@ func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 	}
 	regions := regionIDs(cat)
 	first, last := due[0].First, due[len(due)-1].Last
-	err := st.EachResponse(ctx, id, store.Day(first), store.Day(last), func(r *store.Response) error {
+	err := responsedb.New(st).EachResponse(ctx, id, store.Day(first), store.Day(last), func(r *responsedb.Response) error {
 		d, err := time.Parse(time.DateOnly, r.Day)
 		if err != nil {
 			return fmt.Errorf("response with day %q: %w", r.Day, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -23,7 +24,7 @@ func testReleaseJob(t *testing.T, b storetest.Backend) {
 	// Week 5 (day0 + 4 weeks) has one response; week 4 has none.
 	lone := SyntheticResponse(shipped(t).Latest(qid), rand.New(rand.NewPCG(2, 2)), 0.5, nil)
 	lone.Lang, lone.Region, lone.Day = "en", "us", store.Day(day0.AddDate(0, 0, 29))
-	if err := st.CreateResponses(ctx, []*store.Response{lone}); err != nil {
+	if err := responsedb.New(st).CreateResponses(ctx, []*responsedb.Response{lone}); err != nil {
 		t.Fatal(err)
 	}
 	sunday := day0.AddDate(0, 0, 6)
@@ -96,14 +97,14 @@ func TestDeletionBeforeAndAfterRelease(t *testing.T) {
 	submit := func() string {
 		r := SyntheticResponse(cat.Latest(qid), rand.New(rand.NewPCG(5, 5)), 0.5, nil)
 		r.Lang, r.Region = "es", "ie"
-		tok, err := st.CreateResponse(ctx, r)
+		tok, err := responsedb.New(st).CreateResponse(ctx, r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return tok
 	}
 	early, late := submit(), submit()
-	if err := st.DeleteResponse(ctx, early); err != nil {
+	if err := responsedb.New(st).DeleteResponse(ctx, early); err != nil {
 		t.Fatal(err)
 	}
 	tallies, err := tallyRows(ctx, st, cat, qid, []Period{PeriodOf(ByWeek, day0)})
@@ -126,7 +127,7 @@ func TestDeletionBeforeAndAfterRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteResponse(ctx, late); err != nil {
+	if err := responsedb.New(st).DeleteResponse(ctx, late); err != nil {
 		t.Fatal(err)
 	}
 	afterDel, err := st.Releases(ctx, store.ReleaseFilter{})

@@ -12,18 +12,19 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 var utilityFlag = flag.Bool("utility", false, "measure the utility table of docs/stats-export.md (slow)")
 
 // population is a pool of synthetic responses to draw weeks from, in the languages and regions
 // dev seed uses (a few regions get most responses).
-func population(t testing.TB, n int, seed uint64) []*store.Response {
+func population(t testing.TB, n int, seed uint64) []*responsedb.Response {
 	cat := shipped(t)
 	q := cat.Latest(qid)
 	rng := rand.New(rand.NewPCG(seed, 11))
 	regions := regionIDs(cat)
-	var out []*store.Response
+	var out []*responsedb.Response
 	for range n {
 		r := SyntheticResponse(q, rng, math.Pow(rng.Float64(), 2), nil)
 		r.Lang = "en"

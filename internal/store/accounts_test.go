@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -133,7 +134,7 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 	u, _ := s.CreateUser(ctx, "a@example.org", store.RoleClinician, "h", "test")
 	sess, _ := s.CreateSession(ctx, u, "", store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "login", Outcome: "ok"})
 	r := sample(1)
-	token, err := s.CreateResponse(ctx, r)
+	token, err := responsedb.New(s).CreateResponse(ctx, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,10 +142,10 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 		return s.ClaimShareCode(ctx, u.ID, sess, []byte(hash), store.AuditEntry{Actor: u.Email, Action: store.ActionRedeem, Outcome: store.OutcomeOK})
 	}
 
-	if _, err := s.CreateShareCode(ctx, "no-such-token", []byte("h0"), 30); !errors.Is(err, store.ErrNotFound) {
+	if _, err := responsedb.New(s).CreateShareCode(ctx, "no-such-token", []byte("h0"), 30); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("code for an unknown token: %v", err)
 	}
-	exp, err := s.CreateShareCode(ctx, token, []byte("h1"), 30)
+	exp, err := responsedb.New(s).CreateShareCode(ctx, token, []byte("h1"), 30)
 	if err != nil || exp != "2026-04-08" {
 		t.Fatalf("CreateShareCode = %q, %v; want the 30th day, 2026-04-08", exp, err)
 	}
@@ -162,7 +163,7 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 	}
 
 	// A new code replaces the old one, and closes what the old one opened.
-	if _, err := s.CreateShareCode(ctx, token, []byte("h2"), 30); err != nil {
+	if _, err := responsedb.New(s).CreateShareCode(ctx, token, []byte("h2"), 30); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := redeem("h1"); !errors.Is(err, store.ErrCodeInvalid) {
@@ -176,7 +177,7 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 	}
 
 	// Revoked.
-	if err := s.RevokeShareCode(ctx, token); err != nil {
+	if err := responsedb.New(s).RevokeShareCode(ctx, token); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := s.CanView(ctx, sess, r.ID); ok {
@@ -187,12 +188,12 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 	}
 
 	// Expired: valid through its last day, not after; purged.
-	s.CreateShareCode(ctx, token, []byte("h3"), 30)
+	responsedb.New(s).CreateShareCode(ctx, token, []byte("h3"), 30)
 	if _, err := redeem("h3"); err != nil {
 		t.Fatal(err)
 	}
 	c.advance(29*24*time.Hour + 14*time.Hour) // 2026-04-08 23:00
-	if exp, _ := s.ShareCodeExpiry(ctx, r.ID); exp != "2026-04-08" {
+	if exp, _ := responsedb.New(s).ShareCodeExpiry(ctx, r.ID); exp != "2026-04-08" {
 		t.Fatalf("expiry on its last day: %q", exp)
 	}
 	if ok, _ := s.CanView(ctx, sess, r.ID); !ok {
@@ -205,7 +206,10 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 	if _, err := redeem("h3"); !errors.Is(err, store.ErrCodeInvalid) {
 		t.Fatal("an expired code works")
 	}
-	if _, err := s.Purge(ctx, 3650); err != nil {
+	if _, err := responsedb.New(s).Purge(ctx, 3650); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PurgeSessions(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var n int
@@ -221,8 +225,8 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 
 	// Deleting the response deletes its code.
 	c.advance(-30 * 24 * time.Hour)
-	s.CreateShareCode(ctx, token, []byte("h4"), 30)
-	if err := s.DeleteResponse(ctx, token); err != nil {
+	responsedb.New(s).CreateShareCode(ctx, token, []byte("h4"), 30)
+	if err := responsedb.New(s).DeleteResponse(ctx, token); err != nil {
 		t.Fatal(err)
 	}
 	db.QueryRow("select count(*) from share_codes").Scan(&n)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -39,21 +40,21 @@ func populate(t *testing.T, s *store.Store) deployment {
 	must(err)
 	var tokens []string
 	for i := range 30 {
-		tok, err := s.CreateResponse(ctx, sample(i))
+		tok, err := responsedb.New(s).CreateResponse(ctx, sample(i))
 		must(err)
 		tokens = append(tokens, tok)
 	}
-	var seeded []*store.Response
+	var seeded []*responsedb.Response
 	for i := range 20 {
 		r := sample(100 + i)
 		r.Day = store.Day(s.Now().AddDate(0, 0, -i))
 		seeded = append(seeded, r)
 	}
-	must(s.CreateResponses(ctx, seeded))
-	must(s.DeleteResponse(ctx, tokens[0]))
-	_, err = s.CreateShareCode(ctx, tokens[1], []byte("code-hash-1"), 30)
+	must(responsedb.New(s).CreateResponses(ctx, seeded))
+	must(responsedb.New(s).DeleteResponse(ctx, tokens[0]))
+	_, err = responsedb.New(s).CreateShareCode(ctx, tokens[1], []byte("code-hash-1"), 30)
 	must(err)
-	_, err = s.CreateShareCode(ctx, tokens[2], []byte("code-hash-2"), 30)
+	_, err = responsedb.New(s).CreateShareCode(ctx, tokens[2], []byte("code-hash-2"), 30)
 	must(err)
 	sess, err := s.CreateSession(ctx, clin, "", store.AuditEntry{UserID: clin.ID, Actor: clin.Email, Action: "login", Outcome: "ok"})
 	must(err)
@@ -163,7 +164,7 @@ func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 		populate(t, src)
 		dst := openStore(t, b.New(t))
 		defer dst.Close()
-		if _, err := dst.CreateResponse(ctx, sample(1)); err != nil {
+		if _, err := responsedb.New(dst).CreateResponse(ctx, sample(1)); err != nil {
 			t.Fatal(err)
 		}
 		before, err := dst.Checksums(ctx)

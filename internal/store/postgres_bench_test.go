@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -39,7 +40,7 @@ func BenchmarkPostgresCreateResponse(b *testing.B) {
 			for b.Loop() {
 				r := *rs[i%len(rs)]
 				i++
-				if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+				if _, err := responsedb.New(s).CreateResponse(context.Background(), &r); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -52,7 +53,7 @@ func BenchmarkPostgresCreateResponse(b *testing.B) {
 				for pb.Next() {
 					r := *rs[i%len(rs)]
 					i++
-					if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+					if _, err := responsedb.New(s).CreateResponse(context.Background(), &r); err != nil {
 						b.Error(err)
 						return
 					}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -93,7 +94,7 @@ func TestRegroupHidesArrival(t *testing.T) {
 			var arrival []string
 			for i := range 40 {
 				r := sample(i)
-				if _, err := s.CreateResponse(ctx, r); err != nil {
+				if _, err := responsedb.New(s).CreateResponse(ctx, r); err != nil {
 					t.Fatal(err)
 				}
 				arrival = append(arrival, r.ID)

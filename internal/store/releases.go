@@ -237,24 +237,3 @@ func (s *Store) eachPair(ctx context.Context, query string, fn func(a, b string)
 	}
 	return rows.Err()
 }
-
-// EachResponse calls fn with every stored response of a questionnaire made from one day to
-// another (inclusive), in no particular order, from one read transaction.
-func (s *Store) EachResponse(ctx context.Context, questionnaire, from, to string, fn func(*Response) error) error {
-	rows, err := s.read.QueryContext(ctx, `/* Store.EachResponse */ select `+responseColumns+
-		` from responses where questionnaire = ? and day >= ? and day <= ?`, questionnaire, from, to)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanResponse(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}

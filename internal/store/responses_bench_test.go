@@ -9,12 +9,13 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
 // syntheticResponses are n scored responses to the shipped self-check, as varied as real ones
 // (each bumps about 25 counters in its week and its month).
-func syntheticResponses(b *testing.B, n int) []*store.Response {
+func syntheticResponses(b *testing.B, n int) []*responsedb.Response {
 	b.Helper()
 	cat, ps := questionnaire.Load(questionnaires.FS)
 	if len(ps) > 0 {
@@ -22,7 +23,7 @@ func syntheticResponses(b *testing.B, n int) []*store.Response {
 	}
 	q := cat.Latest("ketamine-selfcheck")
 	rng := rand.New(rand.NewPCG(1, 2))
-	out := make([]*store.Response, n)
+	out := make([]*responsedb.Response, n)
 	for i := range out {
 		r := stats.SyntheticResponse(q, rng, rng.Float64(), nil)
 		r.Lang, r.Region = q.Languages[i%len(q.Languages)], []string{"us", "uk", "other"}[i%3]
@@ -45,7 +46,7 @@ func BenchmarkCreateResponse(b *testing.B) {
 	for b.Loop() {
 		r := *rs[i%len(rs)]
 		i++
-		if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+		if _, err := responsedb.New(s).CreateResponse(context.Background(), &r); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -67,7 +68,7 @@ func BenchmarkCreateResponseParallel(b *testing.B) {
 		for pb.Next() {
 			r := *rs[i%len(rs)]
 			i++
-			if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+			if _, err := responsedb.New(s).CreateResponse(context.Background(), &r); err != nil {
 				b.Error(err)
 				return
 			}

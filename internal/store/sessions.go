@@ -101,6 +101,17 @@ func (s *Store) EndSession(ctx context.Context, token string, e *AuditEntry) err
 	})
 }
 
+// PurgeSessions deletes ended sessions (and the summaries they opened). The daily job runs it
+// after the purge of responses.
+func (s *Store) PurgeSessions(ctx context.Context) error {
+	now := s.Now()
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`/* Store.PurgeSessions */ delete from sessions where created_at <= ? or last_seen_at <= ?`,
+			now.Add(-SessionAbsolute).UTC().Format(TimeFormat), now.Add(-SessionIdle).UTC().Format(TimeFormat))
+		return err
+	})
+}
+
 // ErrCodeInvalid means no active share code has that hash: wrong, expired or revoked.
 var ErrCodeInvalid = errors.New("no such share code")
 

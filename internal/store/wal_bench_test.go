@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // BenchmarkWALCheckpoints is BenchmarkCreateResponse and its parallel form with the writer's
@@ -38,7 +39,7 @@ func BenchmarkWALCheckpoints(b *testing.B) {
 			for b.Loop() {
 				r := *rs[i%len(rs)]
 				i++
-				if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+				if _, err := responsedb.New(s).CreateResponse(context.Background(), &r); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -51,7 +52,7 @@ func BenchmarkWALCheckpoints(b *testing.B) {
 				for pb.Next() {
 					r := *rs[i%len(rs)]
 					i++
-					if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+					if _, err := responsedb.New(s).CreateResponse(context.Background(), &r); err != nil {
 						b.Error(err)
 						return
 					}

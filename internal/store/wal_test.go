@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // orderFromWAL is what a person with a copy of the database and its -wal file learns of the
@@ -109,7 +110,7 @@ func TestWALKeepsLittleOrder(t *testing.T) {
 			var ids []string
 			for i := range 40 {
 				r := sample(i)
-				if _, err := s.CreateResponse(ctx, r); err != nil {
+				if _, err := responsedb.New(s).CreateResponse(ctx, r); err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, r.ID)
@@ -136,7 +137,7 @@ func TestWALKeepsLittleOrder(t *testing.T) {
 		s := openStore(t, path)
 		t.Cleanup(func() { s.Close() })
 		for i := range 5 {
-			if _, err := s.CreateResponse(ctx, sample(i)); err != nil {
+			if _, err := responsedb.New(s).CreateResponse(ctx, sample(i)); err != nil {
 				t.Fatal(err)
 			}
 		}

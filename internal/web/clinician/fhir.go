@@ -11,6 +11,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
 
@@ -42,7 +43,7 @@ func (a *Area) DownloadQuestionnaire(c *gin.Context) error {
 }
 
 // sendFHIR writes a resource as a download, after its audit row.
-func (a *Area) sendFHIR(c *gin.Context, resp *store.Response, kind, filename string, v any) error {
+func (a *Area) sendFHIR(c *gin.Context, resp *responsedb.Response, kind, filename string, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")

@@ -10,6 +10,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
@@ -41,7 +42,7 @@ var errNoAccess = &web.Error{Status: http.StatusForbidden, Key: "clinician.error
 
 // viewable loads a response the session may see (it redeemed a still-valid code for it) and
 // scores it again with the version it was answered with. A refusal is audited.
-func (a *Area) viewable(c *gin.Context, action store.Action) (*store.Response, *questionnaire.Result, error) {
+func (a *Area) viewable(c *gin.Context, action store.Action) (*responsedb.Response, *questionnaire.Result, error) {
 	u, session := staff.User(c), staff.Session(c)
 	ctx := c.Request.Context()
 	rid := c.Param("id")
@@ -59,7 +60,7 @@ func (a *Area) viewable(c *gin.Context, action store.Action) (*store.Response, *
 		}
 		return nil, nil, errNoAccess
 	}
-	resp, err := a.site.Store.ResponseByID(ctx, rid)
+	resp, err := a.responses.ResponseByID(ctx, rid)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, web.ErrNotFound
 	}
