@@ -187,10 +187,10 @@ func (s *Store) checkPostgres(ctx context.Context) error {
 	if v != len(names) {
 		return fmt.Errorf("schema version %d, this program's is %d", v, len(names))
 	}
-	for _, t := range tables {
+	for _, t := range Tables {
 		var n int64
-		if err := s.read.QueryRowContext(ctx, "/* Store.Check */ select count(*) from "+t.name).Scan(&n); err != nil {
-			return fmt.Errorf("read %s: %w", t.name, err)
+		if err := s.read.QueryRowContext(ctx, "/* Store.Check */ select count(*) from "+t.Name).Scan(&n); err != nil {
+			return fmt.Errorf("read %s: %w", t.Name, err)
 		}
 	}
 	return nil

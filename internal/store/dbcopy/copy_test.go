@@ -1,4 +1,4 @@
-package store_test
+package dbcopy_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/dbcopy"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
@@ -73,7 +74,12 @@ func populate(t *testing.T, s *store.Store) deployment {
 		store.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "totp_enrol", Outcome: "ok"}))
 	_, err = s.StartSignInStep(ctx, admin.ID, store.StageCode)
 	must(err)
-	b := weekBatch("ketamine-selfcheck", "2026-W10", "2026-03-02", "2026-03-08", 0.5, "1.0", "1.1")
+	b := &store.ReleaseBatch{Ledger: store.LedgerEntry{Questionnaire: "ketamine-selfcheck", Period: "2026-W10",
+		FirstDay: "2026-03-02", LastDay: "2026-03-08", Epsilon: 0.5, Delta: 1e-6, Mechanism: "gaussian", Kind: "release",
+		MadeOn: "2026-03-20", Actor: "job"}}
+	for _, v := range []string{"1.0", "1.1"} {
+		b.Releases = append(b.Releases, &store.Release{Version: v, Body: `{"v":"` + v + `"}`})
+	}
 	must(s.SaveReleases(ctx, []*store.ReleaseBatch{b}, store.SaveGuard{MaxEpsilon: 2}))
 	_, err = s.Lease(ctx, "daily", time.Hour) // not copied: it belongs to this process
 	must(err)
@@ -89,7 +95,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	first.Now = c.now
 	dep := populate(t, first)
-	want, err := first.Checksums(ctx)
+	want, err := dbcopy.Checksums(ctx, first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +109,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	pg := openStore(t, pgDB)
 	defer pg.Close()
 	pg.Now = c.now
-	got, err := store.Copy(ctx, first, pg)
+	got, err := dbcopy.Copy(ctx, first, pg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +120,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	last := openStore(t, storetest.SQLite.New(t))
 	defer last.Close()
 	last.Now = c.now
-	if got, err = store.Copy(ctx, pg, last); err != nil {
+	if got, err = dbcopy.Copy(ctx, pg, last); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got, want) {
@@ -167,14 +173,14 @@ func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 		if _, err := responsedb.New(dst).CreateResponse(ctx, sample(1)); err != nil {
 			t.Fatal(err)
 		}
-		before, err := dst.Checksums(ctx)
+		before, err := dbcopy.Checksums(ctx, dst)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.Copy(ctx, src, dst); !errors.Is(err, store.ErrTargetNotEmpty) {
+		if _, err := dbcopy.Copy(ctx, src, dst); !errors.Is(err, dbcopy.ErrTargetNotEmpty) {
 			t.Fatalf("copy into a target with a response: %v", err)
 		}
-		after, err := dst.Checksums(ctx)
+		after, err := dbcopy.Checksums(ctx, dst)
 		if err != nil {
 			t.Fatal(err)
 		}
