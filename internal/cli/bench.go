@@ -30,6 +30,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // The load benchmark: the real server, in this process, on 127.0.0.1:0 with a
@@ -350,10 +351,10 @@ func (b *bench) adminSession(ctx context.Context, st *store.Store) (cookie strin
 	if err != nil {
 		return "", nil, err
 	}
-	if _, err := st.CreateUser(ctx, email, store.RoleAdmin, hash, "bench"); err != nil {
+	if _, err := staffdb.New(st).CreateUser(ctx, email, staffdb.RoleAdmin, hash, "bench"); err != nil {
 		return "", nil, err
 	}
-	done = func() error { return st.SetUserDisabled(ctx, email, true, "bench") }
+	done = func() error { return staffdb.New(st).SetUserDisabled(ctx, email, true, "bench") }
 	res, err := b.client.PostForm(b.base+"/clinician/login", url.Values{"email": {email}, "password": {pw}})
 	if err != nil {
 		return "", done, err

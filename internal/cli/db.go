@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/dbcopy"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 func runDB(ctx context.Context, e *env, args []string) error {
@@ -142,7 +143,7 @@ func runDBForgetSecret(ctx context.Context, e *env, args []string) error {
 	} else if !errors.Is(err, store.ErrSecretMismatch) {
 		return err
 	}
-	codes, twoFactor, err := st.ForgetSecret(ctx, secret, byCommandLine)
+	codes, twoFactor, err := staffdb.New(st).ForgetSecret(ctx, secret, byCommandLine)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
@@ -203,7 +204,7 @@ func TestServeSecretRules(t *testing.T) {
 		if exp, err := responsedb.New(st).ShareCodeExpiry(ctx, mustResponse(t, st, tok)); err != nil || exp != "" {
 			t.Errorf("the old share code survived: %q %v", exp, err)
 		}
-		rows, err := st.AuditEntries(ctx, store.AuditFilter{Action: string(store.ActionSecretReplaced)})
+		rows, err := auditdb.New(st).Entries(ctx, auditdb.Filter{Action: string(auditdb.ActionSecretReplaced)})
 		if err != nil || len(rows) != 1 {
 			t.Errorf("%d audit rows for the replaced secret (%v)", len(rows), err)
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // defaultDB is the database of a fresh checkout: a file under ./data.
@@ -206,7 +207,7 @@ func dailyOnce(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 	if n > 0 {
 		log.Info("purge", "responses_deleted", n)
 	}
-	if err := st.PurgeSessions(ctx); err != nil {
+	if err := staffdb.New(st).PurgeSessions(ctx); err != nil {
 		return fmt.Errorf("purge: %w", err)
 	}
 	return st.SetLastRun(ctx, dailyJob, today)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
@@ -243,9 +244,9 @@ func TestStatsBudget(t *testing.T) {
 // minute at most for the same account, view and filter; a refused filter is not.
 func TestStatsViewsAudited(t *testing.T) {
 	ss := newStatsServer(t, 200, 70)
-	rows := func() []store.AuditEntry {
+	rows := func() []auditdb.Entry {
 		t.Helper()
-		out, err := ss.st.AuditEntries(context.Background(), store.AuditFilter{Action: "stats_view", Limit: 100})
+		out, err := auditdb.New(ss.st).Entries(context.Background(), auditdb.Filter{Action: "stats_view", Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // Every flag of the self-check reaches a clinician by its clinician label, in the summary and in
@@ -33,7 +33,7 @@ func TestClinicianFlagLabels(t *testing.T) {
 		t.Fatalf("%d of %d flags raised: the test shows less than it means to", len(r.Flags), len(q.Flags))
 	}
 	token, rid := sharedResponse(t, ts, "en", a)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	doc := ts.newBrowser(t)
 	doc.login("clin@example.org")
 	redeem(t, doc, makeShareCode(t, ts, token))

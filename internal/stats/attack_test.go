@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
@@ -80,14 +81,14 @@ func TestAttacks(t *testing.T) {
 		st.Now = func() time.Time { return wed }
 		// Before and after a submission: the week is open, so there is nothing to read.
 		for i, r := range []*responsedb.Response{synthetic("es", "ie", wed), synthetic("es", "au", wed)} {
-			if _, err := Query(ctx, st, cat, weekParams(w, 1, nil, nil), wed); !isCode(err, "no_release") {
+			if _, err := Query(ctx, releasedb.New(st), cat, weekParams(w, 1, nil, nil), wed); !isCode(err, "no_release") {
 				t.Fatalf("week %d before the submission: %v", w, err)
 			}
 			tok, err := responsedb.New(st).CreateResponse(ctx, r)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := Query(ctx, st, cat, weekParams(w, 1, nil, nil), wed); !isCode(err, "no_release") {
+			if _, err := Query(ctx, releasedb.New(st), cat, weekParams(w, 1, nil, nil), wed); !isCode(err, "no_release") {
 				t.Fatalf("week %d after the submission: %v", w, err)
 			}
 			if i == 0 {

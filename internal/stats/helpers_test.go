@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/questionnaires"
@@ -101,7 +102,7 @@ func weeksParams(weeks int) Params {
 
 func query(t testing.TB, st *store.Store, p Params) *View {
 	t.Helper()
-	v, err := Query(context.Background(), st, shipped(t), p, day0.AddDate(0, 1, 0))
+	v, err := Query(context.Background(), releasedb.New(st), shipped(t), p, day0.AddDate(0, 1, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func singleView(t testing.TB, l *layout, f *frozen) *View {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &decoded{Release: &store.Release{ID: 1, LedgerID: 1, Questionnaire: l.Questionnaire, Version: l.Version,
+	d := &decoded{Release: &releasedb.Release{ID: 1, LedgerID: 1, Questionnaire: l.Questionnaire, Version: l.Version,
 		Period: WeekOf(day0), FirstDay: store.Day(day0), LastDay: store.Day(day0.AddDate(0, 0, 6)), Body: string(body)},
 		f: f, first: day(day0), last: day(day0).AddDate(0, 0, 6)}
 	v := &View{Params: Params{By: ByWeek, K: DefaultK, Questionnaires: []string{l.Questionnaire}, Langs: l.Languages,

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
@@ -117,7 +118,7 @@ func testAfterThePurgeOnlyReleasesRemain(t *testing.T, b storetest.Backend) {
 		t.Errorf("deleted_tokens has columns %v", cols)
 	}
 	// Every release's cells are whole-slice figures of a whole week.
-	rs, err := st.Releases(ctx, store.ReleaseFilter{})
+	rs, err := releasedb.New(st).Releases(ctx, releasedb.ReleaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

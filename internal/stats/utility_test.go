@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
@@ -144,7 +145,7 @@ func TestUtilityOnDatabase(t *testing.T) {
 	}
 	defer st.Close()
 	cat := shipped(t)
-	rs, err := st.Releases(ctx, store.ReleaseFilter{Questionnaires: []string{qid}})
+	rs, err := releasedb.New(st).Releases(ctx, releasedb.ReleaseFilter{Questionnaires: []string{qid}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +165,7 @@ func TestUtilityOnDatabase(t *testing.T) {
 		if truth == nil {
 			continue
 		}
-		v, err := Query(ctx, st, cat, Params{From: p.First, To: p.Last, By: ByWeek, K: DefaultK}, p.Last)
+		v, err := Query(ctx, releasedb.New(st), cat, Params{From: p.First, To: p.Last, By: ByWeek, K: DefaultK}, p.Last)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +175,7 @@ func TestUtilityOnDatabase(t *testing.T) {
 		truths, views = append(truths, truth), append(views, v)
 	}
 	start := time.Now()
-	year, err := Query(ctx, st, cat, Params{From: mustDay(t, rs[0].FirstDay), To: mustDay(t, rs[len(rs)-1].LastDay), By: ByWeek, K: DefaultK}, time.Now())
+	year, err := Query(ctx, releasedb.New(st), cat, Params{From: mustDay(t, rs[0].FirstDay), To: mustDay(t, rs[len(rs)-1].LastDay), By: ByWeek, K: DefaultK}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
@@ -55,8 +56,10 @@ func testWriteAfterClose(t *testing.T, b storetest.Backend) {
 		t.Fatalf("%d writes committed, %d writers stopped by ErrClosed; want some, and 50", ok, closed)
 	}
 	for name, f := range map[string]func() error{
-		"Write":  func() error { return s.Write(ctx, func(*sql.Tx) error { return nil }) },
-		"Audit":  func() error { return s.Audit(ctx, store.AuditEntry{Actor: "x", Action: "login", Outcome: "ok"}) },
+		"Write": func() error { return s.Write(ctx, func(*sql.Tx) error { return nil }) },
+		"Audit": func() error {
+			return auditdb.New(s).Append(ctx, auditdb.Entry{Actor: "x", Action: "login", Outcome: "ok"})
+		},
 		"Purge":  func() error { _, err := rs.Purge(ctx, 30); return err },
 		"Close":  s.Close,
 		"Create": func() error { _, err := rs.CreateResponse(ctx, sample(1)); return err },

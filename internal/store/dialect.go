@@ -15,15 +15,11 @@ type dialect struct {
 	// forUpdate ends a select whose rows a write transaction must hold until it commits.
 	// SQLite has one writer, and no such clause.
 	forUpdate string
-	// lockReleases serialises the writers of statistics releases, whose budget check reads
-	// the ledger and then writes it. Empty on SQLite (one writer).
-	lockReleases string
 }
 
 var (
 	sqliteDialect   = dialect{migrations: "migrations/sqlite"}
-	postgresDialect = dialect{postgres: true, migrations: "migrations/postgres", forUpdate: " for update",
-		lockReleases: `/* Store.SaveReleases */ lock table stat_ledger in exclusive mode`}
+	postgresDialect = dialect{postgres: true, migrations: "migrations/postgres", forUpdate: " for update"}
 )
 
 // ForUpdate ends a select whose rows a write transaction must hold until it commits: " for

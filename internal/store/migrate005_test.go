@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
@@ -74,11 +74,11 @@ func TestMigrationToReleases(t *testing.T) {
 		t.Errorf("after migration: version %d (a new database's: %d), %d responses (had %d), %d counters waiting (had %d)",
 			version, latest, after, before, waiting, counters)
 	}
-	if ok, err := s.HasLegacyCounts(context.Background()); !ok || err != nil {
+	if ok, err := releasedb.New(s).HasLegacyCounts(context.Background()); !ok || err != nil {
 		t.Errorf("HasLegacyCounts = %v, %v", ok, err)
 	}
 	n := 0
-	if err := s.EachLegacyCount(context.Background(), true, func(c store.LegacyCount) error {
+	if err := releasedb.New(s).EachLegacyCount(context.Background(), true, func(c releasedb.LegacyCount) error {
 		if c.Metric == "score" || len(c.Period) != 8 {
 			t.Errorf("weekly counters gave %+v", c)
 		}
@@ -111,7 +111,7 @@ func TestMigrationToReleases(t *testing.T) {
 func TestNewDatabaseHasNoCounters(t *testing.T) {
 	s := openStore(t, filepath.Join(t.TempDir(), "new.db"))
 	defer s.Close()
-	if ok, err := s.HasLegacyCounts(context.Background()); ok || err != nil {
+	if ok, err := releasedb.New(s).HasLegacyCounts(context.Background()); ok || err != nil {
 		t.Errorf("HasLegacyCounts = %v, %v on a new database", ok, err)
 	}
 }

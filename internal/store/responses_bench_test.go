@@ -41,12 +41,13 @@ func BenchmarkCreateResponse(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
+	responses := responsedb.New(s)
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
 		r := *rs[i%len(rs)]
 		i++
-		if _, err := responsedb.New(s).CreateResponse(context.Background(), &r); err != nil {
+		if _, err := responses.CreateResponse(context.Background(), &r); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -61,6 +62,7 @@ func BenchmarkCreateResponseParallel(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
+	responses := responsedb.New(s)
 	b.SetParallelism(32) // 64 goroutines on 2 cores
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
@@ -68,7 +70,7 @@ func BenchmarkCreateResponseParallel(b *testing.B) {
 		for pb.Next() {
 			r := *rs[i%len(rs)]
 			i++
-			if _, err := responsedb.New(s).CreateResponse(context.Background(), &r); err != nil {
+			if _, err := responses.CreateResponse(context.Background(), &r); err != nil {
 				b.Error(err)
 				return
 			}

@@ -106,11 +106,12 @@ func TestWALKeepsLittleOrder(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "k.db")
 			s := openStore(t, path)
 			t.Cleanup(func() { s.Close() })
+			responses := responsedb.New(s)
 			store.SetWALPolicy(s, c.idle, c.maxSubs, c.maxFrames)
 			var ids []string
 			for i := range 40 {
 				r := sample(i)
-				if _, err := responsedb.New(s).CreateResponse(ctx, r); err != nil {
+				if _, err := responses.CreateResponse(ctx, r); err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, r.ID)
@@ -136,8 +137,9 @@ func TestWALKeepsLittleOrder(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "k.db")
 		s := openStore(t, path)
 		t.Cleanup(func() { s.Close() })
+		responses := responsedb.New(s)
 		for i := range 5 {
-			if _, err := responsedb.New(s).CreateResponse(ctx, sample(i)); err != nil {
+			if _, err := responses.CreateResponse(ctx, sample(i)); err != nil {
 				t.Fatal(err)
 			}
 		}
