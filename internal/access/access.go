@@ -3,10 +3,10 @@
 // redeeming share codes, the limits on both, and what the audit log says about them. HTTP
 // handlers parse a form, call one method and render its Result; they decide nothing.
 //
-// Every try first takes a slot of its limits in the database (internal/store), then does its
-// work; a failed try keeps the slot for the limit's window, a successful one gives it back.
-// So a burst of tries sent together is evaluated no more often than the limit, the limits
-// survive a restart, and every instance on one database shares them. Unknown emails take the
+// Every try first takes a slot of its limits in the database (internal/store/staffdb), then
+// does its work; a failed try keeps the slot for the limit's window, a successful one gives it
+// back. So a burst of tries sent together is evaluated no more often than the limit, the
+// limits survive a restart, and every instance on one database shares them. Unknown emails take the
 // same path as real ones: the same limiter (keyed by the typed email), the same password-hash
 // work, the same outcomes.
 package access

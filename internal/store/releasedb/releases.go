@@ -24,7 +24,7 @@ type LedgerEntry struct {
 }
 
 // Release is one questionnaire version's release in a ledger entry. Body is what package stats
-// wrote; the store does not read it.
+// wrote; this package does not read it.
 type Release struct {
 	ID, LedgerID      int64
 	Questionnaire     string

@@ -53,7 +53,7 @@ func (db *DB) AddUser(ctx context.Context, nu NewUser) (*User, error) {
 	err := db.st.Write(ctx, func(tx *sql.Tx) error {
 		// The email's uniqueness (in any case) decides, so two adds at once cannot both pass.
 		now := db.nowText()
-		err := tx.QueryRow(`/* staffdb.CreateUser */ insert into users (email, role, password_hash, created_at, totp_required)
+		err := tx.QueryRow(`/* staffdb.AddUser */ insert into users (email, role, password_hash, created_at, totp_required)
 			values (?, ?, ?, ?, ?) on conflict (email) do nothing returning id`,
 			u.Email, role, nu.PasswordHash, now, nu.TwoFactorRequired).Scan(&u.ID)
 		if errors.Is(err, sql.ErrNoRows) {
