@@ -15,7 +15,7 @@ const purgeBatch = 2000
 // Purge deletes responses older than retentionDays (their statistics stay in the releases,
 // which a purge never touches), the hashes of tokens deleted before then, and expired share
 // codes. It returns how many responses it deleted. Ended staff sessions have a purge of their
-// own (PurgeSessions).
+// own (package staffdb's PurgeSessions, which the daily job runs next).
 func (db *DB) Purge(ctx context.Context, retentionDays int) (int, error) {
 	if retentionDays < 1 {
 		return 0, errors.New("the retention must be at least one day")
