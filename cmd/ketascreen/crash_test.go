@@ -25,6 +25,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/ketascreen/ketascreen/questionnaires"
@@ -199,7 +200,7 @@ func testCrashLosesNothingAcknowledged(t *testing.T, b storetest.Backend) {
 		t.Fatal(err)
 	}
 	for _, tok := range acked {
-		r, err := st.ResponseByToken(context.Background(), tok)
+		r, err := responsedb.New(st).ResponseByToken(context.Background(), tok)
 		if err != nil {
 			t.Fatalf("acknowledged submission lost after kill -9: %v", err)
 		}
@@ -303,7 +304,7 @@ func TestGracefulShutdownFinishesInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := st.ResponseByToken(context.Background(), inFlight.Token); err != nil {
+	if _, err := responsedb.New(st).ResponseByToken(context.Background(), inFlight.Token); err != nil {
 		t.Errorf("the submission in flight at SIGTERM was acknowledged but not stored: %v", err)
 	}
 	if rows != acked {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/ketascreen/ketascreen/questionnaires"
@@ -252,11 +253,11 @@ func TestTwoInstances(t *testing.T) {
 		}
 		defer st.Close()
 		for _, tok := range acked {
-			if _, err := st.ResponseByToken(context.Background(), tok); err != nil {
+			if _, err := responsedb.New(st).ResponseByToken(context.Background(), tok); err != nil {
 				t.Fatalf("an acknowledged submission is not in the database: %v", err)
 			}
 		}
-		n, _ := st.CountResponses(context.Background())
+		n, _ := responsedb.New(st).CountResponses(context.Background())
 		t.Logf("%d submissions acknowledged by two instances (%d by the second after the first was killed), %d stored",
 			len(acked), afterKill, n)
 		if strings.Contains(b.log.String(), "level=ERROR") {

@@ -3,10 +3,10 @@
 // redeeming share codes, the limits on both, and what the audit log says about them. HTTP
 // handlers parse a form, call one method and render its Result; they decide nothing.
 //
-// Every try first takes a slot of its limits in the database (internal/store), then does its
-// work; a failed try keeps the slot for the limit's window, a successful one gives it back.
-// So a burst of tries sent together is evaluated no more often than the limit, the limits
-// survive a restart, and every instance on one database shares them. Unknown emails take the
+// Every try first takes a slot of its limits in the database (internal/store/staffdb), then
+// does its work; a failed try keeps the slot for the limit's window, a successful one gives it
+// back. So a burst of tries sent together is evaluated no more often than the limit, the
+// limits survive a restart, and every instance on one database shares them. Unknown emails take the
 // same path as real ones: the same limiter (keyed by the typed email), the same password-hash
 // work, the same outcomes.
 package access
@@ -23,6 +23,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // Outcome is how a try ended.
@@ -88,7 +90,7 @@ func (o Outcome) Status() int {
 type Result struct {
 	Outcome       Outcome
 	RetryAfter    time.Duration // Throttled, Busy: whole seconds, at least one
-	User          *store.User   // SignedIn, Enrolled, NeedsCode, NeedsEnrolment
+	User          *staffdb.User // SignedIn, Enrolled, NeedsCode, NeedsEnrolment
 	Session       string        // the new session's token, for the session cookie
 	DeviceCookie  string        // with Session: a new device cookie's value (see DeviceCookieLifetime)
 	Pending       string        // NeedsCode, NeedsEnrolment: the half-done sign-in's token
@@ -112,7 +114,9 @@ type Config struct {
 
 // Service applies the rules. It is safe for concurrent use.
 type Service struct {
-	st       *store.Store
+	st       *store.Store // its clock, and the lease of Run's work
+	staff    *staffdb.DB
+	audit    *auditdb.DB
 	log      *slog.Logger
 	require  bool
 	issuer   string
@@ -130,7 +134,7 @@ func New(cfg Config) (*Service, error) {
 	if len(cfg.Secret) < 16 {
 		return nil, errors.New("access: the server secret must be at least 16 bytes")
 	}
-	s := &Service{st: cfg.Store, log: cfg.Logger, require: cfg.RequireTwoFactor, issuer: cfg.Issuer, hashWait: cfg.HashWait}
+	s := &Service{st: cfg.Store, staff: staffdb.New(cfg.Store), audit: auditdb.New(cfg.Store), log: cfg.Logger, require: cfg.RequireTwoFactor, issuer: cfg.Issuer, hashWait: cfg.HashWait}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -162,16 +166,16 @@ func New(cfg Config) (*Service, error) {
 }
 
 // TwoFactorRequired reports whether an account must sign in with a second factor.
-func (s *Service) TwoFactorRequired(u *store.User) bool {
-	return u.Role == store.RoleAdmin || u.TwoFactorRequired || s.require
+func (s *Service) TwoFactorRequired(u *staffdb.User) bool {
+	return u.Role == staffdb.RoleAdmin || u.TwoFactorRequired || s.require
 }
 
 // normalEmail is the form of a typed email that limits are keyed by: trimmed, lower case.
 func normalEmail(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
 
 // entry is an audit row about an account.
-func entry(u *store.User, a store.Action, o store.Outcome, detail string) store.AuditEntry {
-	return store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: a, Outcome: o, Detail: detail}
+func entry(u *staffdb.User, a auditdb.Action, o auditdb.Outcome, detail string) auditdb.Entry {
+	return auditdb.Entry{UserID: u.ID, Actor: u.Email, Action: a, Outcome: o, Detail: detail}
 }
 
 // Run does the background work until ctx ends: every minute it folds the refused tries of the
@@ -196,7 +200,7 @@ func (s *Service) Run(ctx context.Context) {
 			// many instances fold at once.
 			fctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if _, err := s.st.FoldAuditTally(fctx, s.st.Now().Add(time.Minute)); err != nil {
+			if _, err := s.audit.FoldTally(fctx, s.st.Now().Add(time.Minute)); err != nil {
 				s.log.Error("fold refused tries into the audit log", "err", err)
 			}
 			return
@@ -210,10 +214,10 @@ const foldJob = "audit_fold"
 
 // background is one round of Run's work.
 func (s *Service) background(ctx context.Context) {
-	if _, err := s.st.FoldAuditTally(ctx, s.st.Now()); err != nil && ctx.Err() == nil {
+	if _, err := s.audit.FoldTally(ctx, s.st.Now()); err != nil && ctx.Err() == nil {
 		s.log.Error("fold refused tries into the audit log", "err", err)
 	}
-	if err := s.st.PurgeLimits(ctx); err != nil && ctx.Err() == nil {
+	if err := s.staff.PurgeLimits(ctx); err != nil && ctx.Err() == nil {
 		s.log.Error("purge limits", "err", err)
 	}
 }

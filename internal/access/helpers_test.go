@@ -9,6 +9,8 @@ import (
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -94,9 +96,9 @@ var hashOnce = sync.OnceValue(func() string {
 	return h
 })
 
-func (e *env) addUser(email, role string, requireTwoFactor bool) *store.User {
+func (e *env) addUser(email, role string, requireTwoFactor bool) *staffdb.User {
 	e.t.Helper()
-	u, err := e.st.AddUser(context.Background(), store.NewUser{Email: email, Role: role, PasswordHash: hashOnce(),
+	u, err := staffdb.New(e.st).AddUser(context.Background(), staffdb.NewUser{Email: email, Role: role, PasswordHash: hashOnce(),
 		TwoFactorRequired: requireTwoFactor, By: "test"})
 	if err != nil {
 		e.t.Fatal(err)
@@ -114,13 +116,13 @@ func (e *env) signIn(email, pw, device string) access.Result {
 }
 
 // audit is the audit log after folding every tally, oldest first.
-func (e *env) audit() []store.AuditEntry {
+func (e *env) audit() []auditdb.Entry {
 	e.t.Helper()
 	ctx := context.Background()
-	if _, err := e.st.FoldAuditTally(ctx, e.clk.now().Add(time.Hour)); err != nil {
+	if _, err := auditdb.New(e.st).FoldTally(ctx, e.clk.now().Add(time.Hour)); err != nil {
 		e.t.Fatal(err)
 	}
-	rows, err := e.st.AuditEntries(ctx, store.AuditFilter{Limit: 1000})
+	rows, err := auditdb.New(e.st).Entries(ctx, auditdb.Filter{Limit: 1000})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -131,7 +133,7 @@ func (e *env) audit() []store.AuditEntry {
 }
 
 // tries sums the counts of audit rows of an action and outcome.
-func tries(rows []store.AuditEntry, a store.Action, o store.Outcome) int {
+func tries(rows []auditdb.Entry, a auditdb.Action, o auditdb.Outcome) int {
 	n := 0
 	for _, r := range rows {
 		if r.Action == a && r.Outcome == o {

@@ -6,7 +6,8 @@ import (
 	"crypto/sha256"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // Allowances. A browser that completed a sign-in to an account before holds a device cookie
@@ -55,45 +56,45 @@ func (s *Service) key(scope, v string) []byte {
 	return m.Sum(nil)[:16]
 }
 
-func (s *Service) limit(scope, v string, max int, window time.Duration) store.Limit {
-	return store.Limit{Scope: scope, Key: s.key(scope, v), Max: max, Window: window}
+func (s *Service) limit(scope, v string, max int, window time.Duration) staffdb.Limit {
+	return staffdb.Limit{Scope: scope, Key: s.key(scope, v), Max: max, Window: window}
 }
 
 // loginLimits are the allowances a password try counts against.
-func (s *Service) loginLimits(email, device string) []store.Limit {
+func (s *Service) loginLimits(email, device string) []staffdb.Limit {
 	if device != "" {
-		return []store.Limit{s.limit(scopeLoginDevice, device, LoginDevicePerHour, time.Hour)}
+		return []staffdb.Limit{s.limit(scopeLoginDevice, device, LoginDevicePerHour, time.Hour)}
 	}
-	return []store.Limit{s.limit(scopeLogin, email, LoginPerHour, time.Hour)}
+	return []staffdb.Limit{s.limit(scopeLogin, email, LoginPerHour, time.Hour)}
 }
 
 // codeLimits are the allowances a second-factor code counts against.
-func (s *Service) codeLimits(u *store.User, device string) []store.Limit {
+func (s *Service) codeLimits(u *staffdb.User, device string) []staffdb.Limit {
 	if device != "" {
-		return []store.Limit{s.limit(scopeCodeDevice, device, CodePerHour, time.Hour),
+		return []staffdb.Limit{s.limit(scopeCodeDevice, device, CodePerHour, time.Hour),
 			s.limit(scopeCodeDevDay, device, CodePerDay, 24*time.Hour)}
 	}
 	id := idText(u.ID)
-	return []store.Limit{s.limit(scopeCode, id, CodePerHour, time.Hour), s.limit(scopeCodeDay, id, CodePerDay, 24*time.Hour)}
+	return []staffdb.Limit{s.limit(scopeCode, id, CodePerHour, time.Hour), s.limit(scopeCodeDay, id, CodePerDay, 24*time.Hour)}
 }
 
 // redeemLimits are the allowances a share code try counts against.
-func (s *Service) redeemLimits(u *store.User) []store.Limit {
-	return []store.Limit{s.limit(scopeRedeem, idText(u.ID), RedeemPerHour, time.Hour)}
+func (s *Service) redeemLimits(u *staffdb.User) []staffdb.Limit {
+	return []staffdb.Limit{s.limit(scopeRedeem, idText(u.ID), RedeemPerHour, time.Hour)}
 }
 
 // try is one reservation in progress: its slots and how to count a refusal.
 type try struct {
 	s     *Service
-	r     store.Reservation
-	tally store.Tally
+	r     staffdb.Reservation
+	tally auditdb.Tally
 }
 
 // reserve takes the slots of a try. A zero wait means they are held.
-func (s *Service) reserve(ctx context.Context, limits []store.Limit, t store.Tally) (*try, time.Duration, error) {
+func (s *Service) reserve(ctx context.Context, limits []staffdb.Limit, t auditdb.Tally) (*try, time.Duration, error) {
 	refused := t
-	refused.Outcome = store.OutcomeThrottled
-	r, wait, err := s.st.Reserve(ctx, limits, refused)
+	refused.Outcome = auditdb.OutcomeThrottled
+	r, wait, err := s.staff.Reserve(ctx, limits, refused)
 	if err != nil || wait > 0 {
 		return nil, wait, err
 	}
@@ -101,23 +102,23 @@ func (s *Service) reserve(ctx context.Context, limits []store.Limit, t store.Tal
 }
 
 // fail keeps the slots (the try counts against its limits) and tallies it.
-func (t *try) fail(ctx context.Context, outcome store.Outcome, detail string) error {
+func (t *try) fail(ctx context.Context, outcome auditdb.Outcome, detail string) error {
 	tl := t.tally
 	tl.Outcome = outcome
 	if detail != "" {
 		tl.Detail = joinDetail(tl.Detail, detail)
 	}
-	return t.s.st.Keep(ctx, t.r, tl)
+	return t.s.staff.Keep(ctx, t.r, tl)
 }
 
 // release gives the slots back: the try succeeded, or was never evaluated.
-func (t *try) release(ctx context.Context) error { return t.s.st.Release(ctx, t.r, nil) }
+func (t *try) release(ctx context.Context) error { return t.s.staff.Release(ctx, t.r, nil) }
 
 // releaseBusy gives the slots back and tallies a try that found no hashing slot.
 func (t *try) releaseBusy(ctx context.Context) error {
 	tl := t.tally
-	tl.Outcome = store.OutcomeBusy
-	return t.s.st.Release(ctx, t.r, &tl)
+	tl.Outcome = auditdb.OutcomeBusy
+	return t.s.staff.Release(ctx, t.r, &tl)
 }
 
 func joinDetail(a, b string) string {

@@ -8,7 +8,7 @@ import (
 	"encoding/binary"
 	"strings"
 
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // Recovery codes: ten per account, made at enrolment and shown once. Each is 16 characters of
@@ -26,8 +26,8 @@ const (
 const FewRecoveryCodes = 3
 
 // RecoveryCodesLeft is how many unused recovery codes an account has.
-func (s *Service) RecoveryCodesLeft(ctx context.Context, u *store.User) (int, error) {
-	return s.st.RecoveryCodesLeft(ctx, u.ID)
+func (s *Service) RecoveryCodesLeft(ctx context.Context, u *staffdb.User) (int, error) {
+	return s.staff.RecoveryCodesLeft(ctx, u.ID)
 }
 
 // newRecoveryCodes makes an account's codes, as shown and as stored.

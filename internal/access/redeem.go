@@ -6,12 +6,13 @@ import (
 	"strconv"
 
 	"github.com/ketascreen/ketascreen/internal/sharecode"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // RedeemForm is a share code as a signed-in clinician typed it.
 type RedeemForm struct {
-	User    *store.User
+	User    *staffdb.User
 	Session string // the session's token: the summary opens for this session
 	Code    string
 }
@@ -25,7 +26,7 @@ func (s *Service) Redeem(ctx context.Context, f RedeemForm) (Result, error) {
 	}
 	u := f.User
 	t, wait, err := s.reserve(ctx, s.redeemLimits(u),
-		store.Tally{Action: store.ActionRedeem, Actor: u.Email, UserID: u.ID})
+		auditdb.Tally{Action: auditdb.ActionRedeem, Actor: u.Email, UserID: u.ID})
 	if err != nil {
 		return Result{}, err
 	}
@@ -35,11 +36,11 @@ func (s *Service) Redeem(ctx context.Context, f RedeemForm) (Result, error) {
 	code, err := sharecode.Parse(f.Code)
 	if err != nil {
 		// Counted as a wrong code: a flood of malformed codes is not free.
-		return Result{Outcome: Malformed}, errors.Join(t.fail(ctx, store.OutcomeFailed, "malformed"), s.alarm(ctx))
+		return Result{Outcome: Malformed}, errors.Join(t.fail(ctx, auditdb.OutcomeFailed, "malformed"), s.alarm(ctx))
 	}
-	rid, err := s.st.ClaimShareCode(ctx, u.ID, f.Session, code.Hash(s.shareKey), entry(u, store.ActionRedeem, store.OutcomeOK, ""))
-	if errors.Is(err, store.ErrCodeInvalid) {
-		return Result{Outcome: UnknownCode}, errors.Join(t.fail(ctx, store.OutcomeFailed, ""), s.alarm(ctx))
+	rid, err := s.staff.ClaimShareCode(ctx, u.ID, f.Session, code.Hash(s.shareKey), entry(u, auditdb.ActionRedeem, auditdb.OutcomeOK, ""))
+	if errors.Is(err, staffdb.ErrCodeInvalid) {
+		return Result{Outcome: UnknownCode}, errors.Join(t.fail(ctx, auditdb.OutcomeFailed, ""), s.alarm(ctx))
 	}
 	if err != nil {
 		return Result{}, errors.Join(err, t.release(context.WithoutCancel(ctx)))
@@ -50,13 +51,13 @@ func (s *Service) Redeem(ctx context.Context, f RedeemForm) (Result, error) {
 // alarm logs and audits, once an hour, that failed redemptions of every account together
 // passed RedeemAlarmPerHour. Nobody is locked out by it.
 func (s *Service) alarm(ctx context.Context) error {
-	n, err := s.st.HeldSlots(ctx, scopeRedeem)
+	n, err := s.staff.HeldSlots(ctx, scopeRedeem)
 	if err != nil || n <= RedeemAlarmPerHour {
 		return err
 	}
 	period := s.st.Now().UTC().Format("2006-01-02T15")
-	raised, err := s.st.RaiseAlarm(ctx, scopeRedeem, period, store.AuditEntry{Actor: "ketascreen",
-		Action: store.ActionRedeemAlarm, Outcome: store.OutcomeAlarm,
+	raised, err := s.staff.RaiseAlarm(ctx, scopeRedeem, period, auditdb.Entry{Actor: "ketascreen",
+		Action: auditdb.ActionRedeemAlarm, Outcome: auditdb.OutcomeAlarm,
 		Detail: "failed_last_hour=" + strconv.Itoa(n) + " threshold=" + strconv.Itoa(RedeemAlarmPerHour)})
 	if raised {
 		s.log.Warn("failed share-code redemptions of all accounts passed the alarm threshold",

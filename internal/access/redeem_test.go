@@ -11,19 +11,21 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/sharecode"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // clinician is a signed-in clinician: its account and session.
 type clinician struct {
-	u       *store.User
+	u       *staffdb.User
 	session string
 }
 
 func (e *env) clinician(email string) clinician {
 	e.t.Helper()
-	e.addUser(email, store.RoleClinician, false)
+	e.addUser(email, staffdb.RoleClinician, false)
 	r := e.signIn(email, goodPassword, "")
 	if r.Outcome != access.SignedIn {
 		e.t.Fatalf("sign-in: %v", r.Outcome)
@@ -44,13 +46,13 @@ func (e *env) redeem(c clinician, code string) access.Result {
 func (e *env) shared() (code, responseID string) {
 	e.t.Helper()
 	ctx := context.Background()
-	r := &store.Response{Questionnaire: "ketamine-selfcheck", Version: "1.0.0", Lang: "en", Region: "uk", Band: "low"}
-	token, err := e.st.CreateResponse(ctx, r)
+	r := &responsedb.Response{Questionnaire: "ketamine-selfcheck", Version: "1.0.0", Lang: "en", Region: "uk", Band: "low"}
+	token, err := responsedb.New(e.st).CreateResponse(ctx, r)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	c := sharecode.New()
-	if _, err := e.st.CreateShareCode(ctx, token, c.Hash(secret), 30); err != nil {
+	if _, err := responsedb.New(e.st).CreateShareCode(ctx, token, c.Hash(secret), 30); err != nil {
 		e.t.Fatal(err)
 	}
 	return c.String(), r.ID
@@ -97,8 +99,8 @@ func testRedeemBurst(t *testing.T, b storetest.Backend) {
 	if len(added) > 5 {
 		t.Errorf("the audit log grew by %d rows for 502 tries: %+v", len(added), added)
 	}
-	failed, throttled := tries(added, store.ActionRedeem, store.OutcomeFailed), tries(added, store.ActionRedeem, store.OutcomeThrottled)
-	if failed != access.RedeemPerHour || throttled != 500-access.RedeemPerHour+1 || tries(added, store.ActionRedeem, store.OutcomeOK) != 1 {
+	failed, throttled := tries(added, auditdb.ActionRedeem, auditdb.OutcomeFailed), tries(added, auditdb.ActionRedeem, auditdb.OutcomeThrottled)
+	if failed != access.RedeemPerHour || throttled != 500-access.RedeemPerHour+1 || tries(added, auditdb.ActionRedeem, auditdb.OutcomeOK) != 1 {
 		t.Errorf("audited %d failed, %d throttled; want %d, %d, and the redemption", failed, throttled, access.RedeemPerHour, 500-access.RedeemPerHour+1)
 	}
 }
@@ -142,7 +144,7 @@ func testShareCodeServesOneClinician(t *testing.T, b storetest.Backend) {
 			if r.Outcome != c.want {
 				t.Fatalf("%v, want %v", r.Outcome, c.want)
 			}
-			ok, err := e.st.CanView(context.Background(), c.doc.session, rid)
+			ok, err := staffdb.New(e.st).CanView(context.Background(), c.doc.session, rid)
 			if err != nil || ok != (c.want == access.Redeemed) {
 				t.Fatalf("CanView = %v, %v", ok, err)
 			}
@@ -167,7 +169,7 @@ func TestRedeemAlarm(t *testing.T) {
 	if r := e.redeem(e.clinician("late@example.org"), code); r.Outcome != access.Redeemed {
 		t.Fatalf("a clinician after 120 failures of others: %v", r.Outcome)
 	}
-	if n := tries(e.audit(), store.ActionRedeemAlarm, store.OutcomeAlarm); n != 1 {
+	if n := tries(e.audit(), auditdb.ActionRedeemAlarm, auditdb.OutcomeAlarm); n != 1 {
 		t.Fatalf("%d alarm rows, want 1", n)
 	}
 	if n := strings.Count(logs.String(), "alarm threshold"); n != 1 {

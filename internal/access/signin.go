@@ -10,6 +10,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // SignInForm is a sign-in form as posted, and what the browser sent with it.
@@ -32,11 +34,11 @@ func (s *Service) SignIn(ctx context.Context, f SignInForm) (Result, error) {
 		// No account has such an email or password: refused before any work, whoever asks.
 		return Result{Outcome: Wrong}, nil
 	}
-	u, hash, err := s.st.UserByEmail(ctx, email)
+	u, hash, err := s.staff.UserByEmail(ctx, email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Result{}, err
 	}
-	tally := store.Tally{Action: store.ActionLoginFailed, Actor: actorFor(email, u)}
+	tally := auditdb.Tally{Action: auditdb.ActionLoginFailed, Actor: actorFor(email, u)}
 	device := ""
 	if u != nil {
 		tally.UserID = u.ID
@@ -73,18 +75,18 @@ func (s *Service) SignIn(ctx context.Context, f SignInForm) (Result, error) {
 		if ok {
 			detail = "disabled" // right password, disabled account: the same answer as a wrong one
 		}
-		return Result{Outcome: Wrong}, t.fail(ctx, store.OutcomeFailed, detail)
+		return Result{Outcome: Wrong}, t.fail(ctx, auditdb.OutcomeFailed, detail)
 	}
 	if err := t.release(ctx); err != nil {
 		return Result{}, err
 	}
 	switch {
 	case u.TwoFactor:
-		return s.startStep(ctx, u, store.StageCode, NeedsCode)
+		return s.startStep(ctx, u, staffdb.StageCode, NeedsCode)
 	case s.TwoFactorRequired(u):
-		return s.startStep(ctx, u, store.StageEnrol, NeedsEnrolment)
+		return s.startStep(ctx, u, staffdb.StageEnrol, NeedsEnrolment)
 	}
-	token, err := s.st.CreateSession(ctx, u, f.Session, entry(u, store.ActionLogin, store.OutcomeOK, "password"))
+	token, err := s.staff.CreateSession(ctx, u, f.Session, entry(u, auditdb.ActionLogin, auditdb.OutcomeOK, "password"))
 	if err != nil {
 		return Result{}, err
 	}
@@ -96,8 +98,8 @@ func (s *Service) busy(ctx context.Context, t *try) (Result, error) {
 	return Result{Outcome: Busy, RetryAfter: max(s.hashWait.Round(time.Second), time.Second)}, t.releaseBusy(ctx)
 }
 
-func (s *Service) startStep(ctx context.Context, u *store.User, stage store.Stage, o Outcome) (Result, error) {
-	token, err := s.st.StartSignInStep(ctx, u.ID, stage)
+func (s *Service) startStep(ctx context.Context, u *staffdb.User, stage staffdb.Stage, o Outcome) (Result, error) {
+	token, err := s.staff.StartSignInStep(ctx, u.ID, stage)
 	if err != nil {
 		return Result{}, err
 	}
@@ -106,8 +108,8 @@ func (s *Service) startStep(ctx context.Context, u *store.User, stage store.Stag
 
 // Pending is the account and stage of a half-done sign-in, for the code and enrolment pages;
 // ok is false when it is over or unknown (send the person back to the password).
-func (s *Service) Pending(ctx context.Context, token string) (u *store.User, stage store.Stage, ok bool, err error) {
-	u, stage, err = s.st.SignInStep(ctx, token)
+func (s *Service) Pending(ctx context.Context, token string) (u *staffdb.User, stage staffdb.Stage, ok bool, err error) {
+	u, stage, err = s.staff.SignInStep(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, "", false, nil
 	}
@@ -126,11 +128,11 @@ type CodeForm struct {
 // the session. Codes count against their own allowance per account (or device cookie).
 func (s *Service) SubmitCode(ctx context.Context, f CodeForm) (Result, error) {
 	u, stage, ok, err := s.Pending(ctx, f.Pending)
-	if err != nil || !ok || stage != store.StageCode {
+	if err != nil || !ok || stage != staffdb.StageCode {
 		return Result{Outcome: Expired}, err
 	}
 	device := s.device(f.DeviceCookie, u.ID)
-	tally := store.Tally{Action: store.ActionLoginCode, Actor: u.Email, UserID: u.ID}
+	tally := auditdb.Tally{Action: auditdb.ActionLoginCode, Actor: u.Email, UserID: u.ID}
 	if device != "" {
 		tally.Detail = "device"
 	}
@@ -141,7 +143,7 @@ func (s *Service) SubmitCode(ctx context.Context, f CodeForm) (Result, error) {
 	if wait > 0 {
 		return throttled(wait), nil
 	}
-	var audits []store.AuditEntry
+	var audits []auditdb.Entry
 	res := Result{Outcome: SignedIn, User: u}
 	if digits, isTOTP := totpDigits(f.Code); isTOTP {
 		o, err := s.checkTOTP(ctx, u, digits)
@@ -153,23 +155,23 @@ func (s *Service) SubmitCode(ctx context.Context, f CodeForm) (Result, error) {
 			if o == Reused {
 				detail = "replay"
 			}
-			return Result{Outcome: o}, t.fail(ctx, store.OutcomeFailed, detail)
+			return Result{Outcome: o}, t.fail(ctx, auditdb.OutcomeFailed, detail)
 		}
-		audits = append(audits, entry(u, store.ActionLogin, store.OutcomeOK, "totp"))
+		audits = append(audits, entry(u, auditdb.ActionLogin, auditdb.OutcomeOK, "totp"))
 	} else {
 		code, ok := parseRecoveryCode(f.Code)
 		if !ok {
-			return Result{Outcome: Wrong}, t.fail(ctx, store.OutcomeFailed, "malformed")
+			return Result{Outcome: Wrong}, t.fail(ctx, auditdb.OutcomeFailed, "malformed")
 		}
-		used, left, err := s.st.UseRecoveryCode(ctx, u.ID, s.recoveryHash(u.ID, code), entry(u, store.ActionRecoveryUsed, store.OutcomeOK, ""))
+		used, left, err := s.staff.UseRecoveryCode(ctx, u.ID, s.recoveryHash(u.ID, code), entry(u, auditdb.ActionRecoveryUsed, auditdb.OutcomeOK, ""))
 		if err != nil {
 			return Result{}, errors.Join(err, t.release(context.WithoutCancel(ctx)))
 		}
 		if !used {
-			return Result{Outcome: Wrong}, t.fail(ctx, store.OutcomeFailed, "recovery")
+			return Result{Outcome: Wrong}, t.fail(ctx, auditdb.OutcomeFailed, "recovery")
 		}
 		res.Recovery, res.RecoveryLeft = true, left
-		audits = append(audits, entry(u, store.ActionLogin, store.OutcomeOK, "recovery_code"))
+		audits = append(audits, entry(u, auditdb.ActionLogin, auditdb.OutcomeOK, "recovery_code"))
 	}
 	if err := t.release(ctx); err != nil {
 		return Result{}, err
@@ -178,8 +180,8 @@ func (s *Service) SubmitCode(ctx context.Context, f CodeForm) (Result, error) {
 }
 
 // finish turns a half-done sign-in into a session.
-func (s *Service) finish(ctx context.Context, pending string, u *store.User, old string, res Result, audits ...store.AuditEntry) (Result, error) {
-	token, err := s.st.FinishSignIn(ctx, pending, u, old, audits...)
+func (s *Service) finish(ctx context.Context, pending string, u *staffdb.User, old string, res Result, audits ...auditdb.Entry) (Result, error) {
+	token, err := s.staff.FinishSignIn(ctx, pending, u, old, audits...)
 	if errors.Is(err, store.ErrNotFound) {
 		// Used by a request sent at the same moment, or over.
 		return Result{Outcome: Expired}, nil
@@ -194,7 +196,7 @@ func (s *Service) finish(ctx context.Context, pending string, u *store.User, old
 // actorFor is how a sign-in try is named in the audit log: the account's email, or what was
 // typed when it is an email address. Anything else typed there (a password in the wrong box)
 // is never written.
-func actorFor(typed string, u *store.User) string {
+func actorFor(typed string, u *staffdb.User) string {
 	if u != nil {
 		return u.Email
 	}

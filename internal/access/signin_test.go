@@ -11,16 +11,17 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/access"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 func TestSignInOutcomes(t *testing.T) {
 	e := newEnv(t, access.Config{})
-	e.addUser("clin@example.org", store.RoleClinician, false)
-	e.addUser("admin@example.org", store.RoleAdmin, false)
-	e.addUser("careful@example.org", store.RoleClinician, true)
-	e.addUser("gone@example.org", store.RoleClinician, false)
-	if err := e.st.SetUserDisabled(context.Background(), "gone@example.org", true, "test"); err != nil {
+	e.addUser("clin@example.org", staffdb.RoleClinician, false)
+	e.addUser("admin@example.org", staffdb.RoleAdmin, false)
+	e.addUser("careful@example.org", staffdb.RoleClinician, true)
+	e.addUser("gone@example.org", staffdb.RoleClinician, false)
+	if err := staffdb.New(e.st).SetUserDisabled(context.Background(), "gone@example.org", true, "test"); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -47,7 +48,7 @@ func TestSignInOutcomes(t *testing.T) {
 			}
 			switch c.want {
 			case access.SignedIn:
-				u, err := e.st.SessionUser(context.Background(), r.Session)
+				u, err := staffdb.New(e.st).SessionUser(context.Background(), r.Session)
 				if err != nil || u.Email != "clin@example.org" || r.DeviceCookie == "" {
 					t.Fatalf("session %v, %v; device cookie %q", u, err, r.DeviceCookie)
 				}
@@ -55,7 +56,7 @@ func TestSignInOutcomes(t *testing.T) {
 				if r.Pending == "" || r.Session != "" {
 					t.Fatalf("pending %q, session %q", r.Pending, r.Session)
 				}
-				if _, err := e.st.SessionUser(context.Background(), r.Pending); err == nil {
+				if _, err := staffdb.New(e.st).SessionUser(context.Background(), r.Pending); err == nil {
 					t.Fatal("a half-done sign-in works as a session")
 				}
 			default:
@@ -67,7 +68,7 @@ func TestSignInOutcomes(t *testing.T) {
 	}
 	t.Run("RequireTwoFactorForClinicians", func(t *testing.T) {
 		e2 := newEnv(t, access.Config{RequireTwoFactor: true})
-		e2.addUser("clin@example.org", store.RoleClinician, false)
+		e2.addUser("clin@example.org", staffdb.RoleClinician, false)
 		if r := e2.signIn("clin@example.org", goodPassword, ""); r.Outcome != access.NeedsEnrolment {
 			t.Fatalf("outcome %v, want NeedsEnrolment", r.Outcome)
 		}
@@ -84,8 +85,8 @@ func TestSignInBurst(t *testing.T) {
 		t.Skip("200 Argon2id hashes")
 	}
 	e := newEnv(t, access.Config{})
-	e.addUser("victim@example.org", store.RoleClinician, false)
-	e.addUser("other@example.org", store.RoleClinician, false)
+	e.addUser("victim@example.org", staffdb.RoleClinician, false)
+	e.addUser("other@example.org", staffdb.RoleClinician, false)
 	home := e.signIn("victim@example.org", goodPassword, "") // the victim's own browser, before the attack
 	if home.Outcome != access.SignedIn {
 		t.Fatalf("first sign-in: %v", home.Outcome)
@@ -138,7 +139,7 @@ func TestSignInBurst(t *testing.T) {
 	if len(added) > 12 {
 		t.Errorf("the audit log grew by %d rows for 1,000 tries", len(added))
 	}
-	if f, th := tries(added, store.ActionLoginFailed, store.OutcomeFailed), tries(added, store.ActionLoginFailed, store.OutcomeThrottled); f != 2*access.LoginPerHour || th != 1000-2*access.LoginPerHour+4 {
+	if f, th := tries(added, auditdb.ActionLoginFailed, auditdb.OutcomeFailed), tries(added, auditdb.ActionLoginFailed, auditdb.OutcomeThrottled); f != 2*access.LoginPerHour || th != 1000-2*access.LoginPerHour+4 {
 		t.Errorf("audited %d failed and %d throttled tries; want %d and %d", f, th, 2*access.LoginPerHour, 1000-2*access.LoginPerHour+4)
 	}
 }
@@ -147,7 +148,7 @@ func TestSignInBurst(t *testing.T) {
 // their limit slot back (they were not evaluated).
 func TestSignInBusy(t *testing.T) {
 	e := newEnv(t, access.Config{HashWait: time.Millisecond})
-	e.addUser("clin@example.org", store.RoleClinician, false)
+	e.addUser("clin@example.org", staffdb.RoleClinician, false)
 	var got outcomes
 	burst(20, func(i int) {
 		r, err := e.svc.SignIn(context.Background(), access.SignInForm{Email: "clin@example.org", Password: "wrong guess"})
@@ -163,11 +164,11 @@ func TestSignInBusy(t *testing.T) {
 	if got.n[access.Busy] == 0 || got.n[access.Busy]+got.n[access.Wrong] != 20 {
 		t.Fatalf("20 tries at once, slots waited for 1 ms: %v; want some busy, the rest wrong", got.n)
 	}
-	held, err := e.st.HeldSlots(context.Background(), "login")
+	held, err := staffdb.New(e.st).HeldSlots(context.Background(), "login")
 	if err != nil || held != got.n[access.Wrong] {
 		t.Fatalf("%d slots held, want %d (the evaluated tries only): %v", held, got.n[access.Wrong], err)
 	}
-	if n := tries(e.audit(), store.ActionLoginFailed, store.OutcomeBusy); n != got.n[access.Busy] {
+	if n := tries(e.audit(), auditdb.ActionLoginFailed, auditdb.OutcomeBusy); n != got.n[access.Busy] {
 		t.Fatalf("audited %d busy tries, want %d", n, got.n[access.Busy])
 	}
 }
@@ -180,7 +181,7 @@ func TestSignInTimingMatches(t *testing.T) {
 		t.Skip("up to 120 Argon2id hashes")
 	}
 	e := newEnv(t, access.Config{})
-	e.addUser("real@example.org", store.RoleClinician, false)
+	e.addUser("real@example.org", staffdb.RoleClinician, false)
 	emails := []string{"real@example.org", "nobody@example.org"}
 	for round := range 3 {
 		e.clk.advance(time.Hour) // a fresh allowance: 40 failures a round
@@ -216,7 +217,7 @@ func median(ds []time.Duration) time.Duration {
 // email address (people type their password there); the limit still applies to it.
 func TestTypedTextNotKept(t *testing.T) {
 	e := newEnv(t, access.Config{})
-	e.addUser("clin@example.org", store.RoleClinician, false)
+	e.addUser("clin@example.org", staffdb.RoleClinician, false)
 	const typed = "my secret passphrase 42"
 	for range 3 {
 		if r := e.signIn(typed, goodPassword, ""); r.Outcome != access.Wrong {
@@ -226,14 +227,14 @@ func TestTypedTextNotKept(t *testing.T) {
 	e.signIn("Someone@Example.org", "wrong", "")
 	actors := map[string]int{}
 	for _, r := range e.audit() {
-		if r.Action == store.ActionLoginFailed {
+		if r.Action == auditdb.ActionLoginFailed {
 			actors[r.Actor] += r.Count
 		}
 	}
 	if actors["(not an email address)"] != 3 || actors["someone@example.org"] != 1 || len(actors) != 2 {
 		t.Fatalf("audit actors %v", actors)
 	}
-	if held, err := e.st.HeldSlots(context.Background(), "login"); err != nil || held != 4 {
+	if held, err := staffdb.New(e.st).HeldSlots(context.Background(), "login"); err != nil || held != 4 {
 		t.Fatalf("%d slots held, want 4: %v", held, err)
 	}
 	if err := e.st.Close(); err != nil {

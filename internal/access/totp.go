@@ -17,6 +17,8 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // TOTP as authenticator apps expect it (RFC 6238): SHA-1, six digits, 30-second steps, 160-bit
@@ -43,9 +45,9 @@ type Enrolment struct {
 // Enrolment starts (or shows again) two-factor enrolment for an account: a new secret, or the
 // one not confirmed yet, so a reload shows the QR code already scanned. qrLabel names the QR
 // code for screen readers.
-func (s *Service) Enrolment(ctx context.Context, u *store.User, qrLabel string) (*Enrolment, error) {
+func (s *Service) Enrolment(ctx context.Context, u *staffdb.User, qrLabel string) (*Enrolment, error) {
 	var secret []byte
-	t, err := s.st.TOTP(ctx, u.ID)
+	t, err := s.staff.TOTP(ctx, u.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 	case err != nil:
@@ -60,7 +62,7 @@ func (s *Service) Enrolment(ctx context.Context, u *store.User, qrLabel string) 
 	if secret == nil {
 		secret = make([]byte, 20)
 		rand.Read(secret)
-		if err := s.st.StartTOTP(ctx, u.ID, s.seal(u.ID, secret)); errors.Is(err, store.ErrTOTPEnrolled) {
+		if err := s.staff.StartTOTP(ctx, u.ID, s.seal(u.ID, secret)); errors.Is(err, staffdb.ErrTOTPEnrolled) {
 			return nil, ErrEnrolled
 		} else if err != nil {
 			return nil, err
@@ -82,7 +84,7 @@ func (s *Service) Enrolment(ctx context.Context, u *store.User, qrLabel string) 
 // signed-in staff member who enrols by choice, User.
 type ConfirmForm struct {
 	Pending      string
-	User         *store.User
+	User         *staffdb.User
 	Code         string
 	DeviceCookie string
 	Session      string
@@ -95,7 +97,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, f ConfirmForm) (Result, 
 	u := f.User
 	if f.Pending != "" {
 		pu, stage, ok, err := s.Pending(ctx, f.Pending)
-		if err != nil || !ok || stage != store.StageEnrol {
+		if err != nil || !ok || stage != staffdb.StageEnrol {
 			return Result{Outcome: Expired}, err
 		}
 		u = pu
@@ -104,7 +106,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, f ConfirmForm) (Result, 
 		return Result{}, errors.New("access: confirming an enrolment needs a sign-in in progress or an account")
 	}
 	device := s.device(f.DeviceCookie, u.ID)
-	t, wait, err := s.reserve(ctx, s.codeLimits(u, device), store.Tally{Action: store.ActionLoginCode, Actor: u.Email, UserID: u.ID, Detail: "enrol"})
+	t, wait, err := s.reserve(ctx, s.codeLimits(u, device), auditdb.Tally{Action: auditdb.ActionLoginCode, Actor: u.Email, UserID: u.ID, Detail: "enrol"})
 	if err != nil {
 		return Result{}, err
 	}
@@ -116,13 +118,13 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, f ConfirmForm) (Result, 
 		return Result{}, errors.Join(err, t.release(context.WithoutCancel(ctx)))
 	}
 	if !ok {
-		return Result{Outcome: Wrong}, t.fail(ctx, store.OutcomeFailed, "")
+		return Result{Outcome: Wrong}, t.fail(ctx, auditdb.OutcomeFailed, "")
 	}
 	if err := t.release(ctx); err != nil {
 		return Result{}, err
 	}
 	codes, hashes := s.newRecoveryCodes(u.ID)
-	err = s.st.ConfirmTOTP(ctx, u.ID, step, hashes, entry(u, store.ActionTOTPEnrol, store.OutcomeOK, ""))
+	err = s.staff.ConfirmTOTP(ctx, u.ID, step, hashes, entry(u, auditdb.ActionTOTPEnrol, auditdb.OutcomeOK, ""))
 	if errors.Is(err, store.ErrNotFound) {
 		return Result{Outcome: Expired}, nil // confirmed by a request sent at the same moment, or reset
 	}
@@ -134,16 +136,16 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, f ConfirmForm) (Result, 
 	if f.Pending == "" {
 		return res, nil
 	}
-	return s.finish(ctx, f.Pending, u, f.Session, res, entry(u, store.ActionLogin, store.OutcomeOK, "enrolled"))
+	return s.finish(ctx, f.Pending, u, f.Session, res, entry(u, auditdb.ActionLogin, auditdb.OutcomeOK, "enrolled"))
 }
 
 // enrollingStep is the time step of a typed code matching the secret being enrolled.
-func (s *Service) enrollingStep(ctx context.Context, u *store.User, typed string) (int64, bool, error) {
+func (s *Service) enrollingStep(ctx context.Context, u *staffdb.User, typed string) (int64, bool, error) {
 	digits, ok := totpDigits(typed)
 	if !ok {
 		return 0, false, nil
 	}
-	t, err := s.st.TOTP(ctx, u.ID)
+	t, err := s.staff.TOTP(ctx, u.ID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && t.Confirmed) {
 		return 0, false, nil
 	}
@@ -160,8 +162,8 @@ func (s *Service) enrollingStep(ctx context.Context, u *store.User, typed string
 
 // checkTOTP checks a code of a confirmed secret: SignedIn, Wrong, or Reused when its step (or
 // a later one) was accepted before.
-func (s *Service) checkTOTP(ctx context.Context, u *store.User, digits string) (Outcome, error) {
-	t, err := s.st.TOTP(ctx, u.ID)
+func (s *Service) checkTOTP(ctx context.Context, u *staffdb.User, digits string) (Outcome, error) {
+	t, err := s.staff.TOTP(ctx, u.ID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !t.Confirmed) {
 		return Wrong, nil
 	}
@@ -176,7 +178,7 @@ func (s *Service) checkTOTP(ctx context.Context, u *store.User, digits string) (
 	if !ok {
 		return Wrong, nil
 	}
-	fresh, err := s.st.UseTOTPStep(ctx, u.ID, step)
+	fresh, err := s.staff.UseTOTPStep(ctx, u.ID, step)
 	if err != nil {
 		return 0, err
 	}

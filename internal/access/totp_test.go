@@ -15,7 +15,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/ketascreen/ketascreen/internal/access"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -39,7 +39,7 @@ func (e *env) enrol(email string) (string, []string) {
 		e.t.Fatalf("first sign-in: %v, want NeedsEnrolment", r.Outcome)
 	}
 	u, stage, ok, err := e.svc.Pending(ctx, r.Pending)
-	if err != nil || !ok || stage != store.StageEnrol || u.Email != email {
+	if err != nil || !ok || stage != staffdb.StageEnrol || u.Email != email {
 		e.t.Fatalf("Pending: %v %v %v %v", u, stage, ok, err)
 	}
 	en, err := e.svc.Enrolment(ctx, u, "QR code")
@@ -87,7 +87,7 @@ func TestTOTP(t *testing.T) { storetest.Run(t, testTOTP) }
 func testTOTP(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
 	e := newEnvOn(t, b, access.Config{})
-	e.addUser("admin@example.org", store.RoleAdmin, false)
+	e.addUser("admin@example.org", staffdb.RoleAdmin, false)
 	secret, recovery := e.enrol("admin@example.org")
 
 	steps := []struct {
@@ -124,7 +124,7 @@ func testTOTP(t *testing.T, b storetest.Backend) {
 				t.Fatalf("outcome %v, want %v", r.Outcome, s.want)
 			}
 			if s.want == access.SignedIn {
-				if u, err := e.st.SessionUser(ctx, r.Session); err != nil || u.Email != "admin@example.org" {
+				if u, err := staffdb.New(e.st).SessionUser(ctx, r.Session); err != nil || u.Email != "admin@example.org" {
 					t.Fatalf("session: %v, %v", u, err)
 				}
 			} else if r.Session != "" {
@@ -150,7 +150,7 @@ func testTOTP(t *testing.T, b storetest.Backend) {
 	})
 	t.Run("PendingExpires", func(t *testing.T) {
 		r := e.signIn("admin@example.org", goodPassword, "")
-		e.clk.advance(store.SignInStepLifetime)
+		e.clk.advance(staffdb.SignInStepLifetime)
 		got, err := e.svc.SubmitCode(ctx, access.CodeForm{Pending: r.Pending, Code: e.code(secret)})
 		if err != nil || got.Outcome != access.Expired {
 			t.Fatalf("%v %v, want Expired", got.Outcome, err)
@@ -178,7 +178,7 @@ func testTOTP(t *testing.T, b storetest.Backend) {
 		}
 	})
 	t.Run("ResetMakesItEnrolAgain", func(t *testing.T) {
-		if err := e.st.ResetTOTP(ctx, "admin@example.org", "test"); err != nil {
+		if err := staffdb.New(e.st).ResetTOTP(ctx, "admin@example.org", "test"); err != nil {
 			t.Fatal(err)
 		}
 		if r := e.signIn("admin@example.org", goodPassword, ""); r.Outcome != access.NeedsEnrolment {
@@ -199,8 +199,8 @@ func wrongCode(c string) string {
 func TestTOTPSecretAtRest(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t, access.Config{})
-	admin := e.addUser("admin@example.org", store.RoleAdmin, false)
-	other := e.addUser("other@example.org", store.RoleAdmin, false)
+	admin := e.addUser("admin@example.org", staffdb.RoleAdmin, false)
+	other := e.addUser("other@example.org", staffdb.RoleAdmin, false)
 	secret, recovery := e.enrol("admin@example.org")
 	raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
 	if err != nil {
@@ -244,7 +244,7 @@ func TestCodeStepBurst(t *testing.T) { storetest.Run(t, testCodeStepBurst) }
 func testCodeStepBurst(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
 	e := newEnvOn(t, b, access.Config{})
-	e.addUser("admin@example.org", store.RoleAdmin, false)
+	e.addUser("admin@example.org", staffdb.RoleAdmin, false)
 	secret, _ := e.enrol("admin@example.org")
 	e.clk.advance(30 * time.Second)
 	home := e.signInCode("admin@example.org", e.code(secret), "")

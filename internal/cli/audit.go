@@ -7,7 +7,7 @@ import (
 	"text/tabwriter"
 	"unicode"
 
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 )
 
 func runAudit(ctx context.Context, e *env, args []string) error {
@@ -32,7 +32,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	rows, err := st.AuditEntries(ctx, store.AuditFilter{User: *user, Action: *action, Limit: *limit})
+	rows, err := auditdb.New(st).Entries(ctx, auditdb.Filter{User: *user, Action: *action, Limit: *limit})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/dbcopy"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 func runDB(ctx context.Context, e *env, args []string) error {
@@ -74,8 +76,8 @@ func runDBCopy(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer dst.Close()
-	checks, err := store.Copy(ctx, src, dst)
-	if errors.Is(err, store.ErrTargetNotEmpty) {
+	checks, err := dbcopy.Copy(ctx, src, dst)
+	if errors.Is(err, dbcopy.ErrTargetNotEmpty) {
 		return usageError{fmt.Sprintf("%v: copy only into a new file or an unused database (--to %s)", err, dst.Path())}
 	}
 	if err != nil {
@@ -141,7 +143,7 @@ func runDBForgetSecret(ctx context.Context, e *env, args []string) error {
 	} else if !errors.Is(err, store.ErrSecretMismatch) {
 		return err
 	}
-	codes, twoFactor, err := st.ForgetSecret(ctx, secret, byCommandLine)
+	codes, twoFactor, err := staffdb.New(st).ForgetSecret(ctx, secret, byCommandLine)
 	if err != nil {
 		return err
 	}

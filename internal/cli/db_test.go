@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -116,7 +118,7 @@ func TestDBCopyErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if n, err := st.CountResponses(context.Background()); err != nil || n != 1 {
+	if n, err := responsedb.New(st).CountResponses(context.Background()); err != nil || n != 1 {
 		t.Errorf("the refused target holds %d responses (%v), had 1", n, err)
 	}
 }
@@ -170,11 +172,11 @@ func TestServeSecretRules(t *testing.T) {
 		if err := st.CheckSecret(ctx, []byte(old)); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := st.CreateResponse(ctx, &store.Response{Questionnaire: "q", Version: "1", Lang: "en", Region: "us", Band: "low"})
+		tok, err := responsedb.New(st).CreateResponse(ctx, &responsedb.Response{Questionnaire: "q", Version: "1", Lang: "en", Region: "us", Band: "low"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.CreateShareCode(ctx, tok, []byte("code"), 30); err != nil {
+		if _, err := responsedb.New(st).CreateShareCode(ctx, tok, []byte("code"), 30); err != nil {
 			t.Fatal(err)
 		}
 		st.Close()
@@ -199,10 +201,10 @@ func TestServeSecretRules(t *testing.T) {
 		if err := st.CheckSecret(ctx, []byte(lost)); err != nil {
 			t.Errorf("the new secret after forget-secret: %v", err)
 		}
-		if exp, err := st.ShareCodeExpiry(ctx, mustResponse(t, st, tok)); err != nil || exp != "" {
+		if exp, err := responsedb.New(st).ShareCodeExpiry(ctx, mustResponse(t, st, tok)); err != nil || exp != "" {
 			t.Errorf("the old share code survived: %q %v", exp, err)
 		}
-		rows, err := st.AuditEntries(ctx, store.AuditFilter{Action: string(store.ActionSecretReplaced)})
+		rows, err := auditdb.New(st).Entries(ctx, auditdb.Filter{Action: string(auditdb.ActionSecretReplaced)})
 		if err != nil || len(rows) != 1 {
 			t.Errorf("%d audit rows for the replaced secret (%v)", len(rows), err)
 		}
@@ -211,7 +213,7 @@ func TestServeSecretRules(t *testing.T) {
 
 func mustResponse(t *testing.T, st *store.Store, token string) string {
 	t.Helper()
-	r, err := st.ResponseByToken(context.Background(), token)
+	r, err := responsedb.New(st).ResponseByToken(context.Background(), token)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // seedBatch is how many synthetic responses share one transaction.
@@ -55,17 +56,18 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if have, err := st.CountResponses(ctx); err != nil {
+	responses := responsedb.New(st)
+	if have, err := responses.CountResponses(ctx); err != nil {
 		return err
 	} else if have > 0 && !*appendTo {
 		return usageError{fmt.Sprintf("%s already holds %d responses: seed only a database for testing (or pass --append)", st.Path(), have)}
 	}
 	start := time.Now()
-	batches := make(chan []*store.Response, 2)
+	batches := make(chan []*responsedb.Response, 2)
 	go generate(ctx, cat, *n, *weeks, *seed, st.Now(), batches)
 	done := 0
 	for batch := range batches {
-		if err := st.CreateResponses(ctx, batch); err != nil {
+		if err := responses.CreateResponses(ctx, batch); err != nil {
 			for range batches { // let the generator finish
 			}
 			return err
@@ -84,7 +86,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 
 // generate makes n synthetic responses in time order, in batches. More people answer as time
 // goes on; most show few signs of concern, some many.
-func generate(ctx context.Context, cat *questionnaire.Catalog, n, weeks int, seed uint64, now time.Time, out chan<- []*store.Response) {
+func generate(ctx context.Context, cat *questionnaire.Catalog, n, weeks int, seed uint64, now time.Time, out chan<- []*responsedb.Response) {
 	defer close(out)
 	rng := rand.New(rand.NewPCG(seed, 0x6b6574))
 	qs := cat.Questionnaires()
@@ -101,7 +103,7 @@ func generate(ctx context.Context, cat *questionnaire.Catalog, n, weeks int, see
 	}
 	days := weeks * 7
 	first := now.UTC().AddDate(0, 0, -days+1)
-	batch := make([]*store.Response, 0, seedBatch)
+	batch := make([]*responsedb.Response, 0, seedBatch)
 	for i := range n {
 		q := qs[rng.IntN(len(qs))]
 		r := stats.SyntheticResponse(q, rng, math.Pow(rng.Float64(), 2), nil)
@@ -126,7 +128,7 @@ func generate(ctx context.Context, cat *questionnaire.Catalog, n, weeks int, see
 			case <-ctx.Done():
 				return
 			}
-			batch = make([]*store.Response, 0, seedBatch)
+			batch = make([]*responsedb.Response, 0, seedBatch)
 		}
 	}
 }

@@ -8,7 +8,8 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
@@ -64,12 +65,12 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if waiting, err := st.HasLegacyCounts(ctx); err != nil {
+	if waiting, err := releasedb.New(st).HasLegacyCounts(ctx); err != nil {
 		return err
 	} else if waiting {
 		return usageError{"this database still has the counters of an older version: run 'ketascreen stats release' (or serve) once to turn them into releases"}
 	}
-	v, err := stats.Query(ctx, st, cat, p, st.Now())
+	v, err := stats.Query(ctx, releasedb.New(st), cat, p, st.Now())
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {
 		return usageError{pe.Msg}
@@ -78,7 +79,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	// The audit row first: no export leaves without one.
-	if err := st.Audit(ctx, store.AuditEntry{Actor: "cli", Action: store.ActionExport, Outcome: store.OutcomeOK,
+	if err := auditdb.New(st).Append(ctx, auditdb.Entry{Actor: "cli", Action: auditdb.ActionExport, Outcome: auditdb.OutcomeOK,
 		Detail: v.AuditDetail("format", *format)}); err != nil {
 		return fmt.Errorf("write the audit log: %w", err)
 	}

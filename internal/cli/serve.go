@@ -21,6 +21,8 @@ import (
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // defaultDB is the database of a fresh checkout: a file under ./data.
@@ -198,12 +200,15 @@ func dailyOnce(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 	if !releaseJob(ctx, st, cat, cfg, false, log) {
 		return nil // logged; the purge waits
 	}
-	n, err := st.Purge(ctx, retentionDays)
+	n, err := responsedb.New(st).Purge(ctx, retentionDays)
 	if err != nil {
 		return fmt.Errorf("purge: %w", err)
 	}
 	if n > 0 {
 		log.Info("purge", "responses_deleted", n)
+	}
+	if err := staffdb.New(st).PurgeSessions(ctx); err != nil {
+		return fmt.Errorf("purge: %w", err)
 	}
 	return st.SetLastRun(ctx, dailyJob, today)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // serve --require-2fa (or KETASCREEN_REQUIRE_2FA) reaches the sign-in: a clinician without
@@ -27,7 +28,7 @@ func TestServeRequireTwoFactor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.AddUser(ctx, store.NewUser{Email: "clin@example.org", Role: store.RoleClinician, PasswordHash: hash, By: "test"}); err != nil {
+	if _, err := staffdb.New(st).AddUser(ctx, staffdb.NewUser{Email: "clin@example.org", Role: staffdb.RoleClinician, PasswordHash: hash, By: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

@@ -13,6 +13,9 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -26,9 +29,9 @@ func TestServeStopsJobsBeforeClosing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full := store.Limit{Scope: "test", Key: []byte("k"), Max: 1, Window: time.Hour}
+	full := staffdb.Limit{Scope: "test", Key: []byte("k"), Max: 1, Window: time.Hour}
 	for range 3 { // one slot taken, two refusals tallied
-		if _, _, err := st.Reserve(ctx, []store.Limit{full}, store.Tally{Action: store.ActionLoginFailed, Outcome: store.OutcomeThrottled, Actor: "x@example.org"}); err != nil {
+		if _, _, err := staffdb.New(st).Reserve(ctx, []staffdb.Limit{full}, auditdb.Tally{Action: auditdb.ActionLoginFailed, Outcome: auditdb.OutcomeThrottled, Actor: "x@example.org"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,7 +74,7 @@ func TestServeStopsJobsBeforeClosing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rows, err := st.AuditEntries(ctx, store.AuditFilter{Action: string(store.ActionLoginFailed)})
+	rows, err := auditdb.New(st).Entries(ctx, auditdb.Filter{Action: string(auditdb.ActionLoginFailed)})
 	if err != nil || len(rows) != 1 || rows[0].Count != 2 {
 		t.Fatalf("the refused tries were not folded into the audit log before the store closed: %+v, %v", rows, err)
 	}
@@ -112,7 +115,7 @@ func TestDailyJobOnceAcrossInstances(t *testing.T) {
 		}
 		close(start)
 		wg.Wait()
-		ledger, err := stores[0].Ledger(ctx)
+		ledger, err := releasedb.New(stores[0]).Ledger(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // byCommandLine is the audit log's actor for account changes made with this command: whoever
@@ -119,7 +120,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *role != store.RoleClinician && *role != store.RoleAdmin {
+	if *role != staffdb.RoleClinician && *role != staffdb.RoleAdmin {
 		return usageError{"--role must be clinician or admin"}
 	}
 	pw, err := readPassword(e, *gen)
@@ -135,8 +136,8 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	twoFactor := *require2FA || *role == store.RoleAdmin
-	if _, err := st.AddUser(ctx, store.NewUser{Email: addr, Role: *role, PasswordHash: hash, TwoFactorRequired: twoFactor,
+	twoFactor := *require2FA || *role == staffdb.RoleAdmin
+	if _, err := staffdb.New(st).AddUser(ctx, staffdb.NewUser{Email: addr, Role: *role, PasswordHash: hash, TwoFactorRequired: twoFactor,
 		By: byCommandLine}); err != nil {
 		return err
 	}
@@ -159,7 +160,7 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	users, err := st.Users(ctx)
+	users, err := staffdb.New(st).Users(ctx)
 	if err != nil {
 		return err
 	}
@@ -174,7 +175,7 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 		switch {
 		case u.TwoFactor:
 			twoFactor = "on"
-		case u.TwoFactorRequired || u.Role == store.RoleAdmin:
+		case u.TwoFactorRequired || u.Role == staffdb.RoleAdmin:
 			twoFactor = "required"
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Role, status, twoFactor, u.CreatedAt.Format("2006-01-02"))
@@ -201,7 +202,7 @@ func runUserDisable(ctx context.Context, e *env, sub string, args []string) erro
 		return err
 	}
 	defer st.Close()
-	err = st.SetUserDisabled(ctx, addr, sub == "disable", byCommandLine)
+	err = staffdb.New(st).SetUserDisabled(ctx, addr, sub == "disable", byCommandLine)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no account %s", addr)
 	}
@@ -230,7 +231,7 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	if _, _, err := st.UserByEmail(ctx, addr); errors.Is(err, store.ErrNotFound) {
+	if _, _, err := staffdb.New(st).UserByEmail(ctx, addr); errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no account %s", addr)
 	} else if err != nil {
 		return err
@@ -243,7 +244,7 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.SetPassword(ctx, addr, hash, byCommandLine); err != nil {
+	if err := staffdb.New(st).SetPassword(ctx, addr, hash, byCommandLine); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "New password set for %s; its sessions have ended.\n", addr)
@@ -268,7 +269,7 @@ func runUserReset2FA(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	err = st.ResetTOTP(ctx, addr, byCommandLine)
+	err = staffdb.New(st).ResetTOTP(ctx, addr, byCommandLine)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no account %s", addr)
 	}

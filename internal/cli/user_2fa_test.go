@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // twoFactorColumn is an account's 2FA column in user list.
@@ -71,17 +73,17 @@ func TestUserTwoFactor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, _, err := st.UserByEmail(ctx, "root@example.org")
+		u, _, err := staffdb.New(st).UserByEmail(ctx, "root@example.org")
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = st.StartTOTP(ctx, u.ID, []byte("sealed secret stand-in"))
+		err = staffdb.New(st).StartTOTP(ctx, u.ID, []byte("sealed secret stand-in"))
 		if err == nil {
-			err = st.ConfirmTOTP(ctx, u.ID, 1, [][]byte{[]byte("h1")}, store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "totp_enrol", Outcome: "ok"})
+			err = staffdb.New(st).ConfirmTOTP(ctx, u.ID, 1, [][]byte{[]byte("h1")}, auditdb.Entry{UserID: u.ID, Actor: u.Email, Action: "totp_enrol", Outcome: "ok"})
 		}
 		var session string
 		if err == nil {
-			session, err = st.CreateSession(ctx, u, "", store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: "login", Outcome: "ok"})
+			session, err = staffdb.New(st).CreateSession(ctx, u, "", auditdb.Entry{UserID: u.ID, Actor: u.Email, Action: "login", Outcome: "ok"})
 		}
 		st.Close()
 		if err != nil {
@@ -102,10 +104,10 @@ func TestUserTwoFactor(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		if _, err := st.SessionUser(ctx, session); err == nil {
+		if _, err := staffdb.New(st).SessionUser(ctx, session); err == nil {
 			t.Fatal("the account's session outlived the reset")
 		}
-		if _, err := st.TOTP(ctx, u.ID); err == nil {
+		if _, err := staffdb.New(st).TOTP(ctx, u.ID); err == nil {
 			t.Fatal("the secret outlived the reset")
 		}
 		_, out, _ = runIn(t, "", nil, "audit", "--action", "totp_reset", "--db", db)

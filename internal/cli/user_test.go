@@ -11,6 +11,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -80,7 +81,7 @@ func testUserCommands(t *testing.T, b storetest.Backend) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	_, hash, err := st.UserByEmail(context.Background(), "gen@example.org")
+	_, hash, err := staffdb.New(st).UserByEmail(context.Background(), "gen@example.org")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // Before any release (a new site), the dashboard says that nothing is released yet, with no
@@ -50,7 +52,7 @@ func TestStatsPageWithoutResponses(t *testing.T) {
 	// every week since that is over are released, 2026-W17 to 2026-W23.
 	r := stats.SyntheticResponse(ss.cat.Latest(qid), rand.New(rand.NewPCG(3, 4)), 0, nil)
 	r.Lang, r.Region, r.Day = "en", "us", store.Day(ss.clock.now().AddDate(0, 0, -56))
-	if err := ss.st.CreateResponses(context.Background(), []*store.Response{r}); err != nil {
+	if err := responsedb.New(ss.st).CreateResponses(context.Background(), []*responsedb.Response{r}); err != nil {
 		t.Fatal(err)
 	}
 	if made := releaseStats(t, ss.st, ss.cat); len(made) != 7 {
@@ -242,9 +244,9 @@ func TestStatsBudget(t *testing.T) {
 // minute at most for the same account, view and filter; a refused filter is not.
 func TestStatsViewsAudited(t *testing.T) {
 	ss := newStatsServer(t, 200, 70)
-	rows := func() []store.AuditEntry {
+	rows := func() []auditdb.Entry {
 		t.Helper()
-		out, err := ss.st.AuditEntries(context.Background(), store.AuditFilter{Action: "stats_view", Limit: 100})
+		out, err := auditdb.New(ss.st).Entries(context.Background(), auditdb.Filter{Action: "stats_view", Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}

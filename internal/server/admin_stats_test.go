@@ -23,6 +23,8 @@ import (
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -39,7 +41,7 @@ type statsServer struct {
 	admin *http.Client
 }
 
-var testAdmin = &store.User{Email: "admin@example.org", Role: store.RoleAdmin}
+var testAdmin = &staffdb.User{Email: "admin@example.org", Role: staffdb.RoleAdmin}
 
 // newStatsServer stores responses spread over the days before 2026-06-15 (a Monday), as
 // ketascreen dev seed does, and runs the release job as serve's daily job would: every week
@@ -57,7 +59,7 @@ func newStatsServer(t *testing.T, responses, days int) *statsServer {
 	}
 	now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 	rng := rand.New(rand.NewPCG(1, 2))
-	var batch []*store.Response
+	var batch []*responsedb.Response
 	for i := range responses {
 		r := stats.SyntheticResponse(cat.Latest("ketamine-selfcheck"), rng, rng.Float64()*rng.Float64(), nil)
 		r.Lang = []string{"en", "en", "es"}[i%3]
@@ -65,7 +67,7 @@ func newStatsServer(t *testing.T, responses, days int) *statsServer {
 		r.Day = store.Day(now.AddDate(0, 0, -rng.IntN(days)))
 		batch = append(batch, r)
 	}
-	if err := st.CreateResponses(context.Background(), batch); err != nil {
+	if err := responsedb.New(st).CreateResponses(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
 	clock := &testClock{t: now}
@@ -90,21 +92,21 @@ func signInAdmin(tb testing.TB, st *store.Store, base string) *http.Client {
 		tb.Fatal(err)
 	}
 	// A big seeded database (KETASCREEN_STATS_DB) may have the account from an earlier run.
-	if _, err := st.CreateUser(context.Background(), testAdmin.Email, testAdmin.Role, hash, "test"); errors.Is(err, store.ErrEmailTaken) {
-		err = st.SetPassword(context.Background(), testAdmin.Email, hash, "test")
+	if _, err := staffdb.New(st).CreateUser(context.Background(), testAdmin.Email, testAdmin.Role, hash, "test"); errors.Is(err, staffdb.ErrEmailTaken) {
+		err = staffdb.New(st).SetPassword(context.Background(), testAdmin.Email, hash, "test")
 		if err != nil {
 			tb.Fatal(err)
 		}
 	} else if err != nil {
 		tb.Fatal(err)
 	}
-	u, _, err := st.UserByEmail(context.Background(), testAdmin.Email)
+	u, _, err := staffdb.New(st).UserByEmail(context.Background(), testAdmin.Email)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	testAdmin.ID = u.ID
 	if u.TwoFactor { // set up by an earlier run: this one's phone is new
-		if err := st.ResetTOTP(context.Background(), testAdmin.Email, "test"); err != nil {
+		if err := staffdb.New(st).ResetTOTP(context.Background(), testAdmin.Email, "test"); err != nil {
 			tb.Fatal(err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // TestBrowser runs every browser journey in one shared Chromium. Run one with, e.g.,
@@ -71,7 +72,7 @@ func testRespondentJourneys(t *testing.T, b *browser) {
 			}
 			// What the keyboard chose is exactly what the journey meant.
 			token := strings.TrimPrefix(strings.SplitN(tb.path(), "?", 2)[0], "/r/")
-			resp, err := ts.Store.ResponseByToken(context.Background(), token)
+			resp, err := responsedb.New(ts.Store).ResponseByToken(context.Background(), token)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -12,7 +12,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // testClinicianJourney: a respondent shares a result; a clinician signs in (after a wrong
@@ -21,7 +21,7 @@ import (
 func testClinicianJourney(t *testing.T, b *browser) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
-	addUser(t, ts, "clinician@example.org", store.RoleClinician)
+	addUser(t, ts, "clinician@example.org", staffdb.RoleClinician)
 	loc := resultPath(t, ts.walkForm("en", "us", answersFor(q, "both", 7,
 		questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}, "more_than_prescribed": {"yes"}})))
 
@@ -153,7 +153,7 @@ func testAdminJourney(t *testing.T, b *browser) {
 	// "fewer than 11".
 	clock := useClock(ts)
 	answerPastWeeks(t, ts, clock, 4, 12)
-	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 	tb := b.newTab(t, ts.URL)
 	tb.prefix = "admin"
 	tb.open("/clinician/login?lang=en")

@@ -9,8 +9,7 @@ import (
 
 	"github.com/boombuler/barcode/qr"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // testTwoFactorJourney: an admin who has not set up two-factor sign-in enrols at sign-in from
@@ -20,7 +19,7 @@ import (
 // every page is checked with axe-core in light and dark, on a phone and a desktop.
 func testTwoFactorJourney(t *testing.T, b *browser) {
 	ts := newTestServer(t)
-	u := addStaff(t, ts, "admin@example.org", store.RoleAdmin, false)
+	u := addStaff(t, ts, "admin@example.org", staffdb.RoleAdmin, false)
 	tb := b.newTab(t, ts.URL)
 	tb.prefix = "two-factor"
 	password := func() int64 {

@@ -14,7 +14,9 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // staffPassword is every test account's password.
@@ -56,15 +58,15 @@ var staffHash = sync.OnceValue(func() string {
 
 // addUser creates an account directly in the store. An admin gets two-factor sign-in at once
 // (admins cannot sign in without it), with a test phone that login uses.
-func addUser(t *testing.T, ts *testServer, email, role string) *store.User {
+func addUser(t *testing.T, ts *testServer, email, role string) *staffdb.User {
 	t.Helper()
-	return addStaff(t, ts, email, role, role == store.RoleAdmin)
+	return addStaff(t, ts, email, role, role == staffdb.RoleAdmin)
 }
 
 // addStaff creates an account, with two-factor sign-in set up or not.
-func addStaff(t *testing.T, ts *testServer, email, role string, twoFactor bool) *store.User {
+func addStaff(t *testing.T, ts *testServer, email, role string, twoFactor bool) *staffdb.User {
 	t.Helper()
-	u, err := ts.Store.CreateUser(context.Background(), email, role, staffHash(), "test")
+	u, err := staffdb.New(ts.Store).CreateUser(context.Background(), email, role, staffHash(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +156,7 @@ func sharedResponse(t *testing.T, ts *testServer, lang string, answers questionn
 		t.Fatalf("API: %d %s", res.StatusCode, res.Body)
 	}
 	token = body["token"].(string)
-	r, err := ts.Store.ResponseByToken(context.Background(), token)
+	r, err := responsedb.New(ts.Store).ResponseByToken(context.Background(), token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,12 +182,12 @@ func makeShareCode(t *testing.T, ts *testServer, token string) string {
 // auditRows are the audit log's rows, oldest first, once every refused try counted so far is
 // folded into it (the server folds a minute's tries once the minute is over; tests do not
 // wait for that).
-func auditRows(t *testing.T, ts *testServer) []store.AuditEntry {
+func auditRows(t *testing.T, ts *testServer) []auditdb.Entry {
 	t.Helper()
-	if _, err := ts.Store.FoldAuditTally(context.Background(), ts.Store.Now().Add(time.Hour)); err != nil {
+	if _, err := auditdb.New(ts.Store).FoldTally(context.Background(), ts.Store.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := ts.Store.AuditEntries(context.Background(), store.AuditFilter{Limit: 1000})
+	rows, err := auditdb.New(ts.Store).Entries(context.Background(), auditdb.Filter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +199,7 @@ func auditRows(t *testing.T, ts *testServer) []store.AuditEntry {
 
 // countAudit counts the tries of an action (with an outcome, unless it is "") in audit rows:
 // a folded row counts for as many tries as it stands for.
-func countAudit(rows []store.AuditEntry, action store.Action, outcome store.Outcome) int {
+func countAudit(rows []auditdb.Entry, action auditdb.Action, outcome auditdb.Outcome) int {
 	n := 0
 	for _, r := range rows {
 		if r.Action == action && (outcome == "" || r.Outcome == outcome) {

@@ -8,7 +8,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // Every flag of the self-check reaches a clinician by its clinician label, in the summary and in
@@ -32,7 +33,7 @@ func TestClinicianFlagLabels(t *testing.T) {
 		t.Fatalf("%d of %d flags raised: the test shows less than it means to", len(r.Flags), len(q.Flags))
 	}
 	token, rid := sharedResponse(t, ts, "en", a)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	doc := ts.newBrowser(t)
 	doc.login("clin@example.org")
 	redeem(t, doc, makeShareCode(t, ts, token))
@@ -68,9 +69,9 @@ func TestClinicianFlagLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp := &store.Response{Questionnaire: qid, Version: old.Version, Lang: "en", Region: "uk", Answers: oa, Scores: or.Scores,
+	resp := &responsedb.Response{Questionnaire: qid, Version: old.Version, Lang: "en", Region: "uk", Answers: oa, Scores: or.Scores,
 		Flags: or.FlagIDs(), Band: or.Level.ID}
-	oldToken, err := ts.Store.CreateResponse(context.Background(), resp)
+	oldToken, err := responsedb.New(ts.Store).CreateResponse(context.Background(), resp)
 	if err != nil {
 		t.Fatal(err)
 	}

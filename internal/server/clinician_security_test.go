@@ -19,13 +19,15 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/testtool"
 )
 
 func TestSessionTimeoutsOverHTTP(t *testing.T) {
 	ts := newTestServer(t)
 	clock := useClock(ts)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	b := ts.newBrowser(t)
 	signedIn := func() bool {
 		res := b.get("/clinician")
@@ -82,8 +84,8 @@ func TestSessionCookie(t *testing.T) {
 		}
 		hs := httptest.NewServer(srv)
 		ts := &testServer{t: t, URL: hs.URL, Store: st}
-		addUser(t, ts, "clin@example.org", store.RoleClinician)
-		addStaff(t, ts, "admin@example.org", store.RoleAdmin, false)
+		addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
+		addStaff(t, ts, "admin@example.org", staffdb.RoleAdmin, false)
 		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		res, err := noFollow.PostForm(hs.URL+"/clinician/login", url.Values{"email": {"admin@example.org"}, "password": {staffPassword}})
 		if err != nil {
@@ -94,7 +96,7 @@ func TestSessionCookie(t *testing.T) {
 		wantPending := map[bool]string{false: "ketascreen_signin", true: "__Host-ketascreen_signin"}[tls]
 		if len(pending) != 1 || pending[0].Name != wantPending || pending[0].Secure != tls || !pending[0].HttpOnly ||
 			pending[0].SameSite != http.SameSiteStrictMode || pending[0].Path != "/" || pending[0].Domain != "" ||
-			pending[0].MaxAge != int(store.SignInStepLifetime/time.Second) || len(pending[0].Value) != 43 {
+			pending[0].MaxAge != int(staffdb.SignInStepLifetime/time.Second) || len(pending[0].Value) != 43 {
 			t.Errorf("tls=%v: the admin's password gives cookies %v, want only the half-done sign-in's", tls, res.Header["Set-Cookie"])
 		}
 		res, err = noFollow.PostForm(hs.URL+"/clinician/login", url.Values{"email": {"clin@example.org"}, "password": {staffPassword}})
@@ -136,8 +138,8 @@ func TestAuditTrail(t *testing.T) {
 	q := ts.Cat.Latest(qid)
 	token, rid := sharedResponse(t, ts, "en", severeAnswers(q))
 	code := makeShareCode(t, ts, token)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
-	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
+	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 
 	doc := ts.newBrowser(t)
 	doc.postForm("/clinician/login", url.Values{"email": {"clin@example.org"}, "password": {"wrong password, sorry"}})
@@ -151,8 +153,8 @@ func TestAuditTrail(t *testing.T) {
 	doc.postForm("/clinician/logout", url.Values{})
 
 	want := []struct {
-		action   store.Action
-		outcome  store.Outcome
+		action   auditdb.Action
+		outcome  auditdb.Outcome
 		response string
 	}{
 		{"user_add", "ok", ""}, {"user_add", "ok", ""}, {"totp_enrol", "ok", ""},
@@ -197,7 +199,7 @@ func TestAuditTrail(t *testing.T) {
 	}
 	// Paging: 60 more rows, 50 a page, newest first.
 	for range 60 {
-		ts.Store.Audit(context.Background(), store.AuditEntry{Actor: "test", Action: store.ActionExport, Outcome: store.OutcomeOK})
+		auditdb.New(ts.Store).Append(context.Background(), auditdb.Entry{Actor: "test", Action: auditdb.ActionExport, Outcome: auditdb.OutcomeOK})
 	}
 	p1 := admin.get("/admin/audit?lang=en")
 	next := regexpFind(p1.Body, `href="(/admin/audit\?[^"]*before=\d+[^"]*)"`)
@@ -225,7 +227,7 @@ func TestNoCodeOrSessionInDatabase(t *testing.T) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
 	token, _ := sharedResponse(t, ts, "en", severeAnswers(q))
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	var codes []string
 	for range 3 {
 		codes = append(codes, makeShareCode(t, ts, token))
@@ -263,7 +265,7 @@ func TestClinicianBadInput(t *testing.T) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
 	token, _ := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 1, nil))
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	b := ts.newBrowser(t)
 	b.login("clin@example.org")
 	form := "application/x-www-form-urlencoded"
@@ -335,7 +337,7 @@ func TestFHIRDownloads(t *testing.T) {
 	q := ts.Cat.Latest(qid)
 	token, rid := sharedResponse(t, ts, "es", severeAnswers(q))
 	code := makeShareCode(t, ts, token)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	b := ts.newBrowser(t)
 	b.login("clin@example.org")
 	b.postForm("/clinician/redeem", url.Values{"code": {code}})

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // Every staff route for a stranger, a clinician, an admin and a disabled account: who gets the
@@ -25,9 +25,9 @@ func TestAccessMatrix(t *testing.T) {
 	answerPastWeeks(t, ts, useClock(ts), 2, 6)
 	token, rid := sharedResponse(t, ts, "en", severeAnswers(q))
 	_, other := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 0, nil))
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
-	addUser(t, ts, "admin@example.org", store.RoleAdmin)
-	addUser(t, ts, "gone@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
+	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
+	addUser(t, ts, "gone@example.org", staffdb.RoleClinician)
 
 	code := makeShareCode(t, ts, token)
 	anon := ts.newBrowser(t)
@@ -54,7 +54,7 @@ func TestAccessMatrix(t *testing.T) {
 		}
 	}
 	// Disabling ends the account's sessions at once.
-	if err := ts.Store.SetUserDisabled(context.Background(), "gone@example.org", true, "test"); err != nil {
+	if err := staffdb.New(ts.Store).SetUserDisabled(context.Background(), "gone@example.org", true, "test"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -140,7 +140,7 @@ func TestShareJourney(t *testing.T) {
 	clock := useClock(ts)
 	q := ts.Cat.Latest(qid)
 	token, rid := sharedResponse(t, ts, "en", answersFor(q, "not_prescribed", 5, questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}}))
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 
 	result := ts.get("/r/" + token + "?lang=en")
 	mustContain(t, result.Body, `action="/r/`+token+`/share?lang=en"`, "Share with a clinician", "works for 30 days")
@@ -260,7 +260,7 @@ func TestShareJourney(t *testing.T) {
 func TestStaffNavMarksCurrentPage(t *testing.T) {
 	ts := newTestServer(t)
 	answerPastWeeks(t, ts, useClock(ts), 2, 6)
-	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 	b := ts.newBrowser(t)
 	b.login("admin@example.org")
 	current := regexp.MustCompile(`<a href="([^"?]*)[^"]*" aria-current="page"`)
@@ -285,7 +285,7 @@ func TestStaffNavMarksCurrentPage(t *testing.T) {
 func TestStaffLanguageLinksKeepTheFilter(t *testing.T) {
 	ts := newTestServer(t)
 	answerPastWeeks(t, ts, useClock(ts), 2, 6)
-	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 	b := ts.newBrowser(t)
 	b.login("admin@example.org")
 	spanish := regexp.MustCompile(`<a href="([^"]*lang=es[^"]*)"[^>]*>Español</a>`)

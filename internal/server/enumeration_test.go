@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/access"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // No enumeration: 100 wrong passwords for an email with an account and 100 for one without,
@@ -28,7 +29,7 @@ func TestSignInEnumeration(t *testing.T) {
 	ts := newTestServer(t)
 	clock := useClock(ts)
 	const real, unknown = "real.person@example.org", "nobody.else@example.org"
-	addUser(t, ts, real, store.RoleClinician)
+	addUser(t, ts, real, staffdb.RoleClinician)
 
 	try := func(email string, i int) (response, time.Duration) {
 		start := time.Now()
@@ -102,7 +103,7 @@ func TestSignInBusy(t *testing.T) {
 	ts := newTestServerOpts(t, t.TempDir()+"/k.db", serverOptions{HashWait: time.Millisecond}, &authenticators{})
 	useClock(ts)
 	const real, unknown = "real.person@example.org", "nobody.else@example.org"
-	addUser(t, ts, real, store.RoleClinician)
+	addUser(t, ts, real, staffdb.RoleClinician)
 	reqs := make([]heldRequest, 200)
 	for i := range reqs {
 		email := []string{real, unknown}[i%2]
@@ -130,10 +131,10 @@ func TestSignInBusy(t *testing.T) {
 	}
 	// Busy tries were not counted: the account's allowance has room for the right password.
 	rows := auditRows(t, ts)
-	if got, want := countAudit(rows, store.ActionLoginFailed, store.OutcomeBusy), n[http.StatusTooManyRequests]; got != want {
+	if got, want := countAudit(rows, auditdb.ActionLoginFailed, auditdb.OutcomeBusy), n[http.StatusTooManyRequests]; got != want {
 		t.Errorf("%d busy tries audited, want %d", got, want)
 	}
-	if got := countAudit(rows, store.ActionLoginFailed, store.OutcomeFailed); got != n[http.StatusUnauthorized] {
+	if got := countAudit(rows, auditdb.ActionLoginFailed, auditdb.OutcomeFailed); got != n[http.StatusUnauthorized] {
 		t.Errorf("%d failed tries audited, want %d (the ones checked)", got, n[http.StatusUnauthorized])
 	}
 	ts.newBrowser(t).login(real)

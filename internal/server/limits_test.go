@@ -10,7 +10,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/sharecode"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // The limits on staff tries hold for requests sent together, as an attacker sends them: 500
@@ -18,7 +19,7 @@ import (
 // not locked out, the limits survive a restart, and the audit log grows by a few folded rows.
 
 // foldedRows are the audit rows of an action, as (outcome, tries) per row.
-func foldedRows(rows []store.AuditEntry, action store.Action) []string {
+func foldedRows(rows []auditdb.Entry, action auditdb.Action) []string {
 	var out []string
 	for _, r := range rows {
 		if r.Action == action {
@@ -31,8 +32,8 @@ func foldedRows(rows []store.AuditEntry, action store.Action) []string {
 func TestSignInBurst(t *testing.T) {
 	ts := newTestServer(t)
 	clock := useClock(ts)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
-	addUser(t, ts, "other@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
+	addUser(t, ts, "other@example.org", staffdb.RoleClinician)
 	// The clinician's own browser signed in before: it holds a device cookie.
 	own := ts.newBrowser(t)
 	own.login("clin@example.org")
@@ -84,8 +85,8 @@ func TestSignInBurst(t *testing.T) {
 	ts.newBrowser(t).login("other@example.org")
 
 	rows := auditRows(t, ts)[before:]
-	if got := foldedRows(rows, store.ActionLoginFailed); len(got) != 4 || countAudit(rows, store.ActionLoginFailed, store.OutcomeFailed) != 200 ||
-		countAudit(rows, store.ActionLoginFailed, store.OutcomeThrottled) != 801 {
+	if got := foldedRows(rows, auditdb.ActionLoginFailed); len(got) != 4 || countAudit(rows, auditdb.ActionLoginFailed, auditdb.OutcomeFailed) != 200 ||
+		countAudit(rows, auditdb.ActionLoginFailed, auditdb.OutcomeThrottled) != 801 {
 		t.Errorf("failed sign-ins in the audit log: %v; want 4 rows, 200 failed and 801 throttled tries", got)
 	}
 	if len(rows) > 8 {
@@ -109,7 +110,7 @@ func TestSignInBurst(t *testing.T) {
 func TestCodeStepBurst(t *testing.T) {
 	ts := newTestServer(t)
 	useClock(ts)
-	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 	own := ts.newBrowser(t)
 	own.login("admin@example.org")
 	own.postForm("/clinician/logout", url.Values{})
@@ -144,7 +145,7 @@ func TestCodeStepBurst(t *testing.T) {
 	own.login("admin@example.org")
 	// A row per minute, outcome and kind of code (TOTP, recovery, malformed).
 	rows := auditRows(t, ts)
-	if got := foldedRows(rows, store.ActionLoginCode); len(got) > 4 || countAudit(rows, store.ActionLoginCode, "") != 501 {
+	if got := foldedRows(rows, auditdb.ActionLoginCode); len(got) > 4 || countAudit(rows, auditdb.ActionLoginCode, "") != 501 {
 		t.Errorf("501 refused codes in the audit log: %v; want them in at most 4 rows", got)
 	}
 }
@@ -155,8 +156,8 @@ func TestRedeemBurst(t *testing.T) {
 	q := ts.Cat.Latest(qid)
 	token, rid := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 1, nil))
 	code := makeShareCode(t, ts, token)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
-	addUser(t, ts, "other@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
+	addUser(t, ts, "other@example.org", staffdb.RoleClinician)
 	doc := ts.newBrowser(t)
 	doc.login("clin@example.org")
 	session := "ketascreen_session=" + doc.cookie("ketascreen_session")
@@ -194,9 +195,9 @@ func TestRedeemBurst(t *testing.T) {
 	}
 	rows := auditRows(t, ts)[before:]
 	// The one that worked, and a row per outcome and kind of failure (wrong, malformed).
-	if got := foldedRows(rows, store.ActionRedeem); len(got) > 4 || countAudit(rows, store.ActionRedeem, store.OutcomeOK) != 1 ||
-		countAudit(rows, store.ActionRedeem, store.OutcomeFailed) != access.RedeemPerHour ||
-		countAudit(rows, store.ActionRedeem, store.OutcomeThrottled) != 491 {
+	if got := foldedRows(rows, auditdb.ActionRedeem); len(got) > 4 || countAudit(rows, auditdb.ActionRedeem, auditdb.OutcomeOK) != 1 ||
+		countAudit(rows, auditdb.ActionRedeem, auditdb.OutcomeFailed) != access.RedeemPerHour ||
+		countAudit(rows, auditdb.ActionRedeem, auditdb.OutcomeThrottled) != 491 {
 		t.Errorf("redemptions in the audit log: %v; want 1 ok, 10 failed and 491 throttled tries in at most 4 rows", got)
 	}
 
@@ -230,7 +231,7 @@ func TestRedeemNoGlobalLockout(t *testing.T) {
 	var reqs []heldRequest
 	for a := range 11 {
 		email := "c" + strconv.Itoa(a) + "@example.org"
-		addUser(t, ts, email, store.RoleClinician)
+		addUser(t, ts, email, staffdb.RoleClinician)
 		b := ts.newBrowser(t)
 		b.login(email)
 		for i := range 15 {
@@ -243,13 +244,13 @@ func TestRedeemNoGlobalLockout(t *testing.T) {
 	if n[http.StatusNotFound] != 11*access.RedeemPerHour || n[http.StatusTooManyRequests] != 11*5 {
 		t.Fatalf("11 accounts, 15 codes each at once: %v; want 10 evaluated for each", n)
 	}
-	addUser(t, ts, "late@example.org", store.RoleClinician)
+	addUser(t, ts, "late@example.org", staffdb.RoleClinician)
 	late := ts.newBrowser(t)
 	late.login("late@example.org")
 	if res := late.postForm("/clinician/redeem", url.Values{"code": {code}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("a twelfth clinician after 110 failures: %d, want 303", res.StatusCode)
 	}
-	if n := countAudit(auditRows(t, ts), store.ActionRedeemAlarm, store.OutcomeAlarm); n != 1 {
+	if n := countAudit(auditRows(t, ts), auditdb.ActionRedeemAlarm, auditdb.OutcomeAlarm); n != 1 {
 		t.Errorf("%d alarm rows, want 1", n)
 	}
 	if !strings.Contains(ts.Logs.String(), "passed the alarm threshold") {
@@ -266,7 +267,7 @@ func TestRedeemThrottle(t *testing.T) {
 	q := ts.Cat.Latest(qid)
 	token, _ := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 1, nil))
 	code := makeShareCode(t, ts, token)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	doc := ts.newBrowser(t)
 	doc.login("clin@example.org")
 
@@ -297,8 +298,8 @@ func TestRedeemThrottle(t *testing.T) {
 	}
 	rows := auditRows(t, ts)
 	if countAudit(rows, "redeem", "failed") != 10 || countAudit(rows, "redeem", "throttled") != 21 || countAudit(rows, "redeem", "ok") != 0 ||
-		len(foldedRows(rows, store.ActionRedeem)) > 9 {
-		t.Errorf("audit: %v; want 10 failed and 21 throttled tries in a few rows", foldedRows(rows, store.ActionRedeem))
+		len(foldedRows(rows, auditdb.ActionRedeem)) > 9 {
+		t.Errorf("audit: %v; want 10 failed and 21 throttled tries in a few rows", foldedRows(rows, auditdb.ActionRedeem))
 	}
 	// An hour after the first failure, one more try is allowed. (The session is kept alive.)
 	for range 2 {
@@ -312,8 +313,8 @@ func TestRedeemThrottle(t *testing.T) {
 
 func TestDisabledAccountCannotSignIn(t *testing.T) {
 	ts := newTestServer(t)
-	addUser(t, ts, "gone@example.org", store.RoleClinician)
-	ts.Store.SetUserDisabled(t.Context(), "gone@example.org", true, "test")
+	addUser(t, ts, "gone@example.org", staffdb.RoleClinician)
+	staffdb.New(ts.Store).SetUserDisabled(t.Context(), "gone@example.org", true, "test")
 	res := ts.newBrowser(t).postForm("/clinician/login?lang=en", url.Values{"email": {"gone@example.org"}, "password": {staffPassword}})
 	if res.StatusCode != http.StatusUnauthorized || res.Header.Get("Set-Cookie") != "" {
 		t.Fatalf("disabled account: %d, cookie %q", res.StatusCode, res.Header.Get("Set-Cookie"))

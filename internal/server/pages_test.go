@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -18,7 +18,7 @@ import (
 func TestEveryPageRenders(t *testing.T) {
 	ts := newTestServer(t)
 	q := ts.Cat.Latest(qid)
-	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 	token, id := sharedResponse(t, ts, "en", answersFor(q, "not_prescribed", 5, nil))
 	code := makeShareCode(t, ts, token)
 	gone, _ := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 0, nil))
@@ -33,7 +33,7 @@ func TestEveryPageRenders(t *testing.T) {
 	pending := ts.newBrowser(t)
 	pending.postForm("/clinician/login", url.Values{"email": {"admin@example.org"}, "password": {staffPassword}})
 	// Signed in without two-factor sign-in: the staff page offers to set it up.
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	clin := ts.newBrowser(t)
 	clin.login("clin@example.org")
 	if res := b.postForm("/clinician/redeem", url.Values{"code": {code}}); res.StatusCode != http.StatusSeeOther {
@@ -73,7 +73,7 @@ func TestEveryPageRenders(t *testing.T) {
 		{"two_factor_codes", 200, func(lang string) response {
 			// The codes are shown once, when enrolment is confirmed: a new account each time.
 			email := "codes-" + lang + "@example.org"
-			addUser(t, ts, email, store.RoleClinician)
+			addUser(t, ts, email, staffdb.RoleClinician)
 			nb := ts.newBrowser(t)
 			nb.login(email)
 			key := enrolPageKey(t, nb.get("/clinician/two-factor"))

@@ -15,6 +15,9 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // maxPageWeight is the most any page may weigh with its CSS and script: people may
@@ -177,8 +180,8 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 		}
 	}
 	clinician, admin := "clinician.with.a.longer.name@health-service.example.org", "statistics.admin@health-service.example.org"
-	addUser(t, ts, clinician, store.RoleClinician)
-	addUser(t, ts, admin, store.RoleAdmin)
+	addUser(t, ts, clinician, staffdb.RoleClinician)
+	addUser(t, ts, admin, staffdb.RoleAdmin)
 
 	var out []weighedPage
 	add := func(name string, res response, want int) {
@@ -206,7 +209,7 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 			http.StatusUnauthorized)
 		// Enrolment and its recovery codes, for an account with the longest email yet.
 		email := lang + "." + clinician
-		addUser(t, ts, email, store.RoleClinician)
+		addUser(t, ts, email, staffdb.RoleClinician)
 		nb := ts.newBrowser(t)
 		nb.login(email)
 		page := nb.get("/clinician/two-factor?lang=" + lang)
@@ -231,12 +234,12 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 	if res := boss.get("/admin/stats/export?format=json&lang=es&from=2020-W01&to=2026-W10&by=month&language=es&region=other&k=1000"); res.StatusCode != http.StatusOK {
 		t.Fatalf("export: %d", res.StatusCode)
 	}
-	rows, err := ts.Store.AuditEntries(context.Background(), store.AuditFilter{Action: "export", Limit: 1})
+	rows, err := auditdb.New(ts.Store).Entries(context.Background(), auditdb.Filter{Action: "export", Limit: 1})
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("the export's audit row: %v %v", rows, err)
 	}
 	for range 60 {
-		if err := ts.Store.Audit(context.Background(), rows[0]); err != nil {
+		if err := auditdb.New(ts.Store).Append(context.Background(), rows[0]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -291,7 +294,7 @@ func seedResponses(t *testing.T, ts *testServer, n int, now time.Time, days int)
 	q := ts.Cat.Latest(qid)
 	rng := rand.New(rand.NewPCG(7, 7))
 	regions := ts.Cat.Resources.Regions
-	batch := make([]*store.Response, 0, n)
+	batch := make([]*responsedb.Response, 0, n)
 	for range n {
 		r := stats.SyntheticResponse(q, rng, math.Pow(rng.Float64(), 2), nil)
 		r.Lang = "en"
@@ -302,7 +305,7 @@ func seedResponses(t *testing.T, ts *testServer, n int, now time.Time, days int)
 		r.Day = store.Day(now.AddDate(0, 0, -rng.IntN(days)))
 		batch = append(batch, r)
 	}
-	if err := ts.Store.CreateResponses(context.Background(), batch); err != nil {
+	if err := responsedb.New(ts.Store).CreateResponses(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,7 +3,7 @@ package server
 import (
 	"github.com/gin-gonic/gin"
 
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 	"github.com/ketascreen/ketascreen/internal/web/admin"
 	"github.com/ketascreen/ketascreen/internal/web/api"
@@ -64,17 +64,17 @@ func routes(site *web.Site, cfg Config) (*gin.Engine, error) {
 
 	clin := clinician.New(site, st, cfg.Access, cfg.FHIRBase)
 	e.GET("/clinician", h(clin.ShowHomePage)) // the sign-in form until signed in
-	anyStaff := e.Group("/clinician", st.Require(store.RoleClinician, store.RoleAdmin))
+	anyStaff := e.Group("/clinician", st.Require(staffdb.RoleClinician, staffdb.RoleAdmin))
 	anyStaff.GET("/two-factor", h(st.ShowTwoFactorPage))
 	anyStaff.POST("/two-factor", h(st.ConfirmTwoFactor))
-	staffOnly := e.Group("/clinician", st.Require(store.RoleClinician, store.RoleAdmin), st.RequireEnrolled)
+	staffOnly := e.Group("/clinician", st.Require(staffdb.RoleClinician, staffdb.RoleAdmin), st.RequireEnrolled)
 	staffOnly.POST("/redeem", h(clin.Redeem))
 	staffOnly.GET("/responses/:id", h(clin.ShowSummaryPage))
 	staffOnly.GET("/responses/:id/questionnaire-response.json", h(clin.DownloadResponse))
 	staffOnly.GET("/responses/:id/questionnaire.json", h(clin.DownloadQuestionnaire))
 
 	adm := admin.New(site)
-	adminOnly := e.Group("/admin", st.Require(store.RoleAdmin), st.RequireEnrolled)
+	adminOnly := e.Group("/admin", st.Require(staffdb.RoleAdmin), st.RequireEnrolled)
 	adminOnly.GET("/audit", h(adm.ShowAuditPage))
 	adminOnly.GET("/stats", h(adm.ShowStatsPage))
 	adminOnly.GET("/stats/answers", h(adm.ShowStatsPage))

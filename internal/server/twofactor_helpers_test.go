@@ -14,6 +14,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // An authenticator is a test account's phone: its TOTP key, the last time step it gave a code
@@ -82,7 +83,7 @@ func (as *authenticators) get(email string) *authenticator {
 // enrolTOTP sets up two-factor sign-in for an account through the access service, as the
 // enrolment page does (a first code confirms the key), and returns its phone. The first code
 // is of the step before now, which leaves this step and the next for sign-ins.
-func enrolTOTP(tb testing.TB, acc *access.Service, st *store.Store, u *store.User) *authenticator {
+func enrolTOTP(tb testing.TB, acc *access.Service, st *store.Store, u *staffdb.User) *authenticator {
 	tb.Helper()
 	ctx := context.Background()
 	en, err := acc.Enrolment(ctx, u, "QR code")

@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/access"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 var (
@@ -33,7 +34,7 @@ func enrolPageKey(t *testing.T, res response) string {
 func TestTwoFactorSignIn(t *testing.T) {
 	ts := newTestServer(t)
 	clock := useClock(ts)
-	addStaff(t, ts, "admin@example.org", store.RoleAdmin, false)
+	addStaff(t, ts, "admin@example.org", staffdb.RoleAdmin, false)
 	b := ts.newBrowser(t)
 	res := b.postForm("/clinician/login?lang=en", url.Values{"email": {"admin@example.org"}, "password": {staffPassword}})
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/clinician/login/enrol") ||
@@ -143,14 +144,14 @@ func TestTwoFactorSignIn(t *testing.T) {
 func TestRequireTwoFactor(t *testing.T) {
 	ts := newTestServerOpts(t, t.TempDir()+"/k.db", serverOptions{RequireTwoFactor: true}, &authenticators{})
 	clock := useClock(ts)
-	u := addUser(t, ts, "clin@example.org", store.RoleClinician)
+	u := addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	res := ts.newBrowser(t).postForm("/clinician/login", url.Values{"email": {"clin@example.org"}, "password": {staffPassword}})
 	if !strings.HasPrefix(res.Header.Get("Location"), "/clinician/login/enrol") {
 		t.Fatalf("a clinician's password under --require-2fa: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 
 	// A session from before the rule.
-	token, err := ts.Store.CreateSession(t.Context(), u, "", store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: store.ActionLogin, Outcome: store.OutcomeOK})
+	token, err := staffdb.New(ts.Store).CreateSession(t.Context(), u, "", auditdb.Entry{UserID: u.ID, Actor: u.Email, Action: auditdb.ActionLogin, Outcome: auditdb.OutcomeOK})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +192,7 @@ func TestRequireTwoFactor(t *testing.T) {
 func TestVoluntaryTwoFactor(t *testing.T) {
 	ts := newTestServer(t)
 	clock := useClock(ts)
-	addUser(t, ts, "clin@example.org", store.RoleClinician)
+	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	b := ts.newBrowser(t)
 	b.login("clin@example.org")
 	home := b.get("/clinician?lang=en")
@@ -240,7 +241,7 @@ func TestVoluntaryTwoFactor(t *testing.T) {
 func TestSignInStepExpires(t *testing.T) {
 	ts := newTestServer(t)
 	clock := useClock(ts)
-	addUser(t, ts, "admin@example.org", store.RoleAdmin)
+	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 	b := ts.newBrowser(t)
 	b.postForm("/clinician/login", url.Values{"email": {"admin@example.org"}, "password": {staffPassword}})
 	if res := b.get("/clinician/login/code?lang=es"); res.StatusCode != http.StatusOK {
@@ -255,10 +256,10 @@ func TestSignInStepExpires(t *testing.T) {
 			t.Errorf("%s %q: %d, want %d", bad.ctype, bad.body, res.StatusCode, bad.want)
 		}
 	}
-	if n := countAudit(auditRows(t, ts), store.ActionLoginCode, ""); n != 0 {
+	if n := countAudit(auditRows(t, ts), auditdb.ActionLoginCode, ""); n != 0 {
 		t.Errorf("bad requests counted as %d tries", n)
 	}
-	clock.advance(store.SignInStepLifetime)
+	clock.advance(staffdb.SignInStepLifetime)
 	phone := ts.auth.get("admin@example.org")
 	res := b.postForm("/clinician/login/code?lang=en", url.Values{"code": {phone.next(t, clock.now())}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/clinician/login?expired=1&lang=en" ||

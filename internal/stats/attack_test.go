@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // The attack suite. A reader who knows that one person answered in a given week, in Spanish,
@@ -49,13 +51,13 @@ func TestAttacks(t *testing.T) {
 	q := cat.Latest(qid)
 	st, path := openStore(t)
 	rng := rand.New(rand.NewPCG(11, 13))
-	synthetic := func(lang, region string, d time.Time) *store.Response {
+	synthetic := func(lang, region string, d time.Time) *responsedb.Response {
 		r := SyntheticResponse(q, rng, rng.Float64()*rng.Float64(), nil)
 		r.Lang, r.Region, r.Day = lang, region, store.Day(d)
 		return r
 	}
 	// Everyone else: never in Spanish from Ireland or Australia.
-	var others []*store.Response
+	var others []*responsedb.Response
 	places := [][2]string{{"en", "us"}, {"en", "us"}, {"en", "uk"}, {"es", "us"}, {"en", "ca"}, {"en", "ie"}, {"es", "uk"}}
 	for w := range attackWeeks {
 		for range othersAWeek {
@@ -63,7 +65,7 @@ func TestAttacks(t *testing.T) {
 			others = append(others, synthetic(pl[0], pl[1], day0.AddDate(0, 0, 7*w+rng.IntN(7))))
 		}
 	}
-	if err := st.CreateResponses(ctx, others); err != nil {
+	if err := responsedb.New(st).CreateResponses(ctx, others); err != nil {
 		t.Fatal(err)
 	}
 	g := newGuesser(q, others)
@@ -71,27 +73,27 @@ func TestAttacks(t *testing.T) {
 		return Params{From: day0.AddDate(0, 0, 7*w), To: day0.AddDate(0, 0, 7*(w+n)-1), By: ByWeek, K: DefaultK, Langs: langs, Regions: regions}
 	}
 	// The targets: A stays until its week is released, then deletes; B deletes at once.
-	targets := make([]*store.Response, attackWeeks)
-	quitters := make([]*store.Response, attackWeeks)
+	targets := make([]*responsedb.Response, attackWeeks)
+	quitters := make([]*responsedb.Response, attackWeeks)
 	tokens := make([]string, attackWeeks)
 	for w := range attackWeeks {
 		wed := day0.AddDate(0, 0, 7*w+2)
 		st.Now = func() time.Time { return wed }
 		// Before and after a submission: the week is open, so there is nothing to read.
-		for i, r := range []*store.Response{synthetic("es", "ie", wed), synthetic("es", "au", wed)} {
-			if _, err := Query(ctx, st, cat, weekParams(w, 1, nil, nil), wed); !isCode(err, "no_release") {
+		for i, r := range []*responsedb.Response{synthetic("es", "ie", wed), synthetic("es", "au", wed)} {
+			if _, err := Query(ctx, releasedb.New(st), cat, weekParams(w, 1, nil, nil), wed); !isCode(err, "no_release") {
 				t.Fatalf("week %d before the submission: %v", w, err)
 			}
-			tok, err := st.CreateResponse(ctx, r)
+			tok, err := responsedb.New(st).CreateResponse(ctx, r)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := Query(ctx, st, cat, weekParams(w, 1, nil, nil), wed); !isCode(err, "no_release") {
+			if _, err := Query(ctx, releasedb.New(st), cat, weekParams(w, 1, nil, nil), wed); !isCode(err, "no_release") {
 				t.Fatalf("week %d after the submission: %v", w, err)
 			}
 			if i == 0 {
 				targets[w], tokens[w] = r, tok
-			} else if err := st.DeleteResponse(ctx, tok); err != nil {
+			} else if err := responsedb.New(st).DeleteResponse(ctx, tok); err != nil {
 				t.Fatal(err)
 			} else {
 				quitters[w] = r
@@ -100,7 +102,7 @@ func TestAttacks(t *testing.T) {
 	}
 	release(t, st, after(attackWeeks))
 	scores := map[string]*score{}
-	add := func(name string, guess secret, truth *store.Response) {
+	add := func(name string, guess secret, truth *responsedb.Response) {
 		if scores[name] == nil {
 			scores[name] = &score{}
 		}
@@ -108,7 +110,7 @@ func TestAttacks(t *testing.T) {
 	}
 	es, ie, au := []string{"es"}, []string{"ie"}, []string{"au"}
 	notIE := slices.DeleteFunc(regionIDs(cat), func(r string) bool { return r == "ie" })
-	othersByWeek := make([][]*store.Response, attackWeeks)
+	othersByWeek := make([][]*responsedb.Response, attackWeeks)
 	cumulative := map[string]float64{}
 	for _, r := range others {
 		w := int(mustDay(t, r.Day).Sub(day(day0)).Hours()) / (24 * 7)
@@ -146,7 +148,7 @@ func TestAttacks(t *testing.T) {
 		add("one region against the others", g.guess(minus(esAll, esRest), esSD*math.Sqrt2), truth)
 		gone, goneSD := optionValues(view(weekParams(w, 1, es, au)))
 		add("deletion before release", g.guess(gone, goneSD), quitters[w])
-		if err := st.DeleteResponse(ctx, tokens[w]); err != nil {
+		if err := responsedb.New(st).DeleteResponse(ctx, tokens[w]); err != nil {
 			t.Fatal(err)
 		}
 		afterDel, _ := optionValues(view(weekParams(w, 1, es, ie)))

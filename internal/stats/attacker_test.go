@@ -15,6 +15,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -41,7 +42,7 @@ type guesser struct {
 	chosen map[string]float64            // item=code -> share of responses choosing it
 }
 
-func newGuesser(q *questionnaire.Questionnaire, pop []*store.Response) *guesser {
+func newGuesser(q *questionnaire.Questionnaire, pop []*responsedb.Response) *guesser {
 	g := &guesser{q: q, shares: map[string]map[string]float64{}, chosen: map[string]float64{}}
 	n := float64(len(pop))
 	for _, r := range pop {
@@ -164,7 +165,7 @@ func minus(a, b map[string]float64) map[string]float64 {
 // k−1 withheld.
 
 // oldCounts counts the options of the rows in the languages and regions.
-func oldCounts(rows []*store.Response, langs, regions []string) map[string]float64 {
+func oldCounts(rows []*responsedb.Response, langs, regions []string) map[string]float64 {
 	y := map[string]float64{}
 	for _, r := range rows {
 		if slices.Contains(langs, r.Lang) && slices.Contains(regions, r.Region) {
@@ -174,7 +175,7 @@ func oldCounts(rows []*store.Response, langs, regions []string) map[string]float
 	return y
 }
 
-func addAnswers(y map[string]float64, r *store.Response, n float64) {
+func addAnswers(y map[string]float64, r *responsedb.Response, n float64) {
 	for item, codes := range r.Answers {
 		for _, c := range codes {
 			y[item+"="+c] += n
@@ -227,7 +228,7 @@ func mapsEqual(a, b map[string]float64) bool {
 // releases, at its largest epsilon): the mean of 100 noisy exports after the submission minus
 // the mean of 100 before. Each export split epsilon over 7 tables, with Laplace noise scaled to
 // the cells one response adds to in the option table.
-func oldAveraged(rng *rand.Rand, with, without []*store.Response, q *questionnaire.Questionnaire) map[string]float64 {
+func oldAveraged(rng *rand.Rand, with, without []*responsedb.Response, q *questionnaire.Questionnaire) map[string]float64 {
 	scale := oldScale(q)
 	everyone := []string{"en", "es", "us", "uk", "ie", "ca", "au", "other"}
 	a, b := oldCounts(with, everyone, everyone), oldCounts(without, everyone, everyone)
@@ -255,11 +256,11 @@ func oldAveragedSD(q *questionnaire.Questionnaire) float64 {
 // fileAttack purges every row and reads the database file as an attacker with a copy would:
 // every table, and the raw bytes. No row of a response may remain, nor its id anywhere in the
 // file; what is left (the releases) is read for the target's slice.
-func fileAttack(t *testing.T, st *store.Store, path string, g *guesser, targets, others []*store.Response,
-	scores map[string]*score, add func(string, secret, *store.Response)) {
+func fileAttack(t *testing.T, st *store.Store, path string, g *guesser, targets, others []*responsedb.Response,
+	scores map[string]*score, add func(string, secret, *responsedb.Response)) {
 	ctx := context.Background()
 	st.Now = func() time.Time { return after(attackWeeks).AddDate(1, 0, 0) }
-	if _, err := st.Purge(ctx, 365); err != nil {
+	if _, err := responsedb.New(st).Purge(ctx, 365); err != nil {
 		t.Fatal(err)
 	}
 	// A copy of the file and its write-ahead log, as a backup or a stolen disk would have them.

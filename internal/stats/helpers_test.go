@@ -10,6 +10,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -60,13 +62,13 @@ func openStoreOn(t testing.TB, b storetest.Backend) (*store.Store, string) {
 
 // seedRows stores n synthetic responses over weeks weeks from day0, in a few languages and
 // regions with most regions rare, and returns them.
-func seedRows(t testing.TB, st *store.Store, n, weeks int, rngSeed uint64) []*store.Response {
+func seedRows(t testing.TB, st *store.Store, n, weeks int, rngSeed uint64) []*responsedb.Response {
 	t.Helper()
 	cat := shipped(t)
 	rng := rand.New(rand.NewPCG(rngSeed, 7))
 	q := cat.Latest(qid)
 	regions := []string{"us", "us", "us", "uk", "uk", "ie", "ca", "au", "other"}
-	var rs []*store.Response
+	var rs []*responsedb.Response
 	for range n {
 		r := SyntheticResponse(q, rng, rng.Float64()*rng.Float64(), nil)
 		r.Lang = []string{"en", "en", "en", "es"}[rng.IntN(4)]
@@ -74,7 +76,7 @@ func seedRows(t testing.TB, st *store.Store, n, weeks int, rngSeed uint64) []*st
 		r.Day = store.Day(day0.AddDate(0, 0, rng.IntN(weeks*7)))
 		rs = append(rs, r)
 	}
-	if err := st.CreateResponses(context.Background(), rs); err != nil {
+	if err := responsedb.New(st).CreateResponses(context.Background(), rs); err != nil {
 		t.Fatal(err)
 	}
 	return rs
@@ -100,7 +102,7 @@ func weeksParams(weeks int) Params {
 
 func query(t testing.TB, st *store.Store, p Params) *View {
 	t.Helper()
-	v, err := Query(context.Background(), st, shipped(t), p, day0.AddDate(0, 1, 0))
+	v, err := Query(context.Background(), releasedb.New(st), shipped(t), p, day0.AddDate(0, 1, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +116,7 @@ func singleView(t testing.TB, l *layout, f *frozen) *View {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &decoded{Release: &store.Release{ID: 1, LedgerID: 1, Questionnaire: l.Questionnaire, Version: l.Version,
+	d := &decoded{Release: &releasedb.Release{ID: 1, LedgerID: 1, Questionnaire: l.Questionnaire, Version: l.Version,
 		Period: WeekOf(day0), FirstDay: store.Day(day0), LastDay: store.Day(day0.AddDate(0, 0, 6)), Body: string(body)},
 		f: f, first: day(day0), last: day(day0).AddDate(0, 0, 6)}
 	v := &View{Params: Params{By: ByWeek, K: DefaultK, Questionnaires: []string{l.Questionnaire}, Langs: l.Languages,

@@ -10,6 +10,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // Config is how releases are made.
@@ -38,7 +40,7 @@ func (c Config) Check() error {
 
 // Made is a ledger entry a run of the job wrote. It says nothing of counts, so it can be
 // logged.
-type Made = store.LedgerEntry
+type Made = releasedb.LedgerEntry
 
 // ReleaseDue releases every period that is over (see Period.due; force skips the day's wait)
 // and not yet released, for every questionnaire of the catalog, from its stored rows. It is
@@ -49,7 +51,8 @@ func ReleaseDue(ctx context.Context, st *store.Store, cat *questionnaire.Catalog
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	spans, err := st.ReleaseSpans(ctx, cat.IDs())
+	releases := releasedb.New(st)
+	spans, err := releases.ReleaseSpans(ctx, cat.IDs())
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +93,8 @@ func ReleaseDue(ctx context.Context, st *store.Store, cat *questionnaire.Catalog
 				return made, err
 			}
 			// One transaction per period: a period another process released meanwhile is skipped.
-			err = st.SaveReleases(ctx, []*store.ReleaseBatch{b}, store.SaveGuard{MaxEpsilon: cfg.EpsilonMax})
-			if errors.Is(err, store.ErrReleased) {
+			err = releases.SaveReleases(ctx, []*releasedb.ReleaseBatch{b}, releasedb.SaveGuard{MaxEpsilon: cfg.EpsilonMax})
+			if errors.Is(err, releasedb.ErrReleased) {
 				continue
 			}
 			if err != nil {
@@ -121,7 +124,7 @@ func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 	}
 	regions := regionIDs(cat)
 	first, last := due[0].First, due[len(due)-1].Last
-	err := st.EachResponse(ctx, id, store.Day(first), store.Day(last), func(r *store.Response) error {
+	err := responsedb.New(st).EachResponse(ctx, id, store.Day(first), store.Day(last), func(r *responsedb.Response) error {
 		d, err := time.Parse(time.DateOnly, r.Day)
 		if err != nil {
 			return fmt.Errorf("response with day %q: %w", r.Day, err)
@@ -144,7 +147,7 @@ func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 
 // batch noises the tallies of one questionnaire's period into a ledger entry and its releases:
 // one per version that had responses, or the newest version's when none had.
-func batch(cat *questionnaire.Catalog, id string, p Period, tallies map[string]*tally, b Budget, kind, actor string, now time.Time) (*store.ReleaseBatch, error) {
+func batch(cat *questionnaire.Catalog, id string, p Period, tallies map[string]*tally, b Budget, kind, actor string, now time.Time) (*releasedb.ReleaseBatch, error) {
 	if len(tallies) == 0 {
 		tallies = map[string]*tally{cat.Latest(id).Version: newTally(newLayout(cat.Latest(id), regionIDs(cat)))}
 	}
@@ -153,7 +156,7 @@ func batch(cat *questionnaire.Catalog, id string, p Period, tallies map[string]*
 		versions = append(versions, v)
 	}
 	slices.SortFunc(versions, compareVersions)
-	out := &store.ReleaseBatch{Ledger: store.LedgerEntry{Questionnaire: id, Period: p.Label, FirstDay: store.Day(p.First),
+	out := &releasedb.ReleaseBatch{Ledger: releasedb.LedgerEntry{Questionnaire: id, Period: p.Label, FirstDay: store.Day(p.First),
 		LastDay: store.Day(p.Last), Epsilon: b.Epsilon, Mechanism: b.Mechanism, Kind: kind, MadeOn: store.Day(now), Actor: actor}}
 	if b.Mechanism == Gaussian {
 		out.Ledger.Delta = Delta
@@ -167,7 +170,7 @@ func batch(cat *questionnaire.Catalog, id string, p Period, tallies map[string]*
 		if err != nil {
 			return nil, err
 		}
-		out.Releases = append(out.Releases, &store.Release{Version: v, Body: string(body)})
+		out.Releases = append(out.Releases, &releasedb.Release{Version: v, Body: string(body)})
 	}
 	return out, nil
 }

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -23,7 +26,7 @@ func testReleaseJob(t *testing.T, b storetest.Backend) {
 	// Week 5 (day0 + 4 weeks) has one response; week 4 has none.
 	lone := SyntheticResponse(shipped(t).Latest(qid), rand.New(rand.NewPCG(2, 2)), 0.5, nil)
 	lone.Lang, lone.Region, lone.Day = "en", "us", store.Day(day0.AddDate(0, 0, 29))
-	if err := st.CreateResponses(ctx, []*store.Response{lone}); err != nil {
+	if err := responsedb.New(st).CreateResponses(ctx, []*responsedb.Response{lone}); err != nil {
 		t.Fatal(err)
 	}
 	sunday := day0.AddDate(0, 0, 6)
@@ -96,14 +99,14 @@ func TestDeletionBeforeAndAfterRelease(t *testing.T) {
 	submit := func() string {
 		r := SyntheticResponse(cat.Latest(qid), rand.New(rand.NewPCG(5, 5)), 0.5, nil)
 		r.Lang, r.Region = "es", "ie"
-		tok, err := st.CreateResponse(ctx, r)
+		tok, err := responsedb.New(st).CreateResponse(ctx, r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return tok
 	}
 	early, late := submit(), submit()
-	if err := st.DeleteResponse(ctx, early); err != nil {
+	if err := responsedb.New(st).DeleteResponse(ctx, early); err != nil {
 		t.Fatal(err)
 	}
 	tallies, err := tallyRows(ctx, st, cat, qid, []Period{PeriodOf(ByWeek, day0)})
@@ -122,14 +125,14 @@ func TestDeletionBeforeAndAfterRelease(t *testing.T) {
 		t.Errorf("the week's release would count %d responses, want 1 (one deleted)", n)
 	}
 	release(t, st, after(1))
-	before, err := st.Releases(ctx, store.ReleaseFilter{})
+	before, err := releasedb.New(st).Releases(ctx, releasedb.ReleaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteResponse(ctx, late); err != nil {
+	if err := responsedb.New(st).DeleteResponse(ctx, late); err != nil {
 		t.Fatal(err)
 	}
-	afterDel, err := st.Releases(ctx, store.ReleaseFilter{})
+	afterDel, err := releasedb.New(st).Releases(ctx, releasedb.ReleaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +152,7 @@ func TestRerelease(t *testing.T) {
 	cat := shipped(t)
 	w10 := PeriodOf(ByWeek, day0)
 	ledger := func() int {
-		l, err := st.Ledger(ctx)
+		l, err := releasedb.New(st).Ledger(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +193,7 @@ func TestRerelease(t *testing.T) {
 	if len(v.Releases) != 1 || v.Releases[0].ID == 0 {
 		t.Fatalf("the view summed %d releases of one week", len(v.Releases))
 	}
-	all, _ := st.Releases(ctx, store.ReleaseFilter{To: store.Day(w10.Last)})
+	all, _ := releasedb.New(st).Releases(ctx, releasedb.ReleaseFilter{To: store.Day(w10.Last)})
 	if len(all) != 2 || v.Releases[0].ID != all[len(all)-1].ID {
 		t.Errorf("the view read release %d, not the newest of %d", v.Releases[0].ID, len(all))
 	}
@@ -201,7 +204,7 @@ func TestRerelease(t *testing.T) {
 	if spends[0].Period != "2026-W10" || spends[0].Epsilon != 2 || spends[0].Composed >= 2 || spends[0].Composed < 1 {
 		t.Errorf("spend of W10: %+v", spends[0])
 	}
-	audits, err := st.AuditEntries(ctx, store.AuditFilter{Action: "stats_rerelease"})
+	audits, err := auditdb.New(st).Entries(ctx, auditdb.Filter{Action: "stats_rerelease"})
 	if err != nil || len(audits) != 1 {
 		t.Errorf("%d audit rows (%v)", len(audits), err)
 	}

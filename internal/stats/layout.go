@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // layout is the fixed shape of a release of one questionnaire version: its slices (every
@@ -184,7 +184,7 @@ func newTally(l *layout) *tally {
 // add counts one response. It never lets a response add to more cells than maxCells says (a
 // damaged row, or one from before an item changed, could): the noise is calibrated to that
 // bound.
-func (t *tally) add(r *store.Response) {
+func (t *tally) add(r *responsedb.Response) {
 	s := t.l.slice(r.Lang, r.Region)
 	if s < 0 {
 		t.skipped++

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/differential-privacy/go/v3/noise"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
 
 // Spend is the budget a questionnaire's period has spent: its ledger entries, their epsilons
@@ -14,14 +15,14 @@ import (
 type Spend struct {
 	Questionnaire, Period string
 	FirstDay, LastDay     string
-	Entries               []store.LedgerEntry
+	Entries               []releasedb.LedgerEntry
 	Epsilon               float64 // the sum
 	Composed              float64 // at Delta; the sum when any entry is not Gaussian
 }
 
 // Budgets lists the spend of every released period, oldest first.
 func Budgets(ctx context.Context, st *store.Store) ([]Spend, error) {
-	entries, err := st.Ledger(ctx)
+	entries, err := releasedb.New(st).Ledger(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +49,7 @@ func Budgets(ctx context.Context, st *store.Store) ([]Spend, error) {
 // is a Gaussian mechanism whose sensitivity over noise is mu_i = 1/sd(epsilon_i), and together
 // they are one Gaussian mechanism with mu = sqrt(sum mu_i²). For any other mechanism the
 // epsilons add up.
-func composed(entries []store.LedgerEntry) float64 {
+func composed(entries []releasedb.LedgerEntry) float64 {
 	var mu2, sum float64
 	for _, e := range entries {
 		sum += e.Epsilon

@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/differential-privacy/go/v3/noise"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // layouts are the shipped questionnaire and two test fixtures of other shapes.
@@ -141,17 +141,17 @@ func TestTallyBoundsEachResponse(t *testing.T) {
 	l := newLayout(cat.Latest(qid), regionIDs(cat))
 	for _, tc := range []struct {
 		name string
-		r    store.Response
+		r    responsedb.Response
 		want int64 // cells added to
 	}{
-		{"one band, one option", store.Response{Band: "low", Answers: map[string][]string{"use_context": {"none_recent"}}}, 2},
-		{"two codes on a single-choice item", store.Response{Band: "low", Answers: map[string][]string{"use_context": {"prescribed", "both"}}}, 2},
-		{"the same code twice", store.Response{Band: "low", Answers: map[string][]string{"mental_health": {"anxiety", "anxiety"}}}, 2},
+		{"one band, one option", responsedb.Response{Band: "low", Answers: map[string][]string{"use_context": {"none_recent"}}}, 2},
+		{"two codes on a single-choice item", responsedb.Response{Band: "low", Answers: map[string][]string{"use_context": {"prescribed", "both"}}}, 2},
+		{"the same code twice", responsedb.Response{Band: "low", Answers: map[string][]string{"mental_health": {"anxiety", "anxiety"}}}, 2},
 		// urinary allows its four symptoms at most ("none" is exclusive): five codes add four.
-		{"more options than an item allows", store.Response{Band: "low", Answers: map[string][]string{
+		{"more options than an item allows", responsedb.Response{Band: "low", Answers: map[string][]string{
 			"urinary": {"often_urgent", "pain", "blood", "leaking", "none"}}}, 5},
-		{"a flag twice and an unknown one", store.Response{Band: "high", Flags: []string{"safety", "safety", "nope"}}, 2},
-		{"an unknown band, item and code", store.Response{Band: "nope", Answers: map[string][]string{"nope": {"x"}, "safety": {"x"}}}, 0},
+		{"a flag twice and an unknown one", responsedb.Response{Band: "high", Flags: []string{"safety", "safety", "nope"}}, 2},
+		{"an unknown band, item and code", responsedb.Response{Band: "nope", Answers: map[string][]string{"nope": {"x"}, "safety": {"x"}}}, 0},
 	} {
 		tl := newTally(l)
 		tc.r.Lang, tc.r.Region = "en", "us"
@@ -165,7 +165,7 @@ func TestTallyBoundsEachResponse(t *testing.T) {
 		}
 	}
 	tl := newTally(l)
-	tl.add(&store.Response{Lang: "fr", Region: "us", Band: "low"})
+	tl.add(&responsedb.Response{Lang: "fr", Region: "us", Band: "low"})
 	if tl.skipped != 1 {
 		t.Errorf("a response in a language the questionnaire lacks: skipped %d", tl.skipped)
 	}

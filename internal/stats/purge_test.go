@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -59,16 +61,16 @@ func testAfterThePurgeOnlyReleasesRemain(t *testing.T, b storetest.Backend) {
 	st.Now = func() time.Time { return day0.AddDate(0, 0, 10) }
 	lone := SyntheticResponse(shipped(t).Latest(qid), rand.New(rand.NewPCG(1, 1)), 0, nil)
 	lone.Lang, lone.Region = "es", "ie"
-	tok, err := st.CreateResponse(ctx, lone)
+	tok, err := responsedb.New(st).CreateResponse(ctx, lone)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.DeleteResponse(ctx, tok); err != nil {
+	if err := responsedb.New(st).DeleteResponse(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
 	release(t, st, after(6))
 	st.Now = func() time.Time { return after(6).AddDate(0, 0, 400) }
-	if n, err := st.Purge(ctx, 365); err != nil || n != 600 {
+	if n, err := responsedb.New(st).Purge(ctx, 365); err != nil || n != 600 {
 		t.Fatalf("purged %d (%v)", n, err)
 	}
 	db := storetest.Raw(t, path)
@@ -116,7 +118,7 @@ func testAfterThePurgeOnlyReleasesRemain(t *testing.T, b storetest.Backend) {
 		t.Errorf("deleted_tokens has columns %v", cols)
 	}
 	// Every release's cells are whole-slice figures of a whole week.
-	rs, err := st.Releases(ctx, store.ReleaseFilter{})
+	rs, err := releasedb.New(st).Releases(ctx, releasedb.ReleaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

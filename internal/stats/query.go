@@ -11,11 +11,12 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
 
-// Source is where views read releases from: the store.
+// Source is where views read releases from: the store's releases (releasedb.DB).
 type Source interface {
-	Releases(ctx context.Context, f store.ReleaseFilter) ([]*store.Release, error)
+	Releases(ctx context.Context, f releasedb.ReleaseFilter) ([]*releasedb.Release, error)
 }
 
 // Query makes the view the parameters ask for, from stored releases only: the releases of the
@@ -36,7 +37,7 @@ func Query(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params
 	if len(p.Regions) == 0 {
 		p.Regions = regionIDs(cat)
 	}
-	stored, err := src.Releases(ctx, store.ReleaseFilter{Questionnaires: p.Questionnaires,
+	stored, err := src.Releases(ctx, releasedb.ReleaseFilter{Questionnaires: p.Questionnaires,
 		From: store.Day(from), To: store.Day(to)})
 	if err != nil {
 		return nil, err
@@ -56,7 +57,7 @@ func Query(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params
 
 // decoded is a stored release and its content.
 type decoded struct {
-	*store.Release
+	*releasedb.Release
 	f     *frozen
 	first time.Time
 	last  time.Time
@@ -65,7 +66,7 @@ type decoded struct {
 // current decodes the releases and keeps, where releases overlap (a period released again,
 // or weeks and months of the same days), only the newest: a re-release replaces what a
 // reader sees, while the ledger still counts both.
-func current(stored []*store.Release) ([]*decoded, error) {
+func current(stored []*releasedb.Release) ([]*decoded, error) {
 	var out []*decoded
 	sort.SliceStable(stored, func(i, j int) bool { return stored[i].LedgerID > stored[j].LedgerID })
 	for _, r := range stored {

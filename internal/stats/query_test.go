@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
 
 // Bad parameters, or a range no release covers, are a ParamError naming the mistake.
@@ -39,7 +40,7 @@ func TestQueryErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := weeksParams(1)
 			tc.edit(&p)
-			_, err := Query(context.Background(), st, shipped(t), p, day0)
+			_, err := Query(context.Background(), releasedb.New(st), shipped(t), p, day0)
 			var pe *ParamError
 			if !errors.As(err, &pe) || pe.Code != tc.code || pe.Msg == "" {
 				t.Errorf("err %v, want a ParamError %s", err, tc.code)
@@ -134,13 +135,13 @@ func TestConvertCounters(t *testing.T) {
 			t.Errorf("entry %+v", m)
 		}
 	}
-	if ok, err := st.HasLegacyCounts(ctx); ok || err != nil {
+	if ok, err := releasedb.New(st).HasLegacyCounts(ctx); ok || err != nil {
 		t.Errorf("the counters are still there (%v)", err)
 	}
 	if again, err := ConvertCounters(ctx, st, shipped(t), DefaultConfig(), now); err != nil || len(again) != 0 {
 		t.Errorf("converting twice made %d (%v)", len(again), err)
 	}
-	v, err := Query(ctx, st, shipped(t), Params{From: time.Date(2026, 10, 19, 0, 0, 0, 0, time.UTC), To: now, By: ByWeek, K: DefaultK}, now)
+	v, err := Query(ctx, releasedb.New(st), shipped(t), Params{From: time.Date(2026, 10, 19, 0, 0, 0, 0, time.UTC), To: now, By: ByWeek, K: DefaultK}, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
 
 // Rerelease releases a period again at epsilon, from its stored rows (after a questionnaire
@@ -37,7 +39,7 @@ func Rerelease(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 		}
 		ids = []string{questionnaireID}
 	}
-	var batches []*store.ReleaseBatch
+	var batches []*releasedb.ReleaseBatch
 	b := DefaultBudget(epsilon)
 	for _, id := range ids {
 		tallies, err := tallyRows(ctx, st, cat, id, []Period{p})
@@ -50,10 +52,10 @@ func Rerelease(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 		}
 		batches = append(batches, rb)
 	}
-	audit := &store.AuditEntry{Actor: actor, Action: store.ActionStatsRerelease, Outcome: store.OutcomeOK,
+	audit := &auditdb.Entry{Actor: actor, Action: auditdb.ActionStatsRerelease, Outcome: auditdb.OutcomeOK,
 		Detail: fmt.Sprintf("period=%s epsilon=%s questionnaires=%v", p, formatFloat(epsilon), ids)}
-	err := st.SaveReleases(ctx, batches, store.SaveGuard{Again: true, MaxEpsilon: cfg.EpsilonMax, Audit: audit})
-	var be *store.BudgetError
+	err := releasedb.New(st).SaveReleases(ctx, batches, releasedb.SaveGuard{Again: true, MaxEpsilon: cfg.EpsilonMax, Audit: audit})
+	var be *releasedb.BudgetError
 	if errors.As(err, &be) {
 		return nil, paramErr("budget", "%s %s has spent epsilon %g already: %g more would pass the cap per period of %g",
 			be.Questionnaire, be.Period, be.Spent, be.Asked, be.Max)
@@ -78,10 +80,11 @@ func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Ca
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
-	if ok, err := st.HasLegacyCounts(ctx); err != nil || !ok {
+	releases := releasedb.New(st)
+	if ok, err := releases.HasLegacyCounts(ctx); err != nil || !ok {
 		return nil, err
 	}
-	spans, err := st.ReleaseSpans(ctx, nil)
+	spans, err := releases.ReleaseSpans(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +92,7 @@ func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Ca
 	tallies := map[key]map[string]*tally{}
 	periods := map[string][]Period{}
 	regions := regionIDs(cat)
-	err = st.EachLegacyCount(ctx, cfg.Period == ByWeek, func(c store.LegacyCount) error {
+	err = releases.EachLegacyCount(ctx, cfg.Period == ByWeek, func(c releasedb.LegacyCount) error {
 		p, err := ParsePeriod(c.Period)
 		q := cat.Version(c.Questionnaire, c.Version)
 		if err != nil || q == nil || !p.due(now, false) {
@@ -114,7 +117,7 @@ func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Ca
 	if err != nil {
 		return nil, err
 	}
-	var batches []*store.ReleaseBatch
+	var batches []*releasedb.ReleaseBatch
 	for _, id := range cat.IDs() {
 		ps := periods[id]
 		if len(ps) == 0 {
@@ -130,7 +133,7 @@ func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Ca
 			batches = append(batches, b)
 		}
 	}
-	if err := st.SaveReleases(ctx, batches, store.SaveGuard{MaxEpsilon: cfg.EpsilonMax, DropLegacyCounts: true}); err != nil {
+	if err := releases.SaveReleases(ctx, batches, releasedb.SaveGuard{MaxEpsilon: cfg.EpsilonMax, DropLegacyCounts: true}); err != nil {
 		return nil, fmt.Errorf("turn the old counters into releases: %w", err)
 	}
 	var made []Made

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // RandomAnswers makes a valid, complete set of answers to q. concern, from 0 to 1, is how
@@ -80,7 +80,7 @@ func counts(q *questionnaire.Questionnaire, o *questionnaire.Option) bool {
 
 // SyntheticResponse scores random answers into a response ready to store (no language,
 // region or day). It panics if the engine refuses its own random answers: a bug.
-func SyntheticResponse(q *questionnaire.Questionnaire, rng *rand.Rand, concern float64, force map[string]string) *store.Response {
+func SyntheticResponse(q *questionnaire.Questionnaire, rng *rand.Rand, concern float64, force map[string]string) *responsedb.Response {
 	a := RandomAnswers(q, rng, concern, force)
 	res, err := q.Score(a)
 	if err != nil {
@@ -91,5 +91,5 @@ func SyntheticResponse(q *questionnaire.Questionnaire, rng *rand.Rand, concern f
 	if res.Level != nil {
 		band = res.Level.ID
 	}
-	return &store.Response{Questionnaire: q.ID, Version: q.Version, Answers: res.Answers, Scores: res.Scores, Band: band, Flags: flags}
+	return &responsedb.Response{Questionnaire: q.ID, Version: q.Version, Answers: res.Answers, Scores: res.Scores, Band: band, Flags: flags}
 }

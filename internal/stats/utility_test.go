@@ -12,18 +12,20 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 var utilityFlag = flag.Bool("utility", false, "measure the utility table of docs/stats-export.md (slow)")
 
 // population is a pool of synthetic responses to draw weeks from, in the languages and regions
 // dev seed uses (a few regions get most responses).
-func population(t testing.TB, n int, seed uint64) []*store.Response {
+func population(t testing.TB, n int, seed uint64) []*responsedb.Response {
 	cat := shipped(t)
 	q := cat.Latest(qid)
 	rng := rand.New(rand.NewPCG(seed, 11))
 	regions := regionIDs(cat)
-	var out []*store.Response
+	var out []*responsedb.Response
 	for range n {
 		r := SyntheticResponse(q, rng, math.Pow(rng.Float64(), 2), nil)
 		r.Lang = "en"
@@ -143,7 +145,7 @@ func TestUtilityOnDatabase(t *testing.T) {
 	}
 	defer st.Close()
 	cat := shipped(t)
-	rs, err := st.Releases(ctx, store.ReleaseFilter{Questionnaires: []string{qid}})
+	rs, err := releasedb.New(st).Releases(ctx, releasedb.ReleaseFilter{Questionnaires: []string{qid}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +165,7 @@ func TestUtilityOnDatabase(t *testing.T) {
 		if truth == nil {
 			continue
 		}
-		v, err := Query(ctx, st, cat, Params{From: p.First, To: p.Last, By: ByWeek, K: DefaultK}, p.Last)
+		v, err := Query(ctx, releasedb.New(st), cat, Params{From: p.First, To: p.Last, By: ByWeek, K: DefaultK}, p.Last)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -173,7 +175,7 @@ func TestUtilityOnDatabase(t *testing.T) {
 		truths, views = append(truths, truth), append(views, v)
 	}
 	start := time.Now()
-	year, err := Query(ctx, st, cat, Params{From: mustDay(t, rs[0].FirstDay), To: mustDay(t, rs[len(rs)-1].LastDay), By: ByWeek, K: DefaultK}, time.Now())
+	year, err := Query(ctx, releasedb.New(st), cat, Params{From: mustDay(t, rs[0].FirstDay), To: mustDay(t, rs[len(rs)-1].LastDay), By: ByWeek, K: DefaultK}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

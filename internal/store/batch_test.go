@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -21,6 +22,7 @@ func TestMixedBatchesKeepRowsExact(t *testing.T) {
 func testMixedBatches(t *testing.T, b storetest.Backend) {
 	path := b.New(t)
 	s := openStore(t, path)
+	rs := responsedb.New(s)
 	s.Now = func() time.Time { return time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC) }
 	ctx := context.Background()
 	// A check refuses responses from one region, so some creates fail inside a batch (SQLite)
@@ -40,7 +42,7 @@ func testMixedBatches(t *testing.T, b storetest.Backend) {
 	// Responses committed first, to be deleted while new ones are written.
 	first := make([]string, 50)
 	for i := range first {
-		tok, err := s.CreateResponse(ctx, sample(i))
+		tok, err := rs.CreateResponse(ctx, sample(i))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -56,13 +58,13 @@ func testMixedBatches(t *testing.T, b storetest.Backend) {
 				defer wg.Done()
 				switch {
 				case i%8 == 0 && round*10+i/8 < len(first):
-					if err := s.DeleteResponse(ctx, first[round*10+i/8]); err != nil {
+					if err := rs.DeleteResponse(ctx, first[round*10+i/8]); err != nil {
 						t.Errorf("delete: %v", err)
 					}
 				case i%8 == 1:
 					r := sample(i)
 					r.Region = "mars"
-					if _, err := s.CreateResponse(ctx, r); err == nil {
+					if _, err := rs.CreateResponse(ctx, r); err == nil {
 						t.Error("a refused create reported success")
 					}
 					mu.Lock()
@@ -76,7 +78,7 @@ func testMixedBatches(t *testing.T, b storetest.Backend) {
 						t.Errorf("other write: %v", err)
 					}
 				default:
-					if _, err := s.CreateResponse(ctx, sample(round*80+i)); err != nil {
+					if _, err := rs.CreateResponse(ctx, sample(round*80+i)); err != nil {
 						t.Errorf("create: %v", err)
 					}
 					mu.Lock()

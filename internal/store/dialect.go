@@ -15,16 +15,21 @@ type dialect struct {
 	// forUpdate ends a select whose rows a write transaction must hold until it commits.
 	// SQLite has one writer, and no such clause.
 	forUpdate string
-	// lockReleases serialises the writers of statistics releases, whose budget check reads
-	// the ledger and then writes it. Empty on SQLite (one writer).
-	lockReleases string
 }
 
 var (
 	sqliteDialect   = dialect{migrations: "migrations/sqlite"}
-	postgresDialect = dialect{postgres: true, migrations: "migrations/postgres", forUpdate: " for update",
-		lockReleases: `/* Store.SaveReleases */ lock table stat_ledger in exclusive mode`}
+	postgresDialect = dialect{postgres: true, migrations: "migrations/postgres", forUpdate: " for update"}
 )
+
+// ForUpdate ends a select whose rows a write transaction must hold until it commits: " for
+// update" on PostgreSQL, nothing on SQLite (one writer).
+func (s *Store) ForUpdate() string { return s.d.forUpdate }
+
+// HasTable reports whether a table exists (in the schema the store uses, on PostgreSQL).
+func (s *Store) HasTable(ctx context.Context, name string) (bool, error) {
+	return s.d.hasTable(ctx, s.read, name)
+}
 
 // hasTable reports whether a table exists (in the schema the store uses, on PostgreSQL).
 func (d dialect) hasTable(ctx context.Context, q interface {

@@ -151,7 +151,7 @@ func migratePostgres(ctx context.Context, db *sql.DB, names []string) error {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
 		if _, err := tx.ExecContext(ctx, "/* migrate */ insert into schema_version (version, applied_at) values (?, ?)",
-			n, time.Now().UTC().Format(timeFormat)); err != nil {
+			n, time.Now().UTC().Format(TimeFormat)); err != nil {
 			tx.Rollback()
 			return err
 		}
@@ -160,6 +160,21 @@ func migratePostgres(ctx context.Context, db *sql.DB, names []string) error {
 		}
 	}
 	return nil
+}
+
+// dropEmptyLegacyCounts drops the waiting counters when there are none (a new database, or one
+// that never had a response): nothing to turn into releases.
+func dropEmptyLegacyCounts(ctx context.Context, db *sql.DB, d dialect) error {
+	if ok, err := d.hasTable(ctx, db, "legacy_counts"); err != nil || !ok {
+		return err
+	}
+	var any int
+	err := db.QueryRowContext(ctx, `/* Store.dropEmptyLegacyCounts */ select count(*) from (select 1 from legacy_counts limit 1) t`).Scan(&any)
+	if err != nil || any > 0 {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `/* Store.dropEmptyLegacyCounts */ drop table legacy_counts`)
+	return err
 }
 
 // schemaVersion is the version the database is at.

@@ -1,4 +1,4 @@
-package store
+package store_test
 
 import (
 	"compress/gzip"
@@ -8,6 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // unzipFixture writes testdata/v4-seeded.db.gz to a temporary file: a database made by the
@@ -56,25 +60,25 @@ func TestMigrationToReleases(t *testing.T) {
 		t.Fatalf("fixture: version %d, %d responses, %d counters", version, before, counters)
 	}
 
-	s, err := Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openStore(t, path)
 	defer s.Close()
-	db := s.write
-	var after, waiting int
+	db := storetest.Raw(t, path)
+	var after, waiting, latest int
 	db.QueryRow("PRAGMA user_version").Scan(&version)
 	db.QueryRow("select count(*) from responses").Scan(&after)
 	db.QueryRow("select count(*) from legacy_counts").Scan(&waiting)
-	names, _ := sqliteDialect.migrationFiles()
-	if version != len(names) || after != before || waiting != counters {
-		t.Errorf("after migration: version %d, %d responses (had %d), %d counters waiting (had %d)", version, after, before, waiting, counters)
+	fresh := filepath.Join(t.TempDir(), "new.db")
+	openStore(t, fresh).Close()
+	storetest.Raw(t, fresh).QueryRow("PRAGMA user_version").Scan(&latest)
+	if version != latest || after != before || waiting != counters {
+		t.Errorf("after migration: version %d (a new database's: %d), %d responses (had %d), %d counters waiting (had %d)",
+			version, latest, after, before, waiting, counters)
 	}
-	if ok, err := s.HasLegacyCounts(context.Background()); !ok || err != nil {
+	if ok, err := releasedb.New(s).HasLegacyCounts(context.Background()); !ok || err != nil {
 		t.Errorf("HasLegacyCounts = %v, %v", ok, err)
 	}
 	n := 0
-	if err := s.EachLegacyCount(context.Background(), true, func(c LegacyCount) error {
+	if err := releasedb.New(s).EachLegacyCount(context.Background(), true, func(c releasedb.LegacyCount) error {
 		if c.Metric == "score" || len(c.Period) != 8 {
 			t.Errorf("weekly counters gave %+v", c)
 		}
@@ -89,7 +93,7 @@ func TestMigrationToReleases(t *testing.T) {
 	if tables != 4 {
 		t.Errorf("%d of the release tables exist", tables)
 	}
-	if _, err := s.CreateResponse(context.Background(), &Response{Questionnaire: "q", Version: "1", Lang: "en", Region: "us",
+	if _, err := responsedb.New(s).CreateResponse(context.Background(), &responsedb.Response{Questionnaire: "q", Version: "1", Lang: "en", Region: "us",
 		Band: "low", Answers: map[string][]string{"a": {"x"}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -105,12 +109,9 @@ func TestMigrationToReleases(t *testing.T) {
 
 // A database without counters (a new one) has no table waiting for them.
 func TestNewDatabaseHasNoCounters(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "new.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openStore(t, filepath.Join(t.TempDir(), "new.db"))
 	defer s.Close()
-	if ok, err := s.HasLegacyCounts(context.Background()); ok || err != nil {
+	if ok, err := releasedb.New(s).HasLegacyCounts(context.Background()); ok || err != nil {
 		t.Errorf("HasLegacyCounts = %v, %v on a new database", ok, err)
 	}
 }

@@ -66,7 +66,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Store{read: db, write: db, d: postgresDialect, path: redact(dsn), holder: newID(), Now: time.Now}
+	s := &Store{read: db, write: db, d: postgresDialect, path: redact(dsn), holder: NewID(), Now: time.Now}
 	s.regroup = newRegrouper(s)
 	return s, nil
 }
@@ -187,20 +187,20 @@ func (s *Store) checkPostgres(ctx context.Context) error {
 	if v != len(names) {
 		return fmt.Errorf("schema version %d, this program's is %d", v, len(names))
 	}
-	for _, t := range tables {
+	for _, t := range Tables {
 		var n int64
-		if err := s.read.QueryRowContext(ctx, "/* Store.Check */ select count(*) from "+t.name).Scan(&n); err != nil {
-			return fmt.Errorf("read %s: %w", t.name, err)
+		if err := s.read.QueryRowContext(ctx, "/* Store.Check */ select count(*) from "+t.Name).Scan(&n); err != nil {
+			return fmt.Errorf("read %s: %w", t.Name, err)
 		}
 	}
 	return nil
 }
 
-// vacuum runs VACUUM on tables after deletes (best effort): PostgreSQL keeps a deleted row in
-// the table's files until VACUUM frees its space.
-func (s *Store) vacuum(ctx context.Context, tables ...string) {
+// Vacuum runs VACUUM on tables after deletes, on PostgreSQL (best effort): it keeps a deleted
+// row in the table's files until VACUUM frees its space.
+func (s *Store) Vacuum(ctx context.Context, tables ...string) {
 	for _, t := range tables {
-		_, _ = s.write.ExecContext(ctx, "/* Store.vacuum */ vacuum "+t)
+		_, _ = s.write.ExecContext(ctx, "/* Store.Vacuum */ vacuum "+t)
 	}
 }
 

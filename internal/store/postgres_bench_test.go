@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -35,24 +36,26 @@ func BenchmarkPostgresCreateResponse(b *testing.B) {
 		}
 		b.Run("Sequential/"+mode.name, func(b *testing.B) {
 			s := open(b)
+			responses := responsedb.New(s)
 			i := 0
 			for b.Loop() {
 				r := *rs[i%len(rs)]
 				i++
-				if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+				if _, err := responses.CreateResponse(context.Background(), &r); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 		b.Run("Parallel64/"+mode.name, func(b *testing.B) {
 			s := open(b)
+			responses := responsedb.New(s)
 			b.SetParallelism(32)
 			b.RunParallel(func(pb *testing.PB) {
 				i := rand.IntN(len(rs))
 				for pb.Next() {
 					r := *rs[i%len(rs)]
 					i++
-					if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+					if _, err := responses.CreateResponse(context.Background(), &r); err != nil {
 						b.Error(err)
 						return
 					}

@@ -117,8 +117,8 @@ func TestMigrateTogether(t *testing.T) {
 // backends have the same tables.
 func TestTablesListed(t *testing.T) {
 	listed := map[string]bool{}
-	for _, tb := range tables {
-		listed[tb.name] = true
+	for _, tb := range Tables {
+		listed[tb.Name] = true
 	}
 	var schemas [][]string
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
@@ -134,8 +134,8 @@ func TestTablesListed(t *testing.T) {
 				t.Errorf("table %s is not in the table list of tables.go", name)
 			}
 		}
-		if len(got) != len(tables) {
-			t.Errorf("%d tables, %d listed", len(got), len(tables))
+		if len(got) != len(Tables) {
+			t.Errorf("%d tables, %d listed", len(got), len(Tables))
 		}
 		schemas = append(schemas, got)
 	})

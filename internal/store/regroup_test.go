@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -89,11 +90,12 @@ func TestRegroupHidesArrival(t *testing.T) {
 			db := storetest.Postgres.New(t)
 			s := openStore(t, db)
 			t.Cleanup(func() { s.Close() })
+			responses := responsedb.New(s)
 			store.SetRegroupPolicy(s, c.idle, c.every, 128)
 			var arrival []string
 			for i := range 40 {
 				r := sample(i)
-				if _, err := s.CreateResponse(ctx, r); err != nil {
+				if _, err := responses.CreateResponse(ctx, r); err != nil {
 					t.Fatal(err)
 				}
 				arrival = append(arrival, r.ID)

@@ -9,12 +9,13 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
 // syntheticResponses are n scored responses to the shipped self-check, as varied as real ones
 // (each bumps about 25 counters in its week and its month).
-func syntheticResponses(b *testing.B, n int) []*store.Response {
+func syntheticResponses(b *testing.B, n int) []*responsedb.Response {
 	b.Helper()
 	cat, ps := questionnaire.Load(questionnaires.FS)
 	if len(ps) > 0 {
@@ -22,7 +23,7 @@ func syntheticResponses(b *testing.B, n int) []*store.Response {
 	}
 	q := cat.Latest("ketamine-selfcheck")
 	rng := rand.New(rand.NewPCG(1, 2))
-	out := make([]*store.Response, n)
+	out := make([]*responsedb.Response, n)
 	for i := range out {
 		r := stats.SyntheticResponse(q, rng, rng.Float64(), nil)
 		r.Lang, r.Region = q.Languages[i%len(q.Languages)], []string{"us", "uk", "other"}[i%3]
@@ -40,12 +41,13 @@ func BenchmarkCreateResponse(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
+	responses := responsedb.New(s)
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
 		r := *rs[i%len(rs)]
 		i++
-		if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+		if _, err := responses.CreateResponse(context.Background(), &r); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -60,6 +62,7 @@ func BenchmarkCreateResponseParallel(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
+	responses := responsedb.New(s)
 	b.SetParallelism(32) // 64 goroutines on 2 cores
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
@@ -67,7 +70,7 @@ func BenchmarkCreateResponseParallel(b *testing.B) {
 		for pb.Next() {
 			r := *rs[i%len(rs)]
 			i++
-			if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+			if _, err := responses.CreateResponse(context.Background(), &r); err != nil {
 				b.Error(err)
 				return
 			}

@@ -7,7 +7,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"fmt"
 )
 
 // ErrSecretMismatch means the server secret is not the one the database was used with.
@@ -42,47 +41,4 @@ func (s *Store) CheckSecret(ctx context.Context, secret []byte) error {
 		return ErrSecretMismatch
 	}
 	return nil
-}
-
-// ForgetSecret records another secret after the one the database was used with was lost for
-// good. What was made with the lost one cannot be read any more and is deleted, in one
-// transaction with the new fingerprint and an audit row: share codes (and the summaries they
-// opened), staff sessions and half-done sign-ins, two-factor secrets and recovery codes (staff
-// who must use them enrol again), and the limits keyed with it. It returns how many share
-// codes and two-factor set-ups it ended.
-func (s *Store) ForgetSecret(ctx context.Context, secret []byte, by string) (codes, twoFactor int, err error) {
-	err = s.Write(ctx, func(tx *sql.Tx) error {
-		codes, twoFactor = 0, 0
-		for _, q := range []struct {
-			sql string
-			n   *int
-		}{
-			{`/* Store.ForgetSecret */ delete from share_codes`, &codes},
-			{`/* Store.ForgetSecret */ delete from staff_totp`, &twoFactor},
-			{`/* Store.ForgetSecret */ delete from recovery_codes`, nil},
-			{`/* Store.ForgetSecret */ delete from sessions`, nil},
-			{`/* Store.ForgetSecret */ delete from signin_steps`, nil},
-			{`/* Store.ForgetSecret */ delete from limit_slots`, nil},
-			{`/* Store.ForgetSecret */ delete from limit_keys`, nil},
-		} {
-			res, err := tx.Exec(q.sql)
-			if err != nil {
-				return err
-			}
-			if q.n != nil {
-				n, err := res.RowsAffected()
-				if err != nil {
-					return err
-				}
-				*q.n = int(n)
-			}
-		}
-		if _, err := tx.Exec(`/* Store.ForgetSecret */ insert into meta (name, value) values ('secret_fingerprint', ?)
-			on conflict (name) do update set value = excluded.value`, SecretFingerprint(secret)); err != nil {
-			return err
-		}
-		return s.audit(tx, AuditEntry{Actor: by, Action: ActionSecretReplaced, Outcome: OutcomeOK,
-			Detail: fmt.Sprintf("share_codes=%d two_factor=%d", codes, twoFactor)})
-	})
-	return codes, twoFactor, err
 }

@@ -77,7 +77,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{read: r, write: w, d: d, stmts: stmts, writes: make(chan *writeOp, 1024), done: make(chan struct{}),
-		path: path, holder: newID(), Now: time.Now}
+		path: path, holder: NewID(), Now: time.Now}
 	s.wal.init(pageSize)
 	go s.writer()
 	return s, nil
@@ -143,7 +143,7 @@ func (s *Store) writer() {
 }
 
 // insertResponseSQL stores one response; both backends run it.
-const insertResponseSQL = `/* Store.CreateResponse */ insert into responses
+const insertResponseSQL = `/* Store.InsertResponse */ insert into responses
 	(id, token_hash, questionnaire, version, lang, region, answers, scores, band, flags, day)
 	values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 

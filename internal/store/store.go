@@ -1,7 +1,18 @@
-// Package store keeps everything ketascreen writes: responses, the statistics releases made
-// from them, and (for clinicians and admins) accounts, sessions, share codes, limits and the
-// audit log. It runs on SQLite (one file, the default) or PostgreSQL (several instances on one
-// database).
+// Package store is the core of ketascreen's database: it opens SQLite (one file, the default)
+// or PostgreSQL (several instances on one database), migrates the schema, and runs every
+// write. It owns the schema's history (the numbered migrations of each backend, embedded, and
+// the list of tables), how writes are run and made durable, what hides the order submissions
+// came in (SQLite's WAL checkpoints, PostgreSQL's regrouping of new rows), leases for
+// background jobs, and the server secret's fingerprint.
+//
+// The tables are kept by packages under it, one per area, each a DB made with New(store):
+// responsedb (what respondents leave: responses, deleted tokens, share codes), staffdb
+// (accounts, sessions, second factors, limits, share-code claims), auditdb (the audit log),
+// releasedb (statistics releases and their ledger), and dbcopy (a whole database copied to
+// another). They run their SQL through what the core exports: Write for a write transaction,
+// ReadDB for reads, Now for the clock, and the few places the backends differ (Postgres,
+// ForUpdate, HasTable, Vacuum, ForgetDeleted). A submission's row is inserted by the core
+// itself (InsertResponse): it is the write the order-hiding is about.
 //
 // There is one implementation over database/sql, not an interface with two: the SQL is written
 // by hand to run on both (ids the program makes, "insert ... on conflict", fixed-width text
@@ -117,6 +128,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.QueryRowContext(ctx, "/* Store.Ping */ select 1").Scan(&one)
 }
 
+// ReadDB is the pool for reads: on SQLite its connections cannot write (writes go through
+// Write); on PostgreSQL it is the one pool.
+func (s *Store) ReadDB() *sql.DB { return s.read }
+
 // Write runs fn in a write transaction and returns once it is durably committed. fn may run
 // more than once (PostgreSQL retries a transaction that lost a race), so it must set what it
 // reports from scratch each time. On SQLite concurrent writes are batched into one
@@ -126,6 +141,19 @@ func (s *Store) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return s.writePostgres(ctx, fn)
 	}
 	return s.enqueue(ctx, &writeOp{fn: fn, done: make(chan error, 1)})
+}
+
+// InsertResponse stores one response row, durably when it returns nil. args are its columns
+// in the order of insertResponseSQL: id, token_hash, questionnaire, version, lang, region,
+// answers, scores, band, flags, day (package responsedb makes them). A submission takes the
+// path that hides the order submissions came in: on SQLite the writer's prepared insert,
+// counted towards emptying the WAL (wal.go); on PostgreSQL one statement whose row then joins
+// the regrouping (regroup.go).
+func (s *Store) InsertResponse(ctx context.Context, id string, args []any) error {
+	if s.d.postgres {
+		return s.insertResponsePostgres(ctx, id, args)
+	}
+	return s.enqueue(ctx, &writeOp{create: &newResponse{args: args}, done: make(chan error, 1)})
 }
 
 // enter counts a PostgreSQL write in flight, or refuses it after Close.
@@ -157,14 +185,14 @@ func (s *Store) Check(ctx context.Context) error {
 	return integrity(ctx, s.read)
 }
 
-// forget empties SQLite's WAL after a delete. secure_delete zeroes the freed bytes in the new
+// ForgetDeleted empties SQLite's WAL after a delete. secure_delete zeroes the freed bytes in the new
 // copy of each page, but the WAL still holds the old copies, deleted answers included, until
 // a checkpoint folds it into the file and truncates it. Best effort: if readers hold an old
 // snapshot the WAL stays for the next checkpoint (another delete, the daily purge, Close).
-// PostgreSQL keeps deleted rows until VACUUM, which the daily purge runs (see Purge).
-func (s *Store) forget(ctx context.Context) {
+// PostgreSQL keeps deleted rows until VACUUM, which the daily purge runs (see Vacuum).
+func (s *Store) ForgetDeleted(ctx context.Context) {
 	if s.d.postgres {
 		return
 	}
-	_, _ = s.write.ExecContext(ctx, "/* Store.forget */ PRAGMA wal_checkpoint(TRUNCATE)")
+	_, _ = s.write.ExecContext(ctx, "/* Store.ForgetDeleted */ PRAGMA wal_checkpoint(TRUNCATE)")
 }

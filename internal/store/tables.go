@@ -1,73 +1,76 @@
 package store
 
-// Every table of the schema, parents before the tables that point at them, with the columns
-// and their kinds as Go passes them. Copy moves them in this order; Check reads each; a test
-// fails when a migration adds a table that is not listed here.
+// Kind is how Go passes a column's values, the same from both backends.
+type Kind int
 
-type kind int
-
+// Kinds of columns.
 const (
-	kText kind = iota
-	kBlob
-	kInt
-	kBool
-	kReal
+	KindText Kind = iota
+	KindBlob
+	KindInt
+	KindBool
+	KindReal
 )
 
-type column struct {
-	name string
-	kind kind
+// Column is one column of a table.
+type Column struct {
+	Name string
+	Kind Kind
 }
 
-type table struct {
-	name string
-	cols []column
-	// identity: PostgreSQL numbers new rows from a sequence, which a copy moves past the ids
+// Table is one table of the schema.
+type Table struct {
+	Name string
+	Cols []Column
+	// Identity: PostgreSQL numbers new rows from a sequence, which a copy moves past the ids
 	// it wrote.
-	identity bool
-	// transient: state of running processes (job leases), not copied.
-	transient bool
+	Identity bool
+	// Transient: state of running processes (job leases), not copied.
+	Transient bool
 }
 
-func cols(k kind, names ...string) []column {
-	out := make([]column, len(names))
+func cols(k Kind, names ...string) []Column {
+	out := make([]Column, len(names))
 	for i, n := range names {
-		out[i] = column{n, k}
+		out[i] = Column{n, k}
 	}
 	return out
 }
 
-func join(parts ...[]column) []column {
-	var out []column
+func join(parts ...[]Column) []Column {
+	var out []Column
 	for _, p := range parts {
 		out = append(out, p...)
 	}
 	return out
 }
 
-var tables = []table{
-	{name: "users", identity: true, cols: join(cols(kInt, "id"), cols(kText, "email", "role", "password_hash"),
-		cols(kBool, "disabled"), cols(kText, "created_at"), cols(kBool, "totp_required"))},
-	{name: "responses", cols: join(cols(kText, "id"), cols(kBlob, "token_hash"),
-		cols(kText, "questionnaire", "version", "lang", "region", "answers", "scores", "band", "flags", "day"))},
-	{name: "deleted_tokens", cols: join(cols(kBlob, "token_hash"), cols(kText, "day"))},
-	{name: "share_codes", cols: join(cols(kInt, "id"), cols(kText, "response_id"), cols(kBlob, "code_hash"),
-		cols(kText, "expires_on"), cols(kInt, "holder_id"))},
-	{name: "sessions", cols: join(cols(kBlob, "id_hash"), cols(kInt, "user_id"), cols(kText, "created_at", "last_seen_at"))},
-	{name: "session_grants", cols: join(cols(kBlob, "session_hash"), cols(kInt, "share_code_id"))},
-	{name: "audit", identity: true, cols: join(cols(kInt, "id"), cols(kText, "at"), cols(kInt, "user_id"),
-		cols(kText, "actor", "action", "response_id", "outcome", "detail"), cols(kInt, "n"))},
-	{name: "audit_tally", cols: join(cols(kText, "minute", "action", "outcome", "actor", "detail"), cols(kInt, "user_id", "n"))},
-	{name: "stat_ledger", identity: true, cols: join(cols(kInt, "id"), cols(kText, "questionnaire", "period", "first_day", "last_day"),
-		cols(kReal, "epsilon", "delta"), cols(kText, "mechanism", "kind", "made_on", "actor"))},
-	{name: "stat_releases", identity: true, cols: join(cols(kInt, "id", "ledger_id"),
-		cols(kText, "questionnaire", "version", "period", "first_day", "last_day", "body"))},
-	{name: "staff_totp", cols: join(cols(kInt, "user_id"), cols(kBlob, "secret"), cols(kText, "confirmed_at"), cols(kInt, "last_step"))},
-	{name: "recovery_codes", cols: join(cols(kInt, "user_id"), cols(kBlob, "code_hash"))},
-	{name: "signin_steps", cols: join(cols(kBlob, "token_hash"), cols(kInt, "user_id"), cols(kText, "stage", "created_at"))},
-	{name: "limit_slots", cols: join(cols(kInt, "id"), cols(kText, "scope"), cols(kBlob, "key"), cols(kInt, "until"))},
-	{name: "limit_keys", cols: join(cols(kText, "scope"), cols(kBlob, "key"), cols(kInt, "seen"))},
-	{name: "limit_alarms", cols: cols(kText, "name", "period")},
-	{name: "meta", cols: cols(kText, "name", "value")},
-	{name: "job_leases", transient: true, cols: join(cols(kText, "name", "holder"), cols(kInt, "until"))},
+// Tables is every table of the schema, parents before the tables that point at them, with the
+// columns and their kinds. db copy moves them in this order (package dbcopy); Check reads each;
+// a test fails when a migration adds a table that is not listed here.
+var Tables = []Table{
+	{Name: "users", Identity: true, Cols: join(cols(KindInt, "id"), cols(KindText, "email", "role", "password_hash"),
+		cols(KindBool, "disabled"), cols(KindText, "created_at"), cols(KindBool, "totp_required"))},
+	{Name: "responses", Cols: join(cols(KindText, "id"), cols(KindBlob, "token_hash"),
+		cols(KindText, "questionnaire", "version", "lang", "region", "answers", "scores", "band", "flags", "day"))},
+	{Name: "deleted_tokens", Cols: join(cols(KindBlob, "token_hash"), cols(KindText, "day"))},
+	{Name: "share_codes", Cols: join(cols(KindInt, "id"), cols(KindText, "response_id"), cols(KindBlob, "code_hash"),
+		cols(KindText, "expires_on"), cols(KindInt, "holder_id"))},
+	{Name: "sessions", Cols: join(cols(KindBlob, "id_hash"), cols(KindInt, "user_id"), cols(KindText, "created_at", "last_seen_at"))},
+	{Name: "session_grants", Cols: join(cols(KindBlob, "session_hash"), cols(KindInt, "share_code_id"))},
+	{Name: "audit", Identity: true, Cols: join(cols(KindInt, "id"), cols(KindText, "at"), cols(KindInt, "user_id"),
+		cols(KindText, "actor", "action", "response_id", "outcome", "detail"), cols(KindInt, "n"))},
+	{Name: "audit_tally", Cols: join(cols(KindText, "minute", "action", "outcome", "actor", "detail"), cols(KindInt, "user_id", "n"))},
+	{Name: "stat_ledger", Identity: true, Cols: join(cols(KindInt, "id"), cols(KindText, "questionnaire", "period", "first_day", "last_day"),
+		cols(KindReal, "epsilon", "delta"), cols(KindText, "mechanism", "kind", "made_on", "actor"))},
+	{Name: "stat_releases", Identity: true, Cols: join(cols(KindInt, "id", "ledger_id"),
+		cols(KindText, "questionnaire", "version", "period", "first_day", "last_day", "body"))},
+	{Name: "staff_totp", Cols: join(cols(KindInt, "user_id"), cols(KindBlob, "secret"), cols(KindText, "confirmed_at"), cols(KindInt, "last_step"))},
+	{Name: "recovery_codes", Cols: join(cols(KindInt, "user_id"), cols(KindBlob, "code_hash"))},
+	{Name: "signin_steps", Cols: join(cols(KindBlob, "token_hash"), cols(KindInt, "user_id"), cols(KindText, "stage", "created_at"))},
+	{Name: "limit_slots", Cols: join(cols(KindInt, "id"), cols(KindText, "scope"), cols(KindBlob, "key"), cols(KindInt, "until"))},
+	{Name: "limit_keys", Cols: join(cols(KindText, "scope"), cols(KindBlob, "key"), cols(KindInt, "seen"))},
+	{Name: "limit_alarms", Cols: cols(KindText, "name", "period")},
+	{Name: "meta", Cols: cols(KindText, "name", "value")},
+	{Name: "job_leases", Transient: true, Cols: join(cols(KindText, "name", "holder"), cols(KindInt, "until"))},
 }

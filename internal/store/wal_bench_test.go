@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // BenchmarkWALCheckpoints is BenchmarkCreateResponse and its parallel form with the writer's
@@ -34,24 +35,26 @@ func BenchmarkWALCheckpoints(b *testing.B) {
 	}{{"off", false}, {"on", true}} {
 		b.Run("Sequential/"+mode.name, func(b *testing.B) {
 			s := open(b, mode.on)
+			responses := responsedb.New(s)
 			i := 0
 			for b.Loop() {
 				r := *rs[i%len(rs)]
 				i++
-				if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+				if _, err := responses.CreateResponse(context.Background(), &r); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
 		b.Run("Parallel/"+mode.name, func(b *testing.B) {
 			s := open(b, mode.on)
+			responses := responsedb.New(s)
 			b.SetParallelism(32)
 			b.RunParallel(func(pb *testing.PB) {
 				i := rand.IntN(len(rs))
 				for pb.Next() {
 					r := *rs[i%len(rs)]
 					i++
-					if _, err := s.CreateResponse(context.Background(), &r); err != nil {
+					if _, err := responses.CreateResponse(context.Background(), &r); err != nil {
 						b.Error(err)
 						return
 					}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
 // orderFromWAL is what a person with a copy of the database and its -wal file learns of the
@@ -105,11 +106,12 @@ func TestWALKeepsLittleOrder(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "k.db")
 			s := openStore(t, path)
 			t.Cleanup(func() { s.Close() })
+			responses := responsedb.New(s)
 			store.SetWALPolicy(s, c.idle, c.maxSubs, c.maxFrames)
 			var ids []string
 			for i := range 40 {
 				r := sample(i)
-				if _, err := s.CreateResponse(ctx, r); err != nil {
+				if _, err := responses.CreateResponse(ctx, r); err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, r.ID)
@@ -135,8 +137,9 @@ func TestWALKeepsLittleOrder(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "k.db")
 		s := openStore(t, path)
 		t.Cleanup(func() { s.Close() })
+		responses := responsedb.New(s)
 		for i := range 5 {
-			if _, err := s.CreateResponse(ctx, sample(i)); err != nil {
+			if _, err := responses.CreateResponse(ctx, sample(i)); err != nil {
 				t.Fatal(err)
 			}
 		}

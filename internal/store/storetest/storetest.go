@@ -9,7 +9,7 @@
 // subtests skip and say so; with CI=true they fail instead, so a broken pipeline cannot pass by
 // skipping.
 //
-// It does not import the store: the store's own tests use it too.
+// It does not import the store: the core's own tests (package store) use it too.
 package storetest
 
 import (

@@ -9,7 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
@@ -21,15 +21,15 @@ const auditPageSize = 50
 const auditTotalsOver = 24 * time.Hour
 
 // auditActions are the actions the filter offers, besides any others found in the log.
-var auditActions = []store.Action{store.ActionLogin, store.ActionLoginFailed, store.ActionLoginCode, store.ActionLogout,
-	store.ActionRedeem, store.ActionRedeemAlarm, store.ActionSummaryView, store.ActionFHIRDownload, store.ActionStatsView, store.ActionExport, store.ActionStatsRerelease,
-	store.ActionUserAdd, store.ActionUserDisable, store.ActionUserEnable, store.ActionUserPasswd,
-	store.ActionTOTPEnrol, store.ActionTOTPReset, store.ActionRecoveryUsed}
+var auditActions = []auditdb.Action{auditdb.ActionLogin, auditdb.ActionLoginFailed, auditdb.ActionLoginCode, auditdb.ActionLogout,
+	auditdb.ActionRedeem, auditdb.ActionRedeemAlarm, auditdb.ActionSummaryView, auditdb.ActionFHIRDownload, auditdb.ActionStatsView, auditdb.ActionExport, auditdb.ActionStatsRerelease,
+	auditdb.ActionUserAdd, auditdb.ActionUserDisable, auditdb.ActionUserEnable, auditdb.ActionUserPasswd,
+	auditdb.ActionTOTPEnrol, auditdb.ActionTOTPReset, auditdb.ActionRecoveryUsed}
 
 type auditPage struct {
 	*staff.Page
 	Rows          []auditRow
-	Totals        []store.AuditTotal // by action and outcome, over the last auditTotalsOver
+	Totals        []auditdb.Total // by action and outcome, over the last auditTotalsOver
 	Users         []auditChoice
 	Actions       []auditChoice
 	FilterUser    string
@@ -44,7 +44,7 @@ type auditChoice struct {
 }
 
 type auditRow struct {
-	store.AuditEntry
+	auditdb.Entry
 	When, ShortResponse string
 }
 
@@ -54,7 +54,7 @@ type auditRow struct {
 func (a *Area) ShowAuditPage(c *gin.Context) error {
 	ctx := c.Request.Context()
 	q := c.Request.URL.Query()
-	f := store.AuditFilter{User: strings.TrimSpace(q.Get("user")), Action: q.Get("action"), Limit: auditPageSize}
+	f := auditdb.Filter{User: strings.TrimSpace(q.Get("user")), Action: q.Get("action"), Limit: auditPageSize}
 	if len(f.User) > 254 || len(f.Action) > 64 {
 		return web.ErrBadRequest
 	}
@@ -65,35 +65,35 @@ func (a *Area) ShowAuditPage(c *gin.Context) error {
 		}
 		f.Before = n
 	}
-	known, err := a.site.Store.AuditActions(ctx)
+	known, err := a.audit.Actions(ctx)
 	if err != nil {
 		return err
 	}
 	actions := slices.Clone(auditActions)
 	for _, k := range known {
-		if !slices.Contains(actions, store.Action(k)) {
-			actions = append(actions, store.Action(k))
+		if !slices.Contains(actions, auditdb.Action(k)) {
+			actions = append(actions, auditdb.Action(k))
 		}
 	}
-	if f.Action != "" && !slices.Contains(actions, store.Action(f.Action)) {
+	if f.Action != "" && !slices.Contains(actions, auditdb.Action(f.Action)) {
 		return web.ErrBadRequest
 	}
-	users, err := a.site.Store.Users(ctx)
+	users, err := a.staffDB.Users(ctx)
 	if err != nil {
 		return err
 	}
-	rows, err := a.site.Store.AuditEntries(ctx, f)
+	rows, err := a.audit.Entries(ctx, f)
 	if err != nil {
 		return err
 	}
-	totals, err := a.site.Store.AuditTotals(ctx, a.site.Store.Now().Add(-auditTotalsOver))
+	totals, err := a.audit.Totals(ctx, a.site.Store.Now().Add(-auditTotalsOver))
 	if err != nil {
 		return err
 	}
 	p := staff.NewPage(a.site, c, staff.User(c), "audit.title", "/admin/audit")
 	ap := &auditPage{Page: p, FilterUser: f.User, FilterAction: f.Action, FilterApplied: f.User != "" || f.Action != ""}
 	for _, t := range totals {
-		if f.Action == "" || t.Action == store.Action(f.Action) {
+		if f.Action == "" || t.Action == auditdb.Action(f.Action) {
 			ap.Totals = append(ap.Totals, t)
 		}
 	}
@@ -107,7 +107,7 @@ func (a *Area) ShowAuditPage(c *gin.Context) error {
 		ap.Actions = append(ap.Actions, auditChoice{string(act), string(act), string(act) == f.Action})
 	}
 	for _, r := range rows {
-		row := auditRow{AuditEntry: r, When: r.At.UTC().Format("2006-01-02 15:04:05"), ShortResponse: r.ResponseID}
+		row := auditRow{Entry: r, When: r.At.UTC().Format("2006-01-02 15:04:05"), ShortResponse: r.ResponseID}
 		if len(row.ShortResponse) > 8 {
 			row.ShortResponse = row.ShortResponse[:8]
 		}

@@ -13,18 +13,26 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
 
 // Area is the admin area: the audit log and the statistics dashboard.
 type Area struct {
-	site  *web.Site
-	views viewAudit
+	site     *web.Site
+	staffDB  *staffdb.DB
+	audit    *auditdb.DB
+	releases *releasedb.DB
+	views    viewAudit
 }
 
 // New makes the admin area.
-func New(site *web.Site) *Area { return &Area{site: site} }
+func New(site *web.Site) *Area {
+	return &Area{site: site, staffDB: staffdb.New(site.Store), audit: auditdb.New(site.Store), releases: releasedb.New(site.Store)}
+}
 
 // A dashboard page shows at most a year of weeks, or five years of months, so that it stays
 // under the page weight limit (30 KB with its CSS and script). Exports go further
@@ -146,7 +154,7 @@ func (a *Area) ShowStatsPage(c *gin.Context) error {
 		}
 	}
 	if err == nil {
-		view, err = stats.Query(ctx, a.site.Store, a.site.Catalog, params, a.site.Store.Now())
+		view, err = stats.Query(ctx, a.releases, a.site.Catalog, params, a.site.Store.Now())
 	}
 	var pe *stats.ParamError
 	if errors.As(err, &pe) && pe.Code == "no_release" && !f.dated {
@@ -218,7 +226,7 @@ func (a *Area) ExportStats(c *gin.Context) error {
 	_, params, err := a.statsParams(c)
 	var view *stats.View
 	if err == nil {
-		view, err = stats.Query(ctx, a.site.Store, a.site.Catalog, params, a.site.Store.Now())
+		view, err = stats.Query(ctx, a.releases, a.site.Catalog, params, a.site.Store.Now())
 	}
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {

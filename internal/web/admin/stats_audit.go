@@ -7,7 +7,8 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // viewAuditEvery is how often the same admin's reading of the same view with the same filter
@@ -55,8 +56,8 @@ func (va *viewAudit) forget(key string) {
 // auditView writes who read which view of the dashboard with which filter, unless the same
 // account read the same thing within viewAuditEvery. It runs before the page is sent: no
 // figures leave without their row.
-func (a *Area) auditView(ctx context.Context, u *store.User, view string, v *stats.View) error {
-	entry := store.AuditEntry{Actor: "unknown", Action: store.ActionStatsView, Outcome: store.OutcomeOK, Detail: v.AuditDetail("view", view)}
+func (a *Area) auditView(ctx context.Context, u *staffdb.User, view string, v *stats.View) error {
+	entry := auditdb.Entry{Actor: "unknown", Action: auditdb.ActionStatsView, Outcome: auditdb.OutcomeOK, Detail: v.AuditDetail("view", view)}
 	if u != nil {
 		entry.UserID, entry.Actor = u.ID, u.Email
 	}
@@ -64,7 +65,7 @@ func (a *Area) auditView(ctx context.Context, u *store.User, view string, v *sta
 	if !a.views.due(key, a.site.Store.Now()) {
 		return nil
 	}
-	if err := a.site.Store.Audit(ctx, entry); err != nil {
+	if err := a.audit.Append(ctx, entry); err != nil {
 		a.views.forget(key)
 		return err
 	}
@@ -72,10 +73,10 @@ func (a *Area) auditView(ctx context.Context, u *store.User, view string, v *sta
 }
 
 // auditExport writes an export's row; every export has one.
-func (a *Area) auditExport(ctx context.Context, u *store.User, format string, v *stats.View) error {
-	entry := store.AuditEntry{Actor: "unknown", Action: store.ActionExport, Outcome: store.OutcomeOK, Detail: v.AuditDetail("format", format)}
+func (a *Area) auditExport(ctx context.Context, u *staffdb.User, format string, v *stats.View) error {
+	entry := auditdb.Entry{Actor: "unknown", Action: auditdb.ActionExport, Outcome: auditdb.OutcomeOK, Detail: v.AuditDetail("format", format)}
 	if u != nil {
 		entry.UserID, entry.Actor = u.ID, u.Email
 	}
-	return a.site.Store.Audit(ctx, entry)
+	return a.audit.Append(ctx, entry)
 }

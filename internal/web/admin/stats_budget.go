@@ -7,6 +7,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -70,7 +71,7 @@ func (a *Area) budgetTable(ctx context.Context, p *web.Page, questionnaire strin
 // alike says two periods' releases were made the same way: the same kinds, by the same, with
 // the same mechanism and epsilon, in the same order.
 func alike(x, y stats.Spend) bool {
-	return slices.EqualFunc(x.Entries, y.Entries, func(a, b store.LedgerEntry) bool {
+	return slices.EqualFunc(x.Entries, y.Entries, func(a, b releasedb.LedgerEntry) bool {
 		return a.Kind == b.Kind && a.Actor == b.Actor && a.Mechanism == b.Mechanism && a.Epsilon == b.Epsilon && a.Delta == b.Delta
 	})
 }
@@ -138,7 +139,7 @@ func (p figures) spent(sum, composed float64) string {
 }
 
 // entryWords says what made a ledger entry and who: "released by the daily job".
-func (p figures) entryWords(e store.LedgerEntry) string {
+func (p figures) entryWords(e releasedb.LedgerEntry) string {
 	kind := p.T("stats.ledger." + e.Kind)
 	switch e.Actor {
 	case "job", "cli", "migration":

@@ -10,16 +10,21 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/fhir"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
 
 // Area is the clinician area.
 type Area struct {
-	site  *web.Site
-	staff *staff.Area
-	acc   *access.Service
+	site      *web.Site
+	responses *responsedb.DB
+	staffDB   *staffdb.DB
+	audit     *auditdb.DB
+	staff     *staff.Area
+	acc       *access.Service
 	// fhirBaseURL is the base of canonical URLs in FHIR downloads (fhir.DefaultBase if empty).
 	fhirBaseURL string
 }
@@ -27,7 +32,7 @@ type Area struct {
 // New makes the clinician area on top of the staff area's sessions; redemptions go through
 // the access service.
 func New(site *web.Site, st *staff.Area, acc *access.Service, fhirBase string) *Area {
-	return &Area{site: site, staff: st, acc: acc, fhirBaseURL: fhirBase}
+	return &Area{site: site, responses: responsedb.New(site.Store), staffDB: staffdb.New(site.Store), audit: auditdb.New(site.Store), staff: st, acc: acc, fhirBaseURL: fhirBase}
 }
 
 // ShowHomePage is the sign-in form when signed out, and the code entry when signed in.
@@ -47,7 +52,7 @@ func (a *Area) ShowHomePage(c *gin.Context) error {
 }
 
 // renderHome is the code entry, with the words for a refused redemption when there is one.
-func (a *Area) renderHome(c *gin.Context, u *store.User, status int, refused *access.Result) error {
+func (a *Area) renderHome(c *gin.Context, u *staffdb.User, status int, refused *access.Result) error {
 	p := staff.NewPage(a.site, c, u, "clinician.home.title", "/clinician")
 	if refused != nil {
 		status = staff.Refuse(c, p, "clinician.redeem.", *refused)

@@ -10,7 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
 
@@ -20,7 +21,7 @@ func (a *Area) labels(lang string) fhir.Labels {
 
 // DownloadResponse sends the response as a FHIR R4 QuestionnaireResponse.
 func (a *Area) DownloadResponse(c *gin.Context) error {
-	resp, r, err := a.viewable(c, store.ActionFHIRDownload)
+	resp, r, err := a.viewable(c, auditdb.ActionFHIRDownload)
 	if err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func (a *Area) DownloadResponse(c *gin.Context) error {
 
 // DownloadQuestionnaire sends the questionnaire version it answered, as a FHIR R4 Questionnaire.
 func (a *Area) DownloadQuestionnaire(c *gin.Context) error {
-	resp, r, err := a.viewable(c, store.ActionFHIRDownload)
+	resp, r, err := a.viewable(c, auditdb.ActionFHIRDownload)
 	if err != nil {
 		return err
 	}
@@ -42,7 +43,7 @@ func (a *Area) DownloadQuestionnaire(c *gin.Context) error {
 }
 
 // sendFHIR writes a resource as a download, after its audit row.
-func (a *Area) sendFHIR(c *gin.Context, resp *store.Response, kind, filename string, v any) error {
+func (a *Area) sendFHIR(c *gin.Context, resp *responsedb.Response, kind, filename string, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -50,8 +51,8 @@ func (a *Area) sendFHIR(c *gin.Context, resp *store.Response, kind, filename str
 		return err
 	}
 	u := staff.User(c)
-	if err := a.site.Store.Audit(c.Request.Context(), store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: store.ActionFHIRDownload,
-		ResponseID: resp.ID, Outcome: store.OutcomeOK, Detail: kind}); err != nil {
+	if err := a.audit.Append(c.Request.Context(), auditdb.Entry{UserID: u.ID, Actor: u.Email, Action: auditdb.ActionFHIRDownload,
+		ResponseID: resp.ID, Outcome: auditdb.OutcomeOK, Detail: kind}); err != nil {
 		return err
 	}
 	h := c.Writer.Header()

@@ -10,6 +10,8 @@ import (
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
@@ -41,25 +43,25 @@ var errNoAccess = &web.Error{Status: http.StatusForbidden, Key: "clinician.error
 
 // viewable loads a response the session may see (it redeemed a still-valid code for it) and
 // scores it again with the version it was answered with. A refusal is audited.
-func (a *Area) viewable(c *gin.Context, action store.Action) (*store.Response, *questionnaire.Result, error) {
+func (a *Area) viewable(c *gin.Context, action auditdb.Action) (*responsedb.Response, *questionnaire.Result, error) {
 	u, session := staff.User(c), staff.Session(c)
 	ctx := c.Request.Context()
 	rid := c.Param("id")
 	if !responseIDRE.MatchString(rid) {
 		return nil, nil, web.ErrNotFound
 	}
-	ok, err := a.site.Store.CanView(ctx, session, rid)
+	ok, err := a.staffDB.CanView(ctx, session, rid)
 	if err != nil {
 		return nil, nil, err
 	}
 	if !ok {
 		// The same answer whether or not the response exists.
-		if err := a.site.Store.Audit(ctx, store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: action, ResponseID: rid, Outcome: store.OutcomeDenied}); err != nil {
+		if err := a.audit.Append(ctx, auditdb.Entry{UserID: u.ID, Actor: u.Email, Action: action, ResponseID: rid, Outcome: auditdb.OutcomeDenied}); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, errNoAccess
 	}
-	resp, err := a.site.Store.ResponseByID(ctx, rid)
+	resp, err := a.responses.ResponseByID(ctx, rid)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, web.ErrNotFound
 	}
@@ -80,7 +82,7 @@ func (a *Area) viewable(c *gin.Context, action store.Action) (*store.Response, *
 // ShowSummaryPage is a shared response as a clinician reads it: flags first, then the level,
 // scores and every answer.
 func (a *Area) ShowSummaryPage(c *gin.Context) error {
-	resp, r, err := a.viewable(c, store.ActionSummaryView)
+	resp, r, err := a.viewable(c, auditdb.ActionSummaryView)
 	if err != nil {
 		return err
 	}
@@ -91,8 +93,8 @@ func (a *Area) ShowSummaryPage(c *gin.Context) error {
 		return err
 	}
 	// The audit row is written before the page is sent: no view without one.
-	if err := a.site.Store.Audit(c.Request.Context(), store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: store.ActionSummaryView,
-		ResponseID: resp.ID, Outcome: store.OutcomeOK}); err != nil {
+	if err := a.audit.Append(c.Request.Context(), auditdb.Entry{UserID: u.ID, Actor: u.Email, Action: auditdb.ActionSummaryView,
+		ResponseID: resp.ID, Outcome: auditdb.OutcomeOK}); err != nil {
 		return err
 	}
 	return a.site.Render(c.Writer, http.StatusOK, "clinician_summary", sp)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
 
@@ -60,7 +60,7 @@ type summaryAnswer struct {
 	Counted bool
 }
 
-func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r *questionnaire.Result) (*summaryPage, error) {
+func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *responsedb.Response, r *questionnaire.Result) (*summaryPage, error) {
 	lang := p.Lang
 	q := r.Questionnaire
 	view := r.View(lang)
@@ -72,7 +72,7 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r
 			sp.Region = reg.Name.In(lang)
 		}
 	}
-	exp, err := a.site.Store.ShareCodeExpiry(c.Request.Context(), resp.ID)
+	exp, err := a.responses.ShareCodeExpiry(c.Request.Context(), resp.ID)
 	if err != nil {
 		return nil, err
 	}

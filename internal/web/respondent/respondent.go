@@ -11,12 +11,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
 // Area is the respondent's side of the site.
 type Area struct {
-	site *web.Site
+	site      *web.Site
+	responses *responsedb.DB
 	// secret keys the hashes of share codes.
 	secret []byte
 	// shareDays is how long a share code stays valid; retentionDays how long answers are kept
@@ -28,7 +30,7 @@ type Area struct {
 
 // New makes the respondent area.
 func New(site *web.Site, secret []byte, shareDays, retentionDays int) *Area {
-	return &Area{site: site, secret: secret, shareDays: shareDays, retentionDays: retentionDays}
+	return &Area{site: site, responses: responsedb.New(site.Store), secret: secret, shareDays: shareDays, retentionDays: retentionDays}
 }
 
 // Healthz says whether the database answers, for monitors.

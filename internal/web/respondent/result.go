@@ -10,29 +10,30 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
 // SaveResult stores a scored response and returns its result token; once it returns, the
 // response is on disk. The web form and the API both store through it.
 func (a *Area) SaveResult(ctx context.Context, r *questionnaire.Result, lang, region string) (string, error) {
-	resp := &store.Response{
+	resp := &responsedb.Response{
 		Questionnaire: r.Questionnaire.ID, Version: r.Questionnaire.Version, Lang: lang, Region: region,
 		Answers: r.Answers, Scores: r.Scores, Flags: r.FlagIDs(),
 	}
 	if r.Level != nil {
 		resp.Band = r.Level.ID
 	}
-	return a.site.Store.CreateResponse(ctx, resp)
+	return a.responses.CreateResponse(ctx, resp)
 }
 
 // loadResult finds the response of a result link and scores it again with the version of the
 // questionnaire it was answered with.
-func (a *Area) loadResult(ctx context.Context, token string) (*store.Response, *questionnaire.Result, error) {
+func (a *Area) loadResult(ctx context.Context, token string) (*responsedb.Response, *questionnaire.Result, error) {
 	if !store.IsToken(token) {
 		return nil, nil, web.ErrNotFound
 	}
-	resp, err := a.site.Store.ResponseByToken(ctx, token)
+	resp, err := a.responses.ResponseByToken(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, web.ErrNotFound
 	}
@@ -87,7 +88,7 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 	token := c.Param("token")
 	resp, r, err := a.loadResult(c.Request.Context(), token)
 	if err == web.ErrNotFound && store.IsToken(token) {
-		if deleted, derr := a.site.Store.TokenDeleted(c.Request.Context(), token); derr == nil && deleted {
+		if deleted, derr := a.responses.TokenDeleted(c.Request.Context(), token); derr == nil && deleted {
 			p.Title = p.T("deleted.title")
 			return a.site.Render(c.Writer, http.StatusGone, "deleted", p)
 		}
@@ -195,7 +196,7 @@ func (a *Area) DeleteResult(c *gin.Context) error {
 	if !store.IsToken(token) {
 		return web.ErrNotFound
 	}
-	err := a.site.Store.DeleteResponse(c.Request.Context(), token)
+	err := a.responses.DeleteResponse(c.Request.Context(), token)
 	if errors.Is(err, store.ErrNotFound) {
 		return web.ErrNotFound
 	}

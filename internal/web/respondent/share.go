@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/sharecode"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -19,8 +20,8 @@ type shareState struct {
 }
 
 // shareSection is the share section of a result page.
-func (a *Area) shareSection(ctx context.Context, resp *store.Response) (*shareState, error) {
-	exp, err := a.site.Store.ShareCodeExpiry(ctx, resp.ID)
+func (a *Area) shareSection(ctx context.Context, resp *responsedb.Response) (*shareState, error) {
+	exp, err := a.responses.ShareCodeExpiry(ctx, resp.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +44,7 @@ func (a *Area) CreateShareCode(c *gin.Context) error {
 		return err
 	}
 	code := sharecode.New()
-	exp, err := a.site.Store.CreateShareCode(ctx, token, code.Hash(a.secret), a.shareDays)
+	exp, err := a.responses.CreateShareCode(ctx, token, code.Hash(a.secret), a.shareDays)
 	if errors.Is(err, store.ErrNotFound) {
 		return web.ErrNotFound // deleted in between
 	}
@@ -63,12 +64,12 @@ func (a *Area) RevokeShareCode(c *gin.Context) error {
 	if !store.IsToken(token) {
 		return web.ErrNotFound
 	}
-	if _, err := a.site.Store.ResponseByToken(ctx, token); errors.Is(err, store.ErrNotFound) {
+	if _, err := a.responses.ResponseByToken(ctx, token); errors.Is(err, store.ErrNotFound) {
 		return web.ErrNotFound
 	} else if err != nil {
 		return err
 	}
-	if err := a.site.Store.RevokeShareCode(ctx, token); err != nil {
+	if err := a.responses.RevokeShareCode(ctx, token); err != nil {
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, a.site.NewPage(c.Request, "").Link("/r/"+token)+"#share")

@@ -6,7 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/access"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -17,7 +17,7 @@ type codePage struct {
 }
 
 // pending is the account of the browser's half-done sign-in when it waits for stage.
-func (a *Area) pending(c *gin.Context, stage store.Stage) (*store.User, bool, error) {
+func (a *Area) pending(c *gin.Context, stage staffdb.Stage) (*staffdb.User, bool, error) {
 	tok := a.pendingToken(c.Request)
 	if tok == "" {
 		return nil, false, nil
@@ -32,7 +32,7 @@ func (a *Area) pending(c *gin.Context, stage store.Stage) (*store.User, bool, er
 // ShowCodePage asks for the second factor of a sign-in: a code from the authenticator app,
 // or a recovery code.
 func (a *Area) ShowCodePage(c *gin.Context) error {
-	u, ok, err := a.pending(c, store.StageCode)
+	u, ok, err := a.pending(c, staffdb.StageCode)
 	if err != nil {
 		return err
 	}
@@ -42,7 +42,7 @@ func (a *Area) ShowCodePage(c *gin.Context) error {
 	return a.renderCode(c, u, http.StatusOK, nil)
 }
 
-func (a *Area) renderCode(c *gin.Context, u *store.User, status int, refused *access.Result) error {
+func (a *Area) renderCode(c *gin.Context, u *staffdb.User, status int, refused *access.Result) error {
 	p := &codePage{Page: NewPage(a.site, c, nil, "signin.code.title", codePath)}
 	if refused != nil {
 		status = Refuse(c, p.Page, "signin.code.", *refused)
@@ -83,7 +83,7 @@ func (a *Area) SubmitCode(c *gin.Context) error {
 	case access.Expired:
 		return a.expired(c)
 	}
-	u, ok, err := a.pending(c, store.StageCode)
+	u, ok, err := a.pending(c, staffdb.StageCode)
 	if err != nil {
 		return err
 	}

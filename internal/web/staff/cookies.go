@@ -8,6 +8,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // The staff cookies. Each is HttpOnly and SameSite=Strict. Over TLS the session and pending
@@ -15,7 +16,7 @@ import (
 // over plain HTTP (a local test) they have plain names.
 //   - session: a random token (256 bits) for a signed-in account; the database keeps its hash.
 //   - pending: a half-done sign-in (the password was right; a code or enrolment is next), for
-//     store.SignInStepLifetime; the database keeps its hash.
+//     staffdb.SignInStepLifetime; the database keeps its hash.
 //   - device: "this browser signed in to this account before" (access.NewDeviceCookie), which
 //     gives the browser its own allowance of tries; only the staff paths see it.
 const (
@@ -66,7 +67,7 @@ func (a *Area) pendingToken(r *http.Request) string {
 }
 
 func (a *Area) setPending(w http.ResponseWriter, value string) {
-	a.set(w, a.named(pendingCookieTLS, pendingCookiePlain), value, "/", store.SignInStepLifetime)
+	a.set(w, a.named(pendingCookieTLS, pendingCookiePlain), value, "/", staffdb.SignInStepLifetime)
 }
 
 func (a *Area) clearPending(w http.ResponseWriter) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -106,8 +107,8 @@ func (a *Area) Logout(c *gin.Context) error {
 		return err
 	}
 	if u != nil {
-		err := a.site.Store.EndSession(c.Request.Context(), token,
-			&store.AuditEntry{UserID: u.ID, Actor: u.Email, Action: store.ActionLogout, Outcome: store.OutcomeOK})
+		err := a.staffDB.EndSession(c.Request.Context(), token,
+			&auditdb.Entry{UserID: u.ID, Actor: u.Email, Action: auditdb.ActionLogout, Outcome: auditdb.OutcomeOK})
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err
 		}

@@ -7,19 +7,19 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/access"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
 // Page is what every staff page gets: the page, and who is signed in (nil on the sign-in pages).
 type Page struct {
 	*web.Page
-	User          *store.User
+	User          *staffdb.User
 	Error, Notice string
 }
 
 // IsAdmin says whether the signed-in account is an admin (for the navigation).
-func (p *Page) IsAdmin() bool { return p.User != nil && p.User.Role == store.RoleAdmin }
+func (p *Page) IsAdmin() bool { return p.User != nil && p.User.Role == staffdb.RoleAdmin }
 
 // In says whether the page is in the part of the staff area at path (for aria-current).
 func (p *Page) In(path string) bool {
@@ -27,7 +27,7 @@ func (p *Page) In(path string) bool {
 }
 
 // NewPage is a staff page with its title and the path of its part of the area.
-func NewPage(site *web.Site, c *gin.Context, u *store.User, titleKey, path string) *Page {
+func NewPage(site *web.Site, c *gin.Context, u *staffdb.User, titleKey, path string) *Page {
 	p := site.NewPage(c.Request, "")
 	p.Title = p.T(titleKey)
 	p.Path = path

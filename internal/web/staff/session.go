@@ -14,13 +14,15 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
 // Area is the staff area: sign-in, sessions and the role check.
 type Area struct {
-	site *web.Site
-	acc  *access.Service
+	site    *web.Site
+	staffDB *staffdb.DB
+	acc     *access.Service
 }
 
 // New makes the staff area on the access service.
@@ -28,17 +30,17 @@ func New(site *web.Site, acc *access.Service) (*Area, error) {
 	if acc == nil {
 		return nil, errors.New("staff: no access service")
 	}
-	return &Area{site: site, acc: acc}, nil
+	return &Area{site: site, staffDB: staffdb.New(site.Store), acc: acc}, nil
 }
 
 // SignedIn is the account of a request's session, or nil when it has none that is valid (no
 // cookie, ended, timed out, account disabled).
-func (a *Area) SignedIn(c *gin.Context) (*store.User, string, error) {
+func (a *Area) SignedIn(c *gin.Context) (*staffdb.User, string, error) {
 	token := a.sessionToken(c.Request)
 	if token == "" {
 		return nil, "", nil
 	}
-	u, err := a.site.Store.SessionUser(c.Request.Context(), token)
+	u, err := a.staffDB.SessionUser(c.Request.Context(), token)
 	if errors.Is(err, store.ErrNotFound) {
 		// The browser still sends a cookie the server no longer knows: remove it.
 		a.clearSessionCookie(c.Writer)
@@ -51,7 +53,7 @@ func (a *Area) SignedIn(c *gin.Context) (*store.User, string, error) {
 }
 
 // MustEnrol says whether an account has to set up two-factor sign-in before anything else.
-func (a *Area) MustEnrol(u *store.User) bool {
+func (a *Area) MustEnrol(u *staffdb.User) bool {
 	return u != nil && !u.TwoFactor && a.acc.TwoFactorRequired(u)
 }
 
@@ -96,9 +98,9 @@ func (a *Area) RequireEnrolled(c *gin.Context) {
 }
 
 // User is the signed-in account of a request that passed Require, or nil.
-func User(c *gin.Context) *store.User {
+func User(c *gin.Context) *staffdb.User {
 	u, _ := c.Get("user")
-	user, _ := u.(*store.User)
+	user, _ := u.(*staffdb.User)
 	return user
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/access"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -41,7 +41,7 @@ type twoFactorPage struct {
 
 // ShowEnrolPage is enrolment during a sign-in.
 func (a *Area) ShowEnrolPage(c *gin.Context) error {
-	u, ok, err := a.pending(c, store.StageEnrol)
+	u, ok, err := a.pending(c, staffdb.StageEnrol)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (a *Area) ConfirmEnrolment(c *gin.Context) error {
 	case access.Expired:
 		return a.expired(c)
 	}
-	u, ok, err := a.pending(c, store.StageEnrol)
+	u, ok, err := a.pending(c, staffdb.StageEnrol)
 	if err != nil {
 		return err
 	}
@@ -132,9 +132,9 @@ func (a *Area) ConfirmTwoFactor(c *gin.Context) error {
 // renderEnrol shows the enrolment page for an account: during a sign-in when the request has
 // no session (no navigation then), from the staff pages otherwise. required says it is the
 // only way on.
-func (a *Area) renderEnrol(c *gin.Context, u *store.User, required bool, status int, refused *access.Result) error {
+func (a *Area) renderEnrol(c *gin.Context, u *staffdb.User, required bool, status int, refused *access.Result) error {
 	signingIn := User(c) == nil
-	var nav *store.User
+	var nav *staffdb.User
 	action := twoFactorPath
 	if signingIn {
 		action = enrolPath

@@ -1,4 +1,4 @@
-package store
+package staffdb
 
 import (
 	"bytes"
@@ -8,6 +8,9 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 )
 
 // Limit is one allowance: at most Max tries of one Scope and Key within Window. A try holds a
@@ -26,15 +29,6 @@ type Reservation struct{ ids []int64 }
 // Held reports whether the reservation holds any slot.
 func (r Reservation) Held() bool { return len(r.ids) > 0 }
 
-// Tally is a refused try, counted in the audit log per minute rather than written as a row.
-type Tally struct {
-	Action  Action
-	Outcome Outcome
-	UserID  int64  // 0 when no account matched
-	Actor   string // the account's email, or what was typed
-	Detail  string
-}
-
 // Reserve takes one slot of every limit, or none. When a limit is full it takes none, counts
 // the refusal and returns how long until that limit has room again (at least a second).
 //
@@ -43,10 +37,10 @@ type Tally struct {
 // conditional insert that counts the live slots and adds one only below the maximum. SQLite
 // runs one write transaction at a time anyway; neither backend can hand out more slots than
 // the maximum, however many tries arrive together.
-func (s *Store) Reserve(ctx context.Context, limits []Limit, refused Tally) (Reservation, time.Duration, error) {
+func (db *DB) Reserve(ctx context.Context, limits []Limit, refused auditdb.Tally) (Reservation, time.Duration, error) {
 	for _, l := range limits {
 		if l.Scope == "" || len(l.Key) == 0 || l.Max < 1 || l.Window < time.Second {
-			return Reservation{}, 0, errors.New("store: a limit needs a scope, a key, a maximum and a window of a second or more")
+			return Reservation{}, 0, errors.New("staffdb: a limit needs a scope, a key, a maximum and a window of a second or more")
 		}
 	}
 	// Keys are locked in one order, so two tries of overlapping limits cannot deadlock in
@@ -57,11 +51,11 @@ func (s *Store) Reserve(ctx context.Context, limits []Limit, refused Tally) (Res
 	})
 	var r Reservation
 	var wait time.Duration
-	err := s.Write(ctx, func(tx *sql.Tx) error {
+	err := db.st.Write(ctx, func(tx *sql.Tx) error {
 		r, wait = Reservation{}, 0
-		now := s.Now()
+		now := db.st.Now()
 		for _, l := range limits {
-			id := randomRowID()
+			id := store.RandomRowID()
 			ok, w, err := reserveSlot(tx, l, id, now)
 			if err != nil {
 				return err
@@ -80,7 +74,7 @@ func (s *Store) Reserve(ctx context.Context, limits []Limit, refused Tally) (Res
 			return err
 		}
 		r = Reservation{}
-		return s.tally(tx, refused)
+		return db.audit.TallyTx(tx, refused)
 	})
 	if err != nil {
 		return Reservation{}, 0, err
@@ -92,11 +86,11 @@ func (s *Store) Reserve(ctx context.Context, limits []Limit, refused Tally) (Res
 // one is free.
 func reserveSlot(tx *sql.Tx, l Limit, id int64, now time.Time) (bool, time.Duration, error) {
 	unix := now.Unix()
-	if _, err := tx.Exec(`/* Store.Reserve */ insert into limit_keys (scope, key, seen) values (?, ?, ?)
+	if _, err := tx.Exec(`/* staffdb.Reserve */ insert into limit_keys (scope, key, seen) values (?, ?, ?)
 		on conflict (scope, key) do update set seen = excluded.seen`, l.Scope, l.Key, unix); err != nil {
 		return false, 0, err
 	}
-	res, err := tx.Exec(`/* Store.Reserve */ insert into limit_slots (id, scope, key, until)
+	res, err := tx.Exec(`/* staffdb.Reserve */ insert into limit_slots (id, scope, key, until)
 		select ?, ?, ?, ? where (select count(*) from limit_slots where scope = ? and key = ? and until > ?) < ?`,
 		id, l.Scope, l.Key, now.Add(l.Window).Unix(), l.Scope, l.Key, unix, l.Max)
 	if err != nil {
@@ -107,12 +101,12 @@ func reserveSlot(tx *sql.Tx, l Limit, id int64, now time.Time) (bool, time.Durat
 	}
 	// Full: room comes when the oldest slot beyond the maximum expires.
 	var held int
-	if err := tx.QueryRow(`/* Store.Reserve */ select count(*) from limit_slots where scope = ? and key = ? and until > ?`,
+	if err := tx.QueryRow(`/* staffdb.Reserve */ select count(*) from limit_slots where scope = ? and key = ? and until > ?`,
 		l.Scope, l.Key, unix).Scan(&held); err != nil {
 		return false, 0, err
 	}
 	var until int64
-	err = tx.QueryRow(`/* Store.Reserve */ select until from limit_slots where scope = ? and key = ? and until > ?
+	err = tx.QueryRow(`/* staffdb.Reserve */ select until from limit_slots where scope = ? and key = ? and until > ?
 		order by until limit 1 offset ?`, l.Scope, l.Key, unix, max(held-l.Max, 0)).Scan(&until)
 	if errors.Is(err, sql.ErrNoRows) {
 		until = unix + 1
@@ -124,7 +118,7 @@ func reserveSlot(tx *sql.Tx, l Limit, id int64, now time.Time) (bool, time.Durat
 
 func deleteSlots(tx *sql.Tx, ids []int64) error {
 	for _, id := range ids {
-		if _, err := tx.Exec(`/* Store.Release */ delete from limit_slots where id = ?`, id); err != nil {
+		if _, err := tx.Exec(`/* staffdb.Release */ delete from limit_slots where id = ?`, id); err != nil {
 			return err
 		}
 	}
@@ -133,39 +127,39 @@ func deleteSlots(tx *sql.Tx, ids []int64) error {
 
 // Release gives a reservation's slots back: the try succeeded, or was never evaluated (then t
 // counts why, when given).
-func (s *Store) Release(ctx context.Context, r Reservation, t *Tally) error {
+func (db *DB) Release(ctx context.Context, r Reservation, t *auditdb.Tally) error {
 	if !r.Held() && t == nil {
 		return nil
 	}
-	return s.Write(ctx, func(tx *sql.Tx) error {
+	return db.st.Write(ctx, func(tx *sql.Tx) error {
 		if err := deleteSlots(tx, r.ids); err != nil || t == nil {
 			return err
 		}
-		return s.tally(tx, *t)
+		return db.audit.TallyTx(tx, *t)
 	})
 }
 
 // Keep leaves a failed try's slots in place until they expire, and counts the failure.
-func (s *Store) Keep(ctx context.Context, r Reservation, failed Tally) error {
-	return s.Write(ctx, func(tx *sql.Tx) error { return s.tally(tx, failed) })
+func (db *DB) Keep(ctx context.Context, r Reservation, failed auditdb.Tally) error {
+	return db.st.Write(ctx, func(tx *sql.Tx) error { return db.audit.TallyTx(tx, failed) })
 }
 
 // HeldSlots counts the live slots of a scope over every key: the failed tries of its window,
 // and the tries running now.
-func (s *Store) HeldSlots(ctx context.Context, scope string) (int, error) {
+func (db *DB) HeldSlots(ctx context.Context, scope string) (int, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `/* Store.HeldSlots */ select count(*) from limit_slots where scope = ? and until > ?`,
-		scope, s.Now().Unix()).Scan(&n)
+	err := db.read.QueryRowContext(ctx, `/* staffdb.HeldSlots */ select count(*) from limit_slots where scope = ? and until > ?`,
+		scope, db.st.Now().Unix()).Scan(&n)
 	return n, err
 }
 
 // RaiseAlarm records an alarm at most once per name and period (such as an hour) and writes e
 // to the audit log when this call raised it. It reports whether it did.
-func (s *Store) RaiseAlarm(ctx context.Context, name, period string, e AuditEntry) (bool, error) {
+func (db *DB) RaiseAlarm(ctx context.Context, name, period string, e auditdb.Entry) (bool, error) {
 	raised := false
-	err := s.Write(ctx, func(tx *sql.Tx) error {
+	err := db.st.Write(ctx, func(tx *sql.Tx) error {
 		raised = false
-		res, err := tx.Exec(`/* Store.RaiseAlarm */ insert into limit_alarms (name, period) values (?, ?)
+		res, err := tx.Exec(`/* staffdb.RaiseAlarm */ insert into limit_alarms (name, period) values (?, ?)
 			on conflict (name, period) do nothing`, name, period)
 		if err != nil {
 			return err
@@ -174,24 +168,24 @@ func (s *Store) RaiseAlarm(ctx context.Context, name, period string, e AuditEntr
 			return err
 		}
 		raised = true
-		return s.audit(tx, e)
+		return db.audit.AppendTx(tx, e)
 	})
 	return raised, err
 }
 
 // PurgeLimits deletes expired slots, keys not tried for a day, alarms older than a week and
 // sign-ins left half done. Run often (every minute): an attack leaves many slots behind.
-func (s *Store) PurgeLimits(ctx context.Context) error {
-	now := s.Now()
-	return s.Write(ctx, func(tx *sql.Tx) error {
+func (db *DB) PurgeLimits(ctx context.Context) error {
+	now := db.st.Now()
+	return db.st.Write(ctx, func(tx *sql.Tx) error {
 		for _, q := range []struct {
 			sql string
 			arg any
 		}{
-			{`/* Store.PurgeLimits */ delete from limit_slots where until <= ?`, now.Unix()},
-			{`/* Store.PurgeLimits */ delete from limit_keys where seen < ?`, now.Add(-24 * time.Hour).Unix()},
-			{`/* Store.PurgeLimits */ delete from limit_alarms where period < ?`, now.Add(-7 * 24 * time.Hour).UTC().Format(time.RFC3339)},
-			{`/* Store.PurgeLimits */ delete from signin_steps where created_at <= ?`, now.Add(-SignInStepLifetime).UTC().Format(timeFormat)},
+			{`/* staffdb.PurgeLimits */ delete from limit_slots where until <= ?`, now.Unix()},
+			{`/* staffdb.PurgeLimits */ delete from limit_keys where seen < ?`, now.Add(-24 * time.Hour).Unix()},
+			{`/* staffdb.PurgeLimits */ delete from limit_alarms where period < ?`, now.Add(-7 * 24 * time.Hour).UTC().Format(time.RFC3339)},
+			{`/* staffdb.PurgeLimits */ delete from signin_steps where created_at <= ?`, now.Add(-SignInStepLifetime).UTC().Format(store.TimeFormat)},
 		} {
 			if _, err := tx.Exec(q.sql, q.arg); err != nil {
 				return err

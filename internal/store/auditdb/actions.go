@@ -1,4 +1,4 @@
-package store
+package auditdb
 
 // Action is what an audit row records. Every action the program writes is listed here, so
 // the audit page, the command line and the tests share one vocabulary.

@@ -1,4 +1,4 @@
-package store
+package auditdb
 
 import (
 	"cmp"
@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // Refused tries are counted per minute, key and outcome in audit_tally, and folded into the
@@ -15,17 +17,26 @@ import (
 // once, never updated), and a burst of any size adds at most FoldRowsPerMinute rows for a
 // minute, plus one row per action and outcome for the keys beyond them.
 
+// Tally is a refused try, counted in the audit log per minute rather than written as a row.
+type Tally struct {
+	Action  Action
+	Outcome Outcome
+	UserID  int64  // 0 when no account matched
+	Actor   string // the account's email, or what was typed
+	Detail  string
+}
+
 // FoldRowsPerMinute bounds the audit rows a minute of refused tries becomes: the keys with the
 // most tries get a row each, the rest share one row per action and outcome.
 const FoldRowsPerMinute = 20
 
 // minuteOf is the minute a tally row counts in, as stored.
-func minuteOf(t time.Time) string { return t.UTC().Truncate(time.Minute).Format(timeFormat) }
+func minuteOf(t time.Time) string { return t.UTC().Truncate(time.Minute).Format(store.TimeFormat) }
 
-// tally counts a refused try inside a caller's transaction.
-func (s *Store) tally(tx *sql.Tx, t Tally) error {
+// TallyTx counts a refused try inside a caller's transaction.
+func (db *DB) TallyTx(tx *sql.Tx, t Tally) error {
 	if t.Action == "" || t.Outcome == "" {
-		return fmt.Errorf("store: a tally needs an action and an outcome")
+		return fmt.Errorf("auditdb: a tally needs an action and an outcome")
 	}
 	if len(t.Actor) > 254 {
 		t.Actor = t.Actor[:254]
@@ -34,30 +45,30 @@ func (s *Store) tally(tx *sql.Tx, t Tally) error {
 	if t.UserID != 0 {
 		uid = t.UserID
 	}
-	_, err := tx.Exec(`/* Store.tally */ insert into audit_tally (minute, action, outcome, actor, detail, user_id, n)
+	_, err := tx.Exec(`/* auditdb.TallyTx */ insert into audit_tally (minute, action, outcome, actor, detail, user_id, n)
 		values (?, ?, ?, ?, ?, ?, 1)
 		on conflict (minute, action, outcome, actor, detail) do update set n = audit_tally.n + 1`,
-		minuteOf(s.Now()), string(t.Action), string(t.Outcome), t.Actor, t.Detail, uid)
+		minuteOf(db.st.Now()), string(t.Action), string(t.Outcome), t.Actor, t.Detail, uid)
 	return err
 }
 
-// FoldAuditTally turns the counts of every minute before the given time into audit rows, in
+// FoldTally turns the counts of every minute before the given time into audit rows, in
 // one transaction, and returns how many rows it wrote. Pass a time in the future to fold
 // everything (at shutdown).
-func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, error) {
+func (db *DB) FoldTally(ctx context.Context, before time.Time) (int, error) {
 	written := 0
-	err := s.Write(ctx, func(tx *sql.Tx) error {
+	err := db.st.Write(ctx, func(tx *sql.Tx) error {
 		written = 0
 		// Deleted first and folded from what the delete returns: of two instances folding at
 		// once, only one gets each row (PostgreSQL makes the second wait, then finds them gone).
-		rows, err := tx.Query(`/* Store.FoldAuditTally */ delete from audit_tally where minute < ?
+		rows, err := tx.Query(`/* auditdb.FoldTally */ delete from audit_tally where minute < ?
 			returning minute, action, outcome, actor, detail, coalesce(user_id, 0), n`, minuteOf(before))
 		if err != nil {
 			return err
 		}
 		type tallied struct {
 			minute string
-			e      AuditEntry
+			e      Entry
 		}
 		var all []tallied
 		for rows.Next() {
@@ -66,7 +77,7 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 				rows.Close()
 				return err
 			}
-			t.e.At = parseTime(t.minute)
+			t.e.At = store.ParseTime(t.minute)
 			all = append(all, t)
 		}
 		rows.Close()
@@ -83,7 +94,7 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 			action  Action
 			outcome Outcome
 		}
-		var keep []AuditEntry
+		var keep []Entry
 		others := map[other][2]int{} // keys and tries beyond the minute's rows
 		var order []other
 		perMinute := map[string]int{}
@@ -102,11 +113,11 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 		}
 		for _, k := range order {
 			o := others[k]
-			keep = append(keep, AuditEntry{At: parseTime(k.minute), Actor: "(" + strconv.Itoa(o[0]) + " others)",
+			keep = append(keep, Entry{At: store.ParseTime(k.minute), Actor: "(" + strconv.Itoa(o[0]) + " others)",
 				Action: k.action, Outcome: k.outcome, Detail: "keys=" + strconv.Itoa(o[0]), Count: o[1]})
 		}
 		for _, e := range keep {
-			if err := s.audit(tx, e); err != nil {
+			if err := db.AppendTx(tx, e); err != nil {
 				return err
 			}
 		}
@@ -116,18 +127,18 @@ func (s *Store) FoldAuditTally(ctx context.Context, before time.Time) (int, erro
 	return written, err
 }
 
-// AuditTotal is how many tries of an action ended with an outcome.
-type AuditTotal struct {
+// Total is how many tries of an action ended with an outcome.
+type Total struct {
 	Action  Action
 	Outcome Outcome
 	Tries   int // the sum of the rows' counts
 	Rows    int
 }
 
-// AuditTotals sums the audit log since a time by action and outcome, counting each row's
+// Totals sums the audit log since a time by action and outcome, counting each row's
 // tries, and the minutes not folded yet: what the audit page shows above the rows.
-func (s *Store) AuditTotals(ctx context.Context, since time.Time) ([]AuditTotal, error) {
-	rows, err := s.read.QueryContext(ctx, `/* Store.AuditTotals */ select action, outcome, sum(n), sum(r) from (
+func (db *DB) Totals(ctx context.Context, since time.Time) ([]Total, error) {
+	rows, err := db.read.QueryContext(ctx, `/* auditdb.Totals */ select action, outcome, sum(n), sum(r) from (
 			select action, outcome, n, 1 as r from audit where at >= ?
 			union all
 			select action, outcome, n, 0 as r from audit_tally where minute >= ?
@@ -137,9 +148,9 @@ func (s *Store) AuditTotals(ctx context.Context, since time.Time) ([]AuditTotal,
 		return nil, err
 	}
 	defer rows.Close()
-	var out []AuditTotal
+	var out []Total
 	for rows.Next() {
-		var t AuditTotal
+		var t Total
 		if err := rows.Scan(&t.Action, &t.Outcome, &t.Tries, &t.Rows); err != nil {
 			return nil, err
 		}

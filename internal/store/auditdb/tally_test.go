@@ -1,4 +1,4 @@
-package store_test
+package auditdb_test
 
 import (
 	"context"
@@ -10,40 +10,10 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
-
-// TestInstancesShareLimits: two stores on one database file (two instances of the program)
-// share one allowance; the limit holds with each store's writer racing the other's.
-func TestInstancesShareLimits(t *testing.T) { storetest.Run(t, testInstancesShareLimits) }
-
-func testInstancesShareLimits(t *testing.T, b storetest.Backend) {
-	ctx := context.Background()
-	path := b.New(t)
-	a, a2 := openStore(t, path), openStore(t, path)
-	t.Cleanup(func() { a.Close(); a2.Close() })
-	var mu sync.Mutex
-	held := 0
-	burst(400, func(i int) {
-		s := a
-		if i%2 == 1 {
-			s = a2
-		}
-		r, _, err := s.Reserve(ctx, []store.Limit{limitFor("shared", 25)}, refusal("shared"))
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		if r.Held() {
-			mu.Lock()
-			held++
-			mu.Unlock()
-		}
-	})
-	if held != 25 {
-		t.Fatalf("400 tries through two instances: %d held a slot, want 25", held)
-	}
-}
 
 // TestAuditTallyIsBounded: refused tries become at most FoldRowsPerMinute rows and one row
 // per action and outcome for the rest, whatever their number and keys, with every try counted.
@@ -51,9 +21,10 @@ func TestAuditTallyIsBounded(t *testing.T) { storetest.Run(t, testAuditTallyIsBo
 
 func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s, c := openClocked(t, b)
-	audited := func() []store.AuditEntry {
-		rows, err := s.AuditEntries(ctx, store.AuditFilter{Limit: 1000})
+	s, audit, c := openClocked(t, b)
+	staff := staffdb.New(s)
+	audited := func() []auditdb.Entry {
+		rows, err := audit.Entries(ctx, auditdb.Filter{Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -63,23 +34,23 @@ func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 	const keys, tries = 200, 1000
 	burst(tries, func(i int) {
 		// A full limit: every try is refused and tallied.
-		_, _, err := s.Reserve(ctx, []store.Limit{limitFor(fmt.Sprint("k", i%keys), 1)}, refusal(fmt.Sprintf("user%03d@example.org", i%keys)))
+		_, _, err := staff.Reserve(ctx, []staffdb.Limit{limitFor(fmt.Sprint("k", i%keys), 1)}, refusal(fmt.Sprintf("user%03d@example.org", i%keys)))
 		if err != nil {
 			t.Error(err)
 		}
 	})
 	// Not folded while its minute lasts.
-	if n, err := s.FoldAuditTally(ctx, c.now()); err != nil || n != 0 {
+	if n, err := audit.FoldTally(ctx, c.now()); err != nil || n != 0 {
 		t.Fatalf("fold within the minute: %d rows, %v", n, err)
 	}
-	totals, err := s.AuditTotals(ctx, c.now().Add(-time.Hour))
+	totals, err := audit.Totals(ctx, c.now().Add(-time.Hour))
 	if err != nil || len(totals) != 1 || totals[0].Tries != tries-keys || totals[0].Rows != 0 {
 		t.Fatalf("totals before the fold: %+v, %v", totals, err)
 	}
 	c.advance(time.Minute)
-	n, err := s.FoldAuditTally(ctx, c.now())
-	if err != nil || n != store.FoldRowsPerMinute+1 {
-		t.Fatalf("fold: %d rows, %v; want %d", n, err, store.FoldRowsPerMinute+1)
+	n, err := audit.FoldTally(ctx, c.now())
+	if err != nil || n != auditdb.FoldRowsPerMinute+1 {
+		t.Fatalf("fold: %d rows, %v; want %d", n, err, auditdb.FoldRowsPerMinute+1)
 	}
 	rows := audited()[:n]
 	if len(audited()) != before+n {
@@ -88,7 +59,7 @@ func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 	sum := 0
 	for _, r := range rows {
 		sum += r.Count
-		if r.Action != store.ActionLoginFailed || r.Outcome != store.OutcomeThrottled || !r.At.Equal(c.now().Add(-time.Minute)) {
+		if r.Action != auditdb.ActionLoginFailed || r.Outcome != auditdb.OutcomeThrottled || !r.At.Equal(c.now().Add(-time.Minute)) {
 			t.Errorf("row %+v", r)
 		}
 	}
@@ -98,11 +69,11 @@ func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 	if !strings.Contains(rows[0].Actor, "others") && !strings.Contains(rows[len(rows)-1].Actor, "others") {
 		t.Errorf("no row for the keys beyond the bound: %+v", rows)
 	}
-	if n, err := s.FoldAuditTally(ctx, c.now().Add(time.Hour)); err != nil || n != 0 {
+	if n, err := audit.FoldTally(ctx, c.now().Add(time.Hour)); err != nil || n != 0 {
 		t.Fatalf("second fold: %d rows, %v", n, err)
 	}
-	totals, err = s.AuditTotals(ctx, c.now().Add(-time.Hour))
-	if err != nil || len(totals) != 1 || totals[0].Tries != tries-keys || totals[0].Rows != store.FoldRowsPerMinute+1 {
+	totals, err = audit.Totals(ctx, c.now().Add(-time.Hour))
+	if err != nil || len(totals) != 1 || totals[0].Tries != tries-keys || totals[0].Rows != auditdb.FoldRowsPerMinute+1 {
 		t.Fatalf("totals after the fold: %+v, %v", totals, err)
 	}
 	// The audit log is still append-only.
@@ -127,7 +98,7 @@ func testFoldOnceAcrossInstances(t *testing.T, b storetest.Backend) {
 	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	a.Now = func() time.Time { return at }
 	for i := range 30 {
-		if _, _, err := a.Reserve(ctx, []store.Limit{limitFor(fmt.Sprint("k", i%3), 1)}, refusal(fmt.Sprint("u", i%3))); err != nil {
+		if _, _, err := staffdb.New(a).Reserve(ctx, []staffdb.Limit{limitFor(fmt.Sprint("k", i%3), 1)}, refusal(fmt.Sprint("u", i%3))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -135,7 +106,7 @@ func testFoldOnceAcrossInstances(t *testing.T, b storetest.Backend) {
 	written := 0
 	burst(20, func(i int) {
 		s := []*store.Store{a, a2}[i%2]
-		n, err := s.FoldAuditTally(ctx, at.Add(time.Hour))
+		n, err := auditdb.New(s).FoldTally(ctx, at.Add(time.Hour))
 		if err != nil {
 			t.Error(err)
 		}
@@ -143,7 +114,7 @@ func testFoldOnceAcrossInstances(t *testing.T, b storetest.Backend) {
 		written += n
 		mu.Unlock()
 	})
-	rows, err := a.AuditEntries(ctx, store.AuditFilter{Action: string(store.ActionLoginFailed)})
+	rows, err := auditdb.New(a).Entries(ctx, auditdb.Filter{Action: string(auditdb.ActionLoginFailed)})
 	if err != nil || written != 3 || len(rows) != 3 {
 		t.Fatalf("20 folds through two instances wrote %d rows (%d in the log), want 3: %v", written, len(rows), err)
 	}

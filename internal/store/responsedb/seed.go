@@ -1,19 +1,21 @@
-package store
+package responsedb
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // CreateResponses stores many responses at once, each with the Day it carries, in one
 // transaction. It is for synthetic data (ketascreen dev seed). Tokens are made and thrown away.
-func (s *Store) CreateResponses(ctx context.Context, rs []*Response) error {
+func (db *DB) CreateResponses(ctx context.Context, rs []*Response) error {
 	for _, r := range rs {
-		r.ID = newID()
+		r.ID = store.NewID()
 	}
-	return s.Write(ctx, func(tx *sql.Tx) error {
-		ins, err := tx.Prepare(`/* Store.CreateResponses */ insert into responses
+	return db.st.Write(ctx, func(tx *sql.Tx) error {
+		ins, err := tx.Prepare(`/* responsedb.CreateResponses */ insert into responses
 			(id, token_hash, questionnaire, version, lang, region, answers, scores, band, flags, day)
 			values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {
@@ -28,7 +30,7 @@ func (s *Store) CreateResponses(ctx context.Context, rs []*Response) error {
 				flags = []string{}
 			}
 			flagsJSON, _ := json.Marshal(flags)
-			if _, err := ins.Exec(r.ID, TokenHash(NewToken()), r.Questionnaire, r.Version, r.Lang, r.Region,
+			if _, err := ins.Exec(r.ID, store.TokenHash(store.NewToken()), r.Questionnaire, r.Version, r.Lang, r.Region,
 				string(answers), string(scores), r.Band, string(flagsJSON), r.Day); err != nil {
 				return err
 			}
@@ -38,8 +40,8 @@ func (s *Store) CreateResponses(ctx context.Context, rs []*Response) error {
 }
 
 // CountResponses is how many raw responses the database holds.
-func (s *Store) CountResponses(ctx context.Context) (int64, error) {
+func (db *DB) CountResponses(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.read.QueryRowContext(ctx, `/* Store.CountResponses */ select count(*) from responses`).Scan(&n)
+	err := db.read.QueryRowContext(ctx, `/* responsedb.CountResponses */ select count(*) from responses`).Scan(&n)
 	return n, err
 }

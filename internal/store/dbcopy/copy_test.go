@@ -1,4 +1,4 @@
-package store_test
+package dbcopy_test
 
 import (
 	"context"
@@ -9,6 +9,11 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/dbcopy"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -16,7 +21,7 @@ var copySecret = []byte("copy-test-secret-copy-test-secret")
 
 // deployment is what populate made, to check that it still works after a copy.
 type deployment struct {
-	clinician *store.User
+	clinician *staffdb.User
 	session   string // the clinician's session, which redeemed a code
 	response  string // the id of the response the code opened
 }
@@ -31,49 +36,55 @@ func populate(t *testing.T, s *store.Store) deployment {
 			t.Fatal(err)
 		}
 	}
+	responses, staff, audit, releases := responsedb.New(s), staffdb.New(s), auditdb.New(s), releasedb.New(s)
 	must(s.CheckSecret(ctx, copySecret))
-	admin, err := s.AddUser(ctx, store.NewUser{Email: "Admin@Example.org", Role: store.RoleAdmin, PasswordHash: "$argon2id$a",
+	admin, err := staff.AddUser(ctx, staffdb.NewUser{Email: "Admin@Example.org", Role: staffdb.RoleAdmin, PasswordHash: "$argon2id$a",
 		TwoFactorRequired: true, By: "test"})
 	must(err)
-	clin, err := s.AddUser(ctx, store.NewUser{Email: "clin@example.org", Role: store.RoleClinician, PasswordHash: "$argon2id$c", By: "test"})
+	clin, err := staff.AddUser(ctx, staffdb.NewUser{Email: "clin@example.org", Role: staffdb.RoleClinician, PasswordHash: "$argon2id$c", By: "test"})
 	must(err)
 	var tokens []string
 	for i := range 30 {
-		tok, err := s.CreateResponse(ctx, sample(i))
+		tok, err := responses.CreateResponse(ctx, sample(i))
 		must(err)
 		tokens = append(tokens, tok)
 	}
-	var seeded []*store.Response
+	var seeded []*responsedb.Response
 	for i := range 20 {
 		r := sample(100 + i)
 		r.Day = store.Day(s.Now().AddDate(0, 0, -i))
 		seeded = append(seeded, r)
 	}
-	must(s.CreateResponses(ctx, seeded))
-	must(s.DeleteResponse(ctx, tokens[0]))
-	_, err = s.CreateShareCode(ctx, tokens[1], []byte("code-hash-1"), 30)
+	must(responses.CreateResponses(ctx, seeded))
+	must(responses.DeleteResponse(ctx, tokens[0]))
+	_, err = responses.CreateShareCode(ctx, tokens[1], []byte("code-hash-1"), 30)
 	must(err)
-	_, err = s.CreateShareCode(ctx, tokens[2], []byte("code-hash-2"), 30)
+	_, err = responses.CreateShareCode(ctx, tokens[2], []byte("code-hash-2"), 30)
 	must(err)
-	sess, err := s.CreateSession(ctx, clin, "", store.AuditEntry{UserID: clin.ID, Actor: clin.Email, Action: "login", Outcome: "ok"})
+	sess, err := staff.CreateSession(ctx, clin, "", auditdb.Entry{UserID: clin.ID, Actor: clin.Email, Action: "login", Outcome: "ok"})
 	must(err)
-	rid, err := s.ClaimShareCode(ctx, clin.ID, sess, []byte("code-hash-1"), store.AuditEntry{Actor: clin.Email, Action: "redeem", Outcome: "ok"})
+	rid, err := staff.ClaimShareCode(ctx, clin.ID, sess, []byte("code-hash-1"), auditdb.Entry{Actor: clin.Email, Action: "redeem", Outcome: "ok"})
 	must(err)
-	must(s.Audit(ctx, store.AuditEntry{Actor: "cli", Action: "export", Outcome: "ok", Detail: "format=csv"}))
-	limit := store.Limit{Scope: "login", Key: []byte("key-1"), Max: 1, Window: time.Hour}
+	must(audit.Append(ctx, auditdb.Entry{Actor: "cli", Action: "export", Outcome: "ok", Detail: "format=csv"}))
+	limit := staffdb.Limit{Scope: "login", Key: []byte("key-1"), Max: 1, Window: time.Hour}
 	for range 3 { // a slot, and two refusals tallied
-		_, _, err := s.Reserve(ctx, []store.Limit{limit}, store.Tally{Action: store.ActionLoginFailed, Outcome: store.OutcomeThrottled, Actor: "x@example.org"})
+		_, _, err := staff.Reserve(ctx, []staffdb.Limit{limit}, auditdb.Tally{Action: auditdb.ActionLoginFailed, Outcome: auditdb.OutcomeThrottled, Actor: "x@example.org"})
 		must(err)
 	}
-	_, err = s.RaiseAlarm(ctx, "redeem", "2026-03-10T09", store.AuditEntry{Actor: "(everyone)", Action: "redeem_alarm", Outcome: "alarm"})
+	_, err = staff.RaiseAlarm(ctx, "redeem", "2026-03-10T09", auditdb.Entry{Actor: "(everyone)", Action: "redeem_alarm", Outcome: "alarm"})
 	must(err)
-	must(s.StartTOTP(ctx, admin.ID, []byte("sealed-secret")))
-	must(s.ConfirmTOTP(ctx, admin.ID, 1234, [][]byte{[]byte("rc-1"), []byte("rc-2")},
-		store.AuditEntry{UserID: admin.ID, Actor: admin.Email, Action: "totp_enrol", Outcome: "ok"}))
-	_, err = s.StartSignInStep(ctx, admin.ID, store.StageCode)
+	must(staff.StartTOTP(ctx, admin.ID, []byte("sealed-secret")))
+	must(staff.ConfirmTOTP(ctx, admin.ID, 1234, [][]byte{[]byte("rc-1"), []byte("rc-2")},
+		auditdb.Entry{UserID: admin.ID, Actor: admin.Email, Action: "totp_enrol", Outcome: "ok"}))
+	_, err = staff.StartSignInStep(ctx, admin.ID, staffdb.StageCode)
 	must(err)
-	b := weekBatch("ketamine-selfcheck", "2026-W10", "2026-03-02", "2026-03-08", 0.5, "1.0", "1.1")
-	must(s.SaveReleases(ctx, []*store.ReleaseBatch{b}, store.SaveGuard{MaxEpsilon: 2}))
+	b := &releasedb.ReleaseBatch{Ledger: releasedb.LedgerEntry{Questionnaire: "ketamine-selfcheck", Period: "2026-W10",
+		FirstDay: "2026-03-02", LastDay: "2026-03-08", Epsilon: 0.5, Delta: 1e-6, Mechanism: "gaussian", Kind: "release",
+		MadeOn: "2026-03-20", Actor: "job"}}
+	for _, v := range []string{"1.0", "1.1"} {
+		b.Releases = append(b.Releases, &releasedb.Release{Version: v, Body: `{"v":"` + v + `"}`})
+	}
+	must(releases.SaveReleases(ctx, []*releasedb.ReleaseBatch{b}, releasedb.SaveGuard{MaxEpsilon: 2}))
 	_, err = s.Lease(ctx, "daily", time.Hour) // not copied: it belongs to this process
 	must(err)
 	return deployment{clinician: clin, session: sess, response: rid}
@@ -88,7 +99,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	first.Now = c.now
 	dep := populate(t, first)
-	want, err := first.Checksums(ctx)
+	want, err := dbcopy.Checksums(ctx, first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +113,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	pg := openStore(t, pgDB)
 	defer pg.Close()
 	pg.Now = c.now
-	got, err := store.Copy(ctx, first, pg)
+	got, err := dbcopy.Copy(ctx, first, pg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +124,7 @@ func TestCopyRoundTrip(t *testing.T) {
 	last := openStore(t, storetest.SQLite.New(t))
 	defer last.Close()
 	last.Now = c.now
-	if got, err = store.Copy(ctx, pg, last); err != nil {
+	if got, err = dbcopy.Copy(ctx, pg, last); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got, want) {
@@ -129,24 +140,25 @@ func TestCopyRoundTrip(t *testing.T) {
 func checkCopyWorks(t *testing.T, s *store.Store, dep deployment) {
 	t.Helper()
 	ctx := context.Background()
+	staff := staffdb.New(s)
 	if err := s.CheckSecret(ctx, copySecret); err != nil {
 		t.Errorf("the copy's secret: %v", err)
 	}
 	if err := s.CheckSecret(ctx, []byte("another-secret-another-secret-another")); !errors.Is(err, store.ErrSecretMismatch) {
 		t.Errorf("another secret on the copy: %v", err)
 	}
-	if u, err := s.SessionUser(ctx, dep.session); err != nil || u.ID != dep.clinician.ID {
+	if u, err := staff.SessionUser(ctx, dep.session); err != nil || u.ID != dep.clinician.ID {
 		t.Errorf("the clinician's session on the copy: %v %v", u, err)
 	}
-	if ok, err := s.CanView(ctx, dep.session, dep.response); err != nil || !ok {
+	if ok, err := staff.CanView(ctx, dep.session, dep.response); err != nil || !ok {
 		t.Errorf("the redeemed summary on the copy: %v %v", ok, err)
 	}
-	u, err := s.AddUser(ctx, store.NewUser{Email: fmt.Sprintf("new%d@example.org", time.Now().UnixNano()), Role: store.RoleClinician,
+	u, err := staff.AddUser(ctx, staffdb.NewUser{Email: fmt.Sprintf("new%d@example.org", time.Now().UnixNano()), Role: staffdb.RoleClinician,
 		PasswordHash: "h", By: "test"})
 	if err != nil || u.ID <= dep.clinician.ID {
 		t.Errorf("a new account on the copy: %+v, %v (ids must go on after the copied ones)", u, err)
 	}
-	if err := s.Audit(ctx, store.AuditEntry{Actor: "cli", Action: "export", Outcome: "ok"}); err != nil {
+	if err := auditdb.New(s).Append(ctx, auditdb.Entry{Actor: "cli", Action: "export", Outcome: "ok"}); err != nil {
 		t.Errorf("a new audit row on the copy: %v", err)
 	}
 	if err := s.Check(ctx); err != nil {
@@ -163,17 +175,17 @@ func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 		populate(t, src)
 		dst := openStore(t, b.New(t))
 		defer dst.Close()
-		if _, err := dst.CreateResponse(ctx, sample(1)); err != nil {
+		if _, err := responsedb.New(dst).CreateResponse(ctx, sample(1)); err != nil {
 			t.Fatal(err)
 		}
-		before, err := dst.Checksums(ctx)
+		before, err := dbcopy.Checksums(ctx, dst)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.Copy(ctx, src, dst); !errors.Is(err, store.ErrTargetNotEmpty) {
+		if _, err := dbcopy.Copy(ctx, src, dst); !errors.Is(err, dbcopy.ErrTargetNotEmpty) {
 			t.Fatalf("copy into a target with a response: %v", err)
 		}
-		after, err := dst.Checksums(ctx)
+		after, err := dbcopy.Checksums(ctx, dst)
 		if err != nil {
 			t.Fatal(err)
 		}

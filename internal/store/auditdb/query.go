@@ -1,20 +1,22 @@
-package store
+package auditdb
 
 import (
 	"context"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// AuditFilter selects audit rows, newest first, a page at a time.
-type AuditFilter struct {
+// Filter selects audit rows, newest first, a page at a time.
+type Filter struct {
 	User   string // an account's email: rows about that account, or typed as its email
 	Action string
 	Before int64 // only rows with a smaller id (the next page); 0 for the newest
 	Limit  int   // at most this many (1 to 1000; default 50)
 }
 
-// AuditEntries lists audit rows matching the filter, newest first.
-func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+// Entries lists audit rows matching the filter, newest first.
+func (db *DB) Entries(ctx context.Context, f Filter) ([]Entry, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 50
 	}
@@ -32,33 +34,33 @@ func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, 
 		where = append(where, `id < ?`)
 		args = append(args, f.Before)
 	}
-	q := `/* Store.AuditEntries */ select id, at, coalesce(user_id, 0), actor, action, coalesce(response_id, ''), outcome, detail, n from audit`
+	q := `/* auditdb.Entries */ select id, at, coalesce(user_id, 0), actor, action, coalesce(response_id, ''), outcome, detail, n from audit`
 	if len(where) > 0 {
 		q += ` where ` + strings.Join(where, ` and `)
 	}
 	q += ` order by id desc limit ?`
 	args = append(args, f.Limit)
-	rows, err := s.read.QueryContext(ctx, q, args...)
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []Entry
 	for rows.Next() {
-		var e AuditEntry
+		var e Entry
 		var at string
 		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.Actor, &e.Action, &e.ResponseID, &e.Outcome, &e.Detail, &e.Count); err != nil {
 			return nil, err
 		}
-		e.At = parseTime(at)
+		e.At = store.ParseTime(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()
 }
 
-// AuditActions lists the actions that occur in the audit log, for a filter's choices.
-func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, `/* Store.AuditActions */ select distinct action from audit order by action`)
+// Actions lists the actions that occur in the audit log, for a filter's choices.
+func (db *DB) Actions(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `/* auditdb.Actions */ select distinct action from audit order by action`)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package store_test
+package staffdb_test
 
 import (
 	"context"
@@ -7,36 +7,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
-// burst runs n calls of f at once: every goroutine waits on a barrier, as requests held open
-// by an attacker and released together.
-func burst(n int, f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			f(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
+func limitFor(key string, max int) staffdb.Limit {
+	return staffdb.Limit{Scope: "test", Key: []byte(key), Max: max, Window: time.Hour}
 }
 
-func limitFor(key string, max int) store.Limit {
-	return store.Limit{Scope: "test", Key: []byte(key), Max: max, Window: time.Hour}
-}
-
-func refusal(actor string) store.Tally {
-	return store.Tally{Action: store.ActionLoginFailed, Outcome: store.OutcomeThrottled, Actor: actor}
+func refusal(actor string) auditdb.Tally {
+	return auditdb.Tally{Action: auditdb.ActionLoginFailed, Outcome: auditdb.OutcomeThrottled, Actor: actor}
 }
 
 // TestReserveBurst: 500 tries released together get no more slots than the limit, another key
@@ -49,13 +30,14 @@ func testReserveBurst(t *testing.T, b storetest.Backend) {
 	s := openStore(t, path)
 	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s.Now = c.now
+	staff := staffdb.New(s)
 	for _, max := range []int{10, 100} {
 		t.Run(fmt.Sprint("Max", max), func(t *testing.T) {
 			key := fmt.Sprint("victim", max)
 			var mu sync.Mutex
 			held, refused := 0, 0
 			burst(500, func(int) {
-				r, wait, err := s.Reserve(ctx, []store.Limit{limitFor(key, max)}, refusal(key))
+				r, wait, err := staff.Reserve(ctx, []staffdb.Limit{limitFor(key, max)}, refusal(key))
 				mu.Lock()
 				defer mu.Unlock()
 				switch {
@@ -72,12 +54,12 @@ func testReserveBurst(t *testing.T, b storetest.Backend) {
 			if held != max || refused != 500-max {
 				t.Fatalf("500 tries at once: %d held a slot, %d refused; want %d, %d", held, refused, max, 500-max)
 			}
-			if n, err := s.HeldSlots(ctx, "test"); err != nil || n < max {
+			if n, err := staff.HeldSlots(ctx, "test"); err != nil || n < max {
 				t.Fatalf("HeldSlots = %d, %v", n, err)
 			}
 		})
 	}
-	if r, wait, err := s.Reserve(ctx, []store.Limit{limitFor("bystander", 10)}, refusal("bystander")); err != nil || !r.Held() || wait != 0 {
+	if r, wait, err := staff.Reserve(ctx, []staffdb.Limit{limitFor("bystander", 10)}, refusal("bystander")); err != nil || !r.Held() || wait != 0 {
 		t.Fatalf("another key after the bursts: %v %v %v", r.Held(), wait, err)
 	}
 
@@ -88,13 +70,14 @@ func testReserveBurst(t *testing.T, b storetest.Backend) {
 	s = openStore(t, path)
 	t.Cleanup(func() { s.Close() })
 	s.Now = c.now
+	staff = staffdb.New(s)
 	c.advance(10 * time.Minute)
-	_, wait, err := s.Reserve(ctx, []store.Limit{limitFor("victim10", 10)}, refusal("victim10"))
+	_, wait, err := staff.Reserve(ctx, []staffdb.Limit{limitFor("victim10", 10)}, refusal("victim10"))
 	if err != nil || wait != 50*time.Minute {
 		t.Fatalf("after a restart, 10 min later: wait %v, %v; want 50m0s", wait, err)
 	}
 	c.advance(50 * time.Minute)
-	if r, wait, err := s.Reserve(ctx, []store.Limit{limitFor("victim10", 10)}, refusal("victim10")); err != nil || !r.Held() || wait != 0 {
+	if r, wait, err := staff.Reserve(ctx, []staffdb.Limit{limitFor("victim10", 10)}, refusal("victim10")); err != nil || !r.Held() || wait != 0 {
 		t.Fatalf("an hour after the burst: held %v, wait %v, %v", r.Held(), wait, err)
 	}
 }
@@ -103,10 +86,10 @@ func TestReserveRules(t *testing.T) { storetest.Run(t, testReserveRules) }
 
 func testReserveRules(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s, c := openClocked(t, b)
-	reserve := func(ls ...store.Limit) (store.Reservation, time.Duration) {
+	_, staff, c := openClocked(t, b)
+	reserve := func(ls ...staffdb.Limit) (staffdb.Reservation, time.Duration) {
 		t.Helper()
-		r, wait, err := s.Reserve(ctx, ls, refusal("x"))
+		r, wait, err := staff.Reserve(ctx, ls, refusal("x"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +102,7 @@ func testReserveRules(t *testing.T, b storetest.Backend) {
 			if !r.Held() {
 				t.Fatal("a released slot was not given back")
 			}
-			if err := s.Release(ctx, r, nil); err != nil {
+			if err := staff.Release(ctx, r, nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -151,15 +134,47 @@ func testReserveRules(t *testing.T, b storetest.Backend) {
 		}
 	})
 	t.Run("ErrBadLimit", func(t *testing.T) {
-		for _, l := range []store.Limit{
+		for _, l := range []staffdb.Limit{
 			{Key: []byte("k"), Max: 1, Window: time.Hour},
 			{Scope: "s", Max: 1, Window: time.Hour},
 			{Scope: "s", Key: []byte("k"), Window: time.Hour},
 			{Scope: "s", Key: []byte("k"), Max: 1, Window: time.Millisecond},
 		} {
-			if _, _, err := s.Reserve(ctx, []store.Limit{l}, refusal("x")); err == nil {
+			if _, _, err := staff.Reserve(ctx, []staffdb.Limit{l}, refusal("x")); err == nil {
 				t.Errorf("Reserve(%+v) accepted", l)
 			}
 		}
 	})
+}
+
+// TestInstancesShareLimits: two stores on one database file (two instances of the program)
+// share one allowance; the limit holds with each store's writer racing the other's.
+func TestInstancesShareLimits(t *testing.T) { storetest.Run(t, testInstancesShareLimits) }
+
+func testInstancesShareLimits(t *testing.T, b storetest.Backend) {
+	ctx := context.Background()
+	path := b.New(t)
+	a, a2 := openStore(t, path), openStore(t, path)
+	t.Cleanup(func() { a.Close(); a2.Close() })
+	var mu sync.Mutex
+	held := 0
+	burst(400, func(i int) {
+		s := a
+		if i%2 == 1 {
+			s = a2
+		}
+		r, _, err := staffdb.New(s).Reserve(ctx, []staffdb.Limit{limitFor("shared", 25)}, refusal("shared"))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if r.Held() {
+			mu.Lock()
+			held++
+			mu.Unlock()
+		}
+	})
+	if held != 25 {
+		t.Fatalf("400 tries through two instances: %d held a slot, want 25", held)
+	}
 }

@@ -1,4 +1,4 @@
-package store
+package auditdb
 
 import (
 	"context"
@@ -6,27 +6,27 @@ import (
 	"time"
 )
 
-// AuditEntry is one row of the append-only audit log of staff actions.
-type AuditEntry struct {
+// Entry is one row of the append-only audit log of staff actions.
+type Entry struct {
 	ID         int64
 	At         time.Time
 	UserID     int64 // 0 when no account matched
 	Actor      string
-	Action     Action // one of the Action constants (audit_actions.go)
+	Action     Action // one of the Action constants (actions.go)
 	ResponseID string
 	Outcome    Outcome // one of the Outcome constants
 	Detail     string
 	Count      int // how many tries the row stands for: 1, or a folded minute's count
 }
 
-// Audit appends one row to the audit log, in its own transaction.
-func (s *Store) Audit(ctx context.Context, e AuditEntry) error {
-	return s.Write(ctx, func(tx *sql.Tx) error { return s.audit(tx, e) })
+// Append appends one row to the audit log, in its own transaction.
+func (db *DB) Append(ctx context.Context, e Entry) error {
+	return db.st.Write(ctx, func(tx *sql.Tx) error { return db.AppendTx(tx, e) })
 }
 
-// audit appends a row inside a caller's transaction, so an action and its audit row commit
+// AppendTx appends a row inside a caller's transaction, so an action and its audit row commit
 // together.
-func (s *Store) audit(tx *sql.Tx, e AuditEntry) error {
+func (db *DB) AppendTx(tx *sql.Tx, e Entry) error {
 	if len(e.Actor) > 254 {
 		e.Actor = e.Actor[:254]
 	}
@@ -40,10 +40,10 @@ func (s *Store) audit(tx *sql.Tx, e AuditEntry) error {
 	}
 	at := e.At
 	if at.IsZero() {
-		at = s.Now()
+		at = db.st.Now()
 	}
 	n := max(e.Count, 1)
-	_, err := tx.Exec(`/* Store.audit */ insert into audit (at, user_id, actor, action, response_id, outcome, detail, n)
+	_, err := tx.Exec(`/* auditdb.AppendTx */ insert into audit (at, user_id, actor, action, response_id, outcome, detail, n)
 		values (?, ?, ?, ?, ?, ?, ?, ?)`, at.UTC().Format(time.RFC3339), uid, e.Actor, string(e.Action), rid, string(e.Outcome), e.Detail, n)
 	return err
 }

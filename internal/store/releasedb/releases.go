@@ -1,4 +1,4 @@
-package store
+package releasedb
 
 import (
 	"context"
@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-)
 
-// Statistics releases and their budget ledger. Package stats makes them; the store keeps them
-// and enforces, inside the transaction that writes them, that a period is released once unless
-// released again on purpose, and never beyond its cap.
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+)
 
 // LedgerEntry is one row of the budget ledger: a release of one questionnaire's period.
 type LedgerEntry struct {
@@ -26,7 +24,7 @@ type LedgerEntry struct {
 }
 
 // Release is one questionnaire version's release in a ledger entry. Body is what package stats
-// wrote; the store does not read it.
+// wrote; this package does not read it.
 type Release struct {
 	ID, LedgerID      int64
 	Questionnaire     string
@@ -51,7 +49,7 @@ type SaveGuard struct {
 	// batch's days, the batch included; above it the batch is refused with a *BudgetError.
 	MaxEpsilon float64
 	// Audit, when set, is written in the same transaction.
-	Audit *AuditEntry
+	Audit *auditdb.Entry
 	// DropLegacyCounts drops the counters kept before releases in the same transaction.
 	DropLegacyCounts bool
 }
@@ -70,13 +68,13 @@ func (e *BudgetError) Error() string {
 }
 
 // SaveReleases writes batches of releases, all or none. It fills the ids.
-func (s *Store) SaveReleases(ctx context.Context, batches []*ReleaseBatch, g SaveGuard) error {
-	return s.Write(ctx, func(tx *sql.Tx) error {
+func (db *DB) SaveReleases(ctx context.Context, batches []*ReleaseBatch, g SaveGuard) error {
+	return db.st.Write(ctx, func(tx *sql.Tx) error {
 		// Each batch's budget check reads the ledger before writing it: writers of releases
 		// take turns (SQLite has one writer; PostgreSQL locks the ledger against other writers,
 		// readers go on).
-		if s.d.lockReleases != "" {
-			if _, err := tx.Exec(s.d.lockReleases); err != nil {
+		if db.st.Postgres() {
+			if _, err := tx.Exec(`/* releasedb.SaveReleases */ lock table stat_ledger in exclusive mode`); err != nil {
 				return err
 			}
 		}
@@ -86,12 +84,12 @@ func (s *Store) SaveReleases(ctx context.Context, batches []*ReleaseBatch, g Sav
 			}
 		}
 		if g.Audit != nil {
-			if err := s.audit(tx, *g.Audit); err != nil {
+			if err := db.audit.AppendTx(tx, *g.Audit); err != nil {
 				return err
 			}
 		}
 		if g.DropLegacyCounts {
-			if _, err := tx.Exec(`/* Store.SaveReleases */ drop table if exists legacy_counts`); err != nil {
+			if _, err := tx.Exec(`/* releasedb.SaveReleases */ drop table if exists legacy_counts`); err != nil {
 				return err
 			}
 		}
@@ -104,7 +102,7 @@ func saveBatch(tx *sql.Tx, b *ReleaseBatch, g SaveGuard) error {
 	var spent float64
 	var n int
 	// Entries that touch any of the batch's days: summing them bounds every day's total.
-	if err := tx.QueryRow(`/* Store.saveBatch */ select coalesce(sum(epsilon), 0), count(*) from stat_ledger
+	if err := tx.QueryRow(`/* releasedb.saveBatch */ select coalesce(sum(epsilon), 0), count(*) from stat_ledger
 		where questionnaire = ? and first_day <= ? and last_day >= ?`, l.Questionnaire, l.LastDay, l.FirstDay).Scan(&spent, &n); err != nil {
 		return err
 	}
@@ -115,7 +113,7 @@ func saveBatch(tx *sql.Tx, b *ReleaseBatch, g SaveGuard) error {
 	if spent+l.Epsilon > g.MaxEpsilon+1e-9 {
 		return &BudgetError{l.Questionnaire, l.Period, spent, l.Epsilon, g.MaxEpsilon}
 	}
-	err := tx.QueryRow(`/* Store.saveBatch */ insert into stat_ledger
+	err := tx.QueryRow(`/* releasedb.saveBatch */ insert into stat_ledger
 		(questionnaire, period, first_day, last_day, epsilon, delta, mechanism, kind, made_on, actor)
 		values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id`, l.Questionnaire, l.Period, l.FirstDay, l.LastDay,
 		l.Epsilon, l.Delta, l.Mechanism, l.Kind, l.MadeOn, l.Actor).Scan(&l.ID)
@@ -124,7 +122,7 @@ func saveBatch(tx *sql.Tx, b *ReleaseBatch, g SaveGuard) error {
 	}
 	for _, r := range b.Releases {
 		r.LedgerID, r.Questionnaire, r.Period, r.FirstDay, r.LastDay = l.ID, l.Questionnaire, l.Period, l.FirstDay, l.LastDay
-		if err := tx.QueryRow(`/* Store.saveBatch */ insert into stat_releases
+		if err := tx.QueryRow(`/* releasedb.saveBatch */ insert into stat_releases
 			(ledger_id, questionnaire, version, period, first_day, last_day, body) values (?, ?, ?, ?, ?, ?, ?) returning id`,
 			r.LedgerID, r.Questionnaire, r.Version, r.Period, r.FirstDay, r.LastDay, r.Body).Scan(&r.ID); err != nil {
 			return err
@@ -141,8 +139,8 @@ type ReleaseFilter struct {
 }
 
 // Releases lists the releases a filter selects, oldest first.
-func (s *Store) Releases(ctx context.Context, f ReleaseFilter) ([]*Release, error) {
-	q := `/* Store.Releases */ select id, ledger_id, questionnaire, version, period, first_day, last_day, body
+func (db *DB) Releases(ctx context.Context, f ReleaseFilter) ([]*Release, error) {
+	q := `/* releasedb.Releases */ select id, ledger_id, questionnaire, version, period, first_day, last_day, body
 		from stat_releases where 1 = 1`
 	var args []any
 	if len(f.Questionnaires) > 0 {
@@ -159,7 +157,7 @@ func (s *Store) Releases(ctx context.Context, f ReleaseFilter) ([]*Release, erro
 		q += " and first_day <= ?"
 		args = append(args, f.To)
 	}
-	rows, err := s.read.QueryContext(ctx, q+" order by first_day, id", args...)
+	rows, err := db.read.QueryContext(ctx, q+" order by first_day, id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -176,8 +174,8 @@ func (s *Store) Releases(ctx context.Context, f ReleaseFilter) ([]*Release, erro
 }
 
 // Ledger lists the budget ledger, oldest first.
-func (s *Store) Ledger(ctx context.Context) ([]LedgerEntry, error) {
-	rows, err := s.read.QueryContext(ctx, `/* Store.Ledger */ select id, questionnaire, period, first_day, last_day,
+func (db *DB) Ledger(ctx context.Context) ([]LedgerEntry, error) {
+	rows, err := db.read.QueryContext(ctx, `/* releasedb.Ledger */ select id, questionnaire, period, first_day, last_day,
 		epsilon, delta, mechanism, kind, made_on, actor from stat_ledger order by first_day, id`)
 	if err != nil {
 		return nil, err
@@ -202,16 +200,16 @@ type ReleaseSpan struct{ FirstResponse, LastReleased string }
 // ReleaseSpans finds the span of every questionnaire that has releases, and of those of
 // questionnaires without one that have responses. The responses are read (a scan: their day
 // has no index) only when one of questionnaires has no release yet, so the daily run is cheap.
-func (s *Store) ReleaseSpans(ctx context.Context, questionnaires []string) (map[string]ReleaseSpan, error) {
+func (db *DB) ReleaseSpans(ctx context.Context, questionnaires []string) (map[string]ReleaseSpan, error) {
 	out := map[string]ReleaseSpan{}
-	err := s.eachPair(ctx, `/* Store.ReleaseSpans */ select questionnaire, max(last_day) from stat_ledger group by questionnaire`,
+	err := db.eachPair(ctx, `/* releasedb.ReleaseSpans */ select questionnaire, max(last_day) from stat_ledger group by questionnaire`,
 		func(id, d string) { out[id] = ReleaseSpan{LastReleased: d} })
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range questionnaires {
 		if _, ok := out[id]; !ok {
-			return out, s.eachPair(ctx, `/* Store.ReleaseSpans */ select questionnaire, min(day) from responses group by questionnaire`,
+			return out, db.eachPair(ctx, `/* releasedb.ReleaseSpans */ select questionnaire, min(day) from responses group by questionnaire`,
 				func(id, d string) {
 					if _, ok := out[id]; !ok {
 						out[id] = ReleaseSpan{FirstResponse: d}
@@ -222,8 +220,8 @@ func (s *Store) ReleaseSpans(ctx context.Context, questionnaires []string) (map[
 	return out, nil
 }
 
-func (s *Store) eachPair(ctx context.Context, query string, fn func(a, b string)) error {
-	rows, err := s.read.QueryContext(ctx, query)
+func (db *DB) eachPair(ctx context.Context, query string, fn func(a, b string)) error {
+	rows, err := db.read.QueryContext(ctx, query)
 	if err != nil {
 		return err
 	}
@@ -234,27 +232,6 @@ func (s *Store) eachPair(ctx context.Context, query string, fn func(a, b string)
 			return err
 		}
 		fn(a, b)
-	}
-	return rows.Err()
-}
-
-// EachResponse calls fn with every stored response of a questionnaire made from one day to
-// another (inclusive), in no particular order, from one read transaction.
-func (s *Store) EachResponse(ctx context.Context, questionnaire, from, to string, fn func(*Response) error) error {
-	rows, err := s.read.QueryContext(ctx, `/* Store.EachResponse */ select `+responseColumns+
-		` from responses where questionnaire = ? and day >= ? and day <= ?`, questionnaire, from, to)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanResponse(rows)
-		if err != nil {
-			return err
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
 	}
 	return rows.Err()
 }

@@ -1,4 +1,8 @@
-package store
+// Package dbcopy copies a whole deployment from one store to another, empty one (SQLite to
+// PostgreSQL or back: ketascreen db copy), and checks that every table arrived whole by counting
+// and checksumming its rows on both sides. It works from the store's list of tables
+// (store.Tables), so it knows no table area's rules: it moves rows as they are.
+package dbcopy
 
 import (
 	"context"
@@ -9,6 +13,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // ErrTargetNotEmpty means a copy's target already holds rows.
@@ -27,13 +33,14 @@ type TableCheck struct {
 // source, in one transaction on the target. Then it counts and checksums every table on both
 // sides and returns an error if any differ. Job leases, which belong to running processes,
 // are not copied.
-func Copy(ctx context.Context, from, to *Store) ([]TableCheck, error) {
-	if waiting, err := from.HasLegacyCounts(ctx); err != nil {
+func Copy(ctx context.Context, from, to *store.Store) ([]TableCheck, error) {
+	// The counters kept before releases (package releasedb) are not in the table list.
+	if waiting, err := from.HasTable(ctx, "legacy_counts"); err != nil {
 		return nil, err
 	} else if waiting {
 		return nil, errors.New("the source still has the counters of an older version: run 'ketascreen stats release' on it first")
 	}
-	src, err := from.snapshot(ctx)
+	src, err := snapshot(ctx, from)
 	if err != nil {
 		return nil, err
 	}
@@ -41,28 +48,28 @@ func Copy(ctx context.Context, from, to *Store) ([]TableCheck, error) {
 	var copied []TableCheck
 	err = to.Write(ctx, func(tx *sql.Tx) error {
 		copied = copied[:0]
-		for _, t := range tables {
+		for _, t := range store.Tables {
 			var n int64
-			if err := tx.QueryRowContext(ctx, "/* Copy */ select count(*) from "+t.name).Scan(&n); err != nil {
+			if err := tx.QueryRowContext(ctx, "/* dbcopy.Copy */ select count(*) from "+t.Name).Scan(&n); err != nil {
 				return err
 			}
 			if n > 0 {
-				return fmt.Errorf("%w: %s holds %d rows", ErrTargetNotEmpty, t.name, n)
+				return fmt.Errorf("%w: %s holds %d rows", ErrTargetNotEmpty, t.Name, n)
 			}
 		}
-		for _, t := range tables {
-			if t.transient {
+		for _, t := range store.Tables {
+			if t.Transient {
 				continue
 			}
 			c, err := copyTable(ctx, src, tx, t)
 			if err != nil {
-				return fmt.Errorf("copy %s: %w", t.name, err)
+				return fmt.Errorf("copy %s: %w", t.Name, err)
 			}
 			copied = append(copied, c)
-			if t.identity && to.d.postgres {
+			if t.Identity && to.Postgres() {
 				// New rows are numbered after the copied ones.
-				if _, err := tx.ExecContext(ctx, `/* Copy */ select setval(pg_get_serial_sequence(?, 'id'),
-					(select coalesce(max(id), 0) + 1 from `+t.name+`), false)`, t.name); err != nil {
+				if _, err := tx.ExecContext(ctx, `/* dbcopy.Copy */ select setval(pg_get_serial_sequence(?, 'id'),
+					(select coalesce(max(id), 0) + 1 from `+t.Name+`), false)`, t.Name); err != nil {
 					return err
 				}
 			}
@@ -73,23 +80,23 @@ func Copy(ctx context.Context, from, to *Store) ([]TableCheck, error) {
 		return nil, err
 	}
 	for i, t := range tablesCopied() {
-		got, err := to.sumTable(ctx, t)
+		got, err := sumTable(ctx, to, t)
 		if err != nil {
 			return nil, err
 		}
 		if got != copied[i] {
 			return nil, fmt.Errorf("after the copy %s differs: %d rows (checksum %s) in the source, %d (%s) in the target",
-				t.name, copied[i].Rows, copied[i].Sum, got.Rows, got.Sum)
+				t.Name, copied[i].Rows, copied[i].Sum, got.Rows, got.Sum)
 		}
 	}
 	return copied, nil
 }
 
 // Checksums counts and checksums every table a copy moves, as Copy compares them.
-func (s *Store) Checksums(ctx context.Context) ([]TableCheck, error) {
+func Checksums(ctx context.Context, s *store.Store) ([]TableCheck, error) {
 	var out []TableCheck
 	for _, t := range tablesCopied() {
-		c, err := s.sumTable(ctx, t)
+		c, err := sumTable(ctx, s, t)
 		if err != nil {
 			return nil, err
 		}
@@ -98,10 +105,10 @@ func (s *Store) Checksums(ctx context.Context) ([]TableCheck, error) {
 	return out, nil
 }
 
-func tablesCopied() []table {
-	var out []table
-	for _, t := range tables {
-		if !t.transient {
+func tablesCopied() []store.Table {
+	var out []store.Table
+	for _, t := range store.Tables {
+		if !t.Transient {
 			out = append(out, t)
 		}
 	}
@@ -109,26 +116,26 @@ func tablesCopied() []table {
 }
 
 // snapshot is a read transaction that sees one state of the whole database.
-func (s *Store) snapshot(ctx context.Context) (*sql.Tx, error) {
+func snapshot(ctx context.Context, s *store.Store) (*sql.Tx, error) {
 	opts := &sql.TxOptions{ReadOnly: true}
-	if s.d.postgres {
+	if s.Postgres() {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	return s.read.BeginTx(ctx, opts)
+	return s.ReadDB().BeginTx(ctx, opts)
 }
 
-func copyTable(ctx context.Context, src, dst *sql.Tx, t table) (TableCheck, error) {
-	names := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		names[i] = c.name
+func copyTable(ctx context.Context, src, dst *sql.Tx, t store.Table) (TableCheck, error) {
+	names := make([]string, len(t.Cols))
+	for i, c := range t.Cols {
+		names[i] = c.Name
 	}
 	list := strings.Join(names, ", ")
-	rows, err := src.QueryContext(ctx, "/* Copy */ select "+list+" from "+t.name)
+	rows, err := src.QueryContext(ctx, "/* dbcopy.Copy */ select "+list+" from "+t.Name)
 	if err != nil {
 		return TableCheck{}, err
 	}
 	defer rows.Close()
-	ins, err := dst.PrepareContext(ctx, "/* Copy */ insert into "+t.name+" ("+list+") values ("+
+	ins, err := dst.PrepareContext(ctx, "/* dbcopy.Copy */ insert into "+t.Name+" ("+list+") values ("+
 		strings.TrimSuffix(strings.Repeat("?, ", len(names)), ", ")+")")
 	if err != nil {
 		return TableCheck{}, err
@@ -148,16 +155,16 @@ func copyTable(ctx context.Context, src, dst *sql.Tx, t table) (TableCheck, erro
 	if err := rows.Err(); err != nil {
 		return TableCheck{}, err
 	}
-	return sum.check(t.name), nil
+	return sum.check(t.Name), nil
 }
 
 // sumTable counts and checksums a table's rows.
-func (s *Store) sumTable(ctx context.Context, t table) (TableCheck, error) {
-	names := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		names[i] = c.name
+func sumTable(ctx context.Context, s *store.Store, t store.Table) (TableCheck, error) {
+	names := make([]string, len(t.Cols))
+	for i, c := range t.Cols {
+		names[i] = c.Name
 	}
-	rows, err := s.read.QueryContext(ctx, "/* Store.Checksums */ select "+strings.Join(names, ", ")+" from "+t.name)
+	rows, err := s.ReadDB().QueryContext(ctx, "/* dbcopy.Checksums */ select "+strings.Join(names, ", ")+" from "+t.Name)
 	if err != nil {
 		return TableCheck{}, err
 	}
@@ -170,13 +177,13 @@ func (s *Store) sumTable(ctx context.Context, t table) (TableCheck, error) {
 		}
 		sum.add(v.encode())
 	}
-	return sum.check(t.name), rows.Err()
+	return sum.check(t.Name), rows.Err()
 }
 
 // rowValues holds one row, scanned by the columns' kinds so that both backends give the same
 // Go values (SQLite keeps booleans as 0 and 1, PostgreSQL as booleans).
 type rowValues struct {
-	cols []column
+	cols []store.Column
 	ptrs []any
 	text []sql.NullString
 	blob [][]byte
@@ -185,21 +192,21 @@ type rowValues struct {
 	real []sql.NullFloat64
 }
 
-func newRowValues(t table) *rowValues {
-	n := len(t.cols)
-	v := &rowValues{cols: t.cols, ptrs: make([]any, n), text: make([]sql.NullString, n), blob: make([][]byte, n),
+func newRowValues(t store.Table) *rowValues {
+	n := len(t.Cols)
+	v := &rowValues{cols: t.Cols, ptrs: make([]any, n), text: make([]sql.NullString, n), blob: make([][]byte, n),
 		ints: make([]sql.NullInt64, n), bool: make([]sql.NullBool, n), real: make([]sql.NullFloat64, n)}
-	for i, c := range t.cols {
-		switch c.kind {
-		case kText:
+	for i, c := range t.Cols {
+		switch c.Kind {
+		case store.KindText:
 			v.ptrs[i] = &v.text[i]
-		case kBlob:
+		case store.KindBlob:
 			v.ptrs[i] = &v.blob[i]
-		case kInt:
+		case store.KindInt:
 			v.ptrs[i] = &v.ints[i]
-		case kBool:
+		case store.KindBool:
 			v.ptrs[i] = &v.bool[i]
-		case kReal:
+		case store.KindReal:
 			v.ptrs[i] = &v.real[i]
 		}
 	}
@@ -211,16 +218,16 @@ func (v *rowValues) args() []any {
 	out := make([]any, len(v.cols))
 	for i, c := range v.cols {
 		var val any
-		switch c.kind {
-		case kText:
+		switch c.Kind {
+		case store.KindText:
 			val = nullable(v.text[i].String, v.text[i].Valid)
-		case kBlob:
+		case store.KindBlob:
 			val = nullable(v.blob[i], v.blob[i] != nil)
-		case kInt:
+		case store.KindInt:
 			val = nullable(v.ints[i].Int64, v.ints[i].Valid)
-		case kBool:
+		case store.KindBool:
 			val = nullable(v.bool[i].Bool, v.bool[i].Valid)
-		case kReal:
+		case store.KindReal:
 			val = nullable(v.real[i].Float64, v.real[i].Valid)
 		}
 		out[i] = val

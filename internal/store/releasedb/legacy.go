@@ -1,8 +1,7 @@
-package store
+package releasedb
 
 import (
 	"context"
-	"database/sql"
 )
 
 // The counters kept before releases (migration 5 renames them legacy_counts) wait until
@@ -17,18 +16,18 @@ type LegacyCount struct {
 
 // HasLegacyCounts reports whether counters from before releases are still waiting (never on
 // PostgreSQL, which came after releases).
-func (s *Store) HasLegacyCounts(ctx context.Context) (bool, error) {
-	return s.d.hasTable(ctx, s.read, "legacy_counts")
+func (db *DB) HasLegacyCounts(ctx context.Context) (bool, error) {
+	return db.st.HasTable(ctx, "legacy_counts")
 }
 
 // EachLegacyCount calls fn with every waiting counter of weeks (weekly) or months, other than
 // scores (which no release uses).
-func (s *Store) EachLegacyCount(ctx context.Context, weekly bool, fn func(LegacyCount) error) error {
-	if ok, err := s.HasLegacyCounts(ctx); err != nil || !ok {
+func (db *DB) EachLegacyCount(ctx context.Context, weekly bool, fn func(LegacyCount) error) error {
+	if ok, err := db.HasLegacyCounts(ctx); err != nil || !ok {
 		return err
 	}
 	// Weeks (2026-W47) and months (2026-11) share the column.
-	rows, err := s.read.QueryContext(ctx, `/* Store.EachLegacyCount */ select period, questionnaire, version, lang,
+	rows, err := db.read.QueryContext(ctx, `/* releasedb.EachLegacyCount */ select period, questionnaire, version, lang,
 		region, metric, key, n from legacy_counts where metric <> 'score' and (period like '%-W%') = ?`, weekly)
 	if err != nil {
 		return err
@@ -44,19 +43,4 @@ func (s *Store) EachLegacyCount(ctx context.Context, weekly bool, fn func(Legacy
 		}
 	}
 	return rows.Err()
-}
-
-// dropEmptyLegacyCounts drops the waiting counters when there are none (a new database, or one
-// that never had a response): nothing to turn into releases.
-func dropEmptyLegacyCounts(ctx context.Context, db *sql.DB, d dialect) error {
-	if ok, err := d.hasTable(ctx, db, "legacy_counts"); err != nil || !ok {
-		return err
-	}
-	var any int
-	err := db.QueryRowContext(ctx, `/* Store.dropEmptyLegacyCounts */ select count(*) from (select 1 from legacy_counts limit 1) t`).Scan(&any)
-	if err != nil || any > 0 {
-		return err
-	}
-	_, err = db.ExecContext(ctx, `/* Store.dropEmptyLegacyCounts */ drop table legacy_counts`)
-	return err
 }

@@ -1,9 +1,11 @@
-package store
+package responsedb
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // purgeBatch bounds how many rows one purge transaction deletes, so the daily purge never
@@ -11,19 +13,20 @@ import (
 const purgeBatch = 2000
 
 // Purge deletes responses older than retentionDays (their statistics stay in the releases,
-// which a purge never touches), the hashes of tokens deleted before then, expired share codes
-// and sessions. It returns how many responses it deleted.
-func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
+// which a purge never touches), the hashes of tokens deleted before then, and expired share
+// codes. It returns how many responses it deleted. Ended staff sessions have a purge of their
+// own (package staffdb's PurgeSessions, which the daily job runs next).
+func (db *DB) Purge(ctx context.Context, retentionDays int) (int, error) {
 	if retentionDays < 1 {
 		return 0, errors.New("the retention must be at least one day")
 	}
 	// Days are YYYY-MM-DD, so they compare as text.
-	cutoff := Day(s.Now().AddDate(0, 0, -retentionDays))
+	cutoff := store.Day(db.st.Now().AddDate(0, 0, -retentionDays))
 	total := 0
 	for {
 		var n int64
-		err := s.Write(ctx, func(tx *sql.Tx) error {
-			res, err := tx.Exec(`/* Store.Purge */ delete from responses where id in
+		err := db.st.Write(ctx, func(tx *sql.Tx) error {
+			res, err := tx.Exec(`/* responsedb.Purge */ delete from responses where id in
 				(select id from responses where day < ? limit ?)`, cutoff, purgeBatch)
 			if err != nil {
 				return err
@@ -44,24 +47,24 @@ func (s *Store) Purge(ctx context.Context, retentionDays int) (int, error) {
 	}
 	// A deleted response's token hash (kept so its link can say "deleted") goes with the
 	// retention too: after it, the link says what a link to a purged response says.
-	err := s.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`/* Store.Purge */ delete from deleted_tokens where day < ?`, cutoff)
+	err := db.st.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`/* responsedb.Purge */ delete from deleted_tokens where day < ?`, cutoff)
 		return err
 	})
 	if err != nil {
 		return total, err
 	}
 	if total > 0 {
-		s.forget(ctx)
+		db.st.ForgetDeleted(ctx)
 	}
-	if err := s.purgeExpired(ctx); err != nil {
+	if err := db.purgeExpired(ctx); err != nil {
 		return total, err
 	}
-	if s.d.postgres {
+	if db.st.Postgres() {
 		// The answers deleted today (by respondents, or now by the retention) leave the
 		// table's live pages; PostgreSQL does not zero what VACUUM frees, see
 		// docs/operations.md.
-		s.vacuum(ctx, "responses", "share_codes", "deleted_tokens")
+		db.st.Vacuum(ctx, "responses", "share_codes", "deleted_tokens")
 	}
 	return total, nil
 }

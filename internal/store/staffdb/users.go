@@ -1,4 +1,4 @@
-package store
+package staffdb
 
 import (
 	"context"
@@ -6,6 +6,9 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 )
 
 // Roles of staff accounts.
@@ -37,31 +40,20 @@ type NewUser struct {
 	By                        string // who adds it, for the audit log
 }
 
-// timeFormat is how staff timestamps are stored: RFC 3339 in UTC, fixed width, so they compare
-// as text.
-const timeFormat = "2006-01-02T15:04:05Z"
-
-func (s *Store) nowText() string { return s.Now().UTC().Format(timeFormat) }
-
-func parseTime(v string) time.Time {
-	t, _ := time.Parse(timeFormat, v)
-	return t
-}
-
 // CreateUser adds an account with a password hash already made, and its audit row. by says
 // who did it (for the audit log).
-func (s *Store) CreateUser(ctx context.Context, email, role, passwordHash, by string) (*User, error) {
-	return s.AddUser(ctx, NewUser{Email: email, Role: role, PasswordHash: passwordHash, By: by})
+func (db *DB) CreateUser(ctx context.Context, email, role, passwordHash, by string) (*User, error) {
+	return db.AddUser(ctx, NewUser{Email: email, Role: role, PasswordHash: passwordHash, By: by})
 }
 
 // AddUser adds an account with a password hash already made, and its audit row.
-func (s *Store) AddUser(ctx context.Context, nu NewUser) (*User, error) {
+func (db *DB) AddUser(ctx context.Context, nu NewUser) (*User, error) {
 	u := &User{Email: strings.TrimSpace(nu.Email), Role: nu.Role, TwoFactorRequired: nu.TwoFactorRequired}
 	role, by := nu.Role, nu.By
-	err := s.Write(ctx, func(tx *sql.Tx) error {
+	err := db.st.Write(ctx, func(tx *sql.Tx) error {
 		// The email's uniqueness (in any case) decides, so two adds at once cannot both pass.
-		now := s.nowText()
-		err := tx.QueryRow(`/* Store.CreateUser */ insert into users (email, role, password_hash, created_at, totp_required)
+		now := db.nowText()
+		err := tx.QueryRow(`/* staffdb.AddUser */ insert into users (email, role, password_hash, created_at, totp_required)
 			values (?, ?, ?, ?, ?) on conflict (email) do nothing returning id`,
 			u.Email, role, nu.PasswordHash, now, nu.TwoFactorRequired).Scan(&u.ID)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -70,12 +62,12 @@ func (s *Store) AddUser(ctx context.Context, nu NewUser) (*User, error) {
 		if err != nil {
 			return err
 		}
-		u.CreatedAt = parseTime(now)
+		u.CreatedAt = store.ParseTime(now)
 		detail := "role=" + role
 		if nu.TwoFactorRequired {
 			detail += " require_2fa"
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: ActionUserAdd, Outcome: OutcomeOK, Detail: detail})
+		return db.audit.AppendTx(tx, auditdb.Entry{UserID: u.ID, Actor: by, Action: auditdb.ActionUserAdd, Outcome: auditdb.OutcomeOK, Detail: detail})
 	})
 	if err != nil {
 		return nil, err
@@ -92,26 +84,26 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (*User, error) 
 	var created string
 	err := row.Scan(append([]any{&u.ID, &u.Email, &u.Role, &u.Disabled, &created, &u.TwoFactorRequired, &u.TwoFactor}, extra...)...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
+		return nil, store.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	u.CreatedAt = parseTime(created)
+	u.CreatedAt = store.ParseTime(created)
 	return &u, nil
 }
 
 // UserByEmail finds an account (any case of the email) and its password hash.
-func (s *Store) UserByEmail(ctx context.Context, email string) (*User, string, error) {
+func (db *DB) UserByEmail(ctx context.Context, email string) (*User, string, error) {
 	var hash string
-	u, err := scanUser(s.read.QueryRowContext(ctx, `/* Store.UserByEmail */ select `+userColumns+
+	u, err := scanUser(db.read.QueryRowContext(ctx, `/* staffdb.UserByEmail */ select `+userColumns+
 		`, u.password_hash from users u where u.email = ?`, strings.TrimSpace(email)), &hash)
 	return u, hash, err
 }
 
 // Users lists every account, by email.
-func (s *Store) Users(ctx context.Context) ([]*User, error) {
-	rows, err := s.read.QueryContext(ctx, `/* Store.Users */ select `+userColumns+` from users u order by u.email`)
+func (db *DB) Users(ctx context.Context) ([]*User, error) {
+	rows, err := db.read.QueryContext(ctx, `/* staffdb.Users */ select `+userColumns+` from users u order by u.email`)
 	if err != nil {
 		return nil, err
 	}
@@ -129,42 +121,42 @@ func (s *Store) Users(ctx context.Context) ([]*User, error) {
 
 // SetUserDisabled disables (or enables again) an account. Disabling ends its sessions at once,
 // in the same transaction, with an audit row.
-func (s *Store) SetUserDisabled(ctx context.Context, email string, disabled bool, by string) error {
-	return s.Write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRow(`/* Store.SetUserDisabled */ select `+userColumns+` from users u where u.email = ?`,
+func (db *DB) SetUserDisabled(ctx context.Context, email string, disabled bool, by string) error {
+	return db.st.Write(ctx, func(tx *sql.Tx) error {
+		u, err := scanUser(tx.QueryRow(`/* staffdb.SetUserDisabled */ select `+userColumns+` from users u where u.email = ?`,
 			strings.TrimSpace(email)))
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`/* Store.SetUserDisabled */ update users set disabled = ? where id = ?`, disabled, u.ID); err != nil {
+		if _, err := tx.Exec(`/* staffdb.SetUserDisabled */ update users set disabled = ? where id = ?`, disabled, u.ID); err != nil {
 			return err
 		}
-		action := ActionUserEnable
+		action := auditdb.ActionUserEnable
 		if disabled {
-			action = ActionUserDisable
-			if _, err := tx.Exec(`/* Store.SetUserDisabled */ delete from sessions where user_id = ?`, u.ID); err != nil {
+			action = auditdb.ActionUserDisable
+			if _, err := tx.Exec(`/* staffdb.SetUserDisabled */ delete from sessions where user_id = ?`, u.ID); err != nil {
 				return err
 			}
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: action, Outcome: OutcomeOK})
+		return db.audit.AppendTx(tx, auditdb.Entry{UserID: u.ID, Actor: by, Action: action, Outcome: auditdb.OutcomeOK})
 	})
 }
 
 // SetPassword replaces an account's password hash and ends its sessions (whoever knew the old
 // password is signed out), with an audit row.
-func (s *Store) SetPassword(ctx context.Context, email, passwordHash, by string) error {
-	return s.Write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRow(`/* Store.SetPassword */ select `+userColumns+` from users u where u.email = ?`,
+func (db *DB) SetPassword(ctx context.Context, email, passwordHash, by string) error {
+	return db.st.Write(ctx, func(tx *sql.Tx) error {
+		u, err := scanUser(tx.QueryRow(`/* staffdb.SetPassword */ select `+userColumns+` from users u where u.email = ?`,
 			strings.TrimSpace(email)))
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`/* Store.SetPassword */ update users set password_hash = ? where id = ?`, passwordHash, u.ID); err != nil {
+		if _, err := tx.Exec(`/* staffdb.SetPassword */ update users set password_hash = ? where id = ?`, passwordHash, u.ID); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(`/* Store.SetPassword */ delete from sessions where user_id = ?`, u.ID); err != nil {
+		if _, err := tx.Exec(`/* staffdb.SetPassword */ delete from sessions where user_id = ?`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(tx, AuditEntry{UserID: u.ID, Actor: by, Action: ActionUserPasswd, Outcome: OutcomeOK})
+		return db.audit.AppendTx(tx, auditdb.Entry{UserID: u.ID, Actor: by, Action: auditdb.ActionUserPasswd, Outcome: auditdb.OutcomeOK})
 	})
 }
