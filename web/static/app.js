@@ -18,14 +18,24 @@
 
   function answers() {
     var a = {};
-    new FormData(form).forEach(function (v, k) { (a[k] = a[k] || []).push(v); });
+    new FormData(form).forEach(function (v, k) {
+      v = String(v).trim();
+      if (v) { (a[k] = a[k] || []).push(v); }
+    });
     return a;
+  }
+  // A number item's condition holds for one whole number within min and max, as on the server.
+  function numberHolds(c, got) {
+    if (got.length !== 1 || !/^[+-]?\d{1,7}$/.test(got[0])) { return false; }
+    var v = parseInt(got[0], 10);
+    return (c.min == null || v >= c.min) && (c.max == null || v <= c.max);
   }
   function holds(c, a) {
     if (!c) { return true; }
     if (c.item) {
       var got = a[c.item] || [];
       if (!got.length) { return false; }
+      if (c.min != null || c.max != null) { return numberHolds(c, got); }
       if (c.any_of && c.any_of.length) { return got.some(function (g) { return c.any_of.indexOf(g) >= 0; }); }
       return !got.some(function (g) { return (c.none_of || []).indexOf(g) >= 0; });
     }
@@ -41,7 +51,11 @@
       var show = holds(JSON.parse(fs.getAttribute("data-show-if")), a);
       if (fs.hidden === !show) { return; }
       fs.hidden = !show;
-      if (!show) { fs.querySelectorAll("input").forEach(function (i) { i.checked = false; }); }
+      if (!show) {
+        fs.querySelectorAll("input").forEach(function (i) {
+          if (i.type === "number") { i.value = ""; } else { i.checked = false; }
+        });
+      }
       var seen = fs.querySelector("input[name=seen]");
       if (show && !seen) {
         seen = document.createElement("input");
@@ -66,5 +80,9 @@
       });
     }
     update();
+  });
+  // A number's questions come up as it is typed, not only when the box is left.
+  form.addEventListener("input", function (e) {
+    if (e.target.type === "number") { update(); }
   });
 })();

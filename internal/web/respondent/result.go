@@ -68,6 +68,9 @@ type resultPage struct {
 	Flags    []questionnaire.FlagView
 	Level    *questionnaire.BandView
 	Scale    *questionnaire.ScaleView
+	// Levels are the questionnaire's other levels that have a value (a risk level for each
+	// substance), after the main one.
+	Levels []questionnaire.LevelView
 	Told     []string
 	Advice   []questionnaire.AdviceView
 	// Plan is the safety plan, printed with the result, with room to write.
@@ -111,6 +114,7 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 		QTitle: r.Questionnaire.Title.In(p.Lang), Day: resp.Day, Flags: view.Flags, Level: view.Level, Scale: view.Scale,
 		Notice: view.Notice, Urgent: r.SafetyRaised(), Acute: r.Acute()}
 	rp.KeepsAnswers = true
+	rp.Levels = otherLevels(view, r.Questionnaire)
 	if rp.Acute {
 		rp.Flags = rp.Flags[:0:0]
 		for _, f := range view.Flags {
@@ -153,6 +157,17 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 		return err
 	}
 	return a.site.Render(c.Writer, http.StatusOK, "result", rp)
+}
+
+// otherLevels are a result's levels besides the main one, each with a band to say.
+func otherLevels(view questionnaire.ResultView, q *questionnaire.Questionnaire) []questionnaire.LevelView {
+	var out []questionnaire.LevelView
+	for _, lv := range view.Levels {
+		if lv.Score != q.LevelScore().ID && lv.Band != "" {
+			out = append(out, lv)
+		}
+	}
+	return out
 }
 
 // crisisOrder is the kinds of help the crisis box shows, in the order of the most urgent
