@@ -18,6 +18,10 @@ type summaryPage struct {
 	Flags                                                                        []summaryFlag
 	Level                                                                        *questionnaire.BandView
 	LevelScore                                                                   questionnaire.ScoreView
+	// Levels are the other levels with a value (a risk level per substance), after the main one.
+	Levels []questionnaire.LevelView
+	// DSM5: the questionnaire maps items to DSM-5 criteria, so their count means something.
+	DSM5 bool
 	Scores                                                                       []summaryScore
 	Criteria                                                                     []string
 	CriteriaCount, CriteriaTotal                                                 int
@@ -66,7 +70,13 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r
 	view := r.View(lang)
 	sp := &summaryPage{Page: p, ResponseID: resp.ID, Reference: resp.ID[:8], QTitle: q.Title.In(lang), Version: q.Version,
 		AnsweredIn: p.T("lang.in." + resp.Lang), Day: resp.Day, Region: resp.Region, Level: view.Level,
-		CriteriaCount: len(r.Criteria), CriteriaTotal: len(questionnaire.DSM5Criteria), Notice: p.T("clinician.summary.screening")}
+		CriteriaCount: len(r.Criteria), CriteriaTotal: len(questionnaire.DSM5Criteria), Notice: p.T("clinician.summary.screening"),
+		DSM5: q.MapsDSM5()}
+	for _, lv := range view.Levels {
+		if lv.Score != q.LevelScore().ID && lv.Band != "" {
+			sp.Levels = append(sp.Levels, lv)
+		}
+	}
 	for _, reg := range a.site.Catalog.Resources.Regions {
 		if reg.ID == resp.Region {
 			sp.Region = reg.Name.In(lang)
@@ -85,6 +95,9 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r
 		for _, o := range t.Options {
 			counted[t.Item.ID][o.Code] = true
 		}
+		if t.Number != "" {
+			counted[t.Item.ID][t.Number] = true
+		}
 	}
 	shown := q.Visibility(r.Answers)
 	item := func(it *questionnaire.Item) summaryItem {
@@ -97,6 +110,9 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r
 			si.NotAsked = true
 		case len(codes) == 0:
 			si.Unanswered = true
+		case it.Type == questionnaire.Number:
+			ans := summaryAnswer{Label: numberLabel(it, codes[0], lang), Counted: counted[it.ID][codes[0]]}
+			si.Counted, si.Answers = ans.Counted, []summaryAnswer{ans}
 		default:
 			for _, code := range codes {
 				if o := it.Option(code); o != nil {
@@ -147,6 +163,14 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r
 		sp.Sections = append(sp.Sections, ss)
 	}
 	return sp, nil
+}
+
+// numberLabel is a number answer with its unit: "12 days".
+func numberLabel(it *questionnaire.Item, value, lang string) string {
+	if u := it.Unit.In(lang); u != "" {
+		return value + " " + u
+	}
+	return value
 }
 
 // conditionItems lists the items a condition looks at, in order, without repeats.
