@@ -21,13 +21,13 @@ type summaryPage struct {
 	// Levels are the other levels with a value (a risk level per substance), after the main one.
 	Levels []questionnaire.LevelView
 	// DSM5: the questionnaire maps items to DSM-5 criteria, so their count means something.
-	DSM5 bool
-	Scores                                                                       []summaryScore
-	Criteria                                                                     []string
-	CriteriaCount, CriteriaTotal                                                 int
-	Context                                                                      []summaryItem
-	Sections                                                                     []summarySection
-	Notice                                                                       string
+	DSM5                         bool
+	Scores                       []summaryScore
+	Criteria                     []string
+	CriteriaCount, CriteriaTotal int
+	Context                      []summaryItem
+	Sections                     []summarySection
+	Notice                       string
 	// FollowUps: some flag suggests a follow-up, so the page says they are suggestions only.
 	FollowUps bool
 }

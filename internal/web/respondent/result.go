@@ -71,8 +71,8 @@ type resultPage struct {
 	// Levels are the questionnaire's other levels that have a value (a risk level for each
 	// substance), after the main one.
 	Levels []questionnaire.LevelView
-	Told     []string
-	Advice   []questionnaire.AdviceView
+	Told   []string
+	Advice []questionnaire.AdviceView
 	// Plan is the safety plan, printed with the result, with room to write.
 	Plan      *questionnaire.AdviceView
 	Help      []helpGroup
