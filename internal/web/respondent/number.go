@@ -1,12 +1,16 @@
 package respondent
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
+
+// wholeRE is a whole number written in figures, of any length.
+var wholeRE = regexp.MustCompile(`^[+-]?[0-9]+$`)
 
 // answerMessage is what a step says about an answer it cannot take. A number item says which
 // numbers it takes, and whether the one sent was not a whole number or out of range.
@@ -19,8 +23,12 @@ func answerMessage(p *web.Page, it *questionnaire.Item, e questionnaire.AnswerEr
 	case questionnaire.ErrRequired:
 		return p.T("answer.number_required", lo, hi)
 	case questionnaire.ErrNumber:
-		if v, ok := questionnaire.NumberValue(codes); ok {
-			return p.T("answer.number_range", lo, hi, v)
+		// Digits alone are a whole number out of range, however many there are.
+		if len(codes) == 1 && wholeRE.MatchString(codes[0]) {
+			if strings.HasPrefix(codes[0], "-") {
+				return p.T("answer.number_low", lo, hi)
+			}
+			return p.T("answer.number_high", lo, hi)
 		}
 		return p.T("answer.number_whole", lo, hi)
 	}
