@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -53,6 +54,7 @@ type formVisit struct {
 	Title string // the step's heading
 	Added bool   // the server added a question the page had not shown
 	Items []string
+	Page  response
 }
 
 // walkAsBrowser answers a questionnaire as a browser without JavaScript does: on each page it
@@ -67,7 +69,7 @@ func (ts *testServer) walkAsBrowser(qid, lang, region string, answers questionna
 	}
 	var visits []formVisit
 	for range 40 {
-		v := formVisit{Added: strings.Contains(page.Body, `class="notice" role="status"`)}
+		v := formVisit{Added: strings.Contains(page.Body, `class="notice" role="status"`), Page: page}
 		if m := h1RE.FindStringSubmatch(page.Body); m != nil {
 			v.Title = html.UnescapeString(m[1])
 		}
@@ -147,4 +149,41 @@ func checkLevelsShown(t *testing.T, body string, q *questionnaire.Questionnaire,
 			t.Errorf("score %s has no value, and its level is shown", s.ID)
 		}
 	}
+}
+
+// heaviestOf are answers that make a questionnaire's longest pages: every question asked that
+// can be, the highest-scoring option of each, every option of a multiple-choice question, the
+// top of each number's range, then any overrides (to raise a flag).
+func heaviestOf(q *questionnaire.Questionnaire, over questionnaire.Answers) questionnaire.Answers {
+	a := questionnaire.Answers{}
+	for _, it := range q.Items() {
+		a[it.ID] = nil
+		shown := q.Visibility(a)[it.ID]
+		delete(a, it.ID)
+		if !shown {
+			continue
+		}
+		switch {
+		case over[it.ID] != nil:
+			a[it.ID] = over[it.ID]
+		case it.Type == questionnaire.Number:
+			_, hi := it.Range()
+			a[it.ID] = []string{strconv.Itoa(hi)}
+		case it.Type == questionnaire.Multiple:
+			for _, o := range it.Options {
+				if !o.Exclusive {
+					a[it.ID] = append(a[it.ID], o.Code)
+				}
+			}
+		default:
+			best := it.Options[0]
+			for _, o := range it.Options {
+				if o.Value >= best.Value {
+					best = o
+				}
+			}
+			a[it.ID] = []string{best.Code}
+		}
+	}
+	return a
 }

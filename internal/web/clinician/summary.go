@@ -138,6 +138,11 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r
 	level := q.LevelScore()
 	for _, sv := range view.Scores {
 		ss := summaryScore{ScoreView: sv, IsLevel: level != nil && sv.ID == level.ID}
+		if s := q.ScoreByID(sv.ID); s != nil && len(s.Bands) == 0 && len(s.Items) == 0 {
+			// A score made only of other scores, without bands of its own, is a step towards
+			// a level (ASSIST's "moderate or high risk" for each substance), not a finding.
+			continue
+		}
 		if s := q.ScoreByID(sv.ID); s != nil {
 			if b := s.Band(sv.Value); b != nil {
 				ss.BandLabel = b.Label.In(lang)
@@ -152,6 +157,11 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *store.Response, r
 		sp.Criteria = append(sp.Criteria, p.T("clinician.dsm5."+crit))
 	}
 	for _, sec := range q.Sections {
+		if _, entry := sec.Entry(); entry != "" && !q.SectionShown(sec, shown) {
+			// A block repeated for an entry the person did not tick (ASSIST's questions about
+			// a substance never used): the answer that chose the entries already says so.
+			continue
+		}
 		ss := summarySection{ID: sec.ID, Title: sec.Title.In(lang)}
 		for _, it := range sec.Items {
 			si := item(it)

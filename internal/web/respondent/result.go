@@ -72,7 +72,10 @@ type resultPage struct {
 	// substance), after the main one.
 	Levels []questionnaire.LevelView
 	Told   []string
-	Advice []questionnaire.AdviceView
+	// ToldInLevels: answers counted only toward the other levels are left out of Told; those
+	// levels sum them up.
+	ToldInLevels bool
+	Advice       []questionnaire.AdviceView
 	// Plan is the safety plan, printed with the result, with room to write.
 	Plan      *questionnaire.AdviceView
 	Help      []helpGroup
@@ -128,7 +131,12 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 			rp.Flags = append(rp.Flags, f)
 		}
 	}
+	told := saidInLevels(r, rp.Levels)
 	for _, t := range view.Told {
+		if told[t.Item] {
+			rp.ToldInLevels = true
+			continue
+		}
 		rp.Told = append(rp.Told, t.Text...)
 	}
 	for i, adv := range view.Advice {
@@ -157,17 +165,6 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 		return err
 	}
 	return a.site.Render(c.Writer, http.StatusOK, "result", rp)
-}
-
-// otherLevels are a result's levels besides the main one, each with a band to say.
-func otherLevels(view questionnaire.ResultView, q *questionnaire.Questionnaire) []questionnaire.LevelView {
-	var out []questionnaire.LevelView
-	for _, lv := range view.Levels {
-		if lv.Score != q.LevelScore().ID && lv.Band != "" {
-			out = append(out, lv)
-		}
-	}
-	return out
 }
 
 // crisisOrder is the kinds of help the crisis box shows, in the order of the most urgent
