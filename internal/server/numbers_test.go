@@ -49,6 +49,23 @@ func TestNumberItemsWebForm(t *testing.T) {
 			"<li>Try to have at least two days a week without a drink.</li>", "<li>Drink water between drinks, and eat before you drink.</li>")
 	})
 
+	// A question behind a score of this step's answers: the page's script cannot compute
+	// scores, so it comes up once the step is sent, with or without JavaScript.
+	t.Run("ScoreCondition", func(t *testing.T) {
+		a := questionnaire.Answers{"days": {"12"}, "drinks": {"10"}, "cut_down": {"yes"}, "worry": {"no"}, "memory": {"no"}}
+		res, visits := ts.walkAsBrowser("drinking", "en", "us", a)
+		if len(visits) != 4 || !visits[2].Added || !slices.Contains(visits[2].Items, "cut_down") || slices.Contains(visits[1].Items, "cut_down") {
+			t.Fatalf("visits %+v: want cut_down added on the third page, once drinks was sent", visits)
+		}
+		if strings.Contains(visits[1].Page.Body, `id="item-cut_down"`) {
+			t.Error("the question behind a score is on the page before the score is known")
+		}
+		if !strings.Contains(visits[2].Page.Body, `<fieldset id="item-cut_down" class="item">`) {
+			t.Error("the question behind a score carries skip logic for the page's script, which cannot compute scores")
+		}
+		resultPath(t, res)
+	})
+
 	t.Run("SpacesAround", func(t *testing.T) {
 		form := url.Values{"step": {"0"}, "region": {"us"}, "nav": {"next"}, "days": {" 0 "}, "seen": {"days"}}
 		res := ts.postForm("/q/drinking?lang=en", form)
