@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // Helpers for serving other questionnaire folders than the shipped one: the instrument library
@@ -186,4 +188,23 @@ func heaviestOf(q *questionnaire.Questionnaire, over questionnaire.Answers) ques
 		}
 	}
 	return a
+}
+
+// The tests of this area reach the store only through these two, so a change of the store's
+// API is made here once.
+
+// storedResponse is the id and answers of the response stored under a result token.
+func storedResponse(t *testing.T, ts *testServer, token string) (id string, answers questionnaire.Answers) {
+	t.Helper()
+	r, err := ts.Store.ResponseByToken(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.ID, r.Answers
+}
+
+// addClinician makes a clinician's account.
+func addClinician(t *testing.T, ts *testServer, email string) {
+	t.Helper()
+	addUser(t, ts, email, store.RoleClinician)
 }

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -113,11 +112,8 @@ func TestLibraryWebAndAPI(t *testing.T) {
 					t.Errorf("%s speaks of ketamine", path)
 				}
 				token := strings.TrimPrefix(strings.SplitN(path, "?", 2)[0], "/r/")
-				stored, err := ts.Store.ResponseByToken(context.Background(), token)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got, want := sortedAnswers(stored.Answers), sortedAnswers(tt.answers); got != want {
+				_, stored := storedResponse(t, ts, token)
+				if got, want := sortedAnswers(stored), sortedAnswers(tt.answers); got != want {
 					t.Errorf("%s stored %s, want %s", path, got, want)
 				}
 			}

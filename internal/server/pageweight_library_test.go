@@ -1,14 +1,12 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // Every page of the instrument library and of the levels folder weighs under maxPageWeight
@@ -126,17 +124,14 @@ func weighPages(t *testing.T, ts *testServer, pages []weighedPage) {
 // summaryOf is the clinician summary of a stored result, for a clinician who redeems its code.
 func summaryOf(t *testing.T, ts *testServer, token string) response {
 	t.Helper()
-	resp, err := ts.Store.ResponseByToken(context.Background(), token)
-	if err != nil {
-		t.Fatal(err)
-	}
+	id, _ := storedResponse(t, ts, token)
 	email := "clinician." + token[:8] + "@health-service.example.org"
-	addUser(t, ts, email, store.RoleClinician)
+	addClinician(t, ts, email)
 	code := makeShareCode(t, ts, token)
 	doc := ts.newBrowser(t)
 	doc.login(email)
 	if res := doc.postForm("/clinician/redeem", url.Values{"code": {code}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("redeem: %d", res.StatusCode)
 	}
-	return doc.get("/clinician/responses/" + resp.ID + "?lang=en")
+	return doc.get("/clinician/responses/" + id + "?lang=en")
 }

@@ -1,14 +1,12 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // Pages are branded with the site file's name, in the page's language; without a site file,
@@ -106,18 +104,15 @@ func TestClinicianSummaryLevelsAndNumbers(t *testing.T) {
 				t.Fatalf("API: %d %s", res.StatusCode, res.Body)
 			}
 			token := body["token"].(string)
-			resp, err := ts.Store.ResponseByToken(context.Background(), token)
-			if err != nil {
-				t.Fatal(err)
-			}
-			addUser(t, ts, "clin@example.org", store.RoleClinician)
+			id, _ := storedResponse(t, ts, token)
+			addClinician(t, ts, "clin@example.org")
 			code := makeShareCode(t, ts, token)
 			doc := ts.newBrowser(t)
 			doc.login("clin@example.org")
 			if res := doc.postForm("/clinician/redeem?lang=en", url.Values{"code": {code}}); res.StatusCode != http.StatusSeeOther {
 				t.Fatalf("redeem: %d", res.StatusCode)
 			}
-			summary := doc.get("/clinician/responses/" + resp.ID + "?lang=en")
+			summary := doc.get("/clinician/responses/" + id + "?lang=en")
 			if summary.StatusCode != http.StatusOK {
 				t.Fatalf("summary: %d", summary.StatusCode)
 			}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
-	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // Synthetic responses to every test questionnaire (number items, repeated blocks, several
@@ -26,25 +25,21 @@ func TestSyntheticResponsesAndBoundsForEveryQuestionnaire(t *testing.T) {
 			q := s.Q
 			l := newLayout(q, []string{"us", "other"})
 			rng := rand.New(rand.NewPCG(1, uint64(len(s.Name))))
-			var rs []*store.Response
-			for i := range 300 {
+			for i := range 300 + len(hostile) {
 				r := SyntheticResponse(q, rng, float64(i%10)/9, nil) // panics on answers the engine refuses
 				if errs := q.Check(r.Answers); len(errs) > 0 {
 					t.Fatalf("synthetic answers refused: %v", errs)
 				}
-				rs = append(rs, r)
-			}
-			for _, a := range hostile {
-				rs = append(rs, &store.Response{Answers: a, Band: "none", Flags: []string{"daily", "daily"}})
-			}
-			for _, r := range rs {
+				if i >= 300 { // a damaged row: answers no form sends, a flag twice
+					r.Answers, r.Band, r.Flags = hostile[i-300], "none", []string{"daily", "daily"}
+				}
 				r.Lang, r.Region = q.Languages[0], "us"
 				one := newTally(l)
 				one.add(r)
 				for _, part := range partNames {
 					touched := 0
-					for i := range l.rows(part) {
-						touched += int(one.counts[l.slice(r.Lang, r.Region)][l.offset(part)+i])
+					for j := range l.rows(part) {
+						touched += int(one.counts[l.slice(r.Lang, r.Region)][l.offset(part)+j])
 					}
 					if touched > l.maxCells(part) {
 						t.Fatalf("a response adds %d to part %s, bound %d: %v", touched, part, l.maxCells(part), r.Answers)
@@ -88,7 +83,9 @@ func TestNumberItemsInTheLayout(t *testing.T) {
 	}
 	tl := newTally(l)
 	for _, days := range []string{"0", "3", "4", "30", "31", "-1"} {
-		tl.add(&store.Response{Lang: "en", Region: "us", Band: "some", Answers: questionnaire.Answers{"days": {days}}})
+		r := SyntheticResponse(q, rand.New(rand.NewPCG(1, 1)), 0, nil)
+		r.Lang, r.Region, r.Answers = "en", "us", questionnaire.Answers{"days": {days}}
+		tl.add(r)
 	}
 	row := tl.counts[l.slice("en", "us")]
 	got := map[string]int64{}
