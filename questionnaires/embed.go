@@ -1,5 +1,5 @@
-// Package questionnaires embeds the shipped questionnaire definitions and the help resources
-// file. They are data, not code: see docs/questionnaire-format.md. Each questionnaire keeps
+// Package questionnaires embeds the shipped questionnaire definitions, the help resources file
+// and the site file (the name pages are branded with). They are data, not code: see docs/questionnaire-format.md. Each questionnaire keeps
 // every released version in its own folder, <id>/<version>.yaml, so that stored results are
 // always shown with the words they were answered under.
 package questionnaires

@@ -70,8 +70,8 @@ func TestLintEmbedded(t *testing.T) {
 	}
 }
 
-// shippedDefinitions counts the embedded files lint reads: resources.yaml at the top and every
-// version of every questionnaire in its folder.
+// shippedDefinitions counts the embedded files lint reads: resources.yaml and site.yaml at the
+// top and every version of every questionnaire in its folder.
 func shippedDefinitions(t *testing.T) int {
 	t.Helper()
 	n := 0
@@ -81,9 +81,13 @@ func shippedDefinitions(t *testing.T) int {
 		}
 		return err
 	})
-	// resources.yaml, 1.1.0 and 1.2.0 at least: fewer means the walk missed the version folders.
-	if n < 3 {
-		t.Fatalf("%d embedded definition files, want resources.yaml and two versions at least", n)
+	// resources.yaml, site.yaml, 1.1.0 and 1.2.0 at least: fewer means the walk missed the
+	// version folders or the site file is no longer embedded.
+	if _, err := fs.Stat(questionnaires.FS, "site.yaml"); err != nil {
+		t.Fatalf("the site file is not embedded: %v", err)
+	}
+	if n < 4 {
+		t.Fatalf("%d embedded definition files, want resources.yaml, site.yaml and two versions at least", n)
 	}
 	return n
 }

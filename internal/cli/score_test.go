@@ -98,6 +98,7 @@ func TestScoreErrors(t *testing.T) {
 	broken := copyQuestionnaires(t)
 	breakLine(t, filepath.Join(broken, "ketamine-selfcheck", "1.2.0.yaml"), "level: signs", "level: sign")
 	single := filepath.Join(dir, "ketamine-selfcheck", "1.2.0.yaml")
+	numbers := filepath.Join("..", "questionnaire", "testdata", "numbers.yaml")
 	tests := []struct {
 		name  string
 		stdin string
@@ -115,7 +116,10 @@ func TestScoreErrors(t *testing.T) {
 		{"ErrNotObject", `["prescribed"]`, []string{"score", "-q", "ketamine-selfcheck"}, 2, []string{"must be a JSON object"}},
 		{"ErrEmptyInput", "", []string{"score", "-q", "ketamine-selfcheck"}, 2, []string{"not valid JSON"}},
 		{"ErrDuplicateKey", `{"safety": "no", "safety": "yes"}`, []string{"score", "-q", "ketamine-selfcheck"}, 2, []string{`item "safety" is answered twice`}},
-		{"ErrNumber", `{"safety": 0}`, []string{"score", "-q", "ketamine-selfcheck"}, 2, []string{`item "safety": an answer must be an option code`}},
+		{"ErrNumberForChoice", strings.Replace(valid, `"safety": "no"`, `"safety": 0`, 1),
+			[]string{"score", "-q", "ketamine-selfcheck"}, 2, []string{`ketascreen score: safety: safety has no option "0"`}},
+		{"OKNumber", `{"days": 12, "drinks": 3, "worry": "no"}`, []string{"score", "-q", numbers}, 0, []string{`"level": {`, `"id": "some"`}},
+		{"ErrNumberDecimal", `{"days": 2.5}`, []string{"score", "-q", numbers}, 2, []string{"ketascreen score: days: days takes one whole number"}},
 		{"ErrTooLarge", `{"x": "` + strings.Repeat("y", 70<<10) + `"}`, []string{"score", "-q", "ketamine-selfcheck"}, 2, []string{"larger than"}},
 
 		{"ErrHiddenItem", strings.Replace(valid, `"use_context": "prescribed",`, `"use_context": "prescribed", "tolerance": "yes",`, 1),

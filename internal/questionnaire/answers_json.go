@@ -17,7 +17,8 @@ const (
 )
 
 // DecodeAnswersJSON reads answers written as a JSON object: {"item": "code"} for one answer,
-// {"item": ["a", "b"]} for several. It refuses invalid UTF-8, duplicate keys, other value types,
+// {"item": ["a", "b"]} for several, and {"item": 12} or {"item": "12"} for a number item. It
+// refuses invalid UTF-8, duplicate keys, other value types,
 // and anything past the limits, with a message that names the problem.
 func DecodeAnswersJSON(data []byte) (Answers, error) {
 	if !utf8.Valid(data) {
@@ -76,6 +77,14 @@ func decodeCodes(raw json.RawMessage) ([]string, error) {
 			return nil, fmt.Errorf("option code is longer than %d characters", MaxAnswerKeySize)
 		}
 		return []string{one}, nil
+	}
+	// A JSON number is read as the text it is written with, so the questionnaire checks it
+	// like a number sent as text: 12 is "12", and 2.5 or 1e3 is refused as not a whole number.
+	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '-' || t[0] >= '0' && t[0] <= '9') {
+		if len(t) > MaxAnswerKeySize {
+			return nil, fmt.Errorf("number is longer than %d characters", MaxAnswerKeySize)
+		}
+		return []string{string(t)}, nil
 	}
 	// Pointers, so a null inside the list is refused rather than read as "".
 	var list []*string

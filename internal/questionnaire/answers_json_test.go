@@ -57,7 +57,9 @@ func TestDecodeAnswersJSON(t *testing.T) {
 		{"ErrDuplicateKeyEscaped", `{"use": "both", "\u0075se": "prescribed"}`, nil, `item "use" is answered twice`},
 		{"ErrNull", `{"use": null}`, nil, `item "use": an answer must be an option code or a list of option codes, not null`},
 		{"ErrNullInArray", `{"harms": ["a", null]}`, nil, `item "harms": an answer must be an option code or a list of option codes`},
-		{"ErrNumber", `{"use": 1}`, nil, `item "use": an answer must be an option code`},
+		{"OKNumber", `{"days": 12, "drinks": "3"}`, questionnaire.Answers{"days": {"12"}, "drinks": {"3"}}, ""},
+		{"OKNumberAsWritten", `{"days": -0.5e1}`, questionnaire.Answers{"days": {"-0.5e1"}}, ""}, // Check refuses it
+		{"ErrNumberTooLong", `{"days": 1` + strings.Repeat("0", questionnaire.MaxAnswerKeySize) + `}`, nil, `item "days": number is longer than`},
 		{"ErrNumberInArray", `{"harms": ["a", 2]}`, nil, `item "harms": an answer must be an option code`},
 		{"ErrBool", `{"use": true}`, nil, `item "use": an answer must be an option code`},
 		{"ErrNestedObject", `{"use": {"code": "both"}}`, nil, `item "use": an answer must be an option code`},

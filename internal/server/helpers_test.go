@@ -71,6 +71,8 @@ type serverOptions struct {
 	// minute, so that a burst queues for the slots and every try a limit lets through is
 	// evaluated (the server's default, 2 s, answers Busy to some of them on two cores).
 	HashWait time.Duration
+	// Catalog is the questionnaires served; nil serves the shipped ones.
+	Catalog *questionnaire.Catalog
 }
 
 // testAccess is an access service over a test store, with the test secret.
@@ -109,7 +111,10 @@ func newTestServerOpts(t *testing.T, dbPath string, opts serverOptions, auth *au
 		t.Fatal(err)
 	}
 	logs := &syncBuffer{}
-	cat := loadCatalog(t)
+	cat := opts.Catalog
+	if cat == nil {
+		cat = loadCatalog(t)
+	}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	if opts.HashWait == 0 {
 		opts.HashWait = time.Minute

@@ -58,7 +58,8 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 	}
 	// Keys built at run time.
 	for _, kind := range []string{questionnaire.ErrUnknownItem, questionnaire.ErrInvalidOption, questionnaire.ErrRequired,
-		questionnaire.ErrHidden, questionnaire.ErrWrongType, questionnaire.ErrExclusive} {
+		questionnaire.ErrHidden, questionnaire.ErrWrongType, questionnaire.ErrExclusive, questionnaire.ErrNumber,
+		"number_required", "number_high", "number_low", "number_whole"} {
 		used["answer."+kind] = true
 	}
 	for _, sev := range []string{"urgent", "high", "moderate", "info"} {

@@ -76,6 +76,9 @@ func (v *View) ColumnLabel(t *Table, e Entry, lang string) string {
 				if o := it.Option(e.Column); o != nil {
 					return o.Label.In(lang)
 				}
+				if it.Type == questionnaire.Number {
+					return numberBandLabel(it, e.Column, lang)
+				}
 			}
 			return ""
 		})

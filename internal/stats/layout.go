@@ -37,6 +37,8 @@ type layoutItem struct {
 	// Most is how many of its options one response can choose: 1, or for a multiple-choice
 	// item its options that are not exclusive.
 	Most int `json:"most"`
+	// Number: a number item, counted by the bands of its points ("1..3"), one per response.
+	Number bool `json:"number,omitempty"`
 }
 
 // Parts of a slice, in the order of its values.
@@ -63,6 +65,12 @@ func newLayout(q *questionnaire.Questionnaire, regions []string) *layout {
 		l.Flags = append(l.Flags, f.ID)
 	}
 	for _, it := range q.Items() {
+		if it.Type == questionnaire.Number {
+			if li, ok := numberItem(it); ok {
+				l.Items = append(l.Items, li)
+			}
+			continue
+		}
 		li := layoutItem{ID: it.ID, Multiple: it.Type == questionnaire.Multiple, Most: 1, Signs: signOptions(q, it)}
 		free := 0
 		for _, o := range it.Options {
@@ -204,6 +212,12 @@ func (t *tally) add(r *responsedb.Response) {
 		}
 	}
 	for _, it := range t.l.Items {
+		if it.Number {
+			if c, ok := it.numberBand(r.Answers[it.ID]); ok {
+				row[t.index[partOptions+":"+it.ID+"="+c]]++
+			}
+			continue
+		}
 		chosen := 0
 		for _, c := range r.Answers[it.ID] {
 			i, ok := t.index[partOptions+":"+it.ID+"="+c]

@@ -3,6 +3,7 @@ package stats
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -19,6 +20,10 @@ func RandomAnswers(q *questionnaire.Questionnaire, rng *rand.Rand, concern float
 			continue
 		}
 		if !it.IsRequired() && rng.Float64() < 0.1 {
+			continue
+		}
+		if it.Type == questionnaire.Number {
+			a[it.ID] = []string{strconv.Itoa(randomNumber(it, rng, concern))}
 			continue
 		}
 		var pos, neg []*questionnaire.Option
@@ -63,6 +68,16 @@ func RandomAnswers(q *questionnaire.Questionnaire, rng *rand.Rand, concern float
 	}
 	// Skip logic: drop what the answers so far do not ask.
 	return q.Prune(a)
+}
+
+// randomNumber is an answer to a number item within its range: its lowest value (often "none",
+// as 0 days) or, as often as concern says, any value of the range.
+func randomNumber(it *questionnaire.Item, rng *rand.Rand, concern float64) int {
+	lo, hi := it.Range()
+	if rng.Float64() < concern {
+		return lo + rng.IntN(hi-lo+1)
+	}
+	return lo
 }
 
 // counts reports whether choosing the option adds to any score.

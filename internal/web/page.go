@@ -32,6 +32,9 @@ func (s *Site) NewPage(r *http.Request, title string) *Page {
 // T is a message in the page's language.
 func (p *Page) T(key string, args ...any) string { return p.site.msgs.T(p.Lang, key, args...) }
 
+// SiteName is the site's name in the page's language, for its title and header.
+func (p *Page) SiteName() string { return p.site.Name(p.Lang) }
+
 // Date writes a stored day (YYYY-MM-DD) in words, in the page's language: "22 November 2026".
 func (p *Page) Date(day string) string {
 	t, err := time.Parse(time.DateOnly, day)

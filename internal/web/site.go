@@ -66,6 +66,23 @@ func NewSite(cat *questionnaire.Catalog, st *store.Store, log *slog.Logger, behi
 // Langs are the languages the site is offered in.
 func (s *Site) Langs() []string { return s.langs }
 
+// Name is what the site calls itself in a language: the site file's name, or the message
+// catalogue's when the questionnaires folder has no site file.
+func (s *Site) Name(lang string) string {
+	if site := s.Catalog.Site(); site != nil {
+		return site.Name.In(lang)
+	}
+	return s.T(lang, "site.name")
+}
+
+// Intro is the site file's short introduction for the start page, or "".
+func (s *Site) Intro(lang string) string {
+	if site := s.Catalog.Site(); site != nil {
+		return site.Intro.In(lang)
+	}
+	return ""
+}
+
 // T is a message in a language.
 func (s *Site) T(lang, key string, args ...any) string { return s.msgs.T(lang, key, args...) }
 

@@ -18,7 +18,7 @@
 
   function answers() {
     var a = {};
-    new FormData(form).forEach(function (v, k) { (a[k] = a[k] || []).push(v); });
+    new FormData(form).forEach(function (v, k) { if (v) { (a[k] = a[k] || []).push(v); } });
     return a;
   }
   function holds(c, a) {
@@ -26,6 +26,8 @@
     if (c.item) {
       var got = a[c.item] || [];
       if (!got.length) { return false; }
+      // A number item's condition: one whole number within min and max, as on the server.
+      if ("min" in c || "max" in c) { return got.length === 1 && /^[+-]?\d{1,7}$/.test(got[0]) && !(+got[0] < c.min || +got[0] > c.max); }
       if (c.any_of && c.any_of.length) { return got.some(function (g) { return c.any_of.indexOf(g) >= 0; }); }
       return !got.some(function (g) { return (c.none_of || []).indexOf(g) >= 0; });
     }
@@ -41,7 +43,7 @@
       var show = holds(JSON.parse(fs.getAttribute("data-show-if")), a);
       if (fs.hidden === !show) { return; }
       fs.hidden = !show;
-      if (!show) { fs.querySelectorAll("input").forEach(function (i) { i.checked = false; }); }
+      if (!show) { fs.querySelectorAll("input").forEach(function (i) { i.checked = false; if (i.type === "number") { i.value = ""; } }); }
       var seen = fs.querySelector("input[name=seen]");
       if (show && !seen) {
         seen = document.createElement("input");
@@ -57,8 +59,9 @@
     var live = document.getElementById("live");
     if (live && added.length) { live.textContent = live.dataset[added[1] ? "many" : "one"] + " " + added.join(" "); }
   }
-  // "None of these" clears the other boxes, and the other way round.
-  form.addEventListener("change", function (e) {
+  // "None of these" clears the other boxes, and the other way round. On "input", not
+  // "change": a number's questions come up as it is typed, not once the box is left.
+  form.addEventListener("input", function (e) {
     var t = e.target;
     if (t.type === "checkbox" && t.checked) {
       form.querySelectorAll("input[name='" + t.name + "']").forEach(function (o) {

@@ -79,6 +79,10 @@ type apiItem struct {
 	Domain   string                   `json:"domain"`
 	ShowIf   *questionnaire.Condition `json:"show_if,omitempty"`
 	Options  []apiOption              `json:"options"`
+	// A number item takes a whole number from Min to Max (sent as 12 or "12"), in Unit.
+	Min  *int   `json:"min,omitempty"`
+	Max  *int   `json:"max,omitempty"`
+	Unit string `json:"unit,omitempty"`
 }
 
 type apiOption struct {
@@ -108,6 +112,11 @@ func (a *Area) GetQuestionnaire(c *gin.Context) error {
 				Domain: it.Domain, ShowIf: it.ShowIf}
 			for _, o := range it.Options {
 				ai.Options = append(ai.Options, apiOption{Code: o.Code, Label: o.Label.In(lang), Exclusive: o.Exclusive})
+			}
+			if it.Type == questionnaire.Number {
+				lo, hi := it.Range()
+				ai.Min, ai.Max, ai.Unit = &lo, &hi, it.Unit.In(lang)
+				ai.Options = []apiOption{} // still a list, for clients that read every item alike
 			}
 			as.Items = append(as.Items, ai)
 		}
@@ -193,7 +202,7 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 	sub, err := decodeSubmission(body)
 	if err != nil {
 		return problem(c, http.StatusBadRequest, "bad_json",
-			"the body must be one JSON object: {\"lang\": \"en\", \"region\": \"us\", \"answers\": {\"item\": \"code\"}}")
+			"the body must be one JSON object: {\"lang\": \"en\", \"region\": \"us\", \"answers\": {\"item\": \"code\", \"number_item\": 12}}")
 	}
 	lang := sub.Lang
 	if lang == "" {

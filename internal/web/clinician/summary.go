@@ -18,12 +18,16 @@ type summaryPage struct {
 	Flags                                                                        []summaryFlag
 	Level                                                                        *questionnaire.BandView
 	LevelScore                                                                   questionnaire.ScoreView
-	Scores                                                                       []summaryScore
-	Criteria                                                                     []string
-	CriteriaCount, CriteriaTotal                                                 int
-	Context                                                                      []summaryItem
-	Sections                                                                     []summarySection
-	Notice                                                                       string
+	// Levels are the other levels with a value (a risk level per substance), after the main one.
+	Levels []questionnaire.LevelView
+	// DSM5: the questionnaire maps items to DSM-5 criteria, so their count means something.
+	DSM5                         bool
+	Scores                       []summaryScore
+	Criteria                     []string
+	CriteriaCount, CriteriaTotal int
+	Context                      []summaryItem
+	Sections                     []summarySection
+	Notice                       string
 	// FollowUps: some flag suggests a follow-up, so the page says they are suggestions only.
 	FollowUps bool
 }
@@ -66,7 +70,13 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *responsedb.Respon
 	view := r.View(lang)
 	sp := &summaryPage{Page: p, ResponseID: resp.ID, Reference: resp.ID[:8], QTitle: q.Title.In(lang), Version: q.Version,
 		AnsweredIn: p.T("lang.in." + resp.Lang), Day: resp.Day, Region: resp.Region, Level: view.Level,
-		CriteriaCount: len(r.Criteria), CriteriaTotal: len(questionnaire.DSM5Criteria), Notice: p.T("clinician.summary.screening")}
+		CriteriaCount: len(r.Criteria), CriteriaTotal: len(questionnaire.DSM5Criteria), Notice: p.T("clinician.summary.screening"),
+		DSM5: q.MapsDSM5()}
+	for _, lv := range view.Levels {
+		if lv.Score != q.LevelScore().ID && lv.Band != "" {
+			sp.Levels = append(sp.Levels, lv)
+		}
+	}
 	for _, reg := range a.site.Catalog.Resources.Regions {
 		if reg.ID == resp.Region {
 			sp.Region = reg.Name.In(lang)
@@ -85,6 +95,9 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *responsedb.Respon
 		for _, o := range t.Options {
 			counted[t.Item.ID][o.Code] = true
 		}
+		if t.Number != "" {
+			counted[t.Item.ID][t.Number] = true
+		}
 	}
 	shown := q.Visibility(r.Answers)
 	item := func(it *questionnaire.Item) summaryItem {
@@ -97,6 +110,9 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *responsedb.Respon
 			si.NotAsked = true
 		case len(codes) == 0:
 			si.Unanswered = true
+		case it.Type == questionnaire.Number:
+			ans := summaryAnswer{Label: numberLabel(it, codes[0], lang), Counted: counted[it.ID][codes[0]]}
+			si.Counted, si.Answers = ans.Counted, []summaryAnswer{ans}
 		default:
 			for _, code := range codes {
 				if o := it.Option(code); o != nil {
@@ -122,6 +138,11 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *responsedb.Respon
 	level := q.LevelScore()
 	for _, sv := range view.Scores {
 		ss := summaryScore{ScoreView: sv, IsLevel: level != nil && sv.ID == level.ID}
+		if s := q.ScoreByID(sv.ID); s != nil && len(s.Bands) == 0 && len(s.Items) == 0 {
+			// A score made only of other scores, without bands of its own, is a step towards
+			// a level (ASSIST's "moderate or high risk" for each substance), not a finding.
+			continue
+		}
 		if s := q.ScoreByID(sv.ID); s != nil {
 			if b := s.Band(sv.Value); b != nil {
 				ss.BandLabel = b.Label.In(lang)
@@ -136,6 +157,11 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *responsedb.Respon
 		sp.Criteria = append(sp.Criteria, p.T("clinician.dsm5."+crit))
 	}
 	for _, sec := range q.Sections {
+		if _, entry := sec.Entry(); entry != "" && !q.SectionShown(sec, shown) {
+			// A block repeated for an entry the person did not tick (ASSIST's questions about
+			// a substance never used): the answer that chose the entries already says so.
+			continue
+		}
 		ss := summarySection{ID: sec.ID, Title: sec.Title.In(lang)}
 		for _, it := range sec.Items {
 			si := item(it)
@@ -147,6 +173,14 @@ func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *responsedb.Respon
 		sp.Sections = append(sp.Sections, ss)
 	}
 	return sp, nil
+}
+
+// numberLabel is a number answer with its unit: "12 days".
+func numberLabel(it *questionnaire.Item, value, lang string) string {
+	if u := it.Unit.In(lang); u != "" {
+		return value + " " + u
+	}
+	return value
 }
 
 // conditionItems lists the items a condition looks at, in order, without repeats.

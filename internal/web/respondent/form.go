@@ -88,7 +88,11 @@ func (a *Area) parseForm(c *gin.Context, q *questionnaire.Questionnaire) (*form,
 			if len(vs) > questionnaire.MaxAnswerCodes {
 				return nil, web.ErrBadRequest
 			}
+			number := q.Item(key).Type == questionnaire.Number
 			for _, v := range vs {
+				if number {
+					v = numberAnswer(v)
+				}
 				if v != "" {
 					f.answers[key] = append(f.answers[key], v)
 				}
@@ -127,6 +131,9 @@ func (f *form) mayShow(sec *questionnaire.Section, shown map[string]bool) bool {
 			return
 		}
 		if c.Item != "" && len(f.answers[c.Item]) == 0 {
+			open = true
+		}
+		if c.Score != "" && f.scoreOpen(f.q.ScoreByID(c.Score), map[string]bool{}) {
 			open = true
 		}
 		for _, sub := range append(slices.Clone(c.All), c.Any...) {
@@ -206,6 +213,12 @@ type stepItem struct {
 	Required                bool
 	ShowIf                  string // the item's skip logic as JSON, for the page's own script
 	Options                 []stepOption
+	// A number item is one input: Value is the answer as sent (kept when the step comes back
+	// with an error), from Min to Max, in Unit.
+	Number   bool
+	Value    string
+	Min, Max int
+	Unit     string
 }
 
 type stepOption struct {
@@ -241,7 +254,7 @@ func (a *Area) stepPage(p *web.Page, f *form, step int, shown map[string]bool, e
 	// The layout adds the site's name, which is the questionnaire's (the self-check) in the
 	// shipped set: name it once.
 	p.Title = sec.Title.In(p.Lang)
-	if qt := q.Title.In(p.Lang); qt != p.T("site.name") {
+	if qt := q.Title.In(p.Lang); qt != p.SiteName() {
 		p.Title += " · " + qt
 	}
 	for i, other := range q.Sections {
@@ -258,13 +271,22 @@ func (a *Area) stepPage(p *web.Page, f *form, step int, shown map[string]bool, e
 	for _, it := range sec.Items {
 		inSection[it.ID] = true
 		si := stepItem{ID: it.ID, Prompt: it.Prompt.In(p.Lang), Help: it.Help.In(p.Lang), Multiple: it.Type == questionnaire.Multiple,
-			Shown: shown[it.ID], Required: it.IsRequired()}
-		if it.ShowIf != nil {
+			Shown: shown[it.ID], Required: it.IsRequired(), Number: it.Type == questionnaire.Number}
+		if si.Number {
+			si.Min, si.Max = it.Range()
+			si.Unit = it.Unit.In(p.Lang)
+			if v := f.answers[it.ID]; len(v) > 0 {
+				si.Value = v[0]
+			}
+		}
+		// The page's script cannot compute scores: an item behind a score is left as the
+		// server shows it, and comes up once the step is sent.
+		if it.ShowIf != nil && !usesScore(it.ShowIf) {
 			b, _ := json.Marshal(it.ShowIf)
 			si.ShowIf = string(b)
 		}
 		if e := errs.For(it.ID); len(e) > 0 && si.Shown {
-			si.Error = p.T("answer." + e[0].Kind)
+			si.Error = answerMessage(p, it, e[0], f.answers[it.ID])
 			sp.Errors = append(sp.Errors, stepError{Item: it.ID, Message: si.Prompt + " " + si.Error})
 		}
 		if !si.Shown && !dependsOnSection(it.ShowIf, inSection) {

@@ -45,6 +45,9 @@ func (a *Area) Healthz(c *gin.Context) {
 
 type landingPage struct {
 	*web.Page
+	// Heading and Intro are the site file's name and introduction when it has one; without,
+	// the page speaks as the ketamine self-check (its messages).
+	Heading, Intro string
 	Questionnaires []landingEntry
 	Regions        []web.RegionChoice
 }
@@ -64,8 +67,12 @@ func (a *Area) ShowLandingPage(c *gin.Context) error {
 	if p.Region == "" {
 		p.Region = a.site.SuggestedRegion(c.Request)
 	}
-	p.Title = p.T("landing.title")
 	lp := &landingPage{Page: p, Regions: a.site.RegionChoices(p.Lang, p.Region)}
+	if lp.Intro = a.site.Intro(p.Lang); lp.Intro != "" {
+		lp.Heading = p.SiteName() // the layout's title is the site's name alone
+	} else {
+		p.Title = p.T("landing.title")
+	}
 	for _, q := range a.site.Catalog.Questionnaires() {
 		if !q.HasLanguage(p.Lang) {
 			continue

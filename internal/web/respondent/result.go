@@ -69,8 +69,14 @@ type resultPage struct {
 	Flags    []questionnaire.FlagView
 	Level    *questionnaire.BandView
 	Scale    *questionnaire.ScaleView
-	Told     []string
-	Advice   []questionnaire.AdviceView
+	// Levels are the questionnaire's other levels that have a value (a risk level for each
+	// substance), after the main one.
+	Levels []questionnaire.LevelView
+	Told   []string
+	// ToldInLevels: answers counted only toward the other levels are left out of Told; those
+	// levels sum them up.
+	ToldInLevels bool
+	Advice       []questionnaire.AdviceView
 	// Plan is the safety plan, printed with the result, with room to write.
 	Plan      *questionnaire.AdviceView
 	Help      []helpGroup
@@ -112,6 +118,7 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 		QTitle: r.Questionnaire.Title.In(p.Lang), Day: resp.Day, Flags: view.Flags, Level: view.Level, Scale: view.Scale,
 		Notice: view.Notice, Urgent: r.SafetyRaised(), Acute: r.Acute()}
 	rp.KeepsAnswers = true
+	rp.Levels = otherLevels(view, r.Questionnaire)
 	if rp.Acute {
 		rp.Flags = rp.Flags[:0:0]
 		for _, f := range view.Flags {
@@ -125,7 +132,12 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 			rp.Flags = append(rp.Flags, f)
 		}
 	}
+	told := saidInLevels(r, rp.Levels)
 	for _, t := range view.Told {
+		if told[t.Item] {
+			rp.ToldInLevels = true
+			continue
+		}
 		rp.Told = append(rp.Told, t.Text...)
 	}
 	for i, adv := range view.Advice {
