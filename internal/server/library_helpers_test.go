@@ -14,7 +14,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // Helpers for serving other questionnaire folders than the shipped one: the instrument library
@@ -196,7 +197,7 @@ func heaviestOf(q *questionnaire.Questionnaire, over questionnaire.Answers) ques
 // storedResponse is the id and answers of the response stored under a result token.
 func storedResponse(t *testing.T, ts *testServer, token string) (id string, answers questionnaire.Answers) {
 	t.Helper()
-	r, err := ts.Store.ResponseByToken(context.Background(), token)
+	r, err := responsedb.New(ts.Store).ResponseByToken(context.Background(), token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,5 +207,5 @@ func storedResponse(t *testing.T, ts *testServer, token string) (id string, answ
 // addClinician makes a clinician's account.
 func addClinician(t *testing.T, ts *testServer, email string) {
 	t.Helper()
-	addUser(t, ts, email, store.RoleClinician)
+	addUser(t, ts, email, staffdb.RoleClinician)
 }
