@@ -128,6 +128,14 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.read.QueryRowContext(ctx, "/* Store.Ping */ select 1").Scan(&one)
 }
 
+// Closed says whether Close has been called: a read on a closed pool fails with database/sql's
+// own error, which callers report as ErrClosed.
+func (s *Store) Closed() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.closed
+}
+
 // ReadDB is the pool for reads: on SQLite its connections cannot write (writes go through
 // Write); on PostgreSQL it is the one pool.
 func (s *Store) ReadDB() *sql.DB { return s.read }
