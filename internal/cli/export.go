@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
@@ -21,11 +22,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			"is shown as fewer than k. An export spends no privacy budget and is written to the audit\n"+
 			"log. See docs/stats-export.md.")
 	format := fl.String("format", "", "csv or json (required)")
-	def := stats.DefaultParams(time.Now())
+	def := statsview.DefaultParams(time.Now())
 	from := fl.String("from", def.From.Format(time.DateOnly), "first day covered (its whole week or month is included)")
 	to := fl.String("to", def.To.Format(time.DateOnly), "last day covered (its whole week or month is included)")
 	by := fl.String("by", stats.ByWeek, "week or month: the periods of the time series")
-	k := fl.String("k", fmt.Sprint(stats.DefaultK), fmt.Sprintf("figures under k are shown as fewer than k, %d to %d", stats.DefaultK, stats.MaxK))
+	k := fl.String("k", fmt.Sprint(statsview.DefaultK), fmt.Sprintf("figures under k are shown as fewer than k, %d to %d", statsview.DefaultK, statsview.MaxK))
 	q := fl.String("q", "", "only this questionnaire (default: all)")
 	lang := fl.String("lang", "", "only responses in this language (default: all)")
 	region := fl.String("region", "", "only responses from this region (default: all)")
@@ -37,15 +38,15 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if *format != "csv" && *format != "json" {
 		return usageError{"--format must be csv or json"}
 	}
-	p := stats.Params{By: *by}
+	p := statsview.Params{By: *by}
 	var err error
-	if p.From, err = stats.ParseDate("--from", *from); err != nil {
+	if p.From, err = statsview.ParseDate("--from", *from); err != nil {
 		return usageError{err.Error()}
 	}
-	if p.To, err = stats.ParseDate("--to", *to); err != nil {
+	if p.To, err = statsview.ParseDate("--to", *to); err != nil {
 		return usageError{err.Error()}
 	}
-	if p.K, err = stats.ParseK(*k); err != nil {
+	if p.K, err = statsview.ParseK(*k); err != nil {
 		return usageError{"--" + err.Error()}
 	}
 	for _, f := range []struct {
@@ -70,7 +71,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	} else if waiting {
 		return usageError{"this database still has the counters of an older version: run 'ketascreen stats release' (or serve) once to turn them into releases"}
 	}
-	v, err := stats.Query(ctx, releasedb.New(st), cat, p, st.Now())
+	v, err := statsview.Query(ctx, releasedb.New(st), cat, p, st.Now())
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {
 		return usageError{pe.Msg}

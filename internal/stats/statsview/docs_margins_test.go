@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
@@ -23,8 +24,8 @@ func docMargins(t *testing.T, version string) (slices, langSlices int, m map[str
 	if q == nil {
 		t.Fatalf("no %s %s", qid, version)
 	}
-	l := newLayout(q, regionIDs(cat))
-	f := exact(t, newTally(l))
+	l := stats.NewLayout(q, stats.RegionIDs(cat))
+	f := exact(t, stats.NewTally(l))
 	body, err := json.Marshal(f)
 	if err != nil {
 		t.Fatal(err)
@@ -34,10 +35,10 @@ func docMargins(t *testing.T, version string) (slices, langSlices int, m map[str
 		for w := range weeks {
 			first := day(day0).AddDate(0, 0, 7*w)
 			ds = append(ds, &decoded{Release: &releasedb.Release{ID: int64(w + 1), LedgerID: int64(w + 1), Questionnaire: qid,
-				Version: version, Period: WeekOf(first), FirstDay: store.Day(first), LastDay: store.Day(first.AddDate(0, 0, 6)),
+				Version: version, Period: stats.WeekOf(first), FirstDay: store.Day(first), LastDay: store.Day(first.AddDate(0, 0, 6)),
 				Body: string(body)}, f: f, first: first, last: first.AddDate(0, 0, 6)})
 		}
-		v := &View{Params: Params{By: ByWeek, K: DefaultK, Questionnaires: []string{qid}, Langs: langs, Regions: l.Regions}, cat: cat}
+		v := &View{Params: Params{By: stats.ByWeek, K: DefaultK, Questionnaires: []string{qid}, Langs: langs, Regions: l.Regions}, cat: cat}
 		v.sum(ds)
 		return v
 	}
@@ -62,14 +63,14 @@ func docMargins(t *testing.T, version string) (slices, langSlices int, m map[str
 		sign := v.Table(TableWarningSigns, qid).Entries[0]
 		put("sign", sign.Margin)
 	}
-	return l.slices(), len(l.Regions), m
+	return l.Slices(), len(l.Regions), m
 }
 
 // The margin table of docs/stats-export.md is what the code gives: each row recomputed here
 // from the shipped questionnaire's versions and resources, so a new version, region or split
 // that changes the margins fails until the doc says so. So are the cells one response touches.
 func TestDocMargins(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/stats-export.md")
+	doc, err := os.ReadFile("../../../docs/stats-export.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +91,8 @@ func TestDocMargins(t *testing.T) {
 	}
 	cat := shipped(t)
 	cells := func(v string) (flags, options int) {
-		l := newLayout(cat.Version(qid, v), regionIDs(cat))
-		return l.maxCells(partFlags), l.maxCells(partOptions)
+		l := stats.NewLayout(cat.Version(qid, v), stats.RegionIDs(cat))
+		return l.MaxCells(stats.PartFlags), l.MaxCells(stats.PartOptions)
 	}
 	f11, o11 := cells("1.1.0")
 	f12, o12 := cells("1.2.0")
