@@ -22,7 +22,7 @@ type Source interface {
 
 // Query makes the view the parameters ask for, from stored releases only: the releases of the
 // chosen questionnaires whose days touch the range, summed over the chosen languages and
-// regions. A *ParamError means the parameters were wrong, or that no release covers them
+// regions. A *stats.ParamError means the parameters were wrong, or that no release covers them
 // (code no_release); any other error is internal.
 func Query(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params, now time.Time) (*View, error) {
 	from, to, err := p.check(cat)
