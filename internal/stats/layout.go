@@ -28,6 +28,7 @@ type Layout struct {
 	Items         []LayoutItem `json:"items"`
 }
 
+// LayoutItem is an item of a layout: its measured options (or bands, for a number item).
 type LayoutItem struct {
 	ID       string   `json:"id"`
 	Multiple bool     `json:"multiple,omitempty"`
@@ -54,6 +55,7 @@ var partNames = []string{PartLevel, PartFlags, PartOptions}
 // responsesRow is the one row of the level part of a questionnaire without a level.
 const responsesRow = "responses"
 
+// NewLayout is the layout of a questionnaire version's releases over the regions given.
 func NewLayout(q *questionnaire.Questionnaire, regions []string) *Layout {
 	l := &Layout{Questionnaire: q.ID, Version: q.Version, Languages: slices.Clone(q.Languages), Regions: regions}
 	slices.Sort(l.Languages)
@@ -157,6 +159,7 @@ func (l *Layout) Offset(part string) int {
 	return n
 }
 
+// Slices is how many slices (languages by regions) a release of the layout holds.
 func (l *Layout) Slices() int { return len(l.Languages) * len(l.Regions) }
 
 // Slice is the index of a language and region, or -1 when the layout has neither.
@@ -170,7 +173,8 @@ func (l *Layout) Slice(lang, region string) int {
 
 // Tally is the exact counts of one release before noise: for each slice, its measured cells.
 type Tally struct {
-	l      *Layout
+	l *Layout
+	// Counts are the exact counts by slice, then measured cell (as Release.Values).
 	Counts [][]int64
 	// skipped counts responses no slice could take (a language or region no longer defined).
 	skipped int
@@ -180,6 +184,7 @@ type Tally struct {
 // Layout is the layout the tally counts into.
 func (t *Tally) Layout() *Layout { return t.l }
 
+// NewTally is an empty tally of a layout.
 func NewTally(l *Layout) *Tally {
 	t := &Tally{l: l, Counts: make([][]int64, l.Slices()), index: map[string]int{}}
 	for i := range t.Counts {

@@ -113,10 +113,10 @@ func (b Budget) add(count int64, c int, share float64) (float64, error) {
 	return noise.Gaussian().AddNoiseFloat64(float64(count), 1, b.sensitivity(c, share), b.Epsilon, Delta)
 }
 
-// Release is the content of a stored release: its layout, its noise, and for each slice the noisy values of
-// its measured cells. They are whole numbers, and may be below zero: each is the unbiased
+// Release is the content of a stored release: its layout, its noise, and for each slice the
+// noisy values of its measured cells. They are whole numbers, and may be below zero: each is the unbiased
 // estimate, so sums over many releases stay unbiased. Whatever a reader sees is post-processed
-// from them (no negatives, totals that add up; see fit).
+// from them (no negatives, totals that add up; see statsview).
 type Release struct {
 	Layout    Layout      `json:"layout"`
 	Mechanism string      `json:"mechanism"`
