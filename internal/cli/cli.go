@@ -1,5 +1,7 @@
-// Package cli is the ketascreen command line: it parses flags and environment variables for
-// each subcommand and wires the other packages together.
+// Package cli is the ketascreen command line: the table of subcommands, serve (which wires the
+// other packages together and runs the daily jobs), and the small commands (lint, score, import,
+// dev). The staff, statistics and database commands live in subpackages; what every command is
+// run with (flags from KETASCREEN_* variables, exit codes) is package command.
 package cli
 
 import (
@@ -8,67 +10,51 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"sort"
 	"strings"
 	"syscall"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/questionnaires"
+	"github.com/ketascreen/ketascreen/internal/cli/command"
+	"github.com/ketascreen/ketascreen/internal/cli/dbcli"
+	"github.com/ketascreen/ketascreen/internal/cli/staffcli"
+	"github.com/ketascreen/ketascreen/internal/cli/statscli"
 )
 
-// env is what a command sees of the outside world, so tests can run commands in-process.
-type env struct {
-	stdin          io.Reader
-	stdout, stderr io.Writer
-	getenv         func(string) string
-}
-
-type command struct {
+type subcommand struct {
 	name    string
 	summary string
-	run     func(ctx context.Context, e *env, args []string) error
+	run     func(ctx context.Context, e *command.Env, args []string) error
 }
 
-func commands() []command {
-	return []command{
+func commands() []subcommand {
+	return []subcommand{
 		{"serve", "serve the self-check over HTTP (the default)", runServe},
 		{"lint", "check questionnaire and resources files", runLint},
 		{"score", "score answers (JSON on stdin) with a questionnaire", runScore},
 		{"import", "turn a FHIR R4 Questionnaire into a questionnaire file", runImport},
-		{"user", "add, list, disable clinician and admin accounts, set a password, reset two-factor sign-in", runUser},
-		{"audit", "show the audit log of staff actions", runAudit},
-		{"export", "export anonymized statistics from the stored releases (CSV or JSON)", runExport},
-		{"stats", "release statistics, list the releases and their budget, release a period again", runStats},
+		{"user", "add, list, disable clinician and admin accounts, set a password, reset two-factor sign-in", staffcli.RunUser},
+		{"audit", "show the audit log of staff actions", staffcli.RunAudit},
+		{"export", "export anonymized statistics from the stored releases (CSV or JSON)", statscli.RunExport},
+		{"stats", "release statistics, list the releases and their budget, release a period again", statscli.RunStats},
 		{"dev", "developer tools: seed a database with synthetic responses", runDev},
-		{"backup", "write a checked copy of a SQLite database (VACUUM INTO); for PostgreSQL, say how with pg_dump", runBackup},
-		{"db", "copy a deployment between SQLite and PostgreSQL; record a new secret when the old one is lost", runDB},
+		{"backup", "write a checked copy of a SQLite database (VACUUM INTO); for PostgreSQL, say how with pg_dump", dbcli.RunBackup},
+		{"db", "copy a deployment between SQLite and PostgreSQL; record a new secret when the old one is lost", dbcli.RunDB},
 	}
 }
 
-// usageError is a mistake in how a command was called: exit code 2.
-type usageError struct{ msg string }
-
-func (u usageError) Error() string { return u.msg }
-
-// exitError ends a command with a code and a message already printed.
-type exitError struct{ code int }
-
-func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
-
 // Main runs the command line and returns the process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	e := &command.Env{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return e.main(ctx, args)
+	return dispatch(ctx, e, args)
 }
 
-func (e *env) main(ctx context.Context, args []string) int {
+func dispatch(ctx context.Context, e *command.Env, args []string) int {
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
-		e.usage(e.stdout)
+		usage(e.Stdout)
 		return 0
 	}
 	// Flags alone are serve's: "ketascreen --addr :8080" serves.
@@ -81,27 +67,27 @@ func (e *env) main(ctx context.Context, args []string) int {
 			continue
 		}
 		err := c.run(ctx, e, args)
-		var ee exitError
-		var ue usageError
+		var ee command.ExitError
+		var ue command.UsageError
 		switch {
 		case err == nil || errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.As(err, &ee):
-			return ee.code
+			return ee.Code
 		case errors.As(err, &ue):
-			fmt.Fprintf(e.stderr, "ketascreen %s: %s\nRun 'ketascreen %s --help' for usage.\n", name, ue.msg, name)
+			fmt.Fprintf(e.Stderr, "ketascreen %s: %s\nRun 'ketascreen %s --help' for usage.\n", name, ue.Msg, name)
 			return 2
 		default:
-			fmt.Fprintf(e.stderr, "ketascreen %s: %s\n", name, err)
+			fmt.Fprintf(e.Stderr, "ketascreen %s: %s\n", name, err)
 			return 1
 		}
 	}
-	fmt.Fprintf(e.stderr, "ketascreen: unknown command %.40q\n\n", name)
-	e.usage(e.stderr)
+	fmt.Fprintf(e.Stderr, "ketascreen: unknown command %.40q\n\n", name)
+	usage(e.Stderr)
 	return 2
 }
 
-func (e *env) usage(w io.Writer) {
+func usage(w io.Writer) {
 	fmt.Fprintln(w, "ketascreen: an anonymous, self-hosted ketamine self-check.")
 	fmt.Fprintln(w, "\nUsage: ketascreen <command> [flags]\n\nCommands:")
 	cs := commands()
@@ -110,25 +96,4 @@ func (e *env) usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'ketascreen <command> --help' for a command's flags.")
-}
-
-// questionnairesFlag adds --questionnaires.
-func questionnairesFlag(fs *flag.FlagSet) *string {
-	return fs.String("questionnaires", "", "folder of questionnaire files to use instead of the built-in ones")
-}
-
-// catalog loads the questionnaires from dir, or the embedded set when dir is empty.
-func catalog(dir string) (*questionnaire.Catalog, error) {
-	var fsys fs.FS = questionnaires.FS
-	if dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, usageError{fmt.Sprintf("--questionnaires %s is not a folder", dir)}
-		}
-		fsys = os.DirFS(dir)
-	}
-	c, ps := questionnaire.Load(fsys)
-	if len(ps) > 0 {
-		return nil, fmt.Errorf("the questionnaires have problems (run 'ketascreen lint'):\n%w", ps)
-	}
-	return c, nil
 }

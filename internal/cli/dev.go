@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
@@ -16,42 +17,42 @@ import (
 // seedBatch is how many synthetic responses share one transaction.
 const seedBatch = 10000
 
-func runDev(ctx context.Context, e *env, args []string) error {
+func runDev(ctx context.Context, e *command.Env, args []string) error {
 	if len(args) == 0 || args[0] != "seed" {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(e.stdout, "Usage: ketascreen dev seed --n N [--db F] [--weeks 104] [--seed S] [--append]")
+			fmt.Fprintln(e.Stdout, "Usage: ketascreen dev seed --n N [--db F] [--weeks 104] [--seed S] [--append]")
 			return nil
 		}
-		return usageError{"the dev command has one subcommand: seed"}
+		return command.UsageError{Msg: "the dev command has one subcommand: seed"}
 	}
-	fl := e.flags("dev seed", "--n N [--db F] [--weeks 104] [--seed S] [--append]",
+	fl := e.Flags("dev seed", "--n N [--db F] [--weeks 104] [--seed S] [--append]",
 		"Fills a database with N synthetic responses, spread over the last --weeks weeks (more of\n"+
 			"them recently), with random valid answers scored by the engine, in the questionnaires'\n"+
 			"languages and the resources' regions. For measuring and trying the statistics: never\n"+
 			"run it on a database with real responses (it refuses one that has any, unless --append).")
 	n := fl.Int("n", 0, "how many responses (1 to 10,000,000)")
-	db := dbFlag(fl)
-	dir := questionnairesFlag(fl)
+	db := command.DBFlag(fl)
+	dir := command.QuestionnairesFlag(fl)
 	weeks := fl.Int("weeks", 104, "weeks to spread the responses over, ending today (1 to 520)")
 	seed := fl.Uint64("seed", 1, "random seed: the same seed gives the same answers")
 	appendTo := fl.Bool("append", false, "add to a database that already holds responses")
-	if err := e.parse(fl, args[1:]); err != nil {
+	if err := e.Parse(fl, args[1:]); err != nil {
 		return err
 	}
 	if fl.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
+		return command.UsageError{Msg: fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
 	}
 	if *n < 1 || *n > 10_000_000 {
-		return usageError{"--n must be from 1 to 10000000"}
+		return command.UsageError{Msg: "--n must be from 1 to 10000000"}
 	}
 	if *weeks < 1 || *weeks > 520 {
-		return usageError{"--weeks must be from 1 to 520"}
+		return command.UsageError{Msg: "--weeks must be from 1 to 520"}
 	}
-	cat, err := catalog(*dir)
+	cat, err := command.Catalog(*dir)
 	if err != nil {
 		return err
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if have, err := responses.CountResponses(ctx); err != nil {
 		return err
 	} else if have > 0 && !*appendTo {
-		return usageError{fmt.Sprintf("%s already holds %d responses: seed only a database for testing (or pass --append)", st.Path(), have)}
+		return command.UsageError{Msg: fmt.Sprintf("%s already holds %d responses: seed only a database for testing (or pass --append)", st.Path(), have)}
 	}
 	start := time.Now()
 	batches := make(chan []*responsedb.Response, 2)
@@ -74,13 +75,13 @@ func runDev(ctx context.Context, e *env, args []string) error {
 		}
 		done += len(batch)
 		if done%100_000 < seedBatch && *n >= 200_000 {
-			fmt.Fprintf(e.stderr, "%d responses (%.0f s)\n", done, time.Since(start).Seconds())
+			fmt.Fprintf(e.Stderr, "%d responses (%.0f s)\n", done, time.Since(start).Seconds())
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "seeded %d synthetic responses over %d weeks into %s in %.1f s\n", done, *weeks, st.Path(), time.Since(start).Seconds())
+	fmt.Fprintf(e.Stdout, "seeded %d synthetic responses over %d weeks into %s in %.1f s\n", done, *weeks, st.Path(), time.Since(start).Seconds())
 	return nil
 }
 

@@ -8,14 +8,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	_ "modernc.org/sqlite"
 )
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
-	code = e.main(context.Background(), args)
+	e := &command.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code = dispatch(context.Background(), e, args)
 	return code, out.String(), errb.String()
 }
 

@@ -44,19 +44,6 @@ func TestFlagsFromEnvironment(t *testing.T) {
 	}
 }
 
-// A boolean variable parses as strconv.ParseBool does: "1" means true.
-func TestBoolFromEnvironment(t *testing.T) {
-	e := &env{getenv: func(k string) string { return map[string]string{"KETASCREEN_TLS_BEHIND_PROXY": "1"}[k] }}
-	fl := e.flags("serve", "", "")
-	tls := fl.Bool("tls-behind-proxy", false, "")
-	if err := e.parseNoArgs(fl, nil); err != nil {
-		t.Fatal(err)
-	}
-	if !*tls {
-		t.Error("KETASCREEN_TLS_BEHIND_PROXY=1 did not turn the flag on")
-	}
-}
-
 // "ketascreen --help" lists the commands; a command's --help names each flag's variable.
 func TestHelp(t *testing.T) {
 	code, stdout, _ := runIn(t, "", nil, "--help")

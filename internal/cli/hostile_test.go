@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 )
 
 // hostileRun runs a command with stdin in-process, and fails (rather than hangs) if it does
@@ -15,9 +17,9 @@ import (
 func hostileRun(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}
+	e := &command.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
 	done := make(chan int, 1)
-	go func() { done <- e.main(context.Background(), args) }()
+	go func() { done <- dispatch(context.Background(), e, args) }()
 	select {
 	case code = <-done:
 	case <-time.After(30 * time.Second):

@@ -12,16 +12,17 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
-func runLint(_ context.Context, e *env, args []string) error {
-	fl := e.flags("lint", "[FILE|DIR ...]",
+func runLint(_ context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("lint", "[FILE|DIR ...]",
 		"Checks questionnaire and resources files: structure, references, skip logic, bands and\n"+
 			"translations. With no argument it checks the built-in set. A folder is checked as a whole,\n"+
 			"including resources.yaml. Prints file:line: message for each problem and exits 1 if any.")
-	if err := e.parse(fl, args); err != nil {
+	if err := e.Parse(fl, args); err != nil {
 		return err
 	}
 	var problems questionnaire.Problems
@@ -33,7 +34,7 @@ func runLint(_ context.Context, e *env, args []string) error {
 	for _, arg := range fl.Args() {
 		st, err := os.Stat(arg)
 		if err != nil {
-			return usageError{fmt.Sprintf("%s: no such file or folder", arg)}
+			return command.UsageError{Msg: fmt.Sprintf("%s: no such file or folder", arg)}
 		}
 		if st.IsDir() {
 			ps, n := lintFS(os.DirFS(arg), arg)
@@ -49,13 +50,13 @@ func runLint(_ context.Context, e *env, args []string) error {
 		checked++
 	}
 	for _, p := range problems {
-		fmt.Fprintln(e.stdout, p.String())
+		fmt.Fprintln(e.Stdout, p.String())
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(e.stderr, "%d problem(s) in %d file(s)\n", len(problems), checked)
-		return exitError{1}
+		fmt.Fprintf(e.Stderr, "%d problem(s) in %d file(s)\n", len(problems), checked)
+		return command.ExitError{Code: 1}
 	}
-	fmt.Fprintf(e.stdout, "ok: %d file(s) checked, no problems\n", checked)
+	fmt.Fprintf(e.Stdout, "ok: %d file(s) checked, no problems\n", checked)
 	return nil
 }
 

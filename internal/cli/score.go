@@ -9,53 +9,54 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // maxAnswersInput caps what score reads from stdin.
 const maxAnswersInput = 64 << 10
 
-func runScore(_ context.Context, e *env, args []string) error {
-	fl := e.flags("score", "-q ID|FILE [--lang en] < answers.json",
+func runScore(_ context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("score", "-q ID|FILE [--lang en] < answers.json",
 		"Scores answers read as JSON on stdin, {\"item_id\": \"option_code\", ...} (a list of codes\n"+
 			"for a multiple-choice item), and prints the result as JSON. Exits 2 on bad JSON or answers.")
 	qflag := fl.String("q", "", "questionnaire id (built-in or in --questionnaires) or a questionnaire file")
 	lang := fl.String("lang", "en", "language of the texts in the result")
-	dir := questionnairesFlag(fl)
-	if err := e.parse(fl, args); err != nil {
+	dir := command.QuestionnairesFlag(fl)
+	if err := e.Parse(fl, args); err != nil {
 		return err
 	}
 	if *qflag == "" {
-		return usageError{"-q is required"}
+		return command.UsageError{Msg: "-q is required"}
 	}
 	if fl.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
+		return command.UsageError{Msg: fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
 	}
 	q, err := findQuestionnaire(*qflag, *dir)
 	if err != nil {
 		return err
 	}
 	if !q.HasLanguage(*lang) {
-		return usageError{fmt.Sprintf("%s is not written in %.10q (it has %s)", q.ID, *lang, strings.Join(q.Languages, ", "))}
+		return command.UsageError{Msg: fmt.Sprintf("%s is not written in %.10q (it has %s)", q.ID, *lang, strings.Join(q.Languages, ", "))}
 	}
-	data, err := io.ReadAll(io.LimitReader(e.stdin, maxAnswersInput+1))
+	data, err := io.ReadAll(io.LimitReader(e.Stdin, maxAnswersInput+1))
 	if err != nil {
-		return usageError{"cannot read the answers: " + err.Error()}
+		return command.UsageError{Msg: "cannot read the answers: " + err.Error()}
 	}
 	if len(data) > maxAnswersInput {
-		return usageError{fmt.Sprintf("the answers are larger than %d bytes", maxAnswersInput)}
+		return command.UsageError{Msg: fmt.Sprintf("the answers are larger than %d bytes", maxAnswersInput)}
 	}
 	answers, err := questionnaire.DecodeAnswersJSON(data)
 	if err != nil {
-		return usageError{err.Error()}
+		return command.UsageError{Msg: err.Error()}
 	}
 	r, err := q.Score(answers)
 	var ae questionnaire.AnswersError
 	if errors.As(err, &ae) {
 		for _, p := range ae {
-			fmt.Fprintf(e.stderr, "ketascreen score: %s: %s\n", p.Item, p.Message)
+			fmt.Fprintf(e.Stderr, "ketascreen score: %s: %s\n", p.Item, p.Message)
 		}
-		return exitError{2}
+		return command.ExitError{Code: 2}
 	}
 	if err != nil {
 		return err
@@ -64,7 +65,7 @@ func runScore(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s\n", out)
+	_, err = fmt.Fprintf(e.Stdout, "%s\n", out)
 	return err
 }
 
@@ -73,21 +74,21 @@ func findQuestionnaire(idOrFile, dir string) (*questionnaire.Questionnaire, erro
 	if st, err := os.Stat(idOrFile); err == nil && !st.IsDir() {
 		data, err := readCapped(idOrFile)
 		if err != nil {
-			return nil, usageError{err.Error()}
+			return nil, command.UsageError{Msg: err.Error()}
 		}
 		q, ps := questionnaire.Parse(idOrFile, data)
 		if len(ps) > 0 {
-			return nil, usageError{"the questionnaire has problems (run 'ketascreen lint'):\n" + ps.Error()}
+			return nil, command.UsageError{Msg: "the questionnaire has problems (run 'ketascreen lint'):\n" + ps.Error()}
 		}
 		return q, nil
 	}
-	c, err := catalog(dir)
+	c, err := command.Catalog(dir)
 	if err != nil {
 		return nil, err
 	}
 	q := c.Latest(idOrFile)
 	if q == nil {
-		return nil, usageError{fmt.Sprintf("no questionnaire %.64q (there is: %s)", idOrFile, strings.Join(c.IDs(), ", "))}
+		return nil, command.UsageError{Msg: fmt.Sprintf("no questionnaire %.64q (there is: %s)", idOrFile, strings.Join(c.IDs(), ", "))}
 	}
 	return q, nil
 }

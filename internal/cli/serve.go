@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	stdlog "log"
 	"log/slog"
@@ -17,6 +16,9 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/access"
+	"github.com/ketascreen/ketascreen/internal/cli/command"
+	"github.com/ketascreen/ketascreen/internal/cli/dbcli"
+	"github.com/ketascreen/ketascreen/internal/cli/statscli"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
@@ -25,33 +27,13 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
-// defaultDB is the database of a fresh checkout: a file under ./data.
-const defaultDB = "data/ketascreen.db"
-
-// dbFlag adds --db.
-func dbFlag(fl *flag.FlagSet) *string {
-	return fl.String("db", defaultDB, "SQLite database file, created if missing, or a PostgreSQL URL "+
-		"(postgres://user@host/dbname?sslmode=...)")
-}
-
-// openDB opens the database --db names. A URL that cannot be understood and a server that
-// cannot be reached are mistakes in how the command was called: exit code 2, with a message
-// that names them (and never a password).
-func openDB(ctx context.Context, db string) (*store.Store, error) {
-	st, err := store.Open(ctx, db)
-	if errors.Is(err, store.ErrBadURL) || errors.Is(err, store.ErrConnect) {
-		return nil, usageError{err.Error()}
-	}
-	return st, err
-}
-
-func runServe(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("serve", "[flags]", "Serves the self-check over HTTP until interrupted (SIGINT or SIGTERM), then\n"+
+func runServe(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("serve", "[flags]", "Serves the self-check over HTTP until interrupted (SIGINT or SIGTERM), then\n"+
 		"finishes the requests in flight and closes the database cleanly.")
 	addr := fl.String("addr", "127.0.0.1:8080", "address to listen on")
-	db := dbFlag(fl)
-	dir := questionnairesFlag(fl)
-	secretFile := secretFileFlag(fl)
+	db := command.DBFlag(fl)
+	dir := command.QuestionnairesFlag(fl)
+	secretFile := dbcli.SecretFileFlag(fl)
 	pprofAddr := fl.String("pprof-addr", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060, "+
 		"for measuring; off by default")
 	logRequests := fl.Bool("log-requests", true, "log a line per request (method, route, status, duration; never a time or an address); "+
@@ -63,42 +45,42 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		"days raw answers are kept before the daily purge deletes them; statistics releases are kept")
 	require2FA := fl.Bool("require-2fa", false,
 		"every clinician must sign in with a second factor (TOTP) and enrol at the next sign-in; admins always must")
-	config := statsFlags(fl)
+	config := statscli.Flags(fl)
 	fhirBase := fl.String("fhir-base", "",
 		"base of the canonical URLs in FHIR downloads, e.g. https://clinic.example/fhir (default https://ketascreen.example/fhir)")
-	if err := e.parseNoArgs(fl, args); err != nil {
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	if u, err := url.Parse(*fhirBase); *fhirBase != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "") {
-		return usageError{"--fhir-base must be an http(s) URL without query or fragment"}
+		return command.UsageError{Msg: "--fhir-base must be an http(s) URL without query or fragment"}
 	}
 	if *shareDays < 1 || *shareDays > 30 {
-		return usageError{"--share-days must be from 1 to 30"}
+		return command.UsageError{Msg: "--share-days must be from 1 to 30"}
 	}
 	cfg, err := config()
 	if err != nil {
 		return err
 	}
-	if err := checkRetention(*retention, cfg); err != nil {
+	if err := statscli.CheckRetention(*retention, cfg); err != nil {
 		return err
 	}
-	logs := newLogBuffer(e.stderr, 200*time.Millisecond)
+	logs := newLogBuffer(e.Stderr, 200*time.Millisecond)
 	defer logs.Close()
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{ReplaceAttr: withoutTime}))
-	cat, err := catalog(*dir)
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{ReplaceAttr: command.WithoutTime}))
+	cat, err := command.Catalog(*dir)
 	if err != nil {
 		return err
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	secret, err := loadSecret(e, *secretFile, *db)
+	secret, err := dbcli.LoadSecret(e, *secretFile, *db)
 	if err != nil {
 		return err
 	}
-	if err := checkSecret(ctx, st, secret, *db); err != nil {
+	if err := dbcli.CheckSecret(ctx, st, secret, *db); err != nil {
 		return err
 	}
 	acc, err := access.New(access.Config{Store: st, Secret: secret, Logger: log, RequireTwoFactor: *require2FA})
@@ -132,7 +114,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		MaxHeaderBytes:    16 << 10,
 		ErrorLog:          stdlog.New(addressScrubber{log}, "", 0),
 	}
-	fmt.Fprintf(e.stdout, "ketascreen is serving on http://%s (database %s)\n", ln.Addr(), st.Path())
+	fmt.Fprintf(e.Stdout, "ketascreen is serving on http://%s (database %s)\n", ln.Addr(), st.Path())
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && !*tls {
 		log.Warn("listening beyond this machine without --tls-behind-proxy: no HSTS, and staff cookies are not marked Secure; " +
 			"serve it over HTTPS through a proxy and set the flag")
@@ -197,7 +179,7 @@ func dailyOnce(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 	if last, err := st.LastRun(ctx, dailyJob); err != nil || last == today {
 		return err
 	}
-	if !releaseJob(ctx, st, cat, cfg, false, log) {
+	if !statscli.ReleaseJob(ctx, st, cat, cfg, false, log) {
 		return nil // logged; the purge waits
 	}
 	n, err := responsedb.New(st).Purge(ctx, retentionDays)
@@ -211,15 +193,6 @@ func dailyOnce(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 		return fmt.Errorf("purge: %w", err)
 	}
 	return st.SetLastRun(ctx, dailyJob, today)
-}
-
-// withoutTime drops the time from every log line: a request line with its time would say when
-// someone submitted or read a result, which could be matched against other logs.
-func withoutTime(groups []string, a slog.Attr) slog.Attr {
-	if len(groups) == 0 && a.Key == slog.TimeKey {
-		return slog.Attr{}
-	}
-	return a
 }
 
 // clientAddress matches an IPv4 or IPv6 address, with or without a port.
@@ -239,11 +212,11 @@ func (a addressScrubber) Write(p []byte) (int, error) {
 func serveProfiler(addr string, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return usageError{fmt.Sprintf("--pprof-addr %s: %v", addr, err)}
+		return command.UsageError{Msg: fmt.Sprintf("--pprof-addr %s: %v", addr, err)}
 	}
 	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
 		ln.Close()
-		return usageError{"--pprof-addr must be a loopback address (127.0.0.1 or [::1])"}
+		return command.UsageError{Msg: "--pprof-addr must be a loopback address (127.0.0.1 or [::1])"}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
@@ -46,11 +47,11 @@ func TestServeRequireTwoFactor(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var stdout, stderr lockedBuffer
-			e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return c.env[k] }}
+			e := &command.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return c.env[k] }}
 			runCtx, cancel := context.WithCancel(ctx)
 			done := make(chan int, 1)
 			go func() {
-				done <- e.main(runCtx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--log-requests=false"}, c.args...))
+				done <- dispatch(runCtx, e, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--log-requests=false"}, c.args...))
 			}()
 			defer func() {
 				cancel()

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
@@ -39,10 +40,10 @@ func TestServeStopsJobsBeforeClosing(t *testing.T) {
 
 	for round := range 3 {
 		var stdout, stderr lockedBuffer
-		e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		e := &command.Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(string) string { return "" }}
 		runCtx, cancel := context.WithCancel(ctx)
 		done := make(chan int, 1)
-		go func() { done <- e.main(runCtx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
+		go func() { done <- dispatch(runCtx, e, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}) }()
 		deadline := time.Now().Add(20 * time.Second)
 		for !strings.Contains(stdout.String(), "is serving") {
 			if time.Now().After(deadline) {
@@ -87,7 +88,7 @@ func TestDailyJobOnceAcrossInstances(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		db := b.New(t)
-		cat, err := catalog("")
+		cat, err := command.Catalog("")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,12 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
@@ -19,8 +18,8 @@ import (
 func runIn(t *testing.T, stdin string, envv map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return envv[k] }}
-	code = e.main(context.Background(), args)
+	e := &command.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return envv[k] }}
+	code = dispatch(context.Background(), e, args)
 	return code, out.String(), errb.String()
 }
 
@@ -101,42 +100,5 @@ func testUserCommands(t *testing.T, b storetest.Backend) {
 	}
 	if strings.Contains(out, "root@example.org") {
 		t.Errorf("audit --user shows another account's rows:\n%s", out)
-	}
-}
-
-func TestSecret(t *testing.T) {
-	dir := t.TempDir()
-	db := filepath.Join(dir, "k.db")
-	e := &env{getenv: func(string) string { return "" }}
-	s1, err := loadSecret(e, "", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Stat(secretPath(db))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Mode().Perm() != 0o600 {
-		t.Errorf("secret file mode %#o, want 0600", st.Mode().Perm())
-	}
-	if len(s1) < 32 {
-		t.Errorf("secret of %d bytes", len(s1))
-	}
-	s2, err := loadSecret(e, "", db)
-	if err != nil || !bytes.Equal(s1, s2) {
-		t.Fatalf("second start read another secret: %v", err)
-	}
-	os.Chmod(secretPath(db), 0o644)
-	if _, err := loadSecret(e, "", db); err == nil || !strings.Contains(err.Error(), "chmod 600") {
-		t.Errorf("a world-readable secret file was accepted: %v", err)
-	}
-	envSecret := strings.Repeat("s", 40)
-	e.getenv = func(k string) string { return map[string]string{"KETASCREEN_SECRET": envSecret}[k] }
-	if s, err := loadSecret(e, "", db); err != nil || string(s) != envSecret {
-		t.Errorf("KETASCREEN_SECRET not used: %v", err)
-	}
-	e.getenv = func(k string) string { return map[string]string{"KETASCREEN_SECRET": "short"}[k] }
-	if _, err := loadSecret(e, "", db); err == nil {
-		t.Error("a short KETASCREEN_SECRET was accepted")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -108,7 +109,7 @@ func TestStatsMargins(t *testing.T) {
 	checked := 0
 	for _, rec := range records {
 		switch {
-		case rec[0] == stats.TableByPeriod && rec[2] != stats.Total:
+		case rec[0] == statsview.TableByPeriod && rec[2] != statsview.Total:
 			// A period's row of the chart's table: its figure, then its margin.
 			want := "<tr><th>" + rec[2] + "<td"
 			i := strings.Index(body, want)
@@ -121,7 +122,7 @@ func TestStatsMargins(t *testing.T) {
 				t.Errorf("row %q, want %s and %s", row, shown(rec), margin(rec))
 			}
 			checked++
-		case rec[0] == stats.TableByLevel && rec[2] != stats.Total:
+		case rec[0] == statsview.TableByLevel && rec[2] != statsview.Total:
 			if !strings.Contains(body, ">"+commas(shown(rec))+"<td>"+margin(rec)+"<td>") {
 				t.Errorf("the level %s is not shown as %s %s", rec[2], shown(rec), margin(rec))
 			}

@@ -22,6 +22,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
@@ -262,7 +263,7 @@ func checkNoSmallCount(t *testing.T, body string) {
 		t.Fatalf("only %d counts found: the scan is broken", len(cells))
 	}
 	for _, m := range cells {
-		if n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", "")); n >= 1 && n < stats.DefaultK {
+		if n, _ := strconv.Atoi(strings.ReplaceAll(m[1], ",", "")); n >= 1 && n < statsview.DefaultK {
 			t.Errorf("the page shows a count of %d", n)
 		}
 	}

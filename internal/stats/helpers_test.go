@@ -1,18 +1,14 @@
 package stats
 
 import (
-	"context"
-	"encoding/json"
+	"errors"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
-	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
-	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -40,101 +36,26 @@ func shipped(t testing.TB) *questionnaire.Catalog {
 	return shippedCat
 }
 
-// day0 is a Monday (2026-W10); seeded responses fall in the weeks after it.
-var day0 = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
-
-func openStore(t testing.TB) (*store.Store, string) {
-	t.Helper()
-	return openStoreOn(t, storetest.SQLite)
-}
-
-// openStoreOn is a store on a fresh database of a backend, and what names that database.
-func openStoreOn(t testing.TB, b storetest.Backend) (*store.Store, string) {
-	t.Helper()
-	path := b.New(t)
-	st, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st, path
-}
-
-// seedRows stores n synthetic responses over weeks weeks from day0, in a few languages and
-// regions with most regions rare, and returns them.
-func seedRows(t testing.TB, st *store.Store, n, weeks int, rngSeed uint64) []*responsedb.Response {
-	t.Helper()
+// population is n synthetic responses, spread over languages and regions unevenly.
+func population(t testing.TB, n int, seed uint64) []*responsedb.Response {
 	cat := shipped(t)
-	rng := rand.New(rand.NewPCG(rngSeed, 7))
 	q := cat.Latest(qid)
-	regions := []string{"us", "us", "us", "uk", "uk", "ie", "ca", "au", "other"}
-	var rs []*responsedb.Response
+	rng := rand.New(rand.NewPCG(seed, 11))
+	regions := RegionIDs(cat)
+	var out []*responsedb.Response
 	for range n {
-		r := SyntheticResponse(q, rng, rng.Float64()*rng.Float64(), nil)
-		r.Lang = []string{"en", "en", "en", "es"}[rng.IntN(4)]
-		r.Region = regions[rng.IntN(len(regions))]
-		r.Day = store.Day(day0.AddDate(0, 0, rng.IntN(weeks*7)))
-		rs = append(rs, r)
+		r := SyntheticResponse(q, rng, math.Pow(rng.Float64(), 2), nil)
+		r.Lang = "en"
+		if rng.IntN(4) == 0 {
+			r.Lang = "es"
+		}
+		r.Region = regions[min(len(regions)-1, int(math.Floor(math.Pow(rng.Float64(), 2)*float64(len(regions)))))]
+		out = append(out, r)
 	}
-	if err := responsedb.New(st).CreateResponses(context.Background(), rs); err != nil {
-		t.Fatal(err)
-	}
-	return rs
+	return out
 }
 
-// after is a moment when the first weeks weeks from day0 are all due for release.
-func after(weeks int) time.Time { return day0.AddDate(0, 0, 7*weeks+2) }
-
-// release runs the release job at now and fails the test on an error.
-func release(t testing.TB, st *store.Store, now time.Time) []Made {
-	t.Helper()
-	made, err := ReleaseDue(context.Background(), st, shipped(t), DefaultConfig(), now, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return made
-}
-
-// weeksParams asks for the first weeks weeks from day0, everything.
-func weeksParams(weeks int) Params {
-	return Params{From: day0, To: day0.AddDate(0, 0, 7*weeks-1), By: ByWeek, K: DefaultK}
-}
-
-func query(t testing.TB, st *store.Store, p Params) *View {
-	t.Helper()
-	v, err := Query(context.Background(), releasedb.New(st), shipped(t), p, day0.AddDate(0, 1, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
-}
-
-// singleView is the view of one release held in memory, over every language and region.
-func singleView(t testing.TB, l *layout, f *frozen) *View {
-	t.Helper()
-	body, err := json.Marshal(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := &decoded{Release: &releasedb.Release{ID: 1, LedgerID: 1, Questionnaire: l.Questionnaire, Version: l.Version,
-		Period: WeekOf(day0), FirstDay: store.Day(day0), LastDay: store.Day(day0.AddDate(0, 0, 6)), Body: string(body)},
-		f: f, first: day(day0), last: day(day0).AddDate(0, 0, 6)}
-	v := &View{Params: Params{By: ByWeek, K: DefaultK, Questionnaires: []string{l.Questionnaire}, Langs: l.Languages,
-		Regions: l.Regions}, cat: shipped(t)}
-	v.sum([]*decoded{d})
-	return v
-}
-
-// exact is a frozen release without noise: the tally's counts as they are, for tests of what
-// is done with a release's values.
-func exact(t testing.TB, tl *tally) *frozen {
-	t.Helper()
-	f, err := DefaultBudget(1).freeze(newTally(tl.l)) // the plan and shapes of a real release
-	if err != nil {
-		t.Fatal(err)
-	}
-	for s := range tl.counts {
-		copy(f.Values[s], tl.counts[s])
-	}
-	return f
+func isCode(err error, code string) bool {
+	var pe *ParamError
+	return errors.As(err, &pe) && pe.Code == code
 }

@@ -117,12 +117,12 @@ func startAfter(kind string, last time.Time) Period {
 }
 
 // tallyRows counts the stored rows of the due periods (one scan), by period and version.
-func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, id string, due []Period) ([]map[string]*tally, error) {
-	out := make([]map[string]*tally, len(due))
+func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, id string, due []Period) ([]map[string]*Tally, error) {
+	out := make([]map[string]*Tally, len(due))
 	for i := range out {
-		out[i] = map[string]*tally{}
+		out[i] = map[string]*Tally{}
 	}
-	regions := regionIDs(cat)
+	regions := RegionIDs(cat)
 	first, last := due[0].First, due[len(due)-1].Last
 	err := responsedb.New(st).EachResponse(ctx, id, store.Day(first), store.Day(last), func(r *responsedb.Response) error {
 		d, err := time.Parse(time.DateOnly, r.Day)
@@ -136,10 +136,10 @@ func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 		}
 		t := out[i][r.Version]
 		if t == nil {
-			t = newTally(newLayout(q, regions))
+			t = NewTally(NewLayout(q, regions))
 			out[i][r.Version] = t
 		}
-		t.add(r)
+		t.Add(r)
 		return nil
 	})
 	return out, err
@@ -147,22 +147,22 @@ func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 
 // batch noises the tallies of one questionnaire's period into a ledger entry and its releases:
 // one per version that had responses, or the newest version's when none had.
-func batch(cat *questionnaire.Catalog, id string, p Period, tallies map[string]*tally, b Budget, kind, actor string, now time.Time) (*releasedb.ReleaseBatch, error) {
+func batch(cat *questionnaire.Catalog, id string, p Period, tallies map[string]*Tally, b Budget, kind, actor string, now time.Time) (*releasedb.ReleaseBatch, error) {
 	if len(tallies) == 0 {
-		tallies = map[string]*tally{cat.Latest(id).Version: newTally(newLayout(cat.Latest(id), regionIDs(cat)))}
+		tallies = map[string]*Tally{cat.Latest(id).Version: NewTally(NewLayout(cat.Latest(id), RegionIDs(cat)))}
 	}
 	var versions []string
 	for v := range tallies {
 		versions = append(versions, v)
 	}
-	slices.SortFunc(versions, compareVersions)
+	slices.SortFunc(versions, CompareVersions)
 	out := &releasedb.ReleaseBatch{Ledger: releasedb.LedgerEntry{Questionnaire: id, Period: p.Label, FirstDay: store.Day(p.First),
 		LastDay: store.Day(p.Last), Epsilon: b.Epsilon, Mechanism: b.Mechanism, Kind: kind, MadeOn: store.Day(now), Actor: actor}}
 	if b.Mechanism == Gaussian {
 		out.Ledger.Delta = Delta
 	}
 	for _, v := range versions {
-		f, err := b.freeze(tallies[v])
+		f, err := b.Freeze(tallies[v])
 		if err != nil {
 			return nil, err
 		}

@@ -42,11 +42,11 @@ type Budget struct {
 // utility table of docs/stats-export.md.
 func DefaultBudget(epsilon float64) Budget {
 	return Budget{Mechanism: Gaussian, Epsilon: epsilon, National: 0.5,
-		Shares: map[string]float64{partLevel: 0.2, partFlags: 0.1, partOptions: 0.7}}
+		Shares: map[string]float64{PartLevel: 0.2, PartFlags: 0.1, PartOptions: 0.7}}
 }
 
-// partNoise is the noise on one part of a release, as stored with it.
-type partNoise struct {
+// PartNoise is the noise on one part of a release, as stored with it.
+type PartNoise struct {
 	Part     string  `json:"part"`
 	MaxCells int     `json:"max_cells"` // cells one response adds one to, at most
 	Share    float64 `json:"share"`     // of the release's budget, both levels together
@@ -58,7 +58,7 @@ type partNoise struct {
 
 // plan works out the noise of every part. Parts that no response can add to (a questionnaire
 // without flags) get no share; the others divide the budget in proportion to their shares.
-func (b Budget) plan(l *layout) ([]partNoise, error) {
+func (b Budget) plan(l *Layout) ([]PartNoise, error) {
 	if math.IsNaN(b.Epsilon) || b.Epsilon < MinEpsilon || b.Epsilon > MaxEpsilon {
 		return nil, paramErr("epsilon", "epsilon must be from %g to %g", float64(MinEpsilon), float64(MaxEpsilon))
 	}
@@ -67,17 +67,17 @@ func (b Budget) plan(l *layout) ([]partNoise, error) {
 	}
 	var sum float64
 	for _, p := range partNames {
-		if l.maxCells(p) > 0 {
+		if l.MaxCells(p) > 0 {
 			sum += b.Shares[p]
 		}
 	}
 	if sum <= 0 {
 		return nil, errors.New("stats: the budget has no share for any part")
 	}
-	var out []partNoise
+	var out []PartNoise
 	for _, p := range partNames {
-		c := l.maxCells(p)
-		pn := partNoise{Part: p, MaxCells: c}
+		c := l.MaxCells(p)
+		pn := PartNoise{Part: p, MaxCells: c}
 		if c > 0 {
 			pn.Share = b.Shares[p] / sum
 			pn.SDAll = b.sd(c, pn.Share*b.National)
@@ -113,50 +113,50 @@ func (b Budget) add(count int64, c int, share float64) (float64, error) {
 	return noise.Gaussian().AddNoiseFloat64(float64(count), 1, b.sensitivity(c, share), b.Epsilon, Delta)
 }
 
-// frozen is a release as stored: its layout, its noise, and for each slice the noisy values of
-// its measured cells. They are whole numbers, and may be below zero: each is the unbiased
+// Release is the content of a stored release: its layout, its noise, and for each slice the
+// noisy values of its measured cells. They are whole numbers, and may be below zero: each is the unbiased
 // estimate, so sums over many releases stay unbiased. Whatever a reader sees is post-processed
-// from them (no negatives, totals that add up; see fit).
-type frozen struct {
-	Layout    layout      `json:"layout"`
+// from them (no negatives, totals that add up; see statsview).
+type Release struct {
+	Layout    Layout      `json:"layout"`
 	Mechanism string      `json:"mechanism"`
 	Epsilon   float64     `json:"epsilon"`
 	Delta     float64     `json:"delta"`
 	National  float64     `json:"national_share"`
-	Noise     []partNoise `json:"noise"`
+	Noise     []PartNoise `json:"noise"`
 	Values    [][]int64   `json:"values"` // by slice (languages by regions), then measured cell
 }
 
-// freeze adds noise to a tally. Each measured cell is noised twice, once for the whole
+// Freeze adds noise to a tally. Each measured cell is noised twice, once for the whole
 // release and once per slice; the slices are then moved toward the whole by the best linear
 // unbiased estimate (generalised least squares on one parent and its K children), so that
 // they add up to it, and rounded.
-func (b Budget) freeze(t *tally) (*frozen, error) {
+func (b Budget) Freeze(t *Tally) (*Release, error) {
 	l := t.l
 	plan, err := b.plan(l)
 	if err != nil {
 		return nil, err
 	}
-	f := &frozen{Layout: *l, Mechanism: b.Mechanism, Epsilon: b.Epsilon, National: b.National, Noise: plan,
-		Values: make([][]int64, l.slices())}
+	f := &Release{Layout: *l, Mechanism: b.Mechanism, Epsilon: b.Epsilon, National: b.National, Noise: plan,
+		Values: make([][]int64, l.Slices())}
 	if b.Mechanism == Gaussian {
 		f.Delta = Delta
 	}
 	for s := range f.Values {
 		f.Values[s] = make([]int64, l.width())
 	}
-	k := l.slices()
+	k := l.Slices()
 	ys := make([]float64, k)
 	for _, pn := range plan {
-		off := l.offset(pn.Part)
-		for r := range l.rows(pn.Part) {
+		off := l.Offset(pn.Part)
+		for r := range l.Rows(pn.Part) {
 			if pn.MaxCells == 0 {
 				break // no response reaches the part: every cell is 0, and nothing is spent
 			}
 			var whole int64
 			var sumY float64
 			for s := range k {
-				c := t.counts[s][off+r]
+				c := t.Counts[s][off+r]
 				whole += c
 				y, err := b.add(c, pn.MaxCells, pn.Share*(1-b.National))
 				if err != nil {
@@ -185,20 +185,20 @@ func (b Budget) freeze(t *tally) (*frozen, error) {
 	return f, nil
 }
 
-// variance is the variance of the sum of one measured cell of a part over n of the release's
+// Variance is the variance of the sum of one measured cell of a part over n of the release's
 // slices (n from 1 to all of them), after reconciliation: n·v1·(1 − n·w), w = v1/(v0 + K·v1).
 // Over every slice it is the variance of the whole's estimate, K·v1·v0/(v0 + K·v1).
-func (f *frozen) variance(pn partNoise, n int) float64 {
+func (f *Release) Variance(pn PartNoise, n int) float64 {
 	v1 := pn.SDSlice * pn.SDSlice
 	if pn.SDAll == 0 {
 		return float64(n) * v1
 	}
 	v0 := pn.SDAll * pn.SDAll
-	w := v1 / (v0 + float64(f.Layout.slices())*v1)
+	w := v1 / (v0 + float64(f.Layout.Slices())*v1)
 	return float64(n) * v1 * (1 - float64(n)*w)
 }
 
-// epsilonCache keeps partEpsilon's answers: exports ask for the same few again and again.
+// epsilonCache keeps Epsilon's answers: exports ask for the same few again and again.
 var epsilonCache sync.Map
 
 type epsilonKey struct {
@@ -206,27 +206,27 @@ type epsilonKey struct {
 	epsilon, share float64
 }
 
-// epsilon is the epsilon a part of a release satisfies on its own (at the release's delta):
+// Epsilon is the epsilon a part of a release satisfies on its own (at the release's delta):
 // what a reader of that part's tables alone could learn. For Laplace the parts' epsilons add
 // up to the release's; Gaussian parts compose more tightly, so theirs add up to more.
-func (p PartNoise) epsilon(r ReleaseUsed) float64 {
+func (p PartNoise) Epsilon(mechanism string, epsilon, delta float64) float64 {
 	if p.Share <= 0 {
 		return 0
 	}
-	if r.Mechanism == Laplace {
-		return p.Share * r.Epsilon
+	if mechanism == Laplace {
+		return p.Share * epsilon
 	}
-	k := epsilonKey{r.Mechanism, r.Epsilon, p.Share}
+	k := epsilonKey{mechanism, epsilon, p.Share}
 	if e, ok := epsilonCache.Load(k); ok {
 		return e.(float64)
 	}
 	// The part alone is a Gaussian with sensitivity/sd sqrt(share) times the release's: find the
 	// epsilon whose unit sd is the release's divided by sqrt(share).
-	target := noise.SigmaForGaussian(1, 1, r.Epsilon, r.Delta) / math.Sqrt(p.Share)
-	lo, hi := 0.0, r.Epsilon
+	target := noise.SigmaForGaussian(1, 1, epsilon, delta) / math.Sqrt(p.Share)
+	lo, hi := 0.0, epsilon
 	for range 40 {
 		mid := (lo + hi) / 2
-		if noise.SigmaForGaussian(1, 1, mid, r.Delta) > target {
+		if noise.SigmaForGaussian(1, 1, mid, delta) > target {
 			lo = mid
 		} else {
 			hi = mid

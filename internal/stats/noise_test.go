@@ -12,9 +12,9 @@ import (
 )
 
 // layouts are the shipped questionnaire and two test fixtures of other shapes.
-func layouts(t *testing.T) []*layout {
+func layouts(t *testing.T) []*Layout {
 	cat := shipped(t)
-	out := []*layout{newLayout(cat.Latest(qid), regionIDs(cat))}
+	out := []*Layout{NewLayout(cat.Latest(qid), RegionIDs(cat))}
 	for _, f := range []string{"phq9.yaml", "dast10.yaml"} {
 		data, err := os.ReadFile(filepath.Join("..", "questionnaire", "testdata", f))
 		if err != nil {
@@ -24,7 +24,7 @@ func layouts(t *testing.T) []*layout {
 		if len(ps) > 0 {
 			t.Fatal(ps)
 		}
-		out = append(out, newLayout(q, []string{"us", "other"}))
+		out = append(out, NewLayout(q, []string{"us", "other"}))
 	}
 	return out
 }
@@ -84,24 +84,24 @@ func TestBudgetRefusesBadEpsilon(t *testing.T) {
 // are computed from, for one slice and for the whole release (where reconciliation helps).
 func TestFreezeUnbiasedWithStatedVariance(t *testing.T) {
 	cat := shipped(t)
-	l := newLayout(cat.Latest(qid), regionIDs(cat))
-	tl := newTally(l)
+	l := NewLayout(cat.Latest(qid), RegionIDs(cat))
+	tl := NewTally(l)
 	for _, r := range population(t, 400, 3) {
-		tl.add(r)
+		tl.Add(r)
 	}
 	const runs = 300
 	b := DefaultBudget(1)
-	cell := l.offset(partOptions) + 2 // an option of use_context
+	cell := l.Offset(PartOptions) + 2 // an option of use_context
 	var truth, truthSlice float64
-	for s := range tl.counts {
-		truth += float64(tl.counts[s][cell])
+	for s := range tl.Counts {
+		truth += float64(tl.Counts[s][cell])
 	}
-	truthSlice = float64(tl.counts[0][cell])
+	truthSlice = float64(tl.Counts[0][cell])
 	var sum, sum2, one, one2 float64
-	var f *frozen
+	var f *Release
 	for range runs {
 		var err error
-		if f, err = b.freeze(tl); err != nil {
+		if f, err = b.Freeze(tl); err != nil {
 			t.Fatal(err)
 		}
 		var whole float64
@@ -117,10 +117,10 @@ func TestFreezeUnbiasedWithStatedVariance(t *testing.T) {
 		name            string
 		sum, sum2, want float64
 		n               int
-	}{{"whole release", sum, sum2, truth, l.slices()}, {"one slice", one, one2, truthSlice, 1}} {
+	}{{"whole release", sum, sum2, truth, l.Slices()}, {"one slice", one, one2, truthSlice, 1}} {
 		mean := c.sum / runs
 		variance := c.sum2/runs - mean*mean
-		stated := f.variance(pn, c.n)
+		stated := f.Variance(pn, c.n)
 		if math.Abs(mean-c.want) > 4*math.Sqrt(stated/runs) {
 			t.Errorf("%s: mean %.1f, truth %.0f", c.name, mean, c.want)
 		}
@@ -129,7 +129,7 @@ func TestFreezeUnbiasedWithStatedVariance(t *testing.T) {
 			t.Errorf("%s: variance %.0f, stated %.0f", c.name, variance, stated)
 		}
 	}
-	if f.variance(pn, l.slices()) >= float64(l.slices())*pn.SDSlice*pn.SDSlice/2 {
+	if f.Variance(pn, l.Slices()) >= float64(l.Slices())*pn.SDSlice*pn.SDSlice/2 {
 		t.Error("measuring the whole release does not reduce its variance")
 	}
 }
@@ -138,7 +138,7 @@ func TestFreezeUnbiasedWithStatedVariance(t *testing.T) {
 // holds.
 func TestTallyBoundsEachResponse(t *testing.T) {
 	cat := shipped(t)
-	l := newLayout(cat.Latest(qid), regionIDs(cat))
+	l := NewLayout(cat.Latest(qid), RegionIDs(cat))
 	for _, tc := range []struct {
 		name string
 		r    responsedb.Response
@@ -153,19 +153,19 @@ func TestTallyBoundsEachResponse(t *testing.T) {
 		{"a flag twice and an unknown one", responsedb.Response{Band: "high", Flags: []string{"safety", "safety", "nope"}}, 2},
 		{"an unknown band, item and code", responsedb.Response{Band: "nope", Answers: map[string][]string{"nope": {"x"}, "safety": {"x"}}}, 0},
 	} {
-		tl := newTally(l)
+		tl := NewTally(l)
 		tc.r.Lang, tc.r.Region = "en", "us"
-		tl.add(&tc.r)
+		tl.Add(&tc.r)
 		var got int64
-		for _, c := range tl.counts[l.slice("en", "us")] {
+		for _, c := range tl.Counts[l.Slice("en", "us")] {
 			got += c
 		}
 		if got != tc.want {
 			t.Errorf("%s: added %d, want %d", tc.name, got, tc.want)
 		}
 	}
-	tl := newTally(l)
-	tl.add(&responsedb.Response{Lang: "fr", Region: "us", Band: "low"})
+	tl := NewTally(l)
+	tl.Add(&responsedb.Response{Lang: "fr", Region: "us", Band: "low"})
 	if tl.skipped != 1 {
 		t.Errorf("a response in a language the questionnaire lacks: skipped %d", tl.skipped)
 	}

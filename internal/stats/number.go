@@ -17,11 +17,11 @@ import (
 const maxNumberBands = questionnaire.MaxAnswerCodes
 
 // numberItem is a number item's place in a release, or false when it is not counted.
-func numberItem(it *questionnaire.Item) (layoutItem, bool) {
+func numberItem(it *questionnaire.Item) (LayoutItem, bool) {
 	if len(it.Points) == 0 || len(it.Points) > maxNumberBands {
-		return layoutItem{}, false
+		return LayoutItem{}, false
 	}
-	li := layoutItem{ID: it.ID, Number: true, Most: 1}
+	li := LayoutItem{ID: it.ID, Number: true, Most: 1}
 	for _, p := range it.Points {
 		li.Codes = append(li.Codes, bandCode(p.Min, p.Max))
 	}
@@ -49,7 +49,7 @@ func parseBandCode(code string) (lo, hi int, ok bool) {
 
 // numberBand is the band that holds a stored number answer. A value no band holds (a damaged
 // row, or one from before the item's range changed) is counted nowhere.
-func (it layoutItem) numberBand(codes []string) (string, bool) {
+func (it LayoutItem) numberBand(codes []string) (string, bool) {
 	v, ok := questionnaire.NumberValue(codes)
 	if !ok {
 		return "", false
@@ -62,8 +62,8 @@ func (it layoutItem) numberBand(codes []string) (string, bool) {
 	return "", false
 }
 
-// numberBandLabel names a band of a number item's values with the item's unit: "1–3 days".
-func numberBandLabel(it *questionnaire.Item, code, lang string) string {
+// NumberBandLabel names a band of a number item's values with the item's unit: "1–3 days".
+func NumberBandLabel(it *questionnaire.Item, code, lang string) string {
 	lo, hi, ok := parseBandCode(code)
 	if !ok {
 		return ""

@@ -23,7 +23,7 @@ func TestSyntheticResponsesAndBoundsForEveryQuestionnaire(t *testing.T) {
 	for _, s := range qtest.Suites(t) {
 		t.Run(s.Name, func(t *testing.T) {
 			q := s.Q
-			l := newLayout(q, []string{"us", "other"})
+			l := NewLayout(q, []string{"us", "other"})
 			rng := rand.New(rand.NewPCG(1, uint64(len(s.Name))))
 			for i := range 300 + len(hostile) {
 				r := SyntheticResponse(q, rng, float64(i%10)/9, nil) // panics on answers the engine refuses
@@ -34,15 +34,15 @@ func TestSyntheticResponsesAndBoundsForEveryQuestionnaire(t *testing.T) {
 					r.Answers, r.Band, r.Flags = hostile[i-300], "none", []string{"daily", "daily"}
 				}
 				r.Lang, r.Region = q.Languages[0], "us"
-				one := newTally(l)
-				one.add(r)
+				one := NewTally(l)
+				one.Add(r)
 				for _, part := range partNames {
 					touched := 0
-					for j := range l.rows(part) {
-						touched += int(one.counts[l.slice(r.Lang, r.Region)][l.offset(part)+j])
+					for j := range l.Rows(part) {
+						touched += int(one.Counts[l.Slice(r.Lang, r.Region)][l.Offset(part)+j])
 					}
-					if touched > l.maxCells(part) {
-						t.Fatalf("a response adds %d to part %s, bound %d: %v", touched, part, l.maxCells(part), r.Answers)
+					if touched > l.MaxCells(part) {
+						t.Fatalf("a response adds %d to part %s, bound %d: %v", touched, part, l.MaxCells(part), r.Answers)
 					}
 				}
 			}
@@ -70,7 +70,7 @@ func TestNumberItemsInTheLayout(t *testing.T) {
 	if q == nil {
 		t.Fatal("no numbers fixture")
 	}
-	l := newLayout(q, []string{"us"})
+	l := NewLayout(q, []string{"us"})
 	var ids []string
 	for _, it := range l.Items {
 		ids = append(ids, it.ID)
@@ -81,21 +81,21 @@ func TestNumberItemsInTheLayout(t *testing.T) {
 	if got, want := l.Items[0].Codes, []string{"0", "1..3", "4..9", "10..19", "20..30"}; !slices.Equal(got, want) || !l.Items[0].Number || l.Items[0].Most != 1 {
 		t.Fatalf("days: %+v, want codes %v, one per response", l.Items[0], want)
 	}
-	tl := newTally(l)
+	tl := NewTally(l)
 	for _, days := range []string{"0", "3", "4", "30", "31", "-1"} {
 		r := SyntheticResponse(q, rand.New(rand.NewPCG(1, 1)), 0, nil)
 		r.Lang, r.Region, r.Answers = "en", "us", questionnaire.Answers{"days": {days}}
-		tl.add(r)
+		tl.Add(r)
 	}
-	row := tl.counts[l.slice("en", "us")]
+	row := tl.Counts[l.Slice("en", "us")]
 	got := map[string]int64{}
 	for _, c := range l.Items[0].Codes {
-		got[c] = row[tl.index[partOptions+":days="+c]]
+		got[c] = row[tl.index[PartOptions+":days="+c]]
 	}
 	if want := map[string]int64{"0": 1, "1..3": 1, "4..9": 1, "10..19": 0, "20..30": 1}; !maps.Equal(got, want) {
 		t.Errorf("days counted %v, want %v (31 and -1 are in no band)", got, want)
 	}
-	if got := numberBandLabel(q.Item("days"), "1..3", "es"); got != "1–3 días" {
+	if got := NumberBandLabel(q.Item("days"), "1..3", "es"); got != "1–3 días" {
 		t.Errorf("label %q, want %q", got, "1–3 días")
 	}
 	rng := rand.New(rand.NewPCG(2, 3))

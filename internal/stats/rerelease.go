@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
@@ -89,9 +90,9 @@ func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Ca
 		return nil, err
 	}
 	type key struct{ q, period string }
-	tallies := map[key]map[string]*tally{}
+	tallies := map[key]map[string]*Tally{}
 	periods := map[string][]Period{}
-	regions := regionIDs(cat)
+	regions := RegionIDs(cat)
 	err = releases.EachLegacyCount(ctx, cfg.Period == ByWeek, func(c releasedb.LegacyCount) error {
 		p, err := ParsePeriod(c.Period)
 		q := cat.Version(c.Questionnaire, c.Version)
@@ -103,12 +104,12 @@ func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Ca
 		}
 		k := key{c.Questionnaire, p.Label}
 		if tallies[k] == nil {
-			tallies[k] = map[string]*tally{}
+			tallies[k] = map[string]*Tally{}
 			periods[c.Questionnaire] = append(periods[c.Questionnaire], p)
 		}
 		t := tallies[k][c.Version]
 		if t == nil {
-			t = newTally(newLayout(q, regions))
+			t = NewTally(NewLayout(q, regions))
 			tallies[k][c.Version] = t
 		}
 		t.addCounter(c.Lang, c.Region, c.Metric, c.Key, c.N)
@@ -142,3 +143,5 @@ func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Ca
 	}
 	return made, nil
 }
+
+func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', 6, 64) }

@@ -1,39 +1,14 @@
-// Package stats owns ketascreen's anonymized statistics. They are releases: once a week (or
-// month) has ended, the release job counts that period's responses into fixed tables, adds
-// differentially private noise under a stated budget, and stores the result for good. Every
-// view of the dashboard and every export only selects and sums stored releases (Query); no
-// reader ever reaches a response. The package defines the tables, the noise, the budget
-// ledger and the export formats; the store only keeps what it is given.
+// Package stats owns ketascreen's statistics releases. Once a week (or month) has ended, the
+// release job counts that period's responses into fixed tables (Layout, Tally), adds
+// differentially private noise under a stated budget (Budget, Freeze), and stores the result
+// for good, with its entry in the budget ledger. The store only keeps what it is given; what
+// readers see is summed from stored releases by package statsview, never from responses.
 package stats
 
 import (
 	"fmt"
 	"time"
 )
-
-// Format names the export format; FormatVersion changes whenever a reader would need to.
-const (
-	Format        = "ketascreen-stats"
-	FormatVersion = 2
-)
-
-// DefaultK is the readability threshold: a figure whose noisy value is under k is shown as
-// "fewer than k". It is post-processing of noisy values, not the protection.
-const DefaultK = 11
-
-// Table ids of a view, in the order of a view.
-const (
-	TableByPeriod        = "responses_by_period"
-	TableByQuestionnaire = "responses_by_questionnaire"
-	TableByLangRegion    = "responses_by_language_region"
-	TableByLevel         = "responses_by_level"
-	TableByFlag          = "responses_by_flag"
-	TableWarningSigns    = "warning_signs"
-	TableOptions         = "option_counts"
-)
-
-// Total is the row or column key of a total.
-const Total = "total"
 
 // Period kinds: an ISO week or a calendar month.
 const (

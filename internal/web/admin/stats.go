@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
@@ -36,7 +37,7 @@ func New(site *web.Site) *Area {
 
 // A dashboard page shows at most a year of weeks, or five years of months, so that it stays
 // under the page weight limit (30 KB with its CSS and script). Exports go further
-// (stats.MaxWeeks, stats.MaxMonths).
+// (statsview.MaxWeeks, statsview.MaxMonths).
 const (
 	pageMaxWeeks  = 53
 	pageMaxMonths = 60
@@ -74,15 +75,15 @@ func (f statsFilter) values() url.Values {
 
 // statsParams reads the filter of a dashboard or export request. The response language is
 // "language" because "lang" is the interface's.
-func (a *Area) statsParams(c *gin.Context) (statsFilter, stats.Params, error) {
+func (a *Area) statsParams(c *gin.Context) (statsFilter, statsview.Params, error) {
 	q := c.Request.URL.Query()
 	now := a.site.Store.Now()
-	def := stats.DefaultParams(now)
+	def := statsview.DefaultParams(now)
 	f := statsFilter{Questionnaire: q.Get("q"), From: q.Get("from"), To: q.Get("to"), By: q.Get("by"),
 		Language: q.Get("language"), Region: q.Get("region"), dated: q.Get("from") != "" || q.Get("to") != ""}
 	// Views read stored releases; an old link or script asking for noise is told so.
 	if q.Has("epsilon") {
-		return f, stats.Params{}, stats.ErrEpsilonView
+		return f, statsview.Params{}, statsview.ErrEpsilonView
 	}
 	if f.Questionnaire == "" && len(a.site.Catalog.IDs()) > 0 {
 		f.Questionnaire = a.site.Catalog.IDs()[0]
@@ -96,7 +97,7 @@ func (a *Area) statsParams(c *gin.Context) (statsFilter, stats.Params, error) {
 	if f.By == "" {
 		f.By = stats.ByWeek
 	}
-	p := stats.Params{By: f.By, K: stats.DefaultK, Questionnaires: []string{f.Questionnaire}}
+	p := statsview.Params{By: f.By, K: statsview.DefaultK, Questionnaires: []string{f.Questionnaire}}
 	var err error
 	if p.From, err = stats.ParseWeek("from", f.From); err != nil {
 		return f, p, err
@@ -115,7 +116,7 @@ func (a *Area) statsParams(c *gin.Context) (statsFilter, stats.Params, error) {
 		p.Regions = []string{f.Region}
 	}
 	if k := q.Get("k"); k != "" {
-		if p.K, err = stats.ParseK(k); err != nil {
+		if p.K, err = statsview.ParseK(k); err != nil {
 			return f, p, err
 		}
 	}
@@ -144,17 +145,17 @@ func (a *Area) ShowStatsPage(c *gin.Context) error {
 	sp := &staff.Page{Page: p, User: staff.User(c)}
 	ctx := c.Request.Context()
 	f, params, err := a.statsParams(c)
-	var view *stats.View
+	var view *statsview.View
 	notice := ""
 	if err == nil {
 		// Pages read at the readability threshold; a higher k is for exports.
-		params.K = stats.DefaultK
+		params.K = statsview.DefaultK
 		if name != statsExport {
 			notice, err = boundPeriods(p, &params)
 		}
 	}
 	if err == nil {
-		view, err = stats.Query(ctx, a.releases, a.site.Catalog, params, a.site.Store.Now())
+		view, err = statsview.Query(ctx, a.releases, a.site.Catalog, params, a.site.Store.Now())
 	}
 	var pe *stats.ParamError
 	if errors.As(err, &pe) && pe.Code == "no_release" && !f.dated {
@@ -201,7 +202,7 @@ func (a *Area) ShowStatsPage(c *gin.Context) error {
 // boundPeriods keeps a dashboard page to pageMaxWeeks weeks or pageMaxMonths months: a longer
 // weekly range is shown by month, with a notice saying so (the export still gives weeks); a
 // longer monthly range is a mistake to fix.
-func boundPeriods(p *web.Page, params *stats.Params) (notice string, err error) {
+func boundPeriods(p *web.Page, params *statsview.Params) (notice string, err error) {
 	if params.By == stats.ByWeek && stats.PeriodCount(stats.ByWeek, params.From, params.To) > pageMaxWeeks {
 		params.By = stats.ByMonth
 		notice = p.T("stats.notice.by_month", pageMaxWeeks)
@@ -224,9 +225,9 @@ func (a *Area) ExportStats(c *gin.Context) error {
 	}
 	ctx := c.Request.Context()
 	_, params, err := a.statsParams(c)
-	var view *stats.View
+	var view *statsview.View
 	if err == nil {
-		view, err = stats.Query(ctx, a.releases, a.site.Catalog, params, a.site.Store.Now())
+		view, err = statsview.Query(ctx, a.releases, a.site.Catalog, params, a.site.Store.Now())
 	}
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {

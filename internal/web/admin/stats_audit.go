@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
@@ -56,7 +56,7 @@ func (va *viewAudit) forget(key string) {
 // auditView writes who read which view of the dashboard with which filter, unless the same
 // account read the same thing within viewAuditEvery. It runs before the page is sent: no
 // figures leave without their row.
-func (a *Area) auditView(ctx context.Context, u *staffdb.User, view string, v *stats.View) error {
+func (a *Area) auditView(ctx context.Context, u *staffdb.User, view string, v *statsview.View) error {
 	entry := auditdb.Entry{Actor: "unknown", Action: auditdb.ActionStatsView, Outcome: auditdb.OutcomeOK, Detail: v.AuditDetail("view", view)}
 	if u != nil {
 		entry.UserID, entry.Actor = u.ID, u.Email
@@ -73,7 +73,7 @@ func (a *Area) auditView(ctx context.Context, u *staffdb.User, view string, v *s
 }
 
 // auditExport writes an export's row; every export has one.
-func (a *Area) auditExport(ctx context.Context, u *staffdb.User, format string, v *stats.View) error {
+func (a *Area) auditExport(ctx context.Context, u *staffdb.User, format string, v *statsview.View) error {
 	entry := auditdb.Entry{Actor: "unknown", Action: auditdb.ActionExport, Outcome: auditdb.OutcomeOK, Detail: v.AuditDetail("format", format)}
 	if u != nil {
 		entry.UserID, entry.Actor = u.ID, u.Email

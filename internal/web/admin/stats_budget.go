@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/web"
@@ -34,7 +35,7 @@ type budgetRow struct {
 // gives every entry.
 const maxBudgetRows = 5
 
-func (a *Area) budgetTable(ctx context.Context, p *web.Page, questionnaire string, params stats.Params) (*budgetTable, error) {
+func (a *Area) budgetTable(ctx context.Context, p *web.Page, questionnaire string, params statsview.Params) (*budgetTable, error) {
 	spends, err := stats.Budgets(ctx, a.site.Store)
 	if err != nil {
 		return nil, err
@@ -44,7 +45,7 @@ func (a *Area) budgetTable(ctx context.Context, p *web.Page, questionnaire strin
 		return s.Questionnaire != questionnaire || s.LastDay < from || s.FirstDay > to
 	})
 	slices.SortStableFunc(spends, func(x, y stats.Spend) int { return strings.Compare(x.FirstDay, y.FirstDay) })
-	fig := figures{p, stats.DefaultK}
+	fig := figures{p, statsview.DefaultK}
 	b := &budgetTable{Title: p.T("stats.budget_title"), Help: p.T("stats.budget_help"),
 		Caption: p.T("stats.budget_caption"), PeriodHeader: p.T("stats.period"),
 		ReleasesHeader: p.T("stats.budget_releases"), SpentHeader: p.T("stats.budget_spent"),

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/chart"
 	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 )
 
 // timeChart is responses per period: an inline SVG bar chart with a title and description,
@@ -21,8 +22,8 @@ type timeChart struct {
 // timeChart draws responses per period as vertical bars, each with a whisker for its 90%
 // margin of error. A period shown as "fewer than k" is a hatched column up to k, its whisker
 // reaching k-1 and its margin: the figure is not shown, only the range it is likely in.
-func (p figures) timeChart(v *stats.View) *timeChart {
-	t := v.Table(stats.TableByPeriod, "")
+func (p figures) timeChart(v *statsview.View) *timeChart {
+	t := v.Table(statsview.TableByPeriod, "")
 	unit := p.T("stats.unit_week")
 	if v.Params.By == stats.ByMonth {
 		unit = p.T("stats.unit_month")
@@ -30,12 +31,12 @@ func (p figures) timeChart(v *stats.View) *timeChart {
 	c := &timeChart{Title: p.T("stats.time_title", unit), TotalLabel: p.T("stats.total"),
 		PeriodHeader: p.T("stats.period"), CountHeader: p.T("stats.count"), MarginHeader: p.T("stats.margin")}
 	var bars []chart.Bar
-	var periods []stats.Entry
-	var total stats.Cell
-	var highest stats.Entry
+	var periods []statsview.Entry
+	var total statsview.Cell
+	var highest statsview.Entry
 	withheld := 0
 	for _, e := range t.Entries {
-		if e.Row == stats.Total {
+		if e.Row == statsview.Total {
 			total = e.Cell
 			continue
 		}
@@ -48,10 +49,10 @@ func (p figures) timeChart(v *stats.View) *timeChart {
 			highest = e
 		}
 		bars = append(bars, b)
-		c.Rows = append(c.Rows, chartRow{Label: e.Row, Value: p.cellView(e.Cell, stats.Cell{Suppressed: true})})
+		c.Rows = append(c.Rows, chartRow{Label: e.Row, Value: p.cellView(e.Cell, statsview.Cell{Suppressed: true})})
 	}
 	c.Time = chart.TimeBars(bars, p.number)
-	c.Total = p.cellView(total, stats.Cell{Suppressed: true})
+	c.Total = p.cellView(total, statsview.Cell{Suppressed: true})
 	if len(periods) == 0 {
 		return c
 	}

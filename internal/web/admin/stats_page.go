@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 	"github.com/ketascreen/ketascreen/internal/web"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
@@ -57,10 +57,10 @@ type figures struct {
 	k int
 }
 
-func (a *Area) newStatsPage(sp *staff.Page, view string, f statsFilter, v *stats.View) *statsPage {
+func (a *Area) newStatsPage(sp *staff.Page, view string, f statsFilter, v *statsview.View) *statsPage {
 	p := sp.Page
-	data := &statsPage{Page: sp, View: view, Filter: f, K: stats.DefaultK,
-		MaxWeeks: pageMaxWeeks, MaxMonths: pageMaxMonths, MaxK: strconv.Itoa(stats.MaxK)}
+	data := &statsPage{Page: sp, View: view, Filter: f, K: statsview.DefaultK,
+		MaxWeeks: pageMaxWeeks, MaxMonths: pageMaxMonths, MaxK: strconv.Itoa(statsview.MaxK)}
 	data.QuestionnaireChoices, data.LanguageChoices, data.RegionChoices = a.filterChoices(p, f)
 	vals := f.values()
 	var kv []string
@@ -83,23 +83,23 @@ func (a *Area) newStatsPage(sp *staff.Page, view string, f statsFilter, v *stats
 	data.Suppressed = v.Suppressed
 	data.Coverage = p.T("stats.coverage", v.Start.Format(time.DateOnly), v.End.Format(time.DateOnly), len(v.Periods))
 	q := f.Questionnaire
-	qtotal, _ := v.Table(stats.TableByQuestionnaire, "").Cell(q, "responses")
-	data.Total = fig.cellView(qtotal, stats.Cell{Suppressed: true})
+	qtotal, _ := v.Table(statsview.TableByQuestionnaire, "").Cell(q, "responses")
+	data.Total = fig.cellView(qtotal, statsview.Cell{Suppressed: true})
 	switch view {
 	case statsOverview:
 		data.Time = fig.timeChart(v)
-		data.Levels = fig.barTable(v, v.Table(stats.TableByLevel, q), qtotal, "levels")
-		data.Flags = fig.barTable(v, v.Table(stats.TableByFlag, q), qtotal, "flags")
-		data.Signs = fig.barTable(v, v.Table(stats.TableWarningSigns, q), qtotal, "signs")
+		data.Levels = fig.barTable(v, v.Table(statsview.TableByLevel, q), qtotal, "levels")
+		data.Flags = fig.barTable(v, v.Table(statsview.TableByFlag, q), qtotal, "flags")
+		data.Signs = fig.barTable(v, v.Table(statsview.TableWarningSigns, q), qtotal, "signs")
 		data.Places = fig.placeTable(v)
 	case statsAnswers:
-		data.Items = fig.itemTables(v, v.Table(stats.TableOptions, q), qtotal)
+		data.Items = fig.itemTables(v, v.Table(statsview.TableOptions, q), qtotal)
 	}
 	return data
 }
 
 // cellView shows a figure with its margin, and its share of total when both are shown.
-func (p figures) cellView(c, total stats.Cell) cellView {
+func (p figures) cellView(c, total statsview.Cell) cellView {
 	v := cellView{Margin: "±" + p.number(int64(math.Round(c.Margin)))}
 	if c.Suppressed {
 		v.Text, v.Withheld = p.T("stats.fewer_than", p.k), true

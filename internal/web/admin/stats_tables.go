@@ -4,7 +4,7 @@ import (
 	"math"
 
 	"github.com/ketascreen/ketascreen/internal/chart"
-	"github.com/ketascreen/ketascreen/internal/stats"
+	"github.com/ketascreen/ketascreen/internal/stats/statsview"
 )
 
 type placeTable struct {
@@ -29,7 +29,7 @@ type chartRow struct {
 }
 
 // itemTables are the answers to each question: how many chose each option.
-func (p figures) itemTables(v *stats.View, t *stats.Table, qtotal stats.Cell) []itemTable {
+func (p figures) itemTables(v *statsview.View, t *statsview.Table, qtotal statsview.Cell) []itemTable {
 	if t == nil {
 		return nil
 	}
@@ -46,29 +46,29 @@ func (p figures) itemTables(v *stats.View, t *stats.Table, qtotal stats.Cell) []
 }
 
 // placeTable is responses by language (rows) and region (columns), each with its margin.
-func (p figures) placeTable(v *stats.View) placeTable {
-	t := v.Table(stats.TableByLangRegion, "")
+func (p figures) placeTable(v *statsview.View) placeTable {
+	t := v.Table(statsview.TableByLangRegion, "")
 	var pt placeTable
 	rows := map[string]*placeRow{}
 	for _, e := range t.Entries {
 		r := rows[e.Row]
 		if r == nil {
 			label := p.T("stats.total")
-			if e.Row != stats.Total {
+			if e.Row != statsview.Total {
 				label = p.T("lang.in." + e.Row)
 			}
-			pt.Rows = append(pt.Rows, placeRow{Label: label, Total: e.Row == stats.Total})
+			pt.Rows = append(pt.Rows, placeRow{Label: label, Total: e.Row == statsview.Total})
 			r = &pt.Rows[len(pt.Rows)-1]
 			rows[e.Row] = r
 		}
 		if len(pt.Rows) == 1 {
 			label := p.T("stats.total")
-			if e.Column != stats.Total {
+			if e.Column != statsview.Total {
 				label = v.ColumnLabel(t, e, p.Lang)
 			}
 			pt.Columns = append(pt.Columns, label)
 		}
-		r.Cells = append(r.Cells, p.cellView(e.Cell, stats.Cell{Suppressed: true}))
+		r.Cells = append(r.Cells, p.cellView(e.Cell, statsview.Cell{Suppressed: true}))
 	}
 	return pt
 }
@@ -94,14 +94,14 @@ type barRow struct {
 	Bar, WhiskerX, WhiskerW string
 }
 
-func (p figures) barTable(v *stats.View, t *stats.Table, qtotal stats.Cell, kind string) *barTable {
+func (p figures) barTable(v *statsview.View, t *statsview.Table, qtotal statsview.Cell, kind string) *barTable {
 	b := &barTable{ID: kind, Title: p.T("stats." + kind + "_title"), RowHeader: p.T("stats." + kind + "_row"),
 		CountHeader: p.T("stats.count"), MarginHeader: p.T("stats.margin"), PercentHeader: p.T("stats.percent"),
 		EmptyText: p.T("stats.empty")}
-	var rows []stats.Entry
+	var rows []statsview.Entry
 	if t != nil {
 		for _, e := range t.Entries {
-			if e.Row != stats.Total {
+			if e.Row != statsview.Total {
 				rows = append(rows, e)
 			}
 		}

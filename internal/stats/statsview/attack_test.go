@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -52,7 +53,7 @@ func TestAttacks(t *testing.T) {
 	st, path := openStore(t)
 	rng := rand.New(rand.NewPCG(11, 13))
 	synthetic := func(lang, region string, d time.Time) *responsedb.Response {
-		r := SyntheticResponse(q, rng, rng.Float64()*rng.Float64(), nil)
+		r := stats.SyntheticResponse(q, rng, rng.Float64()*rng.Float64(), nil)
 		r.Lang, r.Region, r.Day = lang, region, store.Day(d)
 		return r
 	}
@@ -70,7 +71,7 @@ func TestAttacks(t *testing.T) {
 	}
 	g := newGuesser(q, others)
 	weekParams := func(w, n int, langs, regions []string) Params {
-		return Params{From: day0.AddDate(0, 0, 7*w), To: day0.AddDate(0, 0, 7*(w+n)-1), By: ByWeek, K: DefaultK, Langs: langs, Regions: regions}
+		return Params{From: day0.AddDate(0, 0, 7*w), To: day0.AddDate(0, 0, 7*(w+n)-1), By: stats.ByWeek, K: DefaultK, Langs: langs, Regions: regions}
 	}
 	// The targets: A stays until its week is released, then deletes; B deletes at once.
 	targets := make([]*responsedb.Response, attackWeeks)
@@ -109,7 +110,7 @@ func TestAttacks(t *testing.T) {
 		scores[name].add(guess, secretOf(q, truth.Answers))
 	}
 	es, ie, au := []string{"es"}, []string{"ie"}, []string{"au"}
-	notIE := slices.DeleteFunc(regionIDs(cat), func(r string) bool { return r == "ie" })
+	notIE := slices.DeleteFunc(stats.RegionIDs(cat), func(r string) bool { return r == "ie" })
 	othersByWeek := make([][]*responsedb.Response, attackWeeks)
 	cumulative := map[string]float64{}
 	for _, r := range others {
@@ -120,7 +121,7 @@ func TestAttacks(t *testing.T) {
 	view := func(p Params) *View { return query(t, st, p) }
 	for w := range attackWeeks {
 		truth := targets[w]
-		week := PeriodOf(ByWeek, day0.AddDate(0, 0, 7*w))
+		week := stats.PeriodOf(stats.ByWeek, day0.AddDate(0, 0, 7*w))
 		known := map[string]float64{} // everyone else's answers, exactly
 		for _, r := range others {
 			if r.Day >= store.Day(week.First) && r.Day <= store.Day(week.Last) {
@@ -184,13 +185,13 @@ func TestAttacks(t *testing.T) {
 		diff := minus(withheld(cumulative), before)
 		add("old: before/after a submission", g.guess(diff, 0), truth)
 		add("old: before/after a deletion", g.guess(diff, 0), truth)
-		add("old: one region against the others", g.guess(minus(withheldIsOne(withheld(oldCounts(weekRows, es, regionIDs(cat)))),
+		add("old: one region against the others", g.guess(minus(withheldIsOne(withheld(oldCounts(weekRows, es, stats.RegionIDs(cat)))),
 			withheldIsOne(withheld(oldCounts(weekRows, es, notIE)))), 0), truth)
 		add("old: averaging 100 exports", g.guess(oldAveraged(rng, weekRows, othersByWeek[w], q), oldAveragedSD(q)), truth)
 	}
 	fileAttack(t, st, path, g, targets, others, scores, add)
 
-	eps := DefaultConfig().Epsilon
+	eps := stats.DefaultConfig().Epsilon
 	bound := g.bound(eps)
 	var baseline score
 	for _, r := range targets {

@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -36,11 +37,11 @@ func golden(t *testing.T, name string, got []byte) {
 func fixedView(t *testing.T) *View {
 	t.Helper()
 	cat := shipped(t)
-	l := newLayout(cat.Latest(qid), []string{"us", "uk", "other"})
-	tl := newTally(l)
+	l := stats.NewLayout(cat.Latest(qid), []string{"us", "uk", "other"})
+	tl := stats.NewTally(l)
 	for _, r := range population(t, 80, 42) {
-		if l.slice(r.Lang, r.Region) >= 0 {
-			tl.add(r)
+		if l.Slice(r.Lang, r.Region) >= 0 {
+			tl.Add(r)
 		}
 	}
 	v := singleView(t, l, exact(t, tl))
@@ -69,7 +70,7 @@ func TestExportFormatsAgree(t *testing.T) {
 	if err := v.WriteJSON(&j, "es"); err != nil {
 		t.Fatal(err)
 	}
-	sch, err := jsonschema.NewCompiler().Compile("../../docs/stats-export.schema.json")
+	sch, err := jsonschema.NewCompiler().Compile("../../../docs/stats-export.schema.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,9 +128,9 @@ func TestCSVFormulaInjectionEscaped(t *testing.T) {
 		}
 	}
 	// A whole export whose keys carry formulas.
-	v := &View{Params: Params{By: ByWeek, K: 11, Questionnaires: []string{"=HYPERLINK(\"http://x\")"}},
+	v := &View{Params: Params{By: stats.ByWeek, K: 11, Questionnaires: []string{"=HYPERLINK(\"http://x\")"}},
 		Start: day0, End: day0, Generated: "2026-W10",
-		Releases: []ReleaseUsed{{ID: 1, Questionnaire: "@evil", Version: "-1", Period: "+W", Mechanism: Gaussian, Epsilon: 1, Delta: Delta}},
+		Releases: []ReleaseUsed{{ID: 1, Questionnaire: "@evil", Version: "-1", Period: "+W", Mechanism: stats.Gaussian, Epsilon: 1, Delta: stats.Delta}},
 		Tables: []*Table{{ID: TableByPeriod, Questionnaire: "@evil", Entries: []Entry{
 			{Row: "=cmd|' /C calc'!A0", Column: "+1", Cell: Cell{Value: 12}},
 			{Row: "-1", Column: "\t=1", Cell: Cell{Suppressed: true}},

@@ -1,10 +1,12 @@
-package stats
+package statsview
 
 import (
 	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
 func TestFit(t *testing.T) {
@@ -61,13 +63,13 @@ func TestFitAddsUp(t *testing.T) {
 // under k marked.
 func TestViewAddsUp(t *testing.T) {
 	cat := shipped(t)
-	l := newLayout(cat.Latest(qid), regionIDs(cat))
+	l := stats.NewLayout(cat.Latest(qid), stats.RegionIDs(cat))
 	for _, n := range []int{0, 30, 3000} {
-		tl := newTally(l)
+		tl := stats.NewTally(l)
 		for _, r := range population(t, n, 2) {
-			tl.add(r)
+			tl.Add(r)
 		}
-		f, err := DefaultBudget(1).freeze(tl)
+		f, err := stats.DefaultBudget(1).Freeze(tl)
 		if err != nil {
 			t.Fatal(err)
 		}

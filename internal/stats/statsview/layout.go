@@ -1,9 +1,9 @@
-package stats
+package statsview
 
 import (
 	"slices"
-	"strconv"
-	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
 // layout lays the summed estimates out as the view's tables, post-processing each table so
@@ -38,7 +38,7 @@ func (v *View) layout(byQ map[string]*acc, labels []string, periods, places map[
 		for ver := range a.versions {
 			vs = append(vs, ver)
 		}
-		slices.SortFunc(vs, func(x, y string) int { return compareVersions(y, x) })
+		slices.SortFunc(vs, func(x, y string) int { return stats.CompareVersions(y, x) })
 		rows, ests := []string{}, map[string]*estimate{}
 		for _, ver := range vs {
 			rows = append(rows, id+"@"+ver)
@@ -158,23 +158,4 @@ func (v *View) optionTables(id string, a *acc, qt int64) (options, signs *Table)
 		}
 	}
 	return options, signs
-}
-
-// compareVersions compares dotted versions number by number ("1.10" after "1.9").
-func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		an, aerr := strconv.Atoi(as[i])
-		bn, berr := strconv.Atoi(bs[i])
-		if aerr == nil && berr == nil {
-			if an != bn {
-				return an - bn
-			}
-			continue
-		}
-		if c := strings.Compare(as[i], bs[i]); c != 0 {
-			return c
-		}
-	}
-	return len(as) - len(bs)
 }

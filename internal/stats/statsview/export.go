@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"encoding/csv"
@@ -8,15 +8,23 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
 // An export is a view written out: CSV and JSON carry the same cells (table, questionnaire,
 // row, column, value, status, 90% margin) and the same metadata. See docs/stats-export.md.
 
+// Format names the export format; FormatVersion changes whenever a reader would need to.
+const (
+	Format        = "ketascreen-stats"
+	FormatVersion = 2
+)
+
 // tablePart says which part of a release's budget pays for each table of a view.
 var tablePart = map[string]string{
-	TableByPeriod: partLevel, TableByQuestionnaire: partLevel, TableByLangRegion: partLevel,
-	TableByLevel: partLevel, TableByFlag: partFlags, TableWarningSigns: partOptions, TableOptions: partOptions,
+	TableByPeriod: stats.PartLevel, TableByQuestionnaire: stats.PartLevel, TableByLangRegion: stats.PartLevel,
+	TableByLevel: stats.PartLevel, TableByFlag: stats.PartFlags, TableWarningSigns: stats.PartOptions, TableOptions: stats.PartOptions,
 }
 
 // WriteCSV writes the view as one CSV table in long form: table, questionnaire, row, column,
@@ -88,8 +96,8 @@ func (v *View) metadata() []meta {
 		{"", "fewer_than_k_cells", strconv.Itoa(v.Suppressed)},
 		{"", "privacy_unit", "submission"},
 		{"", "epsilon", v.epsilonText()},
-		{"", "delta", formatFloat(Delta)},
-		{"", "library", Library},
+		{"", "delta", formatFloat(stats.Delta)},
+		{"", "library", stats.Library},
 	}
 	for _, id := range []string{TableByPeriod, TableByQuestionnaire, TableByLangRegion, TableByLevel, TableByFlag, TableWarningSigns, TableOptions} {
 		m = append(m, meta{"", "table_part:" + id, tablePart[id]})
@@ -101,7 +109,7 @@ func (v *View) metadata() []meta {
 		for _, p := range r.Parts {
 			m = append(m, meta{r.Questionnaire, fmt.Sprintf("release:%d:%s", r.ID, p.Part),
 				fmt.Sprintf("share=%s epsilon=%s max_cells=%d sd_all=%s sd_slice=%s", formatFloat(p.Share),
-					formatFloat(p.epsilon(r)), p.MaxCells, formatFloat(p.SDAll), formatFloat(p.SDSlice))})
+					formatFloat(p.Epsilon(r.Mechanism, r.Epsilon, r.Delta)), p.MaxCells, formatFloat(p.SDAll), formatFloat(p.SDSlice))})
 		}
 	}
 	return m
@@ -188,13 +196,13 @@ func (v *View) WriteJSON(w io.Writer, lang string) error {
 		Coverage: jsonCoverage{By: v.Params.By, From: v.Start.Format(time.DateOnly), To: v.End.Format(time.DateOnly), Periods: v.Periods},
 		Filters:  jsonFilters{Questionnaires: v.Params.Questionnaires, Languages: v.Params.Langs, Regions: v.Params.Regions},
 		Protection: jsonProtection{K: v.Params.K, FewerThanKCells: v.Suppressed, PrivacyUnit: "submission", Epsilon: v.epsilonText(),
-			Delta: Delta, Library: Library, MarginLevel: 0.9, TableParts: tablePart, Releases: []jsonRelease{}},
+			Delta: stats.Delta, Library: stats.Library, MarginLevel: 0.9, TableParts: tablePart, Releases: []jsonRelease{}},
 		Tables: []jsonTable{}}
 	for _, r := range v.Releases {
 		jr := jsonRelease{ID: r.ID, Questionnaire: r.Questionnaire, Version: r.Version, Period: r.Period,
 			Mechanism: r.Mechanism, Epsilon: r.Epsilon, Delta: r.Delta, Parts: []jsonPart{}}
 		for _, p := range r.Parts {
-			jr.Parts = append(jr.Parts, jsonPart{p.Part, p.Share, p.epsilon(r), p.MaxCells, p.SDAll, p.SDSlice})
+			jr.Parts = append(jr.Parts, jsonPart{p.Part, p.Share, p.Epsilon(r.Mechanism, r.Epsilon, r.Delta), p.MaxCells, p.SDAll, p.SDSlice})
 		}
 		out.Protection.Releases = append(out.Protection.Releases, jr)
 	}

@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
@@ -108,9 +109,9 @@ func (g *guesser) bound(epsilon float64) float64 {
 	var sum float64
 	for _, it := range g.q.Items() {
 		_, p := g.mode(it.ID)
-		a := math.Exp(epsilon)*p + Delta
+		a := math.Exp(epsilon)*p + stats.Delta
 		e2 := math.Exp(2 * epsilon)
-		b := p*e2/(p*e2+1-p) + (1+math.Exp(epsilon))*Delta
+		b := p*e2/(p*e2+1-p) + (1+math.Exp(epsilon))*stats.Delta
 		sum += math.Min(1, math.Min(a, b))
 	}
 	return sum / float64(len(g.q.Items()))
@@ -208,7 +209,7 @@ func withheldIsOne(y map[string]float64) map[string]float64 {
 }
 
 func isCode(err error, code string) bool {
-	var pe *ParamError
+	var pe *stats.ParamError
 	return errors.As(err, &pe) && pe.Code == code
 }
 
@@ -245,8 +246,8 @@ func oldAveraged(rng *rand.Rand, with, without []*responsedb.Response, q *questi
 }
 
 func oldScale(q *questionnaire.Questionnaire) float64 {
-	l := newLayout(q, nil)
-	return float64(l.maxCells(partOptions)) / (attackOldEps / 7.0)
+	l := stats.NewLayout(q, nil)
+	return float64(l.MaxCells(stats.PartOptions)) / (attackOldEps / 7.0)
 }
 
 func oldAveragedSD(q *questionnaire.Questionnaire) float64 {
@@ -301,26 +302,26 @@ func fileAttack(t *testing.T, st *store.Store, path string, g *guesser, targets,
 		t.Fatal(err)
 	}
 	defer rs.Close()
-	byWeek := map[string]*frozen{}
+	byWeek := map[string]*stats.Release{}
 	for rs.Next() {
 		var p, body string
 		if err := rs.Scan(&p, &body); err != nil {
 			t.Fatal(err)
 		}
-		f := &frozen{}
+		f := &stats.Release{}
 		if err := jsonUnmarshal(body, f); err != nil {
 			t.Fatal(err)
 		}
 		byWeek[p] = f
 	}
 	for w, r := range targets {
-		f := byWeek[WeekOf(day0.AddDate(0, 0, 7*w))]
+		f := byWeek[stats.WeekOf(day0.AddDate(0, 0, 7*w))]
 		l := &f.Layout
-		s := l.slice("es", "ie")
+		s := l.Slice("es", "ie")
 		y := map[string]float64{}
-		for i, row := range l.rows(partOptions) {
-			y[row] = float64(f.Values[s][l.offset(partOptions)+i])
+		for i, row := range l.Rows(stats.PartOptions) {
+			y[row] = float64(f.Values[s][l.Offset(stats.PartOptions)+i])
 		}
-		add("database file after the purge", g.guess(y, math.Sqrt(f.variance(f.Noise[2], 1))), r)
+		add("database file after the purge", g.guess(y, math.Sqrt(f.Variance(f.Noise[2], 1))), r)
 	}
 }

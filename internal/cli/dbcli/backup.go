@@ -1,4 +1,4 @@
-package cli
+package dbcli
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-func runBackup(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("backup", "--to FILE [--db F] [--secret-file F]",
+func RunBackup(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("backup", "--to FILE [--db F] [--secret-file F]",
 		"Writes a consistent copy of the database to FILE while the server may be running, checks\n"+
 			"the copy with PRAGMA integrity_check, and copies the server secret to FILE.secret (mode\n"+
 			"0600). Share codes, staff sessions and two-factor secrets need that secret: keep the two\n"+
@@ -22,26 +23,26 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 			"FILE.secret. With KETASCREEN_SECRET set, the secret is that variable: keep it with the backup.\n"+
 			"A PostgreSQL database is backed up with pg_dump: given a postgres:// URL, backup says how, and\n"+
 			"exits with code 2 without writing anything.")
-	db := dbFlag(fl)
+	db := command.DBFlag(fl)
 	to := fl.String("to", "", "the new backup file (must not exist)")
-	secretFile := secretFileFlag(fl)
-	if err := e.parse(fl, args); err != nil {
+	secretFile := SecretFileFlag(fl)
+	if err := e.Parse(fl, args); err != nil {
 		return err
 	}
 	if *to == "" {
-		return usageError{"--to is required"}
+		return command.UsageError{Msg: "--to is required"}
 	}
 	if fl.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
+		return command.UsageError{Msg: fmt.Sprintf("unexpected argument %.40q", fl.Arg(0))}
 	}
 	if store.IsPostgres(*db) {
 		return pgDumpAdvice(e, *db)
 	}
 	// Opening a missing database would create an empty one, and back that up as "ok".
 	if st, err := os.Stat(*db); err != nil || !st.Mode().IsRegular() {
-		return usageError{fmt.Sprintf("no database file at %.200q", *db)}
+		return command.UsageError{Msg: fmt.Sprintf("no database file at %.200q", *db)}
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -49,14 +50,14 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 	if err := st.Backup(ctx, *to); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "backup written to %s and checked: ok\n", *to)
+	fmt.Fprintf(e.Stdout, "backup written to %s and checked: ok\n", *to)
 	return backupSecret(e, *secretFile, *db, *to)
 }
 
 // backupSecret copies the secret beside the backup, as serve would look for it there.
-func backupSecret(e *env, secretFile, db, to string) error {
-	if e.getenv("KETASCREEN_SECRET") != "" {
-		fmt.Fprintln(e.stdout, "the secret is KETASCREEN_SECRET: keep its value with the backup, or share codes and staff two-factor secrets cannot be read")
+func backupSecret(e *command.Env, secretFile, db, to string) error {
+	if e.Getenv("KETASCREEN_SECRET") != "" {
+		fmt.Fprintln(e.Stdout, "the secret is KETASCREEN_SECRET: keep its value with the backup, or share codes and staff two-factor secrets cannot be read")
 		return nil
 	}
 	if secretFile == "" {
@@ -64,7 +65,7 @@ func backupSecret(e *env, secretFile, db, to string) error {
 	}
 	secret, err := os.ReadFile(secretFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(e.stdout, "no secret file at %s (the server has not started on this database yet): nothing else to keep\n", secretFile)
+		fmt.Fprintf(e.Stdout, "no secret file at %s (the server has not started on this database yet): nothing else to keep\n", secretFile)
 		return nil
 	}
 	if err != nil {
@@ -86,16 +87,16 @@ func backupSecret(e *env, secretFile, db, to string) error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "secret copied to %s: keep it with the backup (mode 0600)\n", dest)
+	fmt.Fprintf(e.Stdout, "secret copied to %s: keep it with the backup (mode 0600)\n", dest)
 	return nil
 }
 
 // pgDumpAdvice explains that PostgreSQL is backed up with pg_dump, with the command for this
 // database, and fails (exit code 2) so that a scheduled backup does not pass unnoticed.
-func pgDumpAdvice(e *env, db string) error {
+func pgDumpAdvice(e *command.Env, db string) error {
 	u, err := url.Parse(db)
 	if err != nil {
-		return usageError{"--db is not a URL that can be parsed"}
+		return command.UsageError{Msg: "--db is not a URL that can be parsed"}
 	}
 	// pg_dump reads libpq's URLs: the password goes to ~/.pgpass or PGPASSWORD, and the
 	// schema, which only ketascreen's driver takes in the URL, to --schema.
@@ -112,7 +113,7 @@ func pgDumpAdvice(e *env, db string) error {
 		cmd += " --schema=" + shellQuote(schema)
 	}
 	cmd += " --dbname=" + shellQuote(u.String())
-	fmt.Fprintf(e.stderr, `ketascreen backup does not copy a PostgreSQL database: pg_dump does, from one consistent snapshot,
+	fmt.Fprintf(e.Stderr, `ketascreen backup does not copy a PostgreSQL database: pg_dump does, from one consistent snapshot,
 while ketascreen runs. For this database:
 
   %s
@@ -123,7 +124,7 @@ pg_restore, or move it to SQLite with ketascreen db copy. Keep the server secret
 and two-factor secrets cannot be read without it, and an instance with another secret refuses to
 start. See docs/operations.md.
 `, cmd)
-	return exitError{code: 2}
+	return command.ExitError{Code: 2}
 }
 
 // shellQuote quotes s for a POSIX shell.

@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -59,7 +60,7 @@ func testAfterThePurgeOnlyReleasesRemain(t *testing.T, b storetest.Backend) {
 	st, path := openStoreOn(t, b)
 	seedRows(t, st, 600, 6, 8)
 	st.Now = func() time.Time { return day0.AddDate(0, 0, 10) }
-	lone := SyntheticResponse(shipped(t).Latest(qid), rand.New(rand.NewPCG(1, 1)), 0, nil)
+	lone := stats.SyntheticResponse(shipped(t).Latest(qid), rand.New(rand.NewPCG(1, 1)), 0, nil)
 	lone.Lang, lone.Region = "es", "ie"
 	tok, err := responsedb.New(st).CreateResponse(ctx, lone)
 	if err != nil {
@@ -123,11 +124,11 @@ func testAfterThePurgeOnlyReleasesRemain(t *testing.T, b storetest.Backend) {
 		t.Fatal(err)
 	}
 	for _, r := range rs {
-		f := &frozen{}
+		f := &stats.Release{}
 		if err := jsonUnmarshal(r.Body, f); err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Values) != f.Layout.slices() || f.Epsilon != 1 || f.Noise[0].SDSlice <= 0 || r.LastDay != store.Day(mustDay(t, r.FirstDay).AddDate(0, 0, 6)) {
+		if len(f.Values) != f.Layout.Slices() || f.Epsilon != 1 || f.Noise[0].SDSlice <= 0 || r.LastDay != store.Day(mustDay(t, r.FirstDay).AddDate(0, 0, 6)) {
 			t.Errorf("release %d: %d slices, epsilon %g, from %s to %s", r.ID, len(f.Values), f.Epsilon, r.FirstDay, r.LastDay)
 		}
 	}

@@ -1,4 +1,7 @@
-package cli
+// Package dbcli holds the commands that move or keep a whole deployment: `ketascreen db copy`
+// (SQLite and PostgreSQL both ways), `ketascreen db forget-secret`, `ketascreen backup`, and the
+// server secret every instance of a deployment shares (KETASCREEN_SECRET or the secret file).
+package dbcli
 
 import (
 	"context"
@@ -7,12 +10,13 @@ import (
 	"os"
 	"text/tabwriter"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/dbcopy"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
-func runDB(ctx context.Context, e *env, args []string) error {
+func RunDB(ctx context.Context, e *command.Env, args []string) error {
 	sub := ""
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
@@ -23,7 +27,7 @@ func runDB(ctx context.Context, e *env, args []string) error {
 	case "forget-secret":
 		return runDBForgetSecret(ctx, e, args)
 	case "", "help", "-h", "--help":
-		fmt.Fprint(e.stdout, `Usage: ketascreen db <copy|forget-secret> [flags]
+		fmt.Fprint(e.Stdout, `Usage: ketascreen db <copy|forget-secret> [flags]
 
   copy           --from FILE_OR_URL --to FILE_OR_URL
                  copies a whole deployment from SQLite to PostgreSQL, or back, and checks it
@@ -32,16 +36,16 @@ func runDB(ctx context.Context, e *env, args []string) error {
                  was made with it (share codes, staff sessions, two-factor set-ups)
 `)
 		if sub == "" {
-			return usageError{"missing subcommand"}
+			return command.UsageError{Msg: "missing subcommand"}
 		}
 		return nil
 	default:
-		return usageError{fmt.Sprintf("unknown subcommand %.40q (copy, forget-secret)", sub)}
+		return command.UsageError{Msg: fmt.Sprintf("unknown subcommand %.40q (copy, forget-secret)", sub)}
 	}
 }
 
-func runDBCopy(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("db copy", "--from FILE_OR_URL --to FILE_OR_URL",
+func runDBCopy(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("db copy", "--from FILE_OR_URL --to FILE_OR_URL",
 		"Copies everything a deployment holds (responses, deleted tokens, share codes, accounts,\n"+
 			"sessions, the audit log, statistics releases and their ledger, two-factor set-ups, limits)\n"+
 			"from one database to another in one pass: from one snapshot of the source, in one\n"+
@@ -52,38 +56,38 @@ func runDBCopy(ctx context.Context, e *env, args []string) error {
 			"during the copy is not in it. The target needs the source's server secret.")
 	from := fl.String("from", "", "the database to copy: a SQLite file or a postgres:// URL")
 	to := fl.String("to", "", "the empty database to copy into: a SQLite file (created) or a postgres:// URL")
-	if err := e.parseNoArgs(fl, args); err != nil {
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	if *from == "" || *to == "" {
-		return usageError{"--from and --to are both required"}
+		return command.UsageError{Msg: "--from and --to are both required"}
 	}
 	if *from == *to {
-		return usageError{"--from and --to are the same database"}
+		return command.UsageError{Msg: "--from and --to are the same database"}
 	}
 	if !store.IsPostgres(*from) {
 		if st, err := os.Stat(*from); err != nil || !st.Mode().IsRegular() {
-			return usageError{fmt.Sprintf("no database file at %.200q (--from)", *from)}
+			return command.UsageError{Msg: fmt.Sprintf("no database file at %.200q (--from)", *from)}
 		}
 	}
-	src, err := openDB(ctx, *from)
+	src, err := command.OpenDB(ctx, *from)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := openDB(ctx, *to)
+	dst, err := command.OpenDB(ctx, *to)
 	if err != nil {
 		return err
 	}
 	defer dst.Close()
 	checks, err := dbcopy.Copy(ctx, src, dst)
 	if errors.Is(err, dbcopy.ErrTargetNotEmpty) {
-		return usageError{fmt.Sprintf("%v: copy only into a new file or an unused database (--to %s)", err, dst.Path())}
+		return command.UsageError{Msg: fmt.Sprintf("%v: copy only into a new file or an unused database (--to %s)", err, dst.Path())}
 	}
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "TABLE\tROWS\tCHECKSUM\t")
 	var rows int64
 	for _, c := range checks {
@@ -93,61 +97,61 @@ func runDBCopy(ctx context.Context, e *env, args []string) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "copied %d rows from %s to %s: every table's count and checksum match\n", rows, src.Path(), dst.Path())
-	fmt.Fprintln(e.stdout, "Serve the copy with the source's server secret (the database keeps its fingerprint and refuses another):")
+	fmt.Fprintf(e.Stdout, "copied %d rows from %s to %s: every table's count and checksum match\n", rows, src.Path(), dst.Path())
+	fmt.Fprintln(e.Stdout, "Serve the copy with the source's server secret (the database keeps its fingerprint and refuses another):")
 	switch {
 	case !src.Postgres() && !dst.Postgres():
-		fmt.Fprintf(e.stdout, "copy %s to %s (mode 0600), or keep using KETASCREEN_SECRET or --secret-file as before.\n",
+		fmt.Fprintf(e.Stdout, "copy %s to %s (mode 0600), or keep using KETASCREEN_SECRET or --secret-file as before.\n",
 			secretPath(*from), secretPath(*to))
 	case !src.Postgres():
-		fmt.Fprintf(e.stdout, "every instance on PostgreSQL needs it as KETASCREEN_SECRET or --secret-file; unless KETASCREEN_SECRET "+
+		fmt.Fprintf(e.Stdout, "every instance on PostgreSQL needs it as KETASCREEN_SECRET or --secret-file; unless KETASCREEN_SECRET "+
 			"was used, it is the content of %s.\n", secretPath(*from))
 	case !dst.Postgres():
-		fmt.Fprintf(e.stdout, "put it in %s (mode 0600), or keep giving it as KETASCREEN_SECRET or --secret-file.\n", secretPath(*to))
+		fmt.Fprintf(e.Stdout, "put it in %s (mode 0600), or keep giving it as KETASCREEN_SECRET or --secret-file.\n", secretPath(*to))
 	default:
-		fmt.Fprintln(e.stdout, "keep giving every instance the same KETASCREEN_SECRET or --secret-file.")
+		fmt.Fprintln(e.Stdout, "keep giving every instance the same KETASCREEN_SECRET or --secret-file.")
 	}
 	return nil
 }
 
-func runDBForgetSecret(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("db forget-secret", "[--db F] [--secret-file F]",
+func runDBForgetSecret(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("db forget-secret", "[--db F] [--secret-file F]",
 		"When the server secret a database was used with is lost for good, records the secret\n"+
 			"given now (KETASCREEN_SECRET or --secret-file, as serve reads it) in its place. What was\n"+
 			"made with the lost one cannot be read and is deleted: share codes (respondents make new\n"+
 			"ones), staff sessions and half-done sign-ins, two-factor set-ups and recovery codes (staff\n"+
 			"who must use two-factor sign-in enrol again), and the sign-in limits. Responses, accounts,\n"+
 			"the audit log and statistics are kept. Written to the audit log. Stop every instance first.")
-	db := dbFlag(fl)
-	secretFile := secretFileFlag(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+	db := command.DBFlag(fl)
+	secretFile := SecretFileFlag(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	if !store.IsPostgres(*db) {
 		if st, err := os.Stat(*db); err != nil || !st.Mode().IsRegular() {
-			return usageError{fmt.Sprintf("no database file at %.200q", *db)}
+			return command.UsageError{Msg: fmt.Sprintf("no database file at %.200q", *db)}
 		}
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	secret, err := loadSecret(e, *secretFile, *db)
+	secret, err := LoadSecret(e, *secretFile, *db)
 	if err != nil {
 		return err
 	}
 	if err := st.CheckSecret(ctx, secret); err == nil {
-		fmt.Fprintln(e.stdout, "This secret is already the database's: nothing to forget.")
+		fmt.Fprintln(e.Stdout, "This secret is already the database's: nothing to forget.")
 		return nil
 	} else if !errors.Is(err, store.ErrSecretMismatch) {
 		return err
 	}
-	codes, twoFactor, err := staffdb.New(st).ForgetSecret(ctx, secret, byCommandLine)
+	codes, twoFactor, err := staffdb.New(st).ForgetSecret(ctx, secret, command.ByCommandLine)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "The new secret is recorded. Ended: %d share codes, every staff session, %d two-factor set-ups.\n",
+	fmt.Fprintf(e.Stdout, "The new secret is recorded. Ended: %d share codes, every staff session, %d two-factor set-ups.\n",
 		codes, twoFactor)
 	return nil
 }

@@ -1,4 +1,9 @@
-package stats
+// Package statsview reads statistics releases for people: a View selects stored releases
+// (Query) and sums them over the periods, questionnaires, languages and regions asked for,
+// then lays the sums out as fixed tables of whole, non-negative figures with their margins of
+// error and labels. The dashboard shows views and exports write them (CSV or JSON); no reader
+// ever reaches a response.
+package statsview
 
 import (
 	"math"
@@ -7,7 +12,26 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/stats"
 )
+
+// DefaultK is the readability threshold: a figure whose noisy value is under k is shown as
+// "fewer than k". It is post-processing of noisy values, not the protection.
+const DefaultK = 11
+
+// Table ids of a view, in the order of a view.
+const (
+	TableByPeriod        = "responses_by_period"
+	TableByQuestionnaire = "responses_by_questionnaire"
+	TableByLangRegion    = "responses_by_language_region"
+	TableByLevel         = "responses_by_level"
+	TableByFlag          = "responses_by_flag"
+	TableWarningSigns    = "warning_signs"
+	TableOptions         = "option_counts"
+)
+
+// Total is the row or column key of a total.
+const Total = "total"
 
 // View is what a dashboard page shows or an export holds: fixed tables summed from stored
 // releases, post-processed for reading. Every figure is a sum of noisy release cells; a
@@ -36,16 +60,7 @@ type ReleaseUsed struct {
 	Epsilon       float64
 	Delta         float64
 	// Parts is the noise of each part: what the margins of error come from.
-	Parts []PartNoise
-}
-
-// PartNoise is one part of a release (level, flags or options), its share of the budget and
-// the standard deviation of the noise on each cell, for the whole release and per slice.
-type PartNoise struct {
-	Part           string
-	MaxCells       int
-	Share          float64
-	SDAll, SDSlice float64
+	Parts []stats.PartNoise
 }
 
 // Table is one fixed table: every row and column of its category lists, zeros included.

@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"context"
@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -24,10 +26,10 @@ func population(t testing.TB, n int, seed uint64) []*responsedb.Response {
 	cat := shipped(t)
 	q := cat.Latest(qid)
 	rng := rand.New(rand.NewPCG(seed, 11))
-	regions := regionIDs(cat)
+	regions := stats.RegionIDs(cat)
 	var out []*responsedb.Response
 	for range n {
-		r := SyntheticResponse(q, rng, math.Pow(rng.Float64(), 2), nil)
+		r := stats.SyntheticResponse(q, rng, math.Pow(rng.Float64(), 2), nil)
 		r.Lang = "en"
 		if rng.IntN(4) == 0 {
 			r.Lang = "es"
@@ -40,7 +42,7 @@ func population(t testing.TB, n int, seed uint64) []*responsedb.Response {
 
 // shareErrors are the absolute errors of a release's level shares and warning-sign shares over
 // every language and region, as the view shows them, against the true shares.
-func shareErrors(t testing.TB, l *layout, truth *tally, f *frozen) (level, signs []float64) {
+func shareErrors(t testing.TB, l *stats.Layout, truth *stats.Tally, f *stats.Release) (level, signs []float64) {
 	return viewErrors(truth, singleView(t, l, f))
 }
 
@@ -66,37 +68,37 @@ func mean(xs []float64) float64 {
 // noise split across tables.
 func TestUtilityTable(t *testing.T) {
 	pop := population(t, 20000, 5)
-	l := newLayout(shipped(t).Latest(qid), regionIDs(shipped(t)))
+	l := stats.NewLayout(shipped(t).Latest(qid), stats.RegionIDs(shipped(t)))
 	budgets := []struct {
 		name string
-		b    Budget
+		b    stats.Budget
 	}{
-		{"Gaussian, chosen split (level 0.2, flags 0.1, options 0.7; half national)", DefaultBudget(1)},
-		{"Gaussian, same noise on every cell, half national", Budget{Mechanism: Gaussian, Epsilon: 1, National: 0.5,
-			Shares: map[string]float64{partLevel: 1, partFlags: 4, partOptions: 29}}},
-		{"Gaussian, chosen split, slices only", Budget{Mechanism: Gaussian, Epsilon: 1, National: 0,
-			Shares: DefaultBudget(1).Shares}},
-		{"Laplace, epsilon split equally across tables, half national", Budget{Mechanism: Laplace, Epsilon: 1, National: 0.5,
-			Shares: map[string]float64{partLevel: 1, partFlags: 1, partOptions: 1}}},
-		{"Laplace, chosen split, half national", Budget{Mechanism: Laplace, Epsilon: 1, National: 0.5, Shares: DefaultBudget(1).Shares}},
+		{"Gaussian, chosen split (level 0.2, flags 0.1, options 0.7; half national)", stats.DefaultBudget(1)},
+		{"Gaussian, same noise on every cell, half national", stats.Budget{Mechanism: stats.Gaussian, Epsilon: 1, National: 0.5,
+			Shares: map[string]float64{stats.PartLevel: 1, stats.PartFlags: 4, stats.PartOptions: 29}}},
+		{"Gaussian, chosen split, slices only", stats.Budget{Mechanism: stats.Gaussian, Epsilon: 1, National: 0,
+			Shares: stats.DefaultBudget(1).Shares}},
+		{"Laplace, epsilon split equally across tables, half national", stats.Budget{Mechanism: stats.Laplace, Epsilon: 1, National: 0.5,
+			Shares: map[string]float64{stats.PartLevel: 1, stats.PartFlags: 1, stats.PartOptions: 1}}},
+		{"Laplace, chosen split, half national", stats.Budget{Mechanism: stats.Laplace, Epsilon: 1, National: 0.5, Shares: stats.DefaultBudget(1).Shares}},
 	}
 	sizes, weeks := []int{10, 100, 1000, 10000}, 52
 	if !*utilityFlag {
 		sizes, weeks, budgets = []int{1000}, 4, []struct {
 			name string
-			b    Budget
+			b    stats.Budget
 		}{budgets[0], budgets[3]}
 	}
 	rng := rand.New(rand.NewPCG(9, 9))
 	// errors measures releases of n responses each.
-	errors := func(b Budget, n, releases int) (level, signs float64) {
+	errors := func(b stats.Budget, n, releases int) (level, signs float64) {
 		var lv, sg []float64
 		for range releases {
-			tl := newTally(l)
+			tl := stats.NewTally(l)
 			for range n {
-				tl.add(pop[rng.IntN(len(pop))])
+				tl.Add(pop[rng.IntN(len(pop))])
 			}
-			f, err := b.freeze(tl)
+			f, err := b.Freeze(tl)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,8 +125,8 @@ func TestUtilityTable(t *testing.T) {
 		}
 	}
 	t.Logf("mean absolute error, percentage points, over %d weekly releases at epsilon 1:\n%s", weeks, out.String())
-	if signErr[Gaussian] >= signErr[Laplace] {
-		t.Errorf("warning-sign shares: Gaussian error %.4f is not below Laplace's %.4f", signErr[Gaussian], signErr[Laplace])
+	if signErr[stats.Gaussian] >= signErr[stats.Laplace] {
+		t.Errorf("warning-sign shares: Gaussian error %.4f is not below Laplace's %.4f", signErr[stats.Gaussian], signErr[stats.Laplace])
 	}
 }
 
@@ -133,7 +135,7 @@ var utilityDB = flag.String("utility-db", "", "a database seeded and released by
 // TestUtilityOnDatabase measures, on a real seeded database, the mean absolute error of the
 // level shares and of each warning sign's share in every weekly release of the year, as a
 // view shows them, against the rows (still there: the retention is a year), and how long a
-// view of the year takes. Run: go test -run TestUtilityOnDatabase -utility-db FILE ./internal/stats
+// view of the year takes. Run: go test -run TestUtilityOnDatabase -utility-db FILE ./internal/stats/statsview
 func TestUtilityOnDatabase(t *testing.T) {
 	if *utilityDB == "" {
 		t.Skip("needs -utility-db")
@@ -150,22 +152,22 @@ func TestUtilityOnDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	var lv, sg, sizes []float64
-	var truths []*tally
+	var truths []*stats.Tally
 	var views []*View
 	for _, r := range rs {
-		p, err := ParsePeriod(r.Period)
+		p, err := stats.ParsePeriod(r.Period)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tallies, err := tallyRows(ctx, st, cat, qid, []Period{p})
+		tallies, err := tallyPeriod(ctx, st, cat, p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		truth := tallies[0][r.Version]
+		truth := tallies[r.Version]
 		if truth == nil {
 			continue
 		}
-		v, err := Query(ctx, releasedb.New(st), cat, Params{From: p.First, To: p.Last, By: ByWeek, K: DefaultK}, p.Last)
+		v, err := Query(ctx, releasedb.New(st), cat, Params{From: p.First, To: p.Last, By: stats.ByWeek, K: DefaultK}, p.Last)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,16 +177,16 @@ func TestUtilityOnDatabase(t *testing.T) {
 		truths, views = append(truths, truth), append(views, v)
 	}
 	start := time.Now()
-	year, err := Query(ctx, releasedb.New(st), cat, Params{From: mustDay(t, rs[0].FirstDay), To: mustDay(t, rs[len(rs)-1].LastDay), By: ByWeek, K: DefaultK}, time.Now())
+	year, err := Query(ctx, releasedb.New(st), cat, Params{From: mustDay(t, rs[0].FirstDay), To: mustDay(t, rs[len(rs)-1].LastDay), By: stats.ByWeek, K: DefaultK}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
-	whole := newTally(truths[0].l)
+	whole := stats.NewTally(truths[0].Layout())
 	for _, tl := range truths {
-		for s := range tl.counts {
-			for i, c := range tl.counts[s] {
-				whole.counts[s][i] += c
+		for s := range tl.Counts {
+			for i, c := range tl.Counts[s] {
+				whole.Counts[s][i] += c
 			}
 		}
 	}
@@ -196,11 +198,29 @@ func TestUtilityOnDatabase(t *testing.T) {
 	t.Logf("the year as one view: level shares %.4f pp, warning-sign shares %.4f pp; the view took %s", 100*mean(levelYear), 100*mean(signYear), took)
 }
 
-func responsesOf(t *tally) float64 {
+// tallyPeriod counts the stored rows of a period without noise, by version, as the release job
+// does: the truth a release is measured against.
+func tallyPeriod(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, p stats.Period) (map[string]*stats.Tally, error) {
+	out := map[string]*stats.Tally{}
+	err := responsedb.New(st).EachResponse(ctx, qid, store.Day(p.First), store.Day(p.Last), func(r *responsedb.Response) error {
+		q := cat.Version(qid, r.Version)
+		if q == nil {
+			return nil
+		}
+		if out[r.Version] == nil {
+			out[r.Version] = stats.NewTally(stats.NewLayout(q, stats.RegionIDs(cat)))
+		}
+		out[r.Version].Add(r)
+		return nil
+	})
+	return out, err
+}
+
+func responsesOf(t *stats.Tally) float64 {
 	var n float64
-	for s := range t.counts {
-		for i := range t.l.rows(partLevel) {
-			n += float64(t.counts[s][t.l.offset(partLevel)+i])
+	for s := range t.Counts {
+		for i := range t.Layout().Rows(stats.PartLevel) {
+			n += float64(t.Counts[s][t.Layout().Offset(stats.PartLevel)+i])
 		}
 	}
 	return n
@@ -208,11 +228,11 @@ func responsesOf(t *tally) float64 {
 
 // viewErrors are the absolute errors of a view's level and warning-sign shares (over every
 // language and region) against a tally of the true counts.
-func viewErrors(truth *tally, v *View) (level, signs []float64) {
-	l := truth.l
+func viewErrors(truth *stats.Tally, v *View) (level, signs []float64) {
+	l := truth.Layout()
 	whole := func(i int) (n float64) {
-		for s := range truth.counts {
-			n += float64(truth.counts[s][i])
+		for s := range truth.Counts {
+			n += float64(truth.Counts[s][i])
 		}
 		return
 	}
@@ -221,7 +241,7 @@ func viewErrors(truth *tally, v *View) (level, signs []float64) {
 	total, _ := lt.Cell(Total, "responses")
 	for i, b := range l.Bands {
 		c, _ := lt.Cell(b, "responses")
-		level = append(level, math.Abs(share(c.Value, total.Value)-whole(l.offset(partLevel)+i)/n))
+		level = append(level, math.Abs(share(c.Value, total.Value)-whole(l.Offset(stats.PartLevel)+i)/n))
 	}
 	st := v.Table(TableWarningSigns, l.Questionnaire)
 	for _, it := range l.Items {
@@ -230,7 +250,7 @@ func viewErrors(truth *tally, v *View) (level, signs []float64) {
 		}
 		var k float64
 		for _, code := range it.Signs {
-			k += whole(truth.index[partOptions+":"+it.ID+"="+code])
+			k += whole(l.Offset(stats.PartOptions) + slices.Index(l.Rows(stats.PartOptions), it.ID+"="+code))
 		}
 		c, _ := st.Cell(it.ID, "responses")
 		signs = append(signs, math.Abs(share(c.Value, total.Value)-k/n))

@@ -1,4 +1,7 @@
-package cli
+// Package statscli holds the statistics commands: `ketascreen stats` (release the periods due,
+// list the releases and their budget, release a period again) and `ketascreen export` (a view of
+// the stored releases as CSV or JSON), and the --stats-* flags and daily release job serve runs.
+package statscli
 
 import (
 	"context"
@@ -6,9 +9,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"os"
 	"text/tabwriter"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
@@ -16,7 +19,7 @@ import (
 
 // statsFlags adds the flags that say how releases are made: serve and the stats commands
 // share them (and so their KETASCREEN_ variables).
-func statsFlags(fl *flag.FlagSet) func() (stats.Config, error) {
+func Flags(fl *flag.FlagSet) func() (stats.Config, error) {
 	def := stats.DefaultConfig()
 	period := fl.String("stats-period", def.Period, "week or month: the period each statistics release covers (month suits fewer than a few hundred responses a week)")
 	eps := fl.Float64("stats-epsilon", def.Epsilon, fmt.Sprintf("differential privacy budget of each release, %g to %g (smaller adds more noise)", float64(stats.MinEpsilon), float64(stats.MaxEpsilon)))
@@ -26,7 +29,7 @@ func statsFlags(fl *flag.FlagSet) func() (stats.Config, error) {
 		if err := cfg.Check(); err != nil {
 			var pe *stats.ParamError
 			if errors.As(err, &pe) {
-				return cfg, usageError{"--stats-period, --stats-epsilon, --stats-epsilon-max: " + pe.Msg}
+				return cfg, command.UsageError{Msg: "--stats-period, --stats-epsilon, --stats-epsilon-max: " + pe.Msg}
 			}
 			return cfg, err
 		}
@@ -36,30 +39,18 @@ func statsFlags(fl *flag.FlagSet) func() (stats.Config, error) {
 
 // checkRetention refuses a retention shorter than the release delay: raw rows would be purged
 // before their period is released, and lost to the statistics.
-func checkRetention(days int, cfg stats.Config) error {
+func CheckRetention(days int, cfg stats.Config) error {
 	if d := stats.ReleaseDelayDays(cfg.Period); days < d || days > 3650 {
-		return usageError{fmt.Sprintf("--retention-days must be from %d (a %s, plus the day a release waits and the day the job may take) to 3650",
+		return command.UsageError{Msg: fmt.Sprintf("--retention-days must be from %d (a %s, plus the day a release waits and the day the job may take) to 3650",
 			d, cfg.Period)}
 	}
 	return nil
 }
 
-// openExisting opens a database that must exist: a stats command never creates a SQLite file.
-// (A PostgreSQL database exists before ketascreen first connects; its tables are made then.)
-func openExisting(ctx context.Context, db string) (*store.Store, error) {
-	if store.IsPostgres(db) {
-		return openDB(ctx, db)
-	}
-	if _, err := os.Stat(db); err != nil {
-		return nil, usageError{fmt.Sprintf("no database at %s (use --db or KETASCREEN_DB)", db)}
-	}
-	return openDB(ctx, db)
-}
-
 // releaseJob is the daily statistics job: it turns counters from before releases into releases
 // (once), then releases every period that is due. It returns whether it got through, and the
 // purge must not run when it did not: rows of an unreleased period would be lost.
-func releaseJob(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, force bool, log *slog.Logger) bool {
+func ReleaseJob(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, force bool, log *slog.Logger) bool {
 	made, err := stats.ConvertCounters(ctx, st, cat, cfg, st.Now())
 	if err == nil {
 		var more []stats.Made
@@ -76,7 +67,7 @@ func releaseJob(ctx context.Context, st *store.Store, cat *questionnaire.Catalog
 	return err == nil
 }
 
-func runStats(ctx context.Context, e *env, args []string) error {
+func RunStats(ctx context.Context, e *command.Env, args []string) error {
 	sub := ""
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
@@ -89,7 +80,7 @@ func runStats(ctx context.Context, e *env, args []string) error {
 	case "rerelease":
 		return runStatsRerelease(ctx, e, args)
 	case "", "help", "-h", "--help":
-		fmt.Fprint(e.stdout, `Usage: ketascreen stats <release|list|rerelease> [flags]
+		fmt.Fprint(e.Stdout, `Usage: ketascreen stats <release|list|rerelease> [flags]
 
   release   [--now] [--db F]   release every week (or month) that is over and not yet
             released, as serve does daily; --now does not wait the extra day
@@ -101,54 +92,54 @@ func runStats(ctx context.Context, e *env, args []string) error {
 Statistics are released once per period, with differential privacy; see docs/stats-export.md.
 `)
 		if sub == "" {
-			return usageError{"missing subcommand"}
+			return command.UsageError{Msg: "missing subcommand"}
 		}
 		return nil
 	default:
-		return usageError{fmt.Sprintf("unknown subcommand %.40q (release, list, rerelease)", sub)}
+		return command.UsageError{Msg: fmt.Sprintf("unknown subcommand %.40q (release, list, rerelease)", sub)}
 	}
 }
 
-func runStatsRelease(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("stats release", "[--now] [--db F]",
+func runStatsRelease(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("stats release", "[--now] [--db F]",
 		"Releases the statistics of every week (or month) that is over and not yet released, from\n"+
 			"its responses, with differential privacy, as serve does once a day. A release is never\n"+
 			"made again (see stats rerelease). Counters kept by older versions are turned into\n"+
 			"releases first.")
 	now := fl.Bool("now", false, "release periods that ended yesterday, without waiting the extra day")
-	db := dbFlag(fl)
-	dir := questionnairesFlag(fl)
-	config := statsFlags(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+	db := command.DBFlag(fl)
+	dir := command.QuestionnairesFlag(fl)
+	config := Flags(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	cfg, err := config()
 	if err != nil {
 		return err
 	}
-	cat, err := catalog(*dir)
+	cat, err := command.Catalog(*dir)
 	if err != nil {
 		return err
 	}
-	st, err := openExisting(ctx, *db)
+	st, err := command.OpenExisting(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{ReplaceAttr: withoutTime}))
-	if !releaseJob(ctx, st, cat, cfg, *now, log) {
-		return exitError{1}
+	log := slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{ReplaceAttr: command.WithoutTime}))
+	if !ReleaseJob(ctx, st, cat, cfg, *now, log) {
+		return command.ExitError{Code: 1}
 	}
 	return nil
 }
 
-func runStatsList(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("stats list", "[--db F]", "Lists every period released and the budget it spent (the ledger).")
-	db := dbFlag(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+func runStatsList(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("stats list", "[--db F]", "Lists every period released and the budget it spent (the ledger).")
+	db := command.DBFlag(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
-	st, err := openExisting(ctx, *db)
+	st, err := command.OpenExisting(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -157,7 +148,7 @@ func runStatsList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "QUESTIONNAIRE\tPERIOD\tDAYS\tRELEASES\tEPSILON\tCOMPOSED\tLEDGER")
 	for _, s := range spends {
 		var ledger string
@@ -174,13 +165,13 @@ func runStatsList(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(spends) == 0 {
-		fmt.Fprintln(e.stdout, "No period has been released yet.")
+		fmt.Fprintln(e.Stdout, "No period has been released yet.")
 	}
 	return nil
 }
 
-func runStatsRerelease(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("stats rerelease", "--period P --epsilon E [--q ID] [--db F]",
+func runStatsRerelease(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("stats rerelease", "--period P --epsilon E [--q ID] [--db F]",
 		"Releases one period again, from its responses (they must still be kept), with a budget\n"+
 			"of its own: after a questionnaire fix, say. Views then show the new release. Both stay\n"+
 			"in the ledger, the period's epsilons add up, and a release that would pass\n"+
@@ -189,10 +180,10 @@ func runStatsRerelease(ctx context.Context, e *env, args []string) error {
 	eps := fl.String("epsilon", "", "the budget of the new release")
 	qid := fl.String("q", "", "only this questionnaire (default: all)")
 	retention := fl.Int("retention-days", 365, "days raw answers are kept (as serve has it): a period older than that is refused")
-	db := dbFlag(fl)
-	dir := questionnairesFlag(fl)
-	config := statsFlags(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+	db := command.DBFlag(fl)
+	dir := command.QuestionnairesFlag(fl)
+	config := Flags(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	cfg, err := config()
@@ -201,20 +192,20 @@ func runStatsRerelease(ctx context.Context, e *env, args []string) error {
 	}
 	p, err := stats.ParsePeriod(*period)
 	if err != nil {
-		return usageError{"--period: " + err.Error()}
+		return command.UsageError{Msg: "--period: " + err.Error()}
 	}
 	epsilon, err := stats.ParseBudget("--epsilon", *eps)
 	if err != nil {
-		return usageError{err.Error()}
+		return command.UsageError{Msg: err.Error()}
 	}
-	if err := checkRetention(*retention, cfg); err != nil {
+	if err := CheckRetention(*retention, cfg); err != nil {
 		return err
 	}
-	cat, err := catalog(*dir)
+	cat, err := command.Catalog(*dir)
 	if err != nil {
 		return err
 	}
-	st, err := openExisting(ctx, *db)
+	st, err := command.OpenExisting(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -222,13 +213,13 @@ func runStatsRerelease(ctx context.Context, e *env, args []string) error {
 	made, err := stats.Rerelease(ctx, st, cat, cfg, p, epsilon, *qid, "cli", *retention, st.Now())
 	var pe *stats.ParamError
 	if errors.As(err, &pe) {
-		return usageError{pe.Msg}
+		return command.UsageError{Msg: pe.Msg}
 	}
 	if err != nil {
 		return err
 	}
 	for _, m := range made {
-		fmt.Fprintf(e.stdout, "Released %s %s again at epsilon %g (ledger #%d).\n", m.Questionnaire, m.Period, m.Epsilon, m.ID)
+		fmt.Fprintf(e.Stdout, "Released %s %s again at epsilon %g (ledger #%d).\n", m.Questionnaire, m.Period, m.Epsilon, m.ID)
 	}
 	return nil
 }

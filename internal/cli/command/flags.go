@@ -1,4 +1,4 @@
-package cli
+package command
 
 import (
 	"errors"
@@ -23,28 +23,28 @@ func EnvName(flagName string) string {
 	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
 }
 
-// flags makes a flag set that reports errors as usage errors and prints help to stdout.
-func (e *env) flags(name, args, about string) *flag.FlagSet {
+// Flags makes a flag set that reports errors as usage errors and prints help to stdout.
+func (e *Env) Flags(name, args, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs.SetOutput(e.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "Usage: ketascreen %s %s\n\n%s\n\nFlags (each can also be set by the environment variable named after it):\n", name, args, about)
+		fmt.Fprintf(e.Stdout, "Usage: ketascreen %s %s\n\n%s\n\nFlags (each can also be set by the environment variable named after it):\n", name, args, about)
 		fs.VisitAll(func(f *flag.Flag) {
 			def := ""
 			if f.DefValue != "" && f.DefValue != "false" {
 				def = fmt.Sprintf(" (default %s)", f.DefValue)
 			}
-			fmt.Fprintf(e.stdout, "  --%s  [%s]\n      %s%s\n", f.Name, EnvName(f.Name), f.Usage, def)
+			fmt.Fprintf(e.Stdout, "  --%s  [%s]\n      %s%s\n", f.Name, EnvName(f.Name), f.Usage, def)
 		})
 	}
 	return fs
 }
 
-// parse reads the environment, then the command line, into a command's flags. A bad flag or
+// Parse reads the environment, then the command line, into a command's flags. A bad flag or
 // variable is a usage error; --help is not an error. The flag package calls Usage itself on -h
 // and on every bad flag: silenced here, so help is printed once and a bad flag leaves stdout
 // (where score writes its JSON) empty.
-func (e *env) parse(fs *flag.FlagSet, args []string) error {
+func (e *Env) Parse(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	usage := fs.Usage
 	fs.Usage = func() {}
@@ -55,7 +55,7 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 		return err
 	}
 	if err != nil {
-		return usageError{err.Error()}
+		return UsageError{err.Error()}
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -67,26 +67,26 @@ func (e *env) parse(fs *flag.FlagSet, args []string) error {
 			return
 		}
 		if err := fs.Set(f.Name, v); err != nil {
-			bad = usageError{fmt.Sprintf("%s=%.40q is not a valid value for --%s (%s)", name, v, f.Name, f.Usage)}
+			bad = UsageError{fmt.Sprintf("%s=%.40q is not a valid value for --%s (%s)", name, v, f.Name, f.Usage)}
 		}
 	})
 	return bad
 }
 
-// parseNoArgs is parse for commands that take flags only.
-func (e *env) parseNoArgs(fs *flag.FlagSet, args []string) error {
-	if err := e.parse(fs, args); err != nil {
+// ParseNoArgs is Parse for commands that take flags only.
+func (e *Env) ParseNoArgs(fs *flag.FlagSet, args []string) error {
+	if err := e.Parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %.40q", fs.Arg(0))}
+		return UsageError{fmt.Sprintf("unexpected argument %.40q", fs.Arg(0))}
 	}
 	return nil
 }
 
 // lookupEnv is an environment variable that is set and not empty: an empty variable counts as
 // unset, as shells and service files often leave them.
-func (e *env) lookupEnv(name string) (string, bool) {
-	v := e.getenv(name)
+func (e *Env) lookupEnv(name string) (string, bool) {
+	v := e.Getenv(name)
 	return v, v != ""
 }

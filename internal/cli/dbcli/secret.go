@@ -1,4 +1,4 @@
-package cli
+package dbcli
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
@@ -23,7 +24,7 @@ const minSecret = 32
 func secretPath(dbPath string) string { return dbPath + ".secret" }
 
 // secretFileFlag adds --secret-file.
-func secretFileFlag(fl *flag.FlagSet) *string {
+func SecretFileFlag(fl *flag.FlagSet) *string {
 	return fl.String("secret-file", "", "file holding the server secret that keys share codes, sessions and two-factor "+
 		"secrets; with SQLite created with mode 0600 if missing (default: the database file's path + .secret); "+
 		"with PostgreSQL it must exist, the same on every instance. KETASCREEN_SECRET, when set, is the secret itself and wins")
@@ -33,16 +34,16 @@ func secretFileFlag(fl *flag.FlagSet) *string {
 // file is by default next to the database, created on first start with 0600 permissions. With
 // PostgreSQL there is no file beside the database and every instance needs the same secret, so
 // one made here would be wrong on every other instance: the secret must be given.
-func loadSecret(e *env, secretFile, db string) ([]byte, error) {
-	if v := e.getenv("KETASCREEN_SECRET"); v != "" {
+func LoadSecret(e *command.Env, secretFile, db string) ([]byte, error) {
+	if v := e.Getenv("KETASCREEN_SECRET"); v != "" {
 		if len(v) < minSecret {
-			return nil, usageError{fmt.Sprintf("KETASCREEN_SECRET must be at least %d characters (for example: openssl rand -hex 32)", minSecret)}
+			return nil, command.UsageError{Msg: fmt.Sprintf("KETASCREEN_SECRET must be at least %d characters (for example: openssl rand -hex 32)", minSecret)}
 		}
 		return []byte(v), nil
 	}
 	path := secretFile
 	if store.IsPostgres(db) && path == "" {
-		return nil, usageError{"with PostgreSQL every instance needs the same server secret: set KETASCREEN_SECRET to it, or " +
+		return nil, command.UsageError{Msg: "with PostgreSQL every instance needs the same server secret: set KETASCREEN_SECRET to it, or " +
 			"--secret-file to a file that holds it (make one once with: openssl rand -hex 32 > FILE; chmod 600 FILE, " +
 			"and give every instance the same)"}
 	}
@@ -51,7 +52,7 @@ func loadSecret(e *env, secretFile, db string) ([]byte, error) {
 	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && store.IsPostgres(db) {
-		return nil, usageError{fmt.Sprintf("--secret-file %s does not exist: with PostgreSQL every instance reads the same secret, "+
+		return nil, command.UsageError{Msg: fmt.Sprintf("--secret-file %s does not exist: with PostgreSQL every instance reads the same secret, "+
 			"so none is made here (make one once with: openssl rand -hex 32 > %s; chmod 600 %s)", path, path, path)}
 	}
 	if errors.Is(err, fs.ErrNotExist) {
@@ -103,7 +104,7 @@ func createSecret(path string) ([]byte, error) {
 
 // checkSecret makes sure the secret is the one the database was used with (it keeps a
 // fingerprint of it), recording it on first use.
-func checkSecret(ctx context.Context, st *store.Store, secret []byte, db string) error {
+func CheckSecret(ctx context.Context, st *store.Store, secret []byte, db string) error {
 	err := st.CheckSecret(ctx, secret)
 	if !errors.Is(err, store.ErrSecretMismatch) {
 		return err

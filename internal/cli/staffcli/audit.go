@@ -1,4 +1,4 @@
-package cli
+package staffcli
 
 import (
 	"context"
@@ -7,27 +7,28 @@ import (
 	"text/tabwriter"
 	"unicode"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 )
 
-func runAudit(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("audit", "[--user E] [--action A] [--limit N] [--db F]",
+func RunAudit(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("audit", "[--user E] [--action A] [--limit N] [--db F]",
 		"Shows the audit log of staff actions (sign-ins, share codes redeemed, summaries viewed,\n"+
 			"downloads, exports, account changes), newest first. It never holds answers or codes.")
 	user := fl.String("user", "", "only rows about this account (email)")
 	action := fl.String("action", "", "only this action (login, login_failed, logout, redeem, summary_view, fhir_download, export, user_add, ...)")
 	limit := fl.Int("limit", 50, "at most this many rows (1 to 1000)")
-	db := dbFlag(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+	db := command.DBFlag(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	if *limit < 1 || *limit > 1000 {
-		return usageError{"--limit must be from 1 to 1000"}
+		return command.UsageError{Msg: "--limit must be from 1 to 1000"}
 	}
 	if len(*user) > 254 || len(*action) > 64 {
-		return usageError{"--user or --action is too long"}
+		return command.UsageError{Msg: "--user or --action is too long"}
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -36,7 +37,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	// TRIES is how many tries a row stands for: refused tries are folded into one row per
 	// minute and key.
 	fmt.Fprintln(w, "TIME (UTC)\tACTOR\tACTION\tOUTCOME\tTRIES\tRESPONSE\tDETAIL")

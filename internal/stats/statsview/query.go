@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
@@ -21,7 +22,7 @@ type Source interface {
 
 // Query makes the view the parameters ask for, from stored releases only: the releases of the
 // chosen questionnaires whose days touch the range, summed over the chosen languages and
-// regions. A *ParamError means the parameters were wrong, or that no release covers them
+// regions. A *stats.ParamError means the parameters were wrong, or that no release covers them
 // (code no_release); any other error is internal.
 func Query(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params, now time.Time) (*View, error) {
 	from, to, err := p.check(cat)
@@ -35,7 +36,7 @@ func Query(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params
 		p.Langs = catalogLangs(cat, p.Questionnaires)
 	}
 	if len(p.Regions) == 0 {
-		p.Regions = regionIDs(cat)
+		p.Regions = stats.RegionIDs(cat)
 	}
 	stored, err := src.Releases(ctx, releasedb.ReleaseFilter{Questionnaires: p.Questionnaires,
 		From: store.Day(from), To: store.Day(to)})
@@ -50,7 +51,7 @@ func Query(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params
 		return nil, paramErr("no_release", "no statistics have been released for %s to %s: a week or month is released the day after it ends",
 			from.Format(time.DateOnly), to.Format(time.DateOnly))
 	}
-	v := &View{Params: p, Generated: WeekOf(now), cat: cat}
+	v := &View{Params: p, Generated: stats.WeekOf(now), cat: cat}
 	v.sum(rs)
 	return v, nil
 }
@@ -58,7 +59,7 @@ func Query(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params
 // decoded is a stored release and its content.
 type decoded struct {
 	*releasedb.Release
-	f     *frozen
+	f     *stats.Release
 	first time.Time
 	last  time.Time
 }
@@ -70,7 +71,7 @@ func current(stored []*releasedb.Release) ([]*decoded, error) {
 	var out []*decoded
 	sort.SliceStable(stored, func(i, j int) bool { return stored[i].LedgerID > stored[j].LedgerID })
 	for _, r := range stored {
-		d := &decoded{Release: r, f: &frozen{}}
+		d := &decoded{Release: r, f: &stats.Release{}}
 		if err := json.Unmarshal([]byte(r.Body), d.f); err != nil {
 			return nil, fmt.Errorf("release %d is damaged: %w", r.ID, err)
 		}
@@ -100,8 +101,8 @@ func current(stored []*releasedb.Release) ([]*decoded, error) {
 // seriesLabel is the period a release adds to in the time series: its own, or, for a weekly
 // release in a monthly series, the month of its Thursday (as ISO weeks belong to years).
 func (v *View) seriesLabel(d *decoded) string {
-	if v.Params.By == ByMonth && strings.Contains(d.Period, "-W") {
-		return PeriodOf(ByWeek, d.first).First.AddDate(0, 0, 3).Format("2006-01")
+	if v.Params.By == stats.ByMonth && strings.Contains(d.Period, "-W") {
+		return stats.PeriodOf(stats.ByWeek, d.first).First.AddDate(0, 0, 3).Format("2006-01")
 	}
 	return d.Period
 }
@@ -113,7 +114,7 @@ type acc struct {
 	level     map[string]*estimate
 	flags     map[string]*estimate
 	options   map[string]*estimate // item=code
-	items     []layoutItem         // every item of the versions summed, in order of first appearance
+	items     []stats.LayoutItem   // every item of the versions summed, in order of first appearance
 	bands     []string
 	flagIDs   []string
 }
@@ -143,7 +144,7 @@ func (v *View) sum(rs []*decoded) {
 		used := ReleaseUsed{ID: d.ID, Questionnaire: d.Questionnaire, Version: d.Version, Period: d.Period,
 			Mechanism: f.Mechanism, Epsilon: f.Epsilon, Delta: f.Delta}
 		for _, pn := range f.Noise {
-			used.Parts = append(used.Parts, PartNoise(pn))
+			used.Parts = append(used.Parts, stats.PartNoise(pn))
 		}
 		v.Releases = append(v.Releases, used)
 		a := byQ[d.Questionnaire]
@@ -155,31 +156,31 @@ func (v *View) sum(rs []*decoded) {
 		var sel []int
 		for _, lang := range v.Params.Langs {
 			for _, reg := range v.Params.Regions {
-				if s := l.slice(lang, reg); s >= 0 {
+				if s := l.Slice(lang, reg); s >= 0 {
 					sel = append(sel, s)
 				}
 			}
 		}
-		noiseOf := map[string]partNoise{}
+		noiseOf := map[string]stats.PartNoise{}
 		for _, pn := range f.Noise {
 			noiseOf[pn.Part] = pn
 		}
 		// sumOver is a measured cell summed over slices, with its variance.
 		sumOver := func(part string, row int, slices []int) estimate {
 			var e estimate
-			off := l.offset(part)
+			off := l.Offset(part)
 			for _, s := range slices {
 				e.sum += float64(f.Values[s][off+row])
 			}
 			if len(slices) > 0 {
-				e.v = f.variance(noiseOf[part], len(slices))
+				e.v = f.Variance(noiseOf[part], len(slices))
 			}
 			return e
 		}
 		responses := func(slices []int) estimate {
 			var e estimate
-			for i := range l.rows(partLevel) {
-				e.add(sumOver(partLevel, i, slices))
+			for i := range l.Rows(stats.PartLevel) {
+				e.add(sumOver(stats.PartLevel, i, slices))
 			}
 			return e
 		}
@@ -203,22 +204,22 @@ func (v *View) sum(rs []*decoded) {
 			get(places, Total+":"+reg).add(responses(ss))
 		}
 		for i, b := range l.Bands {
-			get(a.level, b).add(sumOver(partLevel, i, sel))
+			get(a.level, b).add(sumOver(stats.PartLevel, i, sel))
 			addOnce(&a.bands, b)
 		}
 		for i, fl := range l.Flags {
-			get(a.flags, fl).add(sumOver(partFlags, i, sel))
+			get(a.flags, fl).add(sumOver(stats.PartFlags, i, sel))
 			addOnce(&a.flagIDs, fl)
 		}
 		i := 0
 		for _, it := range l.Items {
-			j := slices.IndexFunc(a.items, func(x layoutItem) bool { return x.ID == it.ID })
+			j := slices.IndexFunc(a.items, func(x stats.LayoutItem) bool { return x.ID == it.ID })
 			if j < 0 {
-				a.items = append(a.items, layoutItem{ID: it.ID, Multiple: it.Multiple})
+				a.items = append(a.items, stats.LayoutItem{ID: it.ID, Multiple: it.Multiple})
 				j = len(a.items) - 1
 			}
 			for _, c := range it.Codes {
-				get(a.options, it.ID+"="+c).add(sumOver(partOptions, i, sel))
+				get(a.options, it.ID+"="+c).add(sumOver(stats.PartOptions, i, sel))
 				addOnce(&a.items[j].Codes, c)
 				i++
 			}

@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
 // FuzzExportParams feeds the parameters of a view, as an admin's URL or the export command
@@ -25,15 +27,15 @@ func FuzzExportParams(f *testing.F) {
 		var errs []error
 		p := Params{By: by, K: DefaultK}
 		var err error
-		if p.From, err = ParseWeek("from", from); err != nil {
+		if p.From, err = stats.ParseWeek("from", from); err != nil {
 			errs = append(errs, err)
 		} else if p.From.Year() < 2000 || p.From.Year() > 2200 {
 			t.Fatalf("ParseWeek(%q) = %s, outside 2000-2200", from, p.From)
 		}
-		if p.To, err = ParseWeek("to", to); err != nil {
+		if p.To, err = stats.ParseWeek("to", to); err != nil {
 			errs = append(errs, err)
-		} else if w := WeekOf(p.To); w >= "2000-W01" && w <= "2200-W53" { // 2000-01-01 is in 1999-W52, 2200-12-31 in 2201-W01
-			if again, err := ParseWeek("to", w); err != nil || WeekOf(again) != w {
+		} else if w := stats.WeekOf(p.To); w >= "2000-W01" && w <= "2200-W53" { // 2000-01-01 is in 1999-W52, 2200-12-31 in 2201-W01
+			if again, err := stats.ParseWeek("to", w); err != nil || stats.WeekOf(again) != w {
 				t.Fatalf("week %s does not read back: %s %v", w, again, err)
 			}
 		}
@@ -45,15 +47,15 @@ func FuzzExportParams(f *testing.F) {
 				t.Fatalf("ParseK(%q) = %d", k, p.K)
 			}
 		}
-		if e, err := ParseBudget("--stats-epsilon", epsilon); err != nil {
+		if e, err := stats.ParseBudget("--stats-epsilon", epsilon); err != nil {
 			errs = append(errs, err)
-		} else if math.IsNaN(e) || e < MinEpsilon || e > MaxEpsilon {
+		} else if math.IsNaN(e) || e < stats.MinEpsilon || e > stats.MaxEpsilon {
 			t.Fatalf("ParseBudget(%q) = %v", epsilon, e)
 		}
 		for _, s := range []string{from, to} {
-			if per, err := ParsePeriod(s); err != nil {
+			if per, err := stats.ParsePeriod(s); err != nil {
 				errs = append(errs, err)
-			} else if again, err := ParsePeriod(per.Label); err != nil || again != per || per.Last.Before(per.First) {
+			} else if again, err := stats.ParsePeriod(per.Label); err != nil || again != per || per.Last.Before(per.First) {
 				t.Fatalf("period %q reads back as %+v (%v)", s, again, err)
 			}
 		}
@@ -76,18 +78,18 @@ func FuzzExportParams(f *testing.F) {
 				errs = append(errs, err)
 			} else {
 				limit := MaxWeeks
-				if p.By == ByMonth {
+				if p.By == stats.ByMonth {
 					limit = MaxMonths
 				}
-				if n := PeriodCount(p.By, first, last); n == 0 || n > limit || last.Before(first) {
+				if n := stats.PeriodCount(p.By, first, last); n == 0 || n > limit || last.Before(first) {
 					t.Fatalf("check gave %d periods from %s to %s", n, first, last)
 				}
 			}
 		}
 		for _, err := range errs {
-			var pe *ParamError
-			if !errors.As(err, &pe) || !slices.Contains(ParamCodes, pe.Code) || pe.Msg == "" {
-				t.Fatalf("refusal %v is not a ParamError with a known code", err)
+			var pe *stats.ParamError
+			if !errors.As(err, &pe) || !slices.Contains(stats.ParamCodes, pe.Code) || pe.Msg == "" {
+				t.Fatalf("refusal %v is not a stats.ParamError with a known code", err)
 			}
 		}
 	})

@@ -1,4 +1,4 @@
-package stats
+package statsview
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
@@ -41,9 +42,9 @@ func TestQueryErrors(t *testing.T) {
 			p := weeksParams(1)
 			tc.edit(&p)
 			_, err := Query(context.Background(), releasedb.New(st), shipped(t), p, day0)
-			var pe *ParamError
+			var pe *stats.ParamError
 			if !errors.As(err, &pe) || pe.Code != tc.code || pe.Msg == "" {
-				t.Errorf("err %v, want a ParamError %s", err, tc.code)
+				t.Errorf("err %v, want a stats.ParamError %s", err, tc.code)
 			}
 		})
 	}
@@ -98,7 +99,7 @@ func TestViewsOnlySelectAndSum(t *testing.T) {
 // is released later from its rows.
 func TestConvertCounters(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "v4.db")
-	gz, err := os.ReadFile(filepath.Join("..", "store", "testdata", "v4-seeded.db.gz"))
+	gz, err := os.ReadFile(filepath.Join("..", "..", "store", "testdata", "v4-seeded.db.gz"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestConvertCounters(t *testing.T) {
 	// the week of 2026-12-02, which is still open.
 	truth := map[string]float64{"2026-W43": 2, "2026-W44": 15, "2026-W45": 27, "2026-W46": 41, "2026-W47": 54, "2026-W48": 68}
 	now := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
-	made, err := ConvertCounters(ctx, st, shipped(t), DefaultConfig(), now)
+	made, err := stats.ConvertCounters(ctx, st, shipped(t), stats.DefaultConfig(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,10 +139,10 @@ func TestConvertCounters(t *testing.T) {
 	if ok, err := releasedb.New(st).HasLegacyCounts(ctx); ok || err != nil {
 		t.Errorf("the counters are still there (%v)", err)
 	}
-	if again, err := ConvertCounters(ctx, st, shipped(t), DefaultConfig(), now); err != nil || len(again) != 0 {
+	if again, err := stats.ConvertCounters(ctx, st, shipped(t), stats.DefaultConfig(), now); err != nil || len(again) != 0 {
 		t.Errorf("converting twice made %d (%v)", len(again), err)
 	}
-	v, err := Query(ctx, releasedb.New(st), shipped(t), Params{From: time.Date(2026, 10, 19, 0, 0, 0, 0, time.UTC), To: now, By: ByWeek, K: DefaultK}, now)
+	v, err := Query(ctx, releasedb.New(st), shipped(t), Params{From: time.Date(2026, 10, 19, 0, 0, 0, 0, time.UTC), To: now, By: stats.ByWeek, K: DefaultK}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestConvertCounters(t *testing.T) {
 		}
 	}
 	// The open week, later, from its rows.
-	made, err = ReleaseDue(ctx, st, shipped(t), DefaultConfig(), now.AddDate(0, 0, 7), false)
+	made, err = stats.ReleaseDue(ctx, st, shipped(t), stats.DefaultConfig(), now.AddDate(0, 0, 7), false)
 	if err != nil || len(made) != 1 || made[0].Period != "2026-W49" {
 		t.Errorf("then the job made %+v (%v)", made, err)
 	}

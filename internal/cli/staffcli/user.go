@@ -1,4 +1,7 @@
-package cli
+// Package staffcli holds the staff commands: `ketascreen user` (add, list, disable and enable
+// clinician and admin accounts, set a password, reset two-factor sign-in) and `ketascreen audit`
+// (the audit log of staff actions).
+package staffcli
 
 import (
 	"bufio"
@@ -10,16 +13,13 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
-// byCommandLine is the audit log's actor for account changes made with this command: whoever
-// can run it can already read the database file.
-const byCommandLine = "command line"
-
-func runUser(ctx context.Context, e *env, args []string) error {
+func RunUser(ctx context.Context, e *command.Env, args []string) error {
 	sub := ""
 	if len(args) > 0 {
 		sub, args = args[0], args[1:]
@@ -36,7 +36,7 @@ func runUser(ctx context.Context, e *env, args []string) error {
 	case "reset-2fa":
 		return runUserReset2FA(ctx, e, args)
 	case "", "help", "-h", "--help":
-		fmt.Fprint(e.stdout, `Usage: ketascreen user <add|list|disable|enable|passwd|reset-2fa> [flags]
+		fmt.Fprint(e.Stdout, `Usage: ketascreen user <add|list|disable|enable|passwd|reset-2fa> [flags]
 
   add       --email E --role clinician|admin [--require-2fa] [--generate] [--db F]
             the password is the first line of standard input, or with --generate one is made
@@ -52,11 +52,11 @@ func runUser(ctx context.Context, e *env, args []string) error {
 Passwords: 12 to 128 characters; common passwords are refused.
 `)
 		if sub == "" {
-			return usageError{"missing subcommand"}
+			return command.UsageError{Msg: "missing subcommand"}
 		}
 		return nil
 	default:
-		return usageError{fmt.Sprintf("unknown subcommand %.40q (add, list, disable, enable, passwd, reset-2fa)", sub)}
+		return command.UsageError{Msg: fmt.Sprintf("unknown subcommand %.40q (add, list, disable, enable, passwd, reset-2fa)", sub)}
 	}
 }
 
@@ -64,29 +64,29 @@ Passwords: 12 to 128 characters; common passwords are refused.
 func checkEmail(v string) (string, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return "", usageError{"--email is required"}
+		return "", command.UsageError{Msg: "--email is required"}
 	}
 	a, err := mail.ParseAddress(v)
 	if err != nil || a.Address != v || len(v) > 254 {
-		return "", usageError{fmt.Sprintf("%.60q is not an email address", v)}
+		return "", command.UsageError{Msg: fmt.Sprintf("%.60q is not an email address", v)}
 	}
 	return strings.ToLower(v), nil
 }
 
 // readPassword is the first line of standard input, or a generated password (printed once).
-func readPassword(e *env, generate bool) (string, error) {
+func readPassword(e *command.Env, generate bool) (string, error) {
 	if generate {
 		pw := password.Generate()
-		fmt.Fprintf(e.stdout, "Password (shown only now; give it to the person by a safe route): %s\n", pw)
+		fmt.Fprintf(e.Stdout, "Password (shown only now; give it to the person by a safe route): %s\n", pw)
 		return pw, nil
 	}
-	line, err := bufio.NewReader(io.LimitReader(e.stdin, 4096)).ReadString('\n')
+	line, err := bufio.NewReader(io.LimitReader(e.Stdin, 4096)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", err
 	}
 	pw := strings.TrimRight(line, "\r\n")
 	if err := password.Check(pw); err != nil {
-		return "", usageError{passwordMessage(err)}
+		return "", command.UsageError{Msg: passwordMessage(err)}
 	}
 	return pw, nil
 }
@@ -105,15 +105,15 @@ func passwordMessage(err error) string {
 	}
 }
 
-func runUserAdd(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("user add", "--email E --role clinician|admin [--require-2fa] [--generate] [--db F]",
+func runUserAdd(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("user add", "--email E --role clinician|admin [--require-2fa] [--generate] [--db F]",
 		"Adds a staff account. The password is the first line of standard input, or --generate makes one.")
 	email := fl.String("email", "", "the account's email address (its login)")
 	role := fl.String("role", "", "clinician or admin")
 	require2FA := fl.Bool("require-2fa", false, "the account must use two-factor sign-in (TOTP), enrolling at its first sign-in; admins always must")
 	gen := fl.Bool("generate", false, "make a random password and print it once")
-	db := dbFlag(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+	db := command.DBFlag(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	addr, err := checkEmail(*email)
@@ -121,7 +121,7 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if *role != staffdb.RoleClinician && *role != staffdb.RoleAdmin {
-		return usageError{"--role must be clinician or admin"}
+		return command.UsageError{Msg: "--role must be clinician or admin"}
 	}
 	pw, err := readPassword(e, *gen)
 	if err != nil {
@@ -131,31 +131,31 @@ func runUserAdd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	twoFactor := *require2FA || *role == staffdb.RoleAdmin
 	if _, err := staffdb.New(st).AddUser(ctx, staffdb.NewUser{Email: addr, Role: *role, PasswordHash: hash, TwoFactorRequired: twoFactor,
-		By: byCommandLine}); err != nil {
+		By: command.ByCommandLine}); err != nil {
 		return err
 	}
 	note := ""
 	if twoFactor {
 		note = "; it sets up two-factor sign-in at its first sign-in"
 	}
-	fmt.Fprintf(e.stdout, "Added %s (%s)%s.\n", addr, *role, note)
+	fmt.Fprintf(e.Stdout, "Added %s (%s)%s.\n", addr, *role, note)
 	return nil
 }
 
-func runUserList(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("user list", "[--db F]", "Lists the staff accounts.")
-	db := dbFlag(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+func runUserList(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("user list", "[--db F]", "Lists the staff accounts.")
+	db := command.DBFlag(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -164,7 +164,7 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "EMAIL\tROLE\tSTATUS\t2FA\tCREATED")
 	for _, u := range users {
 		status := "active"
@@ -183,50 +183,50 @@ func runUserList(ctx context.Context, e *env, args []string) error {
 	return w.Flush()
 }
 
-func runUserDisable(ctx context.Context, e *env, sub string, args []string) error {
-	fl := e.flags("user "+sub, "--email E [--db F]", map[string]string{
+func runUserDisable(ctx context.Context, e *command.Env, sub string, args []string) error {
+	fl := e.Flags("user "+sub, "--email E [--db F]", map[string]string{
 		"disable": "Disables an account: it can no longer sign in, and its sessions end now.",
 		"enable":  "Enables a disabled account again.",
 	}[sub])
 	email := fl.String("email", "", "the account's email address")
-	db := dbFlag(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+	db := command.DBFlag(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	addr, err := checkEmail(*email)
 	if err != nil {
 		return err
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	err = staffdb.New(st).SetUserDisabled(ctx, addr, sub == "disable", byCommandLine)
+	err = staffdb.New(st).SetUserDisabled(ctx, addr, sub == "disable", command.ByCommandLine)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no account %s", addr)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "%sd %s.\n", strings.ToUpper(sub[:1])+sub[1:], addr)
+	fmt.Fprintf(e.Stdout, "%sd %s.\n", strings.ToUpper(sub[:1])+sub[1:], addr)
 	return nil
 }
 
-func runUserPasswd(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("user passwd", "--email E [--generate] [--db F]",
+func runUserPasswd(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("user passwd", "--email E [--generate] [--db F]",
 		"Sets a new password (first line of standard input, or --generate) and ends the account's sessions.")
 	email := fl.String("email", "", "the account's email address")
 	gen := fl.Bool("generate", false, "make a random password and print it once")
-	db := dbFlag(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+	db := command.DBFlag(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	addr, err := checkEmail(*email)
 	if err != nil {
 		return err
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
@@ -244,38 +244,38 @@ func runUserPasswd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := staffdb.New(st).SetPassword(ctx, addr, hash, byCommandLine); err != nil {
+	if err := staffdb.New(st).SetPassword(ctx, addr, hash, command.ByCommandLine); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "New password set for %s; its sessions have ended.\n", addr)
+	fmt.Fprintf(e.Stdout, "New password set for %s; its sessions have ended.\n", addr)
 	return nil
 }
 
-func runUserReset2FA(ctx context.Context, e *env, args []string) error {
-	fl := e.flags("user reset-2fa", "--email E [--db F]",
+func runUserReset2FA(ctx context.Context, e *command.Env, args []string) error {
+	fl := e.Flags("user reset-2fa", "--email E [--db F]",
 		"Removes an account's two-factor sign-in and recovery codes (a lost phone) and ends its sessions.\n"+
 			"An account that must use two-factor sign-in enrols again at its next sign-in.")
 	email := fl.String("email", "", "the account's email address")
-	db := dbFlag(fl)
-	if err := e.parseNoArgs(fl, args); err != nil {
+	db := command.DBFlag(fl)
+	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
 	addr, err := checkEmail(*email)
 	if err != nil {
 		return err
 	}
-	st, err := openDB(ctx, *db)
+	st, err := command.OpenDB(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	err = staffdb.New(st).ResetTOTP(ctx, addr, byCommandLine)
+	err = staffdb.New(st).ResetTOTP(ctx, addr, command.ByCommandLine)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no account %s", addr)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Two-factor sign-in removed for %s; its sessions have ended.\n", addr)
+	fmt.Fprintf(e.Stdout, "Two-factor sign-in removed for %s; its sessions have ended.\n", addr)
 	return nil
 }

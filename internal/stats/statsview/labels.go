@@ -1,9 +1,10 @@
-package stats
+package statsview
 
 import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
 // Labels give the words for a table's rows and columns in a language, from the questionnaire
@@ -77,7 +78,7 @@ func (v *View) ColumnLabel(t *Table, e Entry, lang string) string {
 					return o.Label.In(lang)
 				}
 				if it.Type == questionnaire.Number {
-					return numberBandLabel(it, e.Column, lang)
+					return stats.NumberBandLabel(it, e.Column, lang)
 				}
 			}
 			return ""
