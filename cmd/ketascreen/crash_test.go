@@ -108,9 +108,9 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 }
 
 func testCrashLosesNothingAcknowledged(t *testing.T, b storetest.Backend) {
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	cat, err := questionnaire.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatal(err)
 	}
 	q := cat.Latest("ketamine-selfcheck")
 	db := b.New(t)

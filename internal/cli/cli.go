@@ -126,9 +126,9 @@ func catalog(dir string) (*questionnaire.Catalog, error) {
 		}
 		fsys = os.DirFS(dir)
 	}
-	c, ps := questionnaire.Load(fsys)
-	if len(ps) > 0 {
-		return nil, fmt.Errorf("the questionnaires have problems (run 'ketascreen lint'):\n%w", ps)
+	c, err := questionnaire.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("the questionnaires have problems (run 'ketascreen lint'):\n%w", err)
 	}
 	return c, nil
 }

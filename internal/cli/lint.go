@@ -45,7 +45,7 @@ func runLint(_ context.Context, e *env, args []string) error {
 			problems = append(problems, questionnaire.Problem{File: arg, Message: err.Error()})
 			continue
 		}
-		problems = append(problems, questionnaire.FileProblems(arg, data)...)
+		problems = append(problems, questionnaire.ProblemsOf(questionnaire.CheckFile(arg, data))...)
 		checked++
 	}
 	for _, p := range problems {
@@ -74,7 +74,8 @@ func lintFS(fsys fs.FS, dir string) (questionnaire.Problems, int) {
 			files = append(files, f)
 		}
 	}
-	_, ps := questionnaire.Load(fsys)
+	_, err := questionnaire.Load(fsys)
+	ps := questionnaire.ProblemsOf(err)
 	for i := range ps {
 		ps[i].File = filepath.Join(dir, ps[i].File)
 	}

@@ -75,9 +75,9 @@ func findQuestionnaire(idOrFile, dir string) (*questionnaire.Questionnaire, erro
 		if err != nil {
 			return nil, usageError{err.Error()}
 		}
-		q, ps := questionnaire.Parse(idOrFile, data)
-		if len(ps) > 0 {
-			return nil, usageError{"the questionnaire has problems (run 'ketascreen lint'):\n" + ps.Error()}
+		q, err := questionnaire.Parse(idOrFile, data)
+		if err != nil {
+			return nil, usageError{"the questionnaire has problems (run 'ketascreen lint'):\n" + err.Error()}
 		}
 		return q, nil
 	}

@@ -26,8 +26,13 @@ type Catalog struct {
 
 // Load reads every .yaml file of a folder: resources.yaml and the questionnaires, and each
 // questionnaire's version files in its own sub-folder (<id>/<version>.yaml). It returns
-// a catalog only when every file is sound, and otherwise every problem found.
-func Load(fsys fs.FS) (*Catalog, Problems) {
+// a catalog only when every file is sound, and otherwise every problem found (as Problems).
+func Load(fsys fs.FS) (*Catalog, error) {
+	c, ps := load(fsys)
+	return c, ps.orNil()
+}
+
+func load(fsys fs.FS) (*Catalog, Problems) {
 	c := &Catalog{byID: map[string][]*Questionnaire{}}
 	var all Problems
 	entries, err := fs.ReadDir(fsys, ".")
@@ -49,18 +54,18 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 			continue
 		}
 		if name == ResourcesFile {
-			r, ps := ParseResources(name, data)
+			r, ps := parseResources(name, data)
 			all = append(all, ps...)
 			c.Resources = r
 			continue
 		}
 		if name == SiteFile {
-			s, ps := ParseSite(name, data)
+			s, ps := parseSite(name, data)
 			all = append(all, ps...)
 			c.site = s
 			continue
 		}
-		q, ps := Parse(name, data)
+		q, ps := parse(name, data)
 		all = append(all, ps...)
 		if q != nil {
 			all = append(all, checkVersionFile(name, data, q)...)
@@ -230,16 +235,16 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 	return data, nil
 }
 
-// FileProblems parses one file, whatever its kind, for lint.
-func FileProblems(name string, data []byte) Problems {
-	if path.Base(name) == ResourcesFile {
-		_, ps := ParseResources(name, data)
-		return ps
+// CheckFile parses one file, whatever its kind, for lint: its problems, as Problems, or nil.
+func CheckFile(name string, data []byte) error {
+	var ps Problems
+	switch path.Base(name) {
+	case ResourcesFile:
+		_, ps = parseResources(name, data)
+	case SiteFile:
+		_, ps = parseSite(name, data)
+	default:
+		_, ps = parse(name, data)
 	}
-	if path.Base(name) == SiteFile {
-		_, ps := ParseSite(name, data)
-		return ps
-	}
-	_, ps := Parse(name, data)
-	return ps
+	return ps.orNil()
 }

@@ -77,7 +77,8 @@ func TestLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, ps := questionnaire.Load(tt.files)
+			c, err := questionnaire.Load(tt.files)
+			ps := questionnaire.ProblemsOf(err)
 			if len(tt.want) == 0 {
 				if len(ps) > 0 || c == nil {
 					t.Fatalf("Load() = %v, %v", c, ps)
@@ -111,12 +112,12 @@ func TestCatalogVersions(t *testing.T) {
 		return file(strings.Replace(valid, "version: 1.0.0", "version: "+v, 1))
 	}
 	other := strings.Replace(strings.Replace(valid, "id: lint-base", "id: another", 1), "languages: [en, es]", "languages: [es, en]", 1)
-	c, ps := questionnaire.Load(fstest.MapFS{
+	c, err := questionnaire.Load(fstest.MapFS{
 		"v1.yaml": version("1.9.2"), "v2.yaml": version("1.10.0"), "v0.yaml": version("1.2"),
 		"another.yaml": file(other), "resources.yaml": file(resources),
 	})
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if got := c.IDs(); !equal(got, []string{"another", "lint-base"}) {
 		t.Errorf("IDs() = %v", got)
@@ -156,9 +157,9 @@ func TestShippedCatalog(t *testing.T) {
 }
 
 func TestResources(t *testing.T) {
-	r, ps := questionnaire.ParseResources("resources.yaml", []byte(lintFile(t, "resources.yaml")))
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	r, err := questionnaire.ParseResources("resources.yaml", []byte(lintFile(t, "resources.yaml")))
+	if err != nil {
+		t.Fatal(err)
 	}
 	group := func(region string, kinds ...string) string {
 		var out []string

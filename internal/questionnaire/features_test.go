@@ -197,7 +197,8 @@ func TestBoundedRangeNeverRefusesACorrectFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q, ps := questionnaire.Parse("pairs.yaml", []byte(pairs(tt.last)))
+			q, err := questionnaire.Parse("pairs.yaml", []byte(pairs(tt.last)))
+			ps := questionnaire.ProblemsOf(err)
 			if tt.problem == "" {
 				if len(ps) > 0 {
 					t.Fatalf("a correct file refused:\n%v", ps)

@@ -36,7 +36,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("&a [*a]"))
 	f.Add([]byte("languages: !\n")) // panicked inside the YAML library
 	f.Fuzz(func(t *testing.T, data []byte) {
-		q, ps := questionnaire.Parse("f.yaml", data)
+		q, err := questionnaire.Parse("f.yaml", data)
+		ps := questionnaire.ProblemsOf(err)
 		if (q == nil) == (len(ps) == 0) {
 			t.Fatalf("Parse() = %v with %d problems", q, len(ps))
 		}
@@ -60,7 +61,8 @@ func FuzzParse(f *testing.F) {
 			_, _ = q.Score(questionnaire.Answers{})
 			_ = q.Visibility(questionnaire.Answers{})
 		}
-		r, rps := questionnaire.ParseResources("r.yaml", data)
+		r, rerr := questionnaire.ParseResources("r.yaml", data)
+		rps := questionnaire.ProblemsOf(rerr)
 		if (r == nil) == (len(rps) == 0) {
 			t.Fatalf("ParseResources() = %v with %d problems", r, len(rps))
 		}

@@ -23,9 +23,9 @@ func parseFile(t testing.TB, name string) *questionnaire.Questionnaire {
 // parse parses a questionnaire given as text and fails the test on any problem.
 func parse(t testing.TB, name, src string) *questionnaire.Questionnaire {
 	t.Helper()
-	q, ps := questionnaire.Parse(name, []byte(src))
-	if len(ps) > 0 {
-		t.Fatalf("%s has problems:\n%v", name, ps)
+	q, err := questionnaire.Parse(name, []byte(src))
+	if err != nil {
+		t.Fatalf("%s has problems:\n%v", name, err)
 	}
 	return q
 }
@@ -33,9 +33,9 @@ func parse(t testing.TB, name, src string) *questionnaire.Questionnaire {
 // shipped is the ketamine self-check as the binary embeds it.
 func shipped(t testing.TB) *questionnaire.Questionnaire {
 	t.Helper()
-	c, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatalf("the shipped questionnaires have problems:\n%v", ps)
+	c, err := questionnaire.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatalf("the shipped questionnaires have problems:\n%v", err)
 	}
 	q := c.Latest("ketamine-selfcheck")
 	if q == nil {

@@ -10,7 +10,12 @@ const MaxTextLength = 4000
 
 // Parse reads and checks one questionnaire file. It returns the questionnaire only when there is
 // no problem at all: a definition that fails a rule is never used to score anyone.
-func Parse(file string, data []byte) (*Questionnaire, Problems) {
+func Parse(file string, data []byte) (*Questionnaire, error) {
+	q, ps := parse(file, data)
+	return q, ps.orNil()
+}
+
+func parse(file string, data []byte) (*Questionnaire, Problems) {
 	q := new(Questionnaire)
 	nodes, ps := decode(file, data, q)
 	if ps != nil {

@@ -35,8 +35,32 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s: %s", p.File, p.Message)
 }
 
-// Problems is a list of problems that is also an error.
+// Problems is a list of problems that is also an error. The loaders (Load, Parse,
+// ParseResources, ParseSite, CheckFile, ScoreRanges) return it as an error that is nil when
+// there is no problem; ProblemsOf gives the list back.
 type Problems []Problem
+
+// ProblemsOf is the list of problems an error holds: every problem of a Problems, one problem
+// with the error's text for any other error, and none for nil.
+func ProblemsOf(err error) Problems {
+	if err == nil {
+		return nil
+	}
+	var ps Problems
+	if errors.As(err, &ps) {
+		return ps
+	}
+	return Problems{{Message: err.Error()}}
+}
+
+// orNil is the problems as an error, nil when there are none: a nil Problems held in an
+// error interface would not be nil.
+func (ps Problems) orNil() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
 
 func (ps Problems) Error() string {
 	lines := make([]string, len(ps))

@@ -62,7 +62,12 @@ type Contact struct {
 const OtherRegion = "other"
 
 // ParseResources reads and checks the resources file.
-func ParseResources(file string, data []byte) (*Resources, Problems) {
+func ParseResources(file string, data []byte) (*Resources, error) {
+	r, ps := parseResources(file, data)
+	return r, ps.orNil()
+}
+
+func parseResources(file string, data []byte) (*Resources, Problems) {
 	r := new(Resources)
 	nodes, ps := decode(file, data, r)
 	if ps != nil {

@@ -20,7 +20,12 @@ type Site struct {
 }
 
 // ParseSite reads and checks the site file.
-func ParseSite(file string, data []byte) (*Site, Problems) {
+func ParseSite(file string, data []byte) (*Site, error) {
+	s, ps := parseSite(file, data)
+	return s, ps.orNil()
+}
+
+func parseSite(file string, data []byte) (*Site, Problems) {
 	s := new(Site)
 	nodes, ps := decode(file, data, s)
 	if ps != nil {

@@ -12,9 +12,9 @@ import (
 // shippedCatalog is every shipped questionnaire version and the help resources.
 func shippedCatalog(t testing.TB) *questionnaire.Catalog {
 	t.Helper()
-	c, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatalf("the shipped questionnaires have problems:\n%v", ps)
+	c, err := questionnaire.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatalf("the shipped questionnaires have problems:\n%v", err)
 	}
 	return c
 }
@@ -77,7 +77,8 @@ func TestLoadVersionFolders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, ps := questionnaire.Load(tt.files)
+			c, err := questionnaire.Load(tt.files)
+			ps := questionnaire.ProblemsOf(err)
 			if len(tt.want) == 0 {
 				if len(ps) > 0 || c == nil {
 					t.Fatalf("Load() = %v, %v", c, ps)

@@ -41,9 +41,9 @@ func benchServer(tb testing.TB) (string, *http.Client) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		tb.Fatal(ps)
+	cat, err := questionnaire.Load(questionnaires.FS)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	s, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Secret: testSecret, Access: testAccess(tb, st), ShareDays: 30})

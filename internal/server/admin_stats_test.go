@@ -53,9 +53,9 @@ func newStatsServer(t *testing.T, responses, days int) *statsServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	cat, err := questionnaire.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatal(err)
 	}
 	now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -25,9 +25,9 @@ import (
 // folderCatalog loads a questionnaires folder from disk, as --questionnaires does.
 func folderCatalog(t testing.TB, dir string) *questionnaire.Catalog {
 	t.Helper()
-	cat, ps := questionnaire.Load(os.DirFS(dir))
-	if len(ps) > 0 {
-		t.Fatalf("%s has problems:\n%v", dir, ps)
+	cat, err := questionnaire.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("%s has problems:\n%v", dir, err)
 	}
 	return cat
 }

@@ -20,9 +20,9 @@ func layouts(t *testing.T) []*layout {
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, ps := questionnaire.Parse(f, data)
-		if len(ps) > 0 {
-			t.Fatal(ps)
+		q, err := questionnaire.Parse(f, data)
+		if err != nil {
+			t.Fatal(err)
 		}
 		out = append(out, newLayout(q, []string{"us", "other"}))
 	}

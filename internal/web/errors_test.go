@@ -20,9 +20,9 @@ import (
 
 func testSite(t *testing.T) *Site {
 	t.Helper()
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	cat, err := questionnaire.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatal(err)
 	}
 	s, err := NewSite(cat, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), false)
 	if err != nil {

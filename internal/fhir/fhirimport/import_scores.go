@@ -214,9 +214,9 @@ func (im *importer) finish() ([]byte, error) {
 	if len(im.q.Sections) == 0 || im.q.Level == "" {
 		return nil, fmt.Errorf("%w: no question could be converted", errNothing)
 	}
-	ranges, ps := questionnaire.ScoreRanges(im.q.ID+".yaml", im.yaml())
-	if len(ps) > 0 {
-		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", ps)
+	ranges, err := questionnaire.ScoreRanges(im.q.ID+".yaml", im.yaml())
+	if err != nil {
+		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", err)
 	}
 	for _, s := range im.q.Scores {
 		if r, ok := ranges[s.ID]; ok && len(s.Bands) > 0 {
@@ -225,8 +225,8 @@ func (im *importer) finish() ([]byte, error) {
 		}
 	}
 	out := im.yaml()
-	if _, ps := questionnaire.Parse(im.q.ID+".yaml", out); len(ps) > 0 {
-		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", ps)
+	if _, err := questionnaire.Parse(im.q.ID+".yaml", out); err != nil {
+		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", err)
 	}
 	return out, nil
 }

@@ -56,9 +56,9 @@ func TestImportForeign(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\nnotes: %q", err, notes)
 	}
-	q, ps := questionnaire.Parse("imported.yaml", yaml)
-	if len(ps) > 0 {
-		t.Fatalf("%v\n%s", ps, yaml)
+	q, err := questionnaire.Parse("imported.yaml", yaml)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, yaml)
 	}
 	if q.ID != "55757-9" || q.Version != "2.72" || !q.HasLanguage("en") || q.Title.In("en") != "PHQ-2 as another tool wrote it" {
 		t.Errorf("header %s %s %v %q", q.ID, q.Version, q.Languages, q.Title.In("en"))

@@ -28,9 +28,9 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\nnotes: %q", err, notes)
 			}
-			back, ps := questionnaire.Parse("back.yaml", yaml)
-			if len(ps) > 0 {
-				t.Fatalf("%v\n%s", ps, yaml)
+			back, err := questionnaire.Parse("back.yaml", yaml)
+			if err != nil {
+				t.Fatalf("%v\n%s", err, yaml)
 			}
 			if back.ID != s.Q.ID || back.Version != s.Q.Version {
 				t.Errorf("came back as %s %s", back.ID, back.Version)
