@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -69,7 +69,7 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	cat, err := questionnaire.Load(questionnaires.FS)
+	cat, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -117,8 +117,8 @@ func questionnairesFlag(fs *flag.FlagSet) *string {
 	return fs.String("questionnaires", "", "folder of questionnaire files to use instead of the built-in ones")
 }
 
-// catalog loads the questionnaires from dir, or the embedded set when dir is empty.
-func catalog(dir string) (*questionnaire.Catalog, error) {
+// loadCatalog loads the questionnaires from dir, or the embedded set when dir is empty.
+func loadCatalog(dir string) (*catalog.Catalog, error) {
 	var fsys fs.FS = questionnaires.FS
 	if dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -126,7 +126,7 @@ func catalog(dir string) (*questionnaire.Catalog, error) {
 		}
 		fsys = os.DirFS(dir)
 	}
-	c, err := questionnaire.Load(fsys)
+	c, err := catalog.Load(fsys)
 	if err != nil {
 		return nil, fmt.Errorf("the questionnaires have problems (run 'ketascreen lint'):\n%w", err)
 	}

@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -47,7 +47,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 	if *weeks < 1 || *weeks > 520 {
 		return usageError{"--weeks must be from 1 to 520"}
 	}
-	cat, err := catalog(*dir)
+	cat, err := loadCatalog(*dir)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func runDev(ctx context.Context, e *env, args []string) error {
 
 // generate makes n synthetic responses in time order, in batches. More people answer as time
 // goes on; most show few signs of concern, some many.
-func generate(ctx context.Context, cat *questionnaire.Catalog, n, weeks int, seed uint64, now time.Time, out chan<- []*responsedb.Response) {
+func generate(ctx context.Context, cat *catalog.Catalog, n, weeks int, seed uint64, now time.Time, out chan<- []*responsedb.Response) {
 	defer close(out)
 	rng := rand.New(rand.NewPCG(seed, 0x6b6574))
 	qs := cat.Questionnaires()

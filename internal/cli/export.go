@@ -56,7 +56,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			*f.list = []string{f.val}
 		}
 	}
-	cat, err := catalog(*dir)
+	cat, err := loadCatalog(*dir)
 	if err != nil {
 		return err
 	}

@@ -9,13 +9,14 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
 // The shipped self-check, exported and imported again, passes lint and scores as before; notes
 // go to stderr, the file to stdout.
 func TestImportFHIR(t *testing.T) {
-	cat, err := questionnaire.Load(questionnaires.FS)
+	cat, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -45,7 +46,7 @@ func runLint(_ context.Context, e *env, args []string) error {
 			problems = append(problems, questionnaire.Problem{File: arg, Message: err.Error()})
 			continue
 		}
-		problems = append(problems, questionnaire.ProblemsOf(questionnaire.CheckFile(arg, data))...)
+		problems = append(problems, questionnaire.ProblemsOf(catalog.CheckFile(arg, data))...)
 		checked++
 	}
 	for _, p := range problems {
@@ -74,7 +75,7 @@ func lintFS(fsys fs.FS, dir string) (questionnaire.Problems, int) {
 			files = append(files, f)
 		}
 	}
-	_, err := questionnaire.Load(fsys)
+	_, err := catalog.Load(fsys)
 	ps := questionnaire.ProblemsOf(err)
 	for i := range ps {
 		ps[i].File = filepath.Join(dir, ps[i].File)

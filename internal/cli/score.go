@@ -81,7 +81,7 @@ func findQuestionnaire(idOrFile, dir string) (*questionnaire.Questionnaire, erro
 		}
 		return q, nil
 	}
-	c, err := catalog(dir)
+	c, err := loadCatalog(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -87,7 +87,7 @@ func TestDailyJobOnceAcrossInstances(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		db := b.New(t)
-		cat, err := catalog("")
+		cat, err := loadCatalog("")
 		if err != nil {
 			t.Fatal(err)
 		}

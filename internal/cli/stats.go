@@ -9,7 +9,7 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 )
@@ -59,7 +59,7 @@ func openExisting(ctx context.Context, db string) (*store.Store, error) {
 // releaseJob is the daily statistics job: it turns counters from before releases into releases
 // (once), then releases every period that is due. It returns whether it got through, and the
 // purge must not run when it did not: rows of an unreleased period would be lost.
-func releaseJob(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, force bool, log *slog.Logger) bool {
+func releaseJob(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg stats.Config, force bool, log *slog.Logger) bool {
 	made, err := stats.ConvertCounters(ctx, st, cat, cfg, st.Now())
 	if err == nil {
 		var more []stats.Made
@@ -126,7 +126,7 @@ func runStatsRelease(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cat, err := catalog(*dir)
+	cat, err := loadCatalog(*dir)
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func runStatsRerelease(ctx context.Context, e *env, args []string) error {
 	if err := checkRetention(*retention, cfg); err != nil {
 		return err
 	}
-	cat, err := catalog(*dir)
+	cat, err := loadCatalog(*dir)
 	if err != nil {
 		return err
 	}

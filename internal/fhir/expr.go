@@ -252,7 +252,3 @@ func resultOptions(link string) string {
 func fhirpathExpr(name, e string) *Expression {
 	return &Expression{Name: name, Language: FhirpathLang, Expression: e}
 }
-
-// ScoreVariable is the name of the SDC variable that holds a score in the exported
-// Questionnaire.
-func ScoreVariable(q *questionnaire.Questionnaire, id string) string { return scoreVar(q, id) }

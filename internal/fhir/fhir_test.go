@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -17,7 +18,7 @@ func labels(key string) string { return "label of " + key }
 
 func shipped(t *testing.T) *questionnaire.Questionnaire {
 	t.Helper()
-	cat, err := questionnaire.Load(questionnaires.FS)
+	cat, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 func lintFile(t *testing.T, name string) string {
@@ -77,7 +79,7 @@ func TestLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := questionnaire.Load(tt.files)
+			c, err := catalog.Load(tt.files)
 			ps := questionnaire.ProblemsOf(err)
 			if len(tt.want) == 0 {
 				if len(ps) > 0 || c == nil {
@@ -112,7 +114,7 @@ func TestCatalogVersions(t *testing.T) {
 		return file(strings.Replace(valid, "version: 1.0.0", "version: "+v, 1))
 	}
 	other := strings.Replace(strings.Replace(valid, "id: lint-base", "id: another", 1), "languages: [en, es]", "languages: [es, en]", 1)
-	c, err := questionnaire.Load(fstest.MapFS{
+	c, err := catalog.Load(fstest.MapFS{
 		"v1.yaml": version("1.9.2"), "v2.yaml": version("1.10.0"), "v0.yaml": version("1.2"),
 		"another.yaml": file(other), "resources.yaml": file(resources),
 	})
@@ -157,7 +159,7 @@ func TestShippedCatalog(t *testing.T) {
 }
 
 func TestResources(t *testing.T) {
-	r, err := questionnaire.ParseResources("resources.yaml", []byte(lintFile(t, "resources.yaml")))
+	r, err := helplines.Parse("resources.yaml", []byte(lintFile(t, "resources.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +217,7 @@ func TestContactDial(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
-			c := &questionnaire.Contact{Type: "phone", Value: tt.value}
+			c := &helplines.Contact{Type: "phone", Value: tt.value}
 			if got := c.Dial(); got != tt.want {
 				t.Errorf("Dial() = %q, want %q", got, tt.want)
 			}

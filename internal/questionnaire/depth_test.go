@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // deepIndent is n block mappings, each indented one more space than the one before.
@@ -66,7 +67,7 @@ func TestNestingTooDeep(t *testing.T) {
 				t.Errorf("took %s", elapsed)
 			}
 			// The help resources file goes through the same door.
-			_, err = questionnaire.ParseResources("deep.yaml", []byte(tt.src))
+			_, err = helplines.Parse("deep.yaml", []byte(tt.src))
 			if ps := questionnaire.ProblemsOf(err); len(ps) != 1 || !strings.Contains(ps[0].Message, "nesting is deeper") {
 				t.Errorf("ParseResources: %v", ps)
 			}

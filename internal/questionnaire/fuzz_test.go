@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -61,7 +62,7 @@ func FuzzParse(f *testing.F) {
 			_, _ = q.Score(questionnaire.Answers{})
 			_ = q.Visibility(questionnaire.Answers{})
 		}
-		r, rerr := questionnaire.ParseResources("r.yaml", data)
+		r, rerr := helplines.Parse("r.yaml", data)
 		rps := questionnaire.ProblemsOf(rerr)
 		if (r == nil) == (len(rps) == 0) {
 			t.Fatalf("ParseResources() = %v with %d problems", r, len(rps))
@@ -189,7 +190,7 @@ func FuzzScore(f *testing.F) {
 					t.Fatalf("flags out of order: %v", r.FlagIDs())
 				}
 			}
-			if got, want := r.HasFlag("safety"), slices.Equal(a["safety"], []string{"yes"}); got != want {
+			if got, want := hasFlag(r, "safety"), slices.Equal(a["safety"], []string{"yes"}); got != want {
 				t.Fatalf("safety flag = %v with safety = %v", got, a["safety"])
 			}
 			for _, lang := range q.Languages {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -33,7 +34,7 @@ func parse(t testing.TB, name, src string) *questionnaire.Questionnaire {
 // shipped is the ketamine self-check as the binary embeds it.
 func shipped(t testing.TB) *questionnaire.Questionnaire {
 	t.Helper()
-	c, err := questionnaire.Load(questionnaires.FS)
+	c, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		t.Fatalf("the shipped questionnaires have problems:\n%v", err)
 	}
@@ -137,4 +138,9 @@ func equal[T comparable](a, b []T) bool {
 		return true
 	}
 	return slices.Equal(a, b)
+}
+
+// hasFlag reports whether the flag with the id was raised.
+func hasFlag(r *questionnaire.Result, id string) bool {
+	return slices.ContainsFunc(r.Flags, func(f *questionnaire.Flag) bool { return f.ID == id })
 }

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -16,7 +16,7 @@ import (
 // shipped one), and the binary does not embed it: a clinic serves it only by choice.
 func TestLibrary(t *testing.T) {
 	dir := filepath.Join(qtest.Root(), "questionnaires", "library")
-	cat, err := questionnaire.Load(os.DirFS(dir))
+	cat, err := catalog.Load(os.DirFS(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // wantMarker is how a lint fixture says which problem it expects on a line: "# want: message".
@@ -88,7 +90,7 @@ func TestLintFixtures(t *testing.T) {
 			}
 			var got questionnaire.Problems
 			if strings.HasPrefix(name, "resources") {
-				r, err := questionnaire.ParseResources(name, data)
+				r, err := helplines.Parse(name, data)
 				ps := questionnaire.ProblemsOf(err)
 				if (r == nil) == base {
 					t.Errorf("ParseResources returned %v with %d problems", r, len(ps))
@@ -105,7 +107,7 @@ func TestLintFixtures(t *testing.T) {
 			checkProblems(t, name, got, want)
 			// CheckFile picks the parser by the file name.
 			if !strings.HasPrefix(name, "resources") {
-				if fp := questionnaire.ProblemsOf(questionnaire.CheckFile(filepath.Join("some", "dir", name), data)); len(fp) != len(got) {
+				if fp := questionnaire.ProblemsOf(catalog.CheckFile(filepath.Join("some", "dir", name), data)); len(fp) != len(got) {
 					t.Errorf("CheckFile found %d problems, Parse %d", len(fp), len(got))
 				}
 			}

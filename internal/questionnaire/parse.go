@@ -347,28 +347,30 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 
 // text checks that a text is given in every declared language and in no other.
 func (c *checker) text(p string, t Text, required bool) {
-	checkText(c.pl, p, t, c.q.Languages, required)
+	CheckText(c.pl.add, p, t, c.q.Languages, required)
 }
 
-func checkText(pl *problemList, p string, t Text, langs []string, required bool) {
+// CheckText reports a text that lacks a language of langs, has one not in langs, or is longer
+// than MaxTextLength; an empty one only when it is required.
+func CheckText(report Report, p string, t Text, langs []string, required bool) {
 	if len(t) == 0 {
 		if required {
-			pl.add(p, "text is missing")
+			report(p, "text is missing")
 		}
 		return
 	}
 	for _, l := range langs {
 		s, ok := t[l]
 		if !ok || s == "" {
-			pl.add(p, "missing the %q text", l)
+			report(p, "missing the %q text", l)
 		}
 	}
 	for l, s := range t {
 		if !slices.Contains(langs, l) {
-			pl.add(p+"."+l, "has a %q text, but %q is not in languages", l, l)
+			report(p+"."+l, "has a %q text, but %q is not in languages", l, l)
 		}
 		if len(s) > MaxTextLength {
-			pl.add(p+"."+l, "text is longer than %d characters", MaxTextLength)
+			report(p+"."+l, "text is longer than %d characters", MaxTextLength)
 		}
 	}
 }

@@ -6,13 +6,14 @@ import (
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
 // shippedCatalog is every shipped questionnaire version and the help resources.
-func shippedCatalog(t testing.TB) *questionnaire.Catalog {
+func shippedCatalog(t testing.TB) *catalog.Catalog {
 	t.Helper()
-	c, err := questionnaire.Load(questionnaires.FS)
+	c, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		t.Fatalf("the shipped questionnaires have problems:\n%v", err)
 	}
@@ -77,7 +78,7 @@ func TestLoadVersionFolders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := questionnaire.Load(tt.files)
+			c, err := catalog.Load(tt.files)
 			ps := questionnaire.ProblemsOf(err)
 			if len(tt.want) == 0 {
 				if len(ps) > 0 || c == nil {

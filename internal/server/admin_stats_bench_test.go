@@ -18,7 +18,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/testtool"
@@ -41,7 +41,7 @@ func benchServer(tb testing.TB) (string, *http.Client) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cat, err := questionnaire.Load(questionnaires.FS)
+	cat, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		tb.Fatal(err)
 	}

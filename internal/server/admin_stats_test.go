@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/password"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
@@ -35,7 +35,7 @@ type statsServer struct {
 	t     *testing.T
 	url   string
 	st    *store.Store
-	cat   *questionnaire.Catalog
+	cat   *catalog.Catalog
 	clock *testClock
 	path  string
 	admin *http.Client
@@ -53,7 +53,7 @@ func newStatsServer(t *testing.T, responses, days int) *statsServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := questionnaire.Load(questionnaires.FS)
+	cat, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/i18n"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/web"
 )
 
@@ -65,7 +66,7 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 	for _, sev := range []string{"urgent", "high", "moderate", "info"} {
 		used["severity."+sev] = true
 	}
-	qs, err := questionnaire.Load(questionnaireFS())
+	qs, err := catalog.Load(questionnaireFS())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
 
 func TestJourney(t *testing.T) {
@@ -325,7 +326,7 @@ func TestLandingShowsEachIntroductionInParagraphs(t *testing.T) {
 	files := shippedFiles(t)
 	second := strings.Replace(string(files[latestFile].Data), "id: ketamine-selfcheck", "id: second-check", 1)
 	files["second-check.yaml"] = &fstest.MapFile{Data: []byte(second)}
-	cat, err := questionnaire.Load(files)
+	cat, err := catalog.Load(files)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
 
 // Params choose a view: which stored releases to select and sum. Dates are days; a view
@@ -107,7 +107,7 @@ func ParseBudget(name, s string) (float64, error) {
 }
 
 // check validates the parameters against the catalog and returns the days asked for.
-func (p *Params) check(cat *questionnaire.Catalog) (from, to time.Time, err error) {
+func (p *Params) check(cat *catalog.Catalog) (from, to time.Time, err error) {
 	if p.By != ByWeek && p.By != ByMonth {
 		return from, to, paramErr("by", "by must be week or month")
 	}
@@ -164,7 +164,7 @@ func PeriodCount(by string, from, to time.Time) int {
 
 // catalogLangs lists the languages of the questionnaires (all of them when ids is empty), in
 // a fixed order.
-func catalogLangs(cat *questionnaire.Catalog, ids []string) []string {
+func catalogLangs(cat *catalog.Catalog, ids []string) []string {
 	var out []string
 	for _, q := range cat.Questionnaires() {
 		if len(ids) > 0 && !slices.Contains(ids, q.ID) {
@@ -181,7 +181,7 @@ func catalogLangs(cat *questionnaire.Catalog, ids []string) []string {
 }
 
 // regionIDs lists the resources' regions in their file order.
-func regionIDs(cat *questionnaire.Catalog) []string {
+func regionIDs(cat *catalog.Catalog) []string {
 	var out []string
 	for _, r := range cat.Resources.Regions {
 		out = append(out, r.ID)

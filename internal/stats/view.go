@@ -6,7 +6,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
 
 // View is what a dashboard page shows or an export holds: fixed tables summed from stored
@@ -21,7 +21,7 @@ type View struct {
 	Suppressed int           // figures shown as "fewer than k"
 	Releases   []ReleaseUsed // every release summed, oldest first
 
-	cat *questionnaire.Catalog
+	cat *catalog.Catalog
 	// responses is the unbiased estimate of the responses summed, before post-processing.
 	responses estimate
 }

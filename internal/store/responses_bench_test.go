@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -17,7 +17,7 @@ import (
 // (each bumps about 25 counters in its week and its month).
 func syntheticResponses(b *testing.B, n int) []*responsedb.Response {
 	b.Helper()
-	cat, err := questionnaire.Load(questionnaires.FS)
+	cat, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,13 +14,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
 func testSite(t *testing.T) *Site {
 	t.Helper()
-	cat, err := questionnaire.Load(questionnaires.FS)
+	cat, err := catalog.Load(questionnaires.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
