@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
@@ -143,4 +144,35 @@ func equal[T comparable](a, b []T) bool {
 // hasFlag reports whether the flag with the id was raised.
 func hasFlag(r *questionnaire.Result, id string) bool {
 	return slices.ContainsFunc(r.Flags, func(f *questionnaire.Flag) bool { return f.ID == id })
+}
+
+func lintFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "lint", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// lineOf is the 1-based line of the first line of text that contains s.
+func lineOf(t *testing.T, text, s string) int {
+	t.Helper()
+	for i, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line contains %q", s)
+	return 0
+}
+
+// shippedCatalog is every shipped questionnaire version and the help resources.
+func shippedCatalog(t testing.TB) *catalog.Catalog {
+	t.Helper()
+	c, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatalf("the shipped questionnaires have problems:\n%v", err)
+	}
+	return c
 }

@@ -1,4 +1,4 @@
-package questionnaire_test
+package catalog_test
 
 import (
 	"strings"
@@ -7,18 +7,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
-	"github.com/ketascreen/ketascreen/questionnaires"
 )
-
-// shippedCatalog is every shipped questionnaire version and the help resources.
-func shippedCatalog(t testing.TB) *catalog.Catalog {
-	t.Helper()
-	c, err := catalog.Load(questionnaires.FS)
-	if err != nil {
-		t.Fatalf("the shipped questionnaires have problems:\n%v", err)
-	}
-	return c
-}
 
 // A questionnaire's versions live in its folder, <id>/<version>.yaml: each file must hold that
 // id and version, and an option code keeps its meaning from one version to the next.

@@ -1,4 +1,4 @@
-package questionnaire_test
+package catalog_test
 
 import (
 	"os"

@@ -1,4 +1,4 @@
-package questionnaire_test
+package helplines_test
 
 import (
 	"slices"
