@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -26,7 +26,7 @@ func TestBackupRestoresAWorkingDeployment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, _ := questionnaire.Load(questionnaires.FS)
+	cat, _ := catalog.Load(questionnaires.FS)
 	q := cat.Latest("ketamine-selfcheck")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "live", "k.db")

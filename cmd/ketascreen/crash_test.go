@@ -24,6 +24,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
@@ -108,9 +109,9 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 }
 
 func testCrashLosesNothingAcknowledged(t *testing.T, b storetest.Backend) {
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	cat, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatal(err)
 	}
 	q := cat.Latest("ketamine-selfcheck")
 	db := b.New(t)
@@ -220,7 +221,7 @@ func testCrashLosesNothingAcknowledged(t *testing.T, b storetest.Backend) {
 }
 
 func TestGracefulShutdownFinishesInFlight(t *testing.T) {
-	cat, _ := questionnaire.Load(questionnaires.FS)
+	cat, _ := catalog.Load(questionnaires.FS)
 	q := cat.Latest("ketamine-selfcheck")
 	db := filepath.Join(t.TempDir(), "k.db")
 	p := startServe(t, db)

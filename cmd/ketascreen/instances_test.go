@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
@@ -83,7 +84,7 @@ func TestTwoInstances(t *testing.T) {
 		t.Skip("starts the real server twice")
 	}
 	db := storetest.Postgres.New(t)
-	cat, _ := questionnaire.Load(questionnaires.FS)
+	cat, _ := catalog.Load(questionnaires.FS)
 	q := cat.Latest("ketamine-selfcheck")
 	bin, err := buildBinary()
 	if err != nil {

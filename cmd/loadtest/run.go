@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/testtool"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -69,9 +69,9 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 	}
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		return ps
+	cat, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		return err
 	}
 	q := cat.Latest(qid)
 	answers := testtool.Answers(q, 5)

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -87,7 +87,7 @@ func runDev(ctx context.Context, e *command.Env, args []string) error {
 
 // generate makes n synthetic responses in time order, in batches. More people answer as time
 // goes on; most show few signs of concern, some many.
-func generate(ctx context.Context, cat *questionnaire.Catalog, n, weeks int, seed uint64, now time.Time, out chan<- []*responsedb.Response) {
+func generate(ctx context.Context, cat *catalog.Catalog, n, weeks int, seed uint64, now time.Time, out chan<- []*responsedb.Response) {
 	defer close(out)
 	rng := rand.New(rand.NewPCG(seed, 0x6b6574))
 	qs := cat.Questionnaires()

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/cli/command"
 	_ "modernc.org/sqlite"
+
+	"github.com/ketascreen/ketascreen/internal/cli/command"
 )
 
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {

@@ -7,7 +7,7 @@ import (
 	"os"
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
-	"github.com/ketascreen/ketascreen/internal/fhir"
+	"github.com/ketascreen/ketascreen/internal/fhir/fhirimport"
 )
 
 func runImport(_ context.Context, e *command.Env, args []string) error {
@@ -27,18 +27,18 @@ func runImport(_ context.Context, e *command.Env, args []string) error {
 	var data []byte
 	var err error
 	if name := fl.Arg(1); name == "-" {
-		data, err = io.ReadAll(io.LimitReader(e.Stdin, fhir.MaxImport+1))
+		data, err = io.ReadAll(io.LimitReader(e.Stdin, fhirimport.MaxImport+1))
 	} else {
 		var f *os.File
 		if f, err = os.Open(name); err == nil {
-			data, err = io.ReadAll(io.LimitReader(f, fhir.MaxImport+1))
+			data, err = io.ReadAll(io.LimitReader(f, fhirimport.MaxImport+1))
 			f.Close()
 		}
 	}
 	if err != nil {
 		return command.UsageError{Msg: err.Error()}
 	}
-	out, notes, err := fhir.Import(data)
+	out, notes, err := fhirimport.Import(data)
 	for _, n := range notes {
 		fmt.Fprintf(e.Stderr, "ketascreen import: not converted: %s\n", n)
 	}

@@ -9,15 +9,16 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
 // The shipped self-check, exported and imported again, passes lint and scores as before; notes
 // go to stderr, the file to stdout.
 func TestImportFHIR(t *testing.T) {
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	cat, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatal(err)
 	}
 	q := cat.Latest("ketamine-selfcheck")
 	body, _ := json.Marshal(fhir.NewQuestionnaire(q, "es", fhir.DefaultBase, func(k string) string { return k }))
@@ -34,9 +35,9 @@ func TestImportFHIR(t *testing.T) {
 			if !strings.Contains(stderr, "ketascreen import: not converted: bands keep their names, not their meanings") {
 				t.Errorf("stderr lacks the notes: %s", stderr)
 			}
-			back, ps := questionnaire.Parse("back.yaml", []byte(stdout))
-			if len(ps) > 0 {
-				t.Fatalf("%v", ps)
+			back, err := questionnaire.Parse("back.yaml", []byte(stdout))
+			if err != nil {
+				t.Fatalf("%v", err)
 			}
 			if !back.HasLanguage("es") || back.Title.In("es") != q.Title.In("es") || len(back.Items()) != len(q.Items()) {
 				t.Errorf("came back as %v %q with %d items", back.Languages, back.Title.In("es"), len(back.Items()))

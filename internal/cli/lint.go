@@ -14,6 +14,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -46,7 +47,7 @@ func runLint(_ context.Context, e *command.Env, args []string) error {
 			problems = append(problems, questionnaire.Problem{File: arg, Message: err.Error()})
 			continue
 		}
-		problems = append(problems, questionnaire.FileProblems(arg, data)...)
+		problems = append(problems, questionnaire.ProblemsOf(catalog.CheckFile(arg, data))...)
 		checked++
 	}
 	for _, p := range problems {
@@ -75,7 +76,8 @@ func lintFS(fsys fs.FS, dir string) (questionnaire.Problems, int) {
 			files = append(files, f)
 		}
 	}
-	_, ps := questionnaire.Load(fsys)
+	_, err := catalog.Load(fsys)
+	ps := questionnaire.ProblemsOf(err)
 	for i := range ps {
 		ps[i].File = filepath.Join(dir, ps[i].File)
 	}

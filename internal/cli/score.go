@@ -76,9 +76,9 @@ func findQuestionnaire(idOrFile, dir string) (*questionnaire.Questionnaire, erro
 		if err != nil {
 			return nil, command.UsageError{Msg: err.Error()}
 		}
-		q, ps := questionnaire.Parse(idOrFile, data)
-		if len(ps) > 0 {
-			return nil, command.UsageError{Msg: "the questionnaire has problems (run 'ketascreen lint'):\n" + ps.Error()}
+		q, err := questionnaire.Parse(idOrFile, data)
+		if err != nil {
+			return nil, command.UsageError{Msg: "the questionnaire has problems (run 'ketascreen lint'):\n" + err.Error()}
 		}
 		return q, nil
 	}

@@ -19,7 +19,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/cli/dbcli"
 	"github.com/ketascreen/ketascreen/internal/cli/statscli"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
@@ -147,7 +147,7 @@ func runServe(ctx context.Context, e *command.Env, args []string) error {
 // find the day's run not done takes the job's lease, runs it and records the day. A run that
 // fails is tried again at the next look. The purge waits for a day the release went through:
 // rows of an unreleased period would be lost to the statistics.
-func daily(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, retentionDays int, log *slog.Logger) {
+func daily(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg stats.Config, retentionDays int, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -165,7 +165,7 @@ func daily(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg
 // dailyJob names the daily job's lease and its record of the last day it ran.
 const dailyJob = "daily"
 
-func dailyOnce(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, retentionDays int, log *slog.Logger) error {
+func dailyOnce(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg stats.Config, retentionDays int, log *slog.Logger) error {
 	today := store.Day(st.Now())
 	if last, err := st.LastRun(ctx, dailyJob); err != nil || last == today {
 		return err

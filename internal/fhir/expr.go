@@ -5,19 +5,21 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ketascreen/ketascreen/internal/fhir/fhirpath"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
-// The FHIRPath written here keeps to a few fixed forms, so that Import can read them back
-// (parse.go). In them %resource is the QuestionnaireResponse being filled in, %questionnaire
-// the Questionnaire, and %score<Id> the variable holding a score, empty when it has no value.
+// The FHIRPath written here keeps to a few fixed forms, so that fhirimport.Import can read them
+// back (with package fhirpath). In them %resource is the QuestionnaireResponse being filled in,
+// %questionnaire the Questionnaire, and %score<Id> the variable holding a score, empty when it
+// has no value.
 // ".aggregate($total + $this, 0)" adds up a collection, giving 0 when it is empty.
 
 // answers is the answers to an item, found by their path: the section's group, then the item
 // (a path is much faster to follow than a search of the whole response with repeat(item)).
 func answers(q *questionnaire.Questionnaire, item string) string {
 	it := q.Item(item)
-	return "%resource.item.where(linkId=" + quote(sectionLink(it.Section().ID)) + ").item.where(linkId=" + quote(item) + ").answer"
+	return "%resource.item.where(linkId=" + fhirpath.Quote(sectionLink(it.Section().ID)) + ").item.where(linkId=" + fhirpath.Quote(item) + ").answer"
 }
 
 // scoreVar is the variable of a score: "score" and the id in camel case (risk_cannabis is
@@ -48,11 +50,6 @@ func camel(id string) string {
 
 const sum0 = ".aggregate($total + $this, 0)"
 
-// quote writes a FHIRPath string literal.
-func quote(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
-}
-
 // codesIn is a test that a coding has one of the codes.
 func codesIn(codes []string) string {
 	if len(codes) == 0 {
@@ -60,7 +57,7 @@ func codesIn(codes []string) string {
 	}
 	parts := make([]string, len(codes))
 	for i, c := range codes {
-		parts[i] = "code = " + quote(c)
+		parts[i] = "code = " + fhirpath.Quote(c)
 	}
 	return strings.Join(parts, " or ")
 }
@@ -200,7 +197,7 @@ func itemTerm(q *questionnaire.Questionnaire, s *questionnaire.Score, it *questi
 		m := "0"
 		for i := len(it.Options) - 1; i >= 0; i-- {
 			if o := it.Options[i]; o.ValueFor(s.ID) != 0 {
-				m = fmt.Sprintf("iif(code = %s, %d, %s)", quote(o.Code), o.ValueFor(s.ID), m)
+				m = fmt.Sprintf("iif(code = %s, %d, %s)", fhirpath.Quote(o.Code), o.ValueFor(s.ID), m)
 			}
 		}
 		v = a + ".value.select(" + m + ")" + sum0
@@ -231,9 +228,9 @@ func numberMap(it *questionnaire.Item) string {
 // beyond the bands takes the nearest one.
 func bandExpr(q *questionnaire.Questionnaire, link string, s *questionnaire.Score) string {
 	v := "%" + scoreVar(q, s.ID)
-	pick := quote(s.Bands[len(s.Bands)-1].ID)
+	pick := fhirpath.Quote(s.Bands[len(s.Bands)-1].ID)
 	for i := len(s.Bands) - 2; i >= 0; i-- {
-		pick = fmt.Sprintf("iif(%s <= %d, %s, %s)", v, s.Bands[i].Max, quote(s.Bands[i].ID), pick)
+		pick = fmt.Sprintf("iif(%s <= %d, %s, %s)", v, s.Bands[i].Max, fhirpath.Quote(s.Bands[i].ID), pick)
 	}
 	return "iif(" + v + ".exists(), " + resultOptions(link) + ".where(code = " + pick + "), {})"
 }
@@ -242,20 +239,16 @@ func bandExpr(q *questionnaire.Questionnaire, link string, s *questionnaire.Scor
 func flagsExpr(q *questionnaire.Questionnaire, flags []*questionnaire.Flag) string {
 	parts := make([]string, len(flags))
 	for i, f := range flags {
-		parts[i] = "(code = " + quote(f.ID) + " and " + condExpr(q, f.When) + ")"
+		parts[i] = "(code = " + fhirpath.Quote(f.ID) + " and " + condExpr(q, f.When) + ")"
 	}
-	return resultOptions(flagsItem) + ".where(" + strings.Join(parts, " or ") + ")"
+	return resultOptions(FlagsItem) + ".where(" + strings.Join(parts, " or ") + ")"
 }
 
 // resultOptions is the codings of a result item's options, in the Questionnaire.
 func resultOptions(link string) string {
-	return "%questionnaire.item.where(linkId=" + quote(resultGroup) + ").item.where(linkId=" + quote(link) + ").answerOption.valueCoding"
+	return "%questionnaire.item.where(linkId=" + fhirpath.Quote(ResultGroup) + ").item.where(linkId=" + fhirpath.Quote(link) + ").answerOption.valueCoding"
 }
 
-func fhirpath(name, e string) *Expression {
-	return &Expression{Name: name, Language: fhirpathLang, Expression: e}
+func fhirpathExpr(name, e string) *Expression {
+	return &Expression{Name: name, Language: FhirpathLang, Expression: e}
 }
-
-// ScoreVariable is the name of the SDC variable that holds a score in the exported
-// Questionnaire.
-func ScoreVariable(q *questionnaire.Questionnaire, id string) string { return scoreVar(q, id) }

@@ -1,6 +1,7 @@
 // Package fhir turns a questionnaire and a scored response into FHIR R4 resources (JSON): a
-// Questionnaire, and a QuestionnaireResponse that points to it by canonical URL and version;
-// and turns a FHIR Questionnaire back into the questionnaire format (Import).
+// Questionnaire, and a QuestionnaireResponse that points to it by canonical URL and version.
+// Package fhirimport turns a FHIR Questionnaire back into the questionnaire format, reading the
+// expressions written here with package fhirpath.
 //
 // Skip logic is written as enableWhen where R4 can say it, and otherwise as the SDC extension
 // enableWhenExpression (FHIRPath). Every score, band and flag is a read-only item of a "result"
@@ -124,14 +125,15 @@ type Answer struct {
 // Labels gives the texts this package adds (group titles, DSM-5 criteria) in one language.
 type Labels func(key string) string
 
-// Link ids of what the questionnaire file does not hold itself. Items' own ids have no dots,
+// Link ids of what the questionnaire file does not hold itself (ResultGroup is read back by
+// fhirimport). Items' own ids have no dots,
 // so these never collide with them.
 const (
-	resultGroup   = "result"
-	levelItem     = "result.level" // the band of the level score
-	flagsItem     = "result.flags"
-	dsm5CountItem = "result.dsm5_count"
-	dsm5Item      = "result.dsm5_criteria"
+	ResultGroup   = "result"
+	LevelItem     = "result.level" // the band of the level score
+	FlagsItem     = "result.flags"
+	DSM5CountItem = "result.dsm5_count"
+	DSM5Item      = "result.dsm5_criteria"
 )
 
 func sectionLink(id string) string { return "section." + id }
@@ -142,23 +144,24 @@ func scoreLink(id string) string   { return "score." + id }
 func bandLink(q *questionnaire.Questionnaire, s *questionnaire.Score) string {
 	switch {
 	case s == q.LevelScore():
-		return levelItem
+		return LevelItem
 	case slices.Contains(q.LevelScores(), s):
 		return "result.levels." + s.ID
 	}
 	return "result.band." + s.ID
 }
 
-// Extensions used, from R4 core and from Structured Data Capture (SDC).
+// Extensions used (and read back by fhirimport), from R4 core and from Structured Data Capture (SDC).
 const (
-	extOrdinal     = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
-	extMinValue    = "http://hl7.org/fhir/StructureDefinition/minValue"
-	extMaxValue    = "http://hl7.org/fhir/StructureDefinition/maxValue"
-	extUnit        = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
-	extVariable    = "http://hl7.org/fhir/StructureDefinition/variable"
-	extCalculated  = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
-	extEnableWhenX = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
-	fhirpathLang   = "text/fhirpath"
+	ExtOrdinal     = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
+	ExtMinValue    = "http://hl7.org/fhir/StructureDefinition/minValue"
+	ExtMaxValue    = "http://hl7.org/fhir/StructureDefinition/maxValue"
+	ExtUnit        = "http://hl7.org/fhir/StructureDefinition/questionnaire-unit"
+	ExtVariable    = "http://hl7.org/fhir/StructureDefinition/variable"
+	ExtCalculated  = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression"
+	ExtEnableWhenX = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+	ExtExclusive   = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
+	FhirpathLang   = "text/fhirpath"
 )
 
 // Canonical is the questionnaire's canonical URL, without version.

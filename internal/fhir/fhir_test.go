@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -17,9 +18,9 @@ func labels(key string) string { return "label of " + key }
 
 func shipped(t *testing.T) *questionnaire.Questionnaire {
 	t.Helper()
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	cat, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return cat.Latest("ketamine-selfcheck")
 }
@@ -190,9 +191,9 @@ flags:
 	// Every code system, with what it holds.
 	owner := map[string]string{}
 	for _, d := range [][2]string{{"cage", "aid_q1"}, {"cage-aid", "q1"}} {
-		q, ps := questionnaire.Parse(d[0]+".yaml", []byte(doc(d[0], d[1])))
-		if len(ps) > 0 {
-			t.Fatal(ps)
+		q, err := questionnaire.Parse(d[0]+".yaml", []byte(doc(d[0], d[1])))
+		if err != nil {
+			t.Fatal(err)
 		}
 		fq := fhir.NewQuestionnaire(q, "en", fhir.DefaultBase, labels)
 		var walk func([]fhir.Item)

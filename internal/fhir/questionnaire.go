@@ -16,7 +16,7 @@ func NewQuestionnaire(q *questionnaire.Questionnaire, lang, base string, l Label
 		Status: "active", SubjectType: []string{"Patient"}, Publisher: "ketascreen", Description: q.Notice.In(lang),
 	}
 	for _, s := range scoreOrder(q) {
-		fq.Extension = append(fq.Extension, Extension{URL: extVariable, ValueExpression: fhirpath(scoreVar(q, s.ID), scoreExpr(q, s))})
+		fq.Extension = append(fq.Extension, Extension{URL: ExtVariable, ValueExpression: fhirpathExpr(scoreVar(q, s.ID), scoreExpr(q, s))})
 	}
 	for _, sec := range q.Sections {
 		g := Item{LinkID: sectionLink(sec.ID), Text: sec.Title.In(lang), Type: "group"}
@@ -42,9 +42,9 @@ func question(q *questionnaire.Questionnaire, it *questionnaire.Item, lang, base
 	case questionnaire.Number:
 		fi.Type = "integer"
 		lo, hi := it.Range()
-		fi.Extension = append(fi.Extension, Extension{URL: extMinValue, ValueInteger: ptr(lo)}, Extension{URL: extMaxValue, ValueInteger: ptr(hi)})
+		fi.Extension = append(fi.Extension, Extension{URL: ExtMinValue, ValueInteger: ptr(lo)}, Extension{URL: ExtMaxValue, ValueInteger: ptr(hi)})
 		if u := it.Unit.In(lang); u != "" {
-			fi.Extension = append(fi.Extension, Extension{URL: extUnit, ValueCoding: &Coding{Display: u}})
+			fi.Extension = append(fi.Extension, Extension{URL: ExtUnit, ValueCoding: &Coding{Display: u}})
 		}
 	case questionnaire.Multiple:
 		fi.Repeats = ptr(true)
@@ -52,9 +52,9 @@ func question(q *questionnaire.Questionnaire, it *questionnaire.Item, lang, base
 	enable(&fi, q, base, it.ShowIf)
 	for _, o := range it.Options {
 		ao := AnswerOption{ValueCoding: optionCoding(base, q, it, o, lang)}
-		ao.Extension = []Extension{{URL: extOrdinal, ValueDecimal: ptr(float64(o.Value))}}
+		ao.Extension = []Extension{{URL: ExtOrdinal, ValueDecimal: ptr(float64(o.Value))}}
 		if o.Exclusive {
-			ao.Extension = append(ao.Extension, Extension{URL: extExclusive, ValueBoolean: ptr(true)})
+			ao.Extension = append(ao.Extension, Extension{URL: ExtExclusive, ValueBoolean: ptr(true)})
 		}
 		fi.AnswerOption = append(fi.AnswerOption, ao)
 	}
@@ -107,13 +107,13 @@ func conditionScores(c *questionnaire.Condition) []string {
 // resultItems are the read-only items a response carries its result in, each calculated from
 // the answers by an SDC form filler.
 func resultItems(q *questionnaire.Questionnaire, lang, base string, l Labels) Item {
-	g := Item{LinkID: resultGroup, Text: l("clinician.fhir.result"), Type: "group", ReadOnly: ptr(true)}
+	g := Item{LinkID: ResultGroup, Text: l("clinician.fhir.result"), Type: "group", ReadOnly: ptr(true)}
 	calc := func(e string) []Extension {
-		return []Extension{{URL: extCalculated, ValueExpression: fhirpath("", e)}}
+		return []Extension{{URL: ExtCalculated, ValueExpression: fhirpathExpr("", e)}}
 	}
 	for _, s := range q.Scores {
 		lo, hi := s.Range()
-		ext := append([]Extension{{URL: extMinValue, ValueInteger: ptr(lo)}, {URL: extMaxValue, ValueInteger: ptr(hi)}}, calc("%"+scoreVar(q, s.ID))...)
+		ext := append([]Extension{{URL: ExtMinValue, ValueInteger: ptr(lo)}, {URL: ExtMaxValue, ValueInteger: ptr(hi)}}, calc("%"+scoreVar(q, s.ID))...)
 		g.Item = append(g.Item, Item{LinkID: scoreLink(s.ID), Text: s.Label.In(lang), Type: "integer", ReadOnly: ptr(true), Extension: ext,
 			Code: []Coding{{System: scoreSystem(base, q), Code: s.ID, Display: s.Label.In(lang)}}})
 	}
@@ -131,20 +131,20 @@ func resultItems(q *questionnaire.Questionnaire, lang, base string, l Labels) It
 	}
 	if len(q.Flags) > 0 {
 		flags := severityOrder(q.Flags)
-		fi := Item{LinkID: flagsItem, Text: l("clinician.flags"), Type: "choice", Repeats: ptr(true), ReadOnly: ptr(true),
+		fi := Item{LinkID: FlagsItem, Text: l("clinician.flags"), Type: "choice", Repeats: ptr(true), ReadOnly: ptr(true),
 			Extension: calc(flagsExpr(q, flags))}
 		for _, f := range flags {
 			// The ordinal is the severity, most urgent highest, so a reader can sort by it.
 			fi.AnswerOption = append(fi.AnswerOption, AnswerOption{ValueCoding: flagCoding(base, q, f, lang, l),
-				Extension: []Extension{{URL: extOrdinal, ValueDecimal: ptr(float64(severityRank[f.Severity]))}}})
+				Extension: []Extension{{URL: ExtOrdinal, ValueDecimal: ptr(float64(severityRank[f.Severity]))}}})
 		}
 		g.Item = append(g.Item, fi)
 	}
 	if !q.MapsDSM5() {
 		return g
 	}
-	g.Item = append(g.Item, Item{LinkID: dsm5CountItem, Text: l("clinician.fhir.dsm5_count"), Type: "integer", ReadOnly: ptr(true)})
-	crit := Item{LinkID: dsm5Item, Text: l("clinician.fhir.dsm5_criteria"), Type: "choice", Repeats: ptr(true), ReadOnly: ptr(true)}
+	g.Item = append(g.Item, Item{LinkID: DSM5CountItem, Text: l("clinician.fhir.dsm5_count"), Type: "integer", ReadOnly: ptr(true)})
+	crit := Item{LinkID: DSM5Item, Text: l("clinician.fhir.dsm5_criteria"), Type: "choice", Repeats: ptr(true), ReadOnly: ptr(true)}
 	for _, c := range questionnaire.DSM5Criteria {
 		crit.AnswerOption = append(crit.AnswerOption, AnswerOption{ValueCoding: Coding{System: dsm5System(base), Code: c, Display: l("clinician.dsm5." + c)}})
 	}
@@ -211,7 +211,7 @@ func enable(it *Item, q *questionnaire.Questionnaire, base string, c *questionna
 		}
 		return
 	}
-	it.Extension = append(it.Extension, Extension{URL: extEnableWhenX, ValueExpression: fhirpath("", condExpr(q, c))})
+	it.Extension = append(it.Extension, Extension{URL: ExtEnableWhenX, ValueExpression: fhirpathExpr("", condExpr(q, c))})
 }
 
 // flatten writes a condition as enableWhen entries that all hold ("all") or of which one holds

@@ -60,7 +60,7 @@ func answerItems(q *questionnaire.Questionnaire, a questionnaire.Answers, lang, 
 // the DSM-5 criteria met.
 func resultAnswers(r *questionnaire.Result, lang, base string, l Labels) ResponseItem {
 	q := r.Questionnaire
-	res := ResponseItem{LinkID: resultGroup, Text: l("clinician.fhir.result")}
+	res := ResponseItem{LinkID: ResultGroup, Text: l("clinician.fhir.result")}
 	for _, s := range q.Scores {
 		if v, ok := r.Scores[s.ID]; ok {
 			res.Item = append(res.Item, ResponseItem{LinkID: scoreLink(s.ID), Text: s.Label.In(lang), Answer: []Answer{{ValueInteger: ptr(v)}}})
@@ -79,7 +79,7 @@ func resultAnswers(r *questionnaire.Result, lang, base string, l Labels) Respons
 		res.Item = append(res.Item, ResponseItem{LinkID: bandLink(q, s), Text: text, Answer: []Answer{{ValueCoding: ptr(bandCoding(base, q, s, b, lang))}}})
 	}
 	if len(r.Flags) > 0 {
-		fi := ResponseItem{LinkID: flagsItem, Text: l("clinician.flags")}
+		fi := ResponseItem{LinkID: FlagsItem, Text: l("clinician.flags")}
 		for _, f := range r.Flags {
 			fi.Answer = append(fi.Answer, Answer{ValueCoding: ptr(flagCoding(base, q, f, lang, l))})
 		}
@@ -88,10 +88,10 @@ func resultAnswers(r *questionnaire.Result, lang, base string, l Labels) Respons
 	if !q.MapsDSM5() {
 		return res
 	}
-	res.Item = append(res.Item, ResponseItem{LinkID: dsm5CountItem, Text: l("clinician.fhir.dsm5_count"),
+	res.Item = append(res.Item, ResponseItem{LinkID: DSM5CountItem, Text: l("clinician.fhir.dsm5_count"),
 		Answer: []Answer{{ValueInteger: ptr(len(r.Criteria))}}})
 	if len(r.Criteria) > 0 {
-		ci := ResponseItem{LinkID: dsm5Item, Text: l("clinician.fhir.dsm5_criteria")}
+		ci := ResponseItem{LinkID: DSM5Item, Text: l("clinician.fhir.dsm5_criteria")}
 		for _, c := range r.Criteria {
 			ci.Answer = append(ci.Answer, Answer{ValueCoding: &Coding{System: dsm5System(base), Code: c, Display: l("clinician.dsm5." + c)}})
 		}

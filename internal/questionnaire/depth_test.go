@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // deepIndent is n block mappings, each indented one more space than the one before.
@@ -48,7 +49,8 @@ func TestNestingTooDeep(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			q, ps := questionnaire.Parse("deep.yaml", []byte(tt.src))
+			q, err := questionnaire.Parse("deep.yaml", []byte(tt.src))
+			ps := questionnaire.ProblemsOf(err)
 			elapsed := time.Since(start)
 			runtime.ReadMemStats(&after)
 			if q != nil || len(ps) != 1 {
@@ -65,7 +67,8 @@ func TestNestingTooDeep(t *testing.T) {
 				t.Errorf("took %s", elapsed)
 			}
 			// The help resources file goes through the same door.
-			if _, ps := questionnaire.ParseResources("deep.yaml", []byte(tt.src)); len(ps) != 1 || !strings.Contains(ps[0].Message, "nesting is deeper") {
+			_, err = helplines.Parse("deep.yaml", []byte(tt.src))
+			if ps := questionnaire.ProblemsOf(err); len(ps) != 1 || !strings.Contains(ps[0].Message, "nesting is deeper") {
 				t.Errorf("ParseResources: %v", ps)
 			}
 		})
@@ -93,7 +96,8 @@ func TestNestingInTextIsNotCounted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, ps := questionnaire.Parse("text.yaml", []byte(tt.src))
+			_, err := questionnaire.Parse("text.yaml", []byte(tt.src))
+			ps := questionnaire.ProblemsOf(err)
 			if len(ps) == 0 {
 				t.Fatal("no problem at all: the fixture should be an incomplete questionnaire")
 			}

@@ -139,8 +139,8 @@ func TestScoreRanges(t *testing.T) {
 		t.Run(tt.file+"/"+tt.score, func(t *testing.T) {
 			s := parseFile(t, tt.file).ScoreByID(tt.score)
 			lo, hi := s.Range()
-			if lo != tt.lo || hi != tt.hi || s.Exact() != tt.exact {
-				t.Errorf("range %d..%d exact %v, want %d..%d exact %v", lo, hi, s.Exact(), tt.lo, tt.hi, tt.exact)
+			if lo != tt.lo || hi != tt.hi || questionnaire.ScoreExact(s) != tt.exact {
+				t.Errorf("range %d..%d exact %v, want %d..%d exact %v", lo, hi, questionnaire.ScoreExact(s), tt.lo, tt.hi, tt.exact)
 			}
 		})
 	}
@@ -197,13 +197,14 @@ func TestBoundedRangeNeverRefusesACorrectFile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q, ps := questionnaire.Parse("pairs.yaml", []byte(pairs(tt.last)))
+			q, err := questionnaire.Parse("pairs.yaml", []byte(pairs(tt.last)))
+			ps := questionnaire.ProblemsOf(err)
 			if tt.problem == "" {
 				if len(ps) > 0 {
 					t.Fatalf("a correct file refused:\n%v", ps)
 				}
-				if lo, hi := q.LevelScore().Range(); lo != 0 || hi != 20 || q.LevelScore().Exact() {
-					t.Errorf("range %d..%d exact %v, want the bound 0..20", lo, hi, q.LevelScore().Exact())
+				if lo, hi := q.LevelScore().Range(); lo != 0 || hi != 20 || questionnaire.ScoreExact(q.LevelScore()) {
+					t.Errorf("range %d..%d exact %v, want the bound 0..20", lo, hi, questionnaire.ScoreExact(q.LevelScore()))
 				}
 				// Beyond the bands (which lint could not rule out): the nearest band.
 				if got := q.LevelScore().Band(15).ID; got != "high" {

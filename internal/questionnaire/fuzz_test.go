@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -36,7 +37,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("&a [*a]"))
 	f.Add([]byte("languages: !\n")) // panicked inside the YAML library
 	f.Fuzz(func(t *testing.T, data []byte) {
-		q, ps := questionnaire.Parse("f.yaml", data)
+		q, err := questionnaire.Parse("f.yaml", data)
+		ps := questionnaire.ProblemsOf(err)
 		if (q == nil) == (len(ps) == 0) {
 			t.Fatalf("Parse() = %v with %d problems", q, len(ps))
 		}
@@ -60,7 +62,8 @@ func FuzzParse(f *testing.F) {
 			_, _ = q.Score(questionnaire.Answers{})
 			_ = q.Visibility(questionnaire.Answers{})
 		}
-		r, rps := questionnaire.ParseResources("r.yaml", data)
+		r, rerr := helplines.Parse("r.yaml", data)
+		rps := questionnaire.ProblemsOf(rerr)
 		if (r == nil) == (len(rps) == 0) {
 			t.Fatalf("ParseResources() = %v with %d problems", r, len(rps))
 		}
@@ -187,7 +190,7 @@ func FuzzScore(f *testing.F) {
 					t.Fatalf("flags out of order: %v", r.FlagIDs())
 				}
 			}
-			if got, want := r.HasFlag("safety"), slices.Equal(a["safety"], []string{"yes"}); got != want {
+			if got, want := hasFlag(r, "safety"), slices.Equal(a["safety"], []string{"yes"}); got != want {
 				t.Fatalf("safety flag = %v with safety = %v", got, a["safety"])
 			}
 			for _, lang := range q.Languages {

@@ -4,9 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -23,9 +25,9 @@ func parseFile(t testing.TB, name string) *questionnaire.Questionnaire {
 // parse parses a questionnaire given as text and fails the test on any problem.
 func parse(t testing.TB, name, src string) *questionnaire.Questionnaire {
 	t.Helper()
-	q, ps := questionnaire.Parse(name, []byte(src))
-	if len(ps) > 0 {
-		t.Fatalf("%s has problems:\n%v", name, ps)
+	q, err := questionnaire.Parse(name, []byte(src))
+	if err != nil {
+		t.Fatalf("%s has problems:\n%v", name, err)
 	}
 	return q
 }
@@ -33,9 +35,9 @@ func parse(t testing.TB, name, src string) *questionnaire.Questionnaire {
 // shipped is the ketamine self-check as the binary embeds it.
 func shipped(t testing.TB) *questionnaire.Questionnaire {
 	t.Helper()
-	c, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatalf("the shipped questionnaires have problems:\n%v", ps)
+	c, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatalf("the shipped questionnaires have problems:\n%v", err)
 	}
 	q := c.Latest("ketamine-selfcheck")
 	if q == nil {
@@ -137,4 +139,40 @@ func equal[T comparable](a, b []T) bool {
 		return true
 	}
 	return slices.Equal(a, b)
+}
+
+// hasFlag reports whether the flag with the id was raised.
+func hasFlag(r *questionnaire.Result, id string) bool {
+	return slices.ContainsFunc(r.Flags, func(f *questionnaire.Flag) bool { return f.ID == id })
+}
+
+func lintFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", "lint", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// lineOf is the 1-based line of the first line of text that contains s.
+func lineOf(t *testing.T, text, s string) int {
+	t.Helper()
+	for i, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, s) {
+			return i + 1
+		}
+	}
+	t.Fatalf("no line contains %q", s)
+	return 0
+}
+
+// shippedCatalog is every shipped questionnaire version and the help resources.
+func shippedCatalog(t testing.TB) *catalog.Catalog {
+	t.Helper()
+	c, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatalf("the shipped questionnaires have problems:\n%v", err)
+	}
+	return c
 }

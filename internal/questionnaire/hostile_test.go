@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -22,7 +24,8 @@ func TestAliasesAreRefused(t *testing.T) {
 	}
 	src += "id: x\nversion: '1'\nlanguages: [en]\ntitle: {en: *i}\nsections: *i\n"
 	start := time.Now()
-	_, ps := questionnaire.Parse("laughs.yaml", []byte(src))
+	_, err := questionnaire.Parse("laughs.yaml", []byte(src))
+	ps := questionnaire.ProblemsOf(err)
 	if len(ps) == 0 || !strings.Contains(ps.Error(), "aliases") {
 		t.Errorf("problems %v, want aliases refused", ps)
 	}
@@ -33,7 +36,7 @@ func TestAliasesAreRefused(t *testing.T) {
 		t.Errorf("took %s", d)
 	}
 	// The same for the resources file.
-	if _, ps := questionnaire.ParseResources("resources.yaml", []byte("kinds: &k []\nregions: *k\n")); !strings.Contains(ps.Error(), "aliases") {
+	if _, err := helplines.Parse("resources.yaml", []byte("kinds: &k []\nregions: *k\n")); err == nil || !strings.Contains(err.Error(), "aliases") {
 		t.Errorf("resources: problems %v, want aliases refused", ps)
 	}
 }
@@ -48,7 +51,8 @@ func TestLoadRefusesFilesThatAreNotRegular(t *testing.T) {
 		files[n] = &fstest.MapFile{Data: data}
 	}
 	files["zero.yaml"] = &fstest.MapFile{Mode: fs.ModeDevice | fs.ModeCharDevice | 0o666}
-	_, ps := questionnaire.Load(files)
+	_, err := catalog.Load(files)
+	ps := questionnaire.ProblemsOf(err)
 	if len(ps) != 1 || ps[0].File != "zero.yaml" || !strings.Contains(ps[0].Message, "not a regular file") {
 		t.Errorf("problems %v, want zero.yaml not a regular file", ps)
 	}

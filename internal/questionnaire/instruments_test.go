@@ -52,7 +52,7 @@ func TestPHQ9Bands(t *testing.T) {
 				if r.Level.ID != tt.band {
 					t.Errorf("band = %s, want %s", r.Level.ID, tt.band)
 				}
-				if got, want := r.HasFlag("item9"), a["q9"][0] != "not_at_all"; got != want {
+				if got, want := hasFlag(r, "item9"), a["q9"][0] != "not_at_all"; got != want {
 					t.Errorf("item9 flag = %v with q9 = %s", got, a["q9"][0])
 				}
 			})
@@ -98,7 +98,7 @@ func TestPHQ9ItemNineFlag(t *testing.T) {
 			if r.Scores["total"] != v {
 				t.Errorf("total = %d, want %d", r.Scores["total"], v)
 			}
-			if got, want := r.HasFlag("item9"), v > 0; got != want {
+			if got, want := hasFlag(r, "item9"), v > 0; got != want {
 				t.Fatalf("item9 flag = %v, want %v", got, want)
 			}
 			if v == 0 {

@@ -61,7 +61,7 @@ func TestKetamineMemoryFlag(t *testing.T) {
 			t.Run(path+"/"+answer, func(t *testing.T) {
 				r := mustScore(t, q, fill(q, ans("use_context", path, "frequency", "weekly", "memory", answer)))
 				want := answer == "yes"
-				if got := r.HasFlag("memory"); got != want {
+				if got := hasFlag(r, "memory"); got != want {
 					t.Errorf("memory flag = %v, want %v (flags %v)", got, want, r.FlagIDs())
 				}
 				if got := slices.Contains(toldIDs(r), "memory"); got != want {

@@ -87,7 +87,7 @@ func TestKetamineLevelCountsCriteria(t *testing.T) {
 				if sc.Value != n || sc.Max != max {
 					t.Errorf("scale = %d of %d, want %d of %d", sc.Value, sc.Max, n, max)
 				}
-				if r.HasFlag("safety") || r.HasFlag("urinary") {
+				if hasFlag(r, "safety") || hasFlag(r, "urinary") {
 					t.Errorf("flags = %v, want neither safety nor urinary", r.FlagIDs())
 				}
 			})

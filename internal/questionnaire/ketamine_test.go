@@ -160,10 +160,10 @@ func TestKetamineSafetyFlag(t *testing.T) {
 					t.Errorf("safety: first flag %s, resource kinds %v; want urgent, crisis then emergency", r.Flags[0].Severity, kinds)
 				}
 			}
-			if r.HasFlag("safety") && !slices.Contains(toldIDs(r), "safety") {
+			if hasFlag(r, "safety") && !slices.Contains(toldIDs(r), "safety") {
 				t.Errorf("told = %v, want safety said back", toldIDs(r))
 			}
-			if got := slices.Contains(adviceIDs(r), "safety_plan"); got != r.HasFlag("safety") {
+			if got := slices.Contains(adviceIDs(r), "safety_plan"); got != hasFlag(r, "safety") {
 				t.Errorf("safety plan shown = %v with flags %v", got, r.FlagIDs())
 			}
 		})
@@ -228,7 +228,7 @@ func TestKetamineUrinaryFlag(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := r.HasFlag("urinary"); got != tt.flag {
+			if got := hasFlag(r, "urinary"); got != tt.flag {
 				t.Errorf("urinary flag = %v, want %v", got, tt.flag)
 			}
 			if tt.flag && !slices.Contains(toldIDs(r), "urinary") {

@@ -103,8 +103,8 @@ func TestKetaminePHQ2(t *testing.T) {
 					t.Fatalf("phq2 = %d, want %d", got, i+j)
 				}
 				positive := i+j >= 3
-				if r.HasFlag("low_mood") != positive || slices.Contains(adviceIDs(r), "low_mood") != positive {
-					t.Errorf("total %d: flag %v, advice %v; want both %v", i+j, r.HasFlag("low_mood"), adviceIDs(r), positive)
+				if hasFlag(r, "low_mood") != positive || slices.Contains(adviceIDs(r), "low_mood") != positive {
+					t.Errorf("total %d: flag %v, advice %v; want both %v", i+j, hasFlag(r, "low_mood"), adviceIDs(r), positive)
 				}
 				if r.Scores["signs"] != 0 || r.Scores["risk"] != 0 {
 					t.Errorf("mood counted elsewhere: %v", r.Scores)
@@ -130,8 +130,8 @@ func TestKetamineOutsideTreatment(t *testing.T) {
 			t.Run(path+"/"+answer, func(t *testing.T) {
 				r := mustScore(t, q, fill(q, ans("use_context", path, "frequency", "weekly", "outside_treatment", answer)))
 				want := answer == "yes"
-				if r.HasFlag("outside_treatment") != want {
-					t.Errorf("flag = %v, want %v", r.HasFlag("outside_treatment"), want)
+				if hasFlag(r, "outside_treatment") != want {
+					t.Errorf("flag = %v, want %v", hasFlag(r, "outside_treatment"), want)
 				}
 				if got := slices.Contains(adviceIDs(r), "harm_reduction"); got != (want || path == "both") {
 					t.Errorf("harm reduction shown = %v (advice %v)", got, adviceIDs(r))
@@ -197,7 +197,7 @@ func TestKetamineBellyKidneyFlag(t *testing.T) {
 			t.Run(path+"/"+codes, func(t *testing.T) {
 				r := mustScore(t, q, fill(q, ans("use_context", path, "frequency", "weekly", "belly_kidney", codes)))
 				want := codes != "none"
-				if r.HasFlag("belly_kidney") != want || slices.Contains(toldIDs(r), "belly_kidney") != want {
+				if hasFlag(r, "belly_kidney") != want || slices.Contains(toldIDs(r), "belly_kidney") != want {
 					t.Errorf("flag %v, told %v; want %v", r.FlagIDs(), toldIDs(r), want)
 				}
 				if want && r.Flags[0].Severity != "high" {

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // wantMarker is how a lint fixture says which problem it expects on a line: "# want: message".
@@ -88,23 +90,25 @@ func TestLintFixtures(t *testing.T) {
 			}
 			var got questionnaire.Problems
 			if strings.HasPrefix(name, "resources") {
-				r, ps := questionnaire.ParseResources(name, data)
+				r, err := helplines.Parse(name, data)
+				ps := questionnaire.ProblemsOf(err)
 				if (r == nil) == base {
 					t.Errorf("ParseResources returned %v with %d problems", r, len(ps))
 				}
 				got = ps
 			} else {
-				q, ps := questionnaire.Parse(name, data)
+				q, err := questionnaire.Parse(name, data)
+				ps := questionnaire.ProblemsOf(err)
 				if (q == nil) == base {
 					t.Errorf("Parse returned %v with %d problems", q, len(ps))
 				}
 				got = ps
 			}
 			checkProblems(t, name, got, want)
-			// FileProblems picks the parser by the file name.
+			// CheckFile picks the parser by the file name.
 			if !strings.HasPrefix(name, "resources") {
-				if fp := questionnaire.FileProblems(filepath.Join("some", "dir", name), data); len(fp) != len(got) {
-					t.Errorf("FileProblems found %d problems, Parse %d", len(fp), len(got))
+				if fp := questionnaire.ProblemsOf(catalog.CheckFile(filepath.Join("some", "dir", name), data)); len(fp) != len(got) {
+					t.Errorf("CheckFile found %d problems, Parse %d", len(fp), len(got))
 				}
 			}
 		})
@@ -152,7 +156,8 @@ func TestParseLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q, ps := questionnaire.Parse("q.yaml", []byte(tt.src))
+			q, err := questionnaire.Parse("q.yaml", []byte(tt.src))
+			ps := questionnaire.ProblemsOf(err)
 			if q != nil || len(ps) == 0 {
 				t.Fatalf("Parse() = %v, %v; want problems", q, ps)
 			}

@@ -35,8 +35,32 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s: %s", p.File, p.Message)
 }
 
-// Problems is a list of problems that is also an error.
+// Problems is a list of problems that is also an error. The loaders (Parse, ScoreRanges,
+// DecodeFile, and catalog.Load, catalog.CheckFile, helplines.Parse) return it as an error that
+// is nil when there is no problem; ProblemsOf gives the list back.
 type Problems []Problem
+
+// ProblemsOf is the list of problems an error holds: every problem of a Problems, one problem
+// with the error's text for any other error, and none for nil.
+func ProblemsOf(err error) Problems {
+	if err == nil {
+		return nil
+	}
+	var ps Problems
+	if errors.As(err, &ps) {
+		return ps
+	}
+	return Problems{{Message: err.Error()}}
+}
+
+// orNil is the problems as an error, nil when there are none: a nil Problems held in an
+// error interface would not be nil.
+func (ps Problems) orNil() error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return ps
+}
 
 func (ps Problems) Error() string {
 	lines := make([]string, len(ps))
@@ -44,6 +68,34 @@ func (ps Problems) Error() string {
 		lines[i] = p.String()
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Report notes a problem at a YAML path of the file being checked, in fmt.Sprintf's form.
+type Report func(path, format string, args ...any)
+
+// DecodeFile decodes a definition file into v strictly (unknown fields, bad syntax, aliases and
+// deep nesting are problems), checks v's field rules, and when they hold runs check. It
+// returns every problem, each at its line, as Problems, or nil. The other definition files
+// (help resources, the site file) are read with it.
+func DecodeFile(file string, data []byte, v any, check func(Report)) error {
+	nodes, ps := decode(file, data, v)
+	if ps != nil {
+		return ps
+	}
+	pl := &problemList{file: file, nodes: nodes}
+	checkFields(pl, v)
+	if len(pl.list) == 0 && check != nil {
+		check(pl.add)
+	}
+	return pl.resolve().orNil()
+}
+
+// ProblemsIn runs check over a file already read, for problems found across files, and returns
+// them at their lines in data.
+func ProblemsIn(file string, data []byte, check func(Report)) Problems {
+	pl := &problemList{file: file}
+	check(pl.add)
+	return pl.resolveIn(data)
 }
 
 // problemList collects problems by YAML path and resolves their lines at the end.

@@ -1,6 +1,8 @@
 // Package questionnaire owns the questionnaire definitions and the scoring engine: parsing and
-// checking the YAML files, skip logic, validating a person's answers and scoring them into a Result.
-// It does no I/O beyond reading the fs.FS it is given, and knows nothing of HTTP or storage.
+// checking (lint) a definition file, skip logic, validating a person's answers and scoring them
+// into a Result. It does no I/O, and knows nothing of HTTP or storage. Package catalog reads a
+// folder of definitions, and package helplines the help resources file, with DecodeFile and
+// the problems found here.
 package questionnaire
 
 import "sort"

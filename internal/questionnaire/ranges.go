@@ -319,7 +319,12 @@ func (c *checker) newRanger() *ranger {
 // ScoreRanges checks a draft file as Parse does, except that bands need not match the scores'
 // ranges, and returns the range lint computes for each score: a tool writing a file (the FHIR
 // import) uses it to make the first band start, and the last end, where the score can.
-func ScoreRanges(file string, data []byte) (map[string][2]int, Problems) {
+func ScoreRanges(file string, data []byte) (map[string][2]int, error) {
+	out, ps := scoreRanges(file, data)
+	return out, ps.orNil()
+}
+
+func scoreRanges(file string, data []byte) (map[string][2]int, Problems) {
 	q := new(Questionnaire)
 	nodes, ps := decode(file, data, q)
 	if ps != nil {

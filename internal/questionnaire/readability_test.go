@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // Readability of what a person reads, measured with the Flesch-Kincaid grade level:
@@ -143,7 +144,7 @@ func TestSyllables(t *testing.T) {
 }
 
 // respondentTexts are the English texts a person can read, by group.
-func respondentTexts(q *questionnaire.Questionnaire, r *questionnaire.Resources) map[string][]string {
+func respondentTexts(q *questionnaire.Questionnaire, r *helplines.Resources) map[string][]string {
 	g := map[string][]string{}
 	add := func(group string, ts ...questionnaire.Text) {
 		for _, t := range ts {

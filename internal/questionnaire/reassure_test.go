@@ -115,7 +115,8 @@ func TestReassuringTooComplex(t *testing.T) {
         texts:
           - when: {any: [` + strings.Join(any, ", ") + `]}
             meaning: {en: Please talk., es: Hable.}`
-	_, ps := questionnaire.Parse("q.yaml", []byte(levelFixture(t, low)))
+	_, err := questionnaire.Parse("q.yaml", []byte(levelFixture(t, low)))
+	ps := questionnaire.ProblemsOf(err)
 	if len(ps) != 2 || !strings.Contains(ps[0].Message, "lint cannot tell") || !strings.Contains(ps[0].Message, "combinations") {
 		t.Errorf("problems = %v, want two saying lint cannot tell", ps)
 	}

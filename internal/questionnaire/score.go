@@ -369,11 +369,6 @@ func (r *Result) ResourceKinds() []string {
 	return out
 }
 
-// HasFlag reports whether the flag with the id was raised.
-func (r *Result) HasFlag(id string) bool {
-	return slices.ContainsFunc(r.Flags, func(f *Flag) bool { return f.ID == id })
-}
-
 // FlagIDs lists the raised flags' ids, most severe first.
 func (r *Result) FlagIDs() []string {
 	ids := make([]string, len(r.Flags))

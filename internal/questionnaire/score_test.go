@@ -142,11 +142,11 @@ func TestScore(t *testing.T) {
 				t.Errorf("flags = %v, want %v", got, tt.flags)
 			}
 			for _, f := range tt.flags {
-				if !r.HasFlag(f) {
+				if !hasFlag(r, f) {
 					t.Errorf("HasFlag(%s) = false", f)
 				}
 			}
-			if r.HasFlag("nope") {
+			if hasFlag(r, "nope") {
 				t.Error("HasFlag(nope) = true")
 			}
 			var told []string

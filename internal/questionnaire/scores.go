@@ -27,9 +27,6 @@ func (s *Score) Subscores() []*Score { return s.subs }
 // ItemList is the items this score counts, in the order written.
 func (s *Score) ItemList() []*Item { return s.items }
 
-// Exact reports whether Range is exact (every way of answering was tried) or only a bound.
-func (s *Score) Exact() bool { return s.exact }
-
 // Entry is the entry a repeated score was made for, and its block's id; "" for others.
 func (s *Score) Entry() (block, code string) {
 	if s.entry.block == nil {

@@ -18,7 +18,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/testtool"
@@ -41,9 +41,9 @@ func benchServer(tb testing.TB) (string, *http.Client) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		tb.Fatal(ps)
+	cat, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		tb.Fatal(err)
 	}
 	s, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Secret: testSecret, Access: testAccess(tb, st), ShareDays: 30})

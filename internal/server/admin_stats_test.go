@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/password"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/stats/statsview"
@@ -36,7 +36,7 @@ type statsServer struct {
 	t     *testing.T
 	url   string
 	st    *store.Store
-	cat   *questionnaire.Catalog
+	cat   *catalog.Catalog
 	clock *testClock
 	path  string
 	admin *http.Client
@@ -54,9 +54,9 @@ func newStatsServer(t *testing.T, responses, days int) *statsServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	cat, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatal(err)
 	}
 	now := time.Date(2026, 6, 15, 12, 0, 0, 0, time.UTC)
 	rng := rand.New(rand.NewPCG(1, 2))

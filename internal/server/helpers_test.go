@@ -21,6 +21,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/questionnaires"
@@ -53,7 +54,7 @@ type testServer struct {
 	DBPath string
 	Store  *store.Store
 	Access *access.Service
-	Cat    *questionnaire.Catalog
+	Cat    *catalog.Catalog
 	Logs   *syncBuffer
 	http   *httptest.Server
 	client *http.Client
@@ -72,7 +73,7 @@ type serverOptions struct {
 	// evaluated (the server's default, 2 s, answers Busy to some of them on two cores).
 	HashWait time.Duration
 	// Catalog is the questionnaires served; nil serves the shipped ones.
-	Catalog *questionnaire.Catalog
+	Catalog *catalog.Catalog
 }
 
 // testAccess is an access service over a test store, with the test secret.
@@ -85,11 +86,11 @@ func testAccess(tb testing.TB, st *store.Store) *access.Service {
 	return acc
 }
 
-func loadCatalog(t testing.TB) *questionnaire.Catalog {
+func loadCatalog(t testing.TB) *catalog.Catalog {
 	t.Helper()
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatalf("shipped questionnaires have problems:\n%v", ps)
+	cat, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		t.Fatalf("shipped questionnaires have problems:\n%v", err)
 	}
 	return cat
 }

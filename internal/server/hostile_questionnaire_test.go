@@ -18,6 +18,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/questionnaires"
@@ -77,7 +78,7 @@ func TestHostileContactsAreRefusedByLint(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			files := shippedFiles(t)
 			edit(t, files, "resources.yaml", tc.old, tc.new)
-			if _, ps := questionnaire.Load(files); len(ps) == 0 {
+			if _, err := catalog.Load(files); err == nil {
 				t.Errorf("lint accepted a contact %s", tc.new)
 			}
 		})
@@ -105,10 +106,10 @@ func TestHostileQuestionnaireTextIsInert(t *testing.T) {
 	// A https address that is valid yet full of markup, and a text keyword.
 	edit(t, files, "resources.yaml", `value: "https://988lifeline.org"`, `value: "https://988lifeline.org/\"><script>alert(3)</script>"`)
 	edit(t, files, "resources.yaml", `keyword: HOME`, `keyword: "<b>HOME"`)
-	cat, ps := questionnaire.Load(files)
-	if len(ps) > 0 {
+	cat, err := catalog.Load(files)
+	if err != nil {
 		// Refused outright is also safe, but then this test shows nothing: say why.
-		t.Fatalf("the edited files do not load, so rendering cannot be tested:\n%v", ps)
+		t.Fatalf("the edited files do not load, so rendering cannot be tested:\n%v", err)
 	}
 	q := cat.Latest(qid)
 	if !strings.Contains(q.Title.In("en"), "<script>") {
@@ -194,7 +195,7 @@ func TestHostileQuestionnaireTextIsInert(t *testing.T) {
 }
 
 // newTestServerWith is newTestServer with another catalog.
-func newTestServerWith(t *testing.T, cat *questionnaire.Catalog) *testServer {
+func newTestServerWith(t *testing.T, cat *catalog.Catalog) *testServer {
 	t.Helper()
 	dbPath := filepath.Join(t.TempDir(), "ketascreen.db")
 	st, err := store.Open(context.Background(), dbPath)

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
@@ -23,25 +24,25 @@ import (
 // items, several levels, a site file with an introduction).
 
 // folderCatalog loads a questionnaires folder from disk, as --questionnaires does.
-func folderCatalog(t testing.TB, dir string) *questionnaire.Catalog {
+func folderCatalog(t testing.TB, dir string) *catalog.Catalog {
 	t.Helper()
-	cat, ps := questionnaire.Load(os.DirFS(dir))
-	if len(ps) > 0 {
-		t.Fatalf("%s has problems:\n%v", dir, ps)
+	cat, err := catalog.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("%s has problems:\n%v", dir, err)
 	}
 	return cat
 }
 
-func libraryCatalog(t testing.TB) *questionnaire.Catalog {
+func libraryCatalog(t testing.TB) *catalog.Catalog {
 	return folderCatalog(t, filepath.Join("..", "..", "questionnaires", "library"))
 }
 
-func levelsCatalog(t testing.TB) *questionnaire.Catalog {
+func levelsCatalog(t testing.TB) *catalog.Catalog {
 	return folderCatalog(t, filepath.Join("testdata", "levels"))
 }
 
 // newServerWith is the real server on a fresh SQLite file, serving cat.
-func newServerWith(t *testing.T, cat *questionnaire.Catalog) *testServer {
+func newServerWith(t *testing.T, cat *catalog.Catalog) *testServer {
 	t.Helper()
 	return newTestServerOpts(t, filepath.Join(t.TempDir(), "ketascreen.db"), serverOptions{Catalog: cat}, &authenticators{})
 }

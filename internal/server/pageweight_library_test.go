@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
 
 // Every page of the instrument library and of the levels folder weighs under maxPageWeight
@@ -17,7 +18,7 @@ import (
 func TestLibraryPageWeight(t *testing.T) {
 	for _, folder := range []struct {
 		name string
-		cat  *questionnaire.Catalog
+		cat  *catalog.Catalog
 		over map[string]questionnaire.Answers // per questionnaire: answers that raise its flags
 	}{
 		{"library", libraryCatalog(t), map[string]questionnaire.Answers{"assist": {"q8": {"past_3_months"}}}},

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
 )
@@ -21,7 +22,7 @@ import (
 // These measure the server's own work for one request, called through ServeHTTP (routing,
 // middleware, handler, template) without the network. `ketascreen bench` measures over HTTP.
 
-func benchHandler(b *testing.B) (http.Handler, *questionnaire.Catalog) {
+func benchHandler(b *testing.B) (http.Handler, *catalog.Catalog) {
 	b.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
 
 func TestJourney(t *testing.T) {
@@ -325,9 +326,9 @@ func TestLandingShowsEachIntroductionInParagraphs(t *testing.T) {
 	files := shippedFiles(t)
 	second := strings.Replace(string(files[latestFile].Data), "id: ketamine-selfcheck", "id: second-check", 1)
 	files["second-check.yaml"] = &fstest.MapFile{Data: []byte(second)}
-	cat, ps := questionnaire.Load(files)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	cat, err := catalog.Load(files)
+	if err != nil {
+		t.Fatal(err)
 	}
 	ts := newTestServerWith(t, cat)
 	body := ts.get("/?lang=en").Body

@@ -8,14 +8,14 @@ import (
 	"net/http"
 
 	"github.com/ketascreen/ketascreen/internal/access"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
 // Config is what the server needs.
 type Config struct {
-	Catalog *questionnaire.Catalog
+	Catalog *catalog.Catalog
 	Store   *store.Store
 	Logger  *slog.Logger
 	// BehindTLS says the site is served over HTTPS (directly or by a proxy): it turns on HSTS

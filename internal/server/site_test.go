@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
 
 // Pages are branded with the site file's name, in the page's language; without a site file,
@@ -19,13 +19,13 @@ func TestSiteName(t *testing.T) {
 	}
 	files := shippedFiles(t)
 	delete(files, "site.yaml")
-	bare, ps := questionnaire.Load(files)
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	bare, err := catalog.Load(files)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		name string
-		cat  *questionnaire.Catalog
+		cat  *catalog.Catalog
 	}{{"SiteFile", shipped}, {"NoSiteFile", bare}} {
 		t.Run(tc.name, func(t *testing.T) {
 			ts := newServerWith(t, tc.cat)
@@ -81,7 +81,7 @@ func (ts *testServer) T(lang, key string) string {
 func TestClinicianSummaryLevelsAndNumbers(t *testing.T) {
 	for _, tc := range []struct {
 		name, qid string
-		cat       *questionnaire.Catalog
+		cat       *catalog.Catalog
 		answers   map[string]any
 		want      []string
 	}{

@@ -6,14 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // releaseStats runs the release job at the store's clock, as serve's daily job does: every
 // week that ended at least a day before gets its release.
-func releaseStats(tb testing.TB, st *store.Store, cat *questionnaire.Catalog) []stats.Made {
+func releaseStats(tb testing.TB, st *store.Store, cat *catalog.Catalog) []stats.Made {
 	tb.Helper()
 	made, err := stats.ReleaseDue(context.Background(), st, cat, stats.DefaultConfig(), st.Now(), false)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -16,19 +16,15 @@ const qid = "ketamine-selfcheck"
 
 var (
 	shippedOnce sync.Once
-	shippedCat  *questionnaire.Catalog
+	shippedCat  *catalog.Catalog
 	shippedErr  error
 )
 
 // shipped is the built-in catalog, loaded once: tests only read it.
-func shipped(t testing.TB) *questionnaire.Catalog {
+func shipped(t testing.TB) *catalog.Catalog {
 	t.Helper()
 	shippedOnce.Do(func() {
-		var ps questionnaire.Problems
-		shippedCat, ps = questionnaire.Load(questionnaires.FS)
-		if len(ps) > 0 {
-			shippedErr = ps
-		}
+		shippedCat, shippedErr = catalog.Load(questionnaires.FS)
 	})
 	if shippedErr != nil {
 		t.Fatal(shippedErr)

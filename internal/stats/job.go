@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -47,7 +47,7 @@ type Made = releasedb.LedgerEntry
 // the daily job: serve runs it before the retention purge, so no row is purged unreleased.
 // A period with no response still gets a release (of the newest version, all noise), so that
 // whether a period has one says nothing about who answered.
-func ReleaseDue(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg Config, now time.Time, force bool) ([]Made, error) {
+func ReleaseDue(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg Config, now time.Time, force bool) ([]Made, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func startAfter(kind string, last time.Time) Period {
 }
 
 // tallyRows counts the stored rows of the due periods (one scan), by period and version.
-func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, id string, due []Period) ([]map[string]*Tally, error) {
+func tallyRows(ctx context.Context, st *store.Store, cat *catalog.Catalog, id string, due []Period) ([]map[string]*Tally, error) {
 	out := make([]map[string]*Tally, len(due))
 	for i := range out {
 		out[i] = map[string]*Tally{}
@@ -147,7 +147,7 @@ func tallyRows(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 
 // batch noises the tallies of one questionnaire's period into a ledger entry and its releases:
 // one per version that had responses, or the newest version's when none had.
-func batch(cat *questionnaire.Catalog, id string, p Period, tallies map[string]*Tally, b Budget, kind, actor string, now time.Time) (*releasedb.ReleaseBatch, error) {
+func batch(cat *catalog.Catalog, id string, p Period, tallies map[string]*Tally, b Budget, kind, actor string, now time.Time) (*releasedb.ReleaseBatch, error) {
 	if len(tallies) == 0 {
 		tallies = map[string]*Tally{cat.Latest(id).Version: NewTally(NewLayout(cat.Latest(id), RegionIDs(cat)))}
 	}

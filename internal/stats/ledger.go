@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/google/differential-privacy/go/v3/noise"
+
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/google/differential-privacy/go/v3/noise"
+
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
@@ -20,9 +21,9 @@ func layouts(t *testing.T) []*Layout {
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, ps := questionnaire.Parse(f, data)
-		if len(ps) > 0 {
-			t.Fatal(ps)
+		q, err := questionnaire.Parse(f, data)
+		if err != nil {
+			t.Fatal(err)
 		}
 		out = append(out, NewLayout(q, []string{"us", "other"}))
 	}

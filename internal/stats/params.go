@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
 
 // Limits on the budget of a release.
@@ -59,7 +59,7 @@ func ParseBudget(name, s string) (float64, error) {
 }
 
 // RegionIDs lists the resources' regions in their file order: the regions of a release.
-func RegionIDs(cat *questionnaire.Catalog) []string {
+func RegionIDs(cat *catalog.Catalog) []string {
 	var out []string
 	for _, r := range cat.Resources.Regions {
 		out = append(out, r.ID)

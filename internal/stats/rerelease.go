@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
@@ -19,7 +19,7 @@ import (
 // is their sum, which may not pass cfg.EpsilonMax. The releases of every questionnaire (or of
 // the one named) and the audit row are written together, or nothing is. retentionDays is how
 // long rows are kept: a period some of whose rows may be purged is refused.
-func Rerelease(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg Config, p Period, epsilon float64,
+func Rerelease(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg Config, p Period, epsilon float64,
 	questionnaireID, actor string, retentionDays int, now time.Time) ([]Made, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func Rerelease(ctx context.Context, st *store.Store, cat *questionnaire.Catalog,
 // and no release made from them twice). Counters of the other period kind, of the periods not
 // yet over (their rows are still there: the job releases them), and of versions the catalog no
 // longer has are dropped unreleased. It returns the entries made; with no counters, nothing.
-func ConvertCounters(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg Config, now time.Time) ([]Made, error) {
+func ConvertCounters(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg Config, now time.Time) ([]Made, error) {
 	if err := cfg.Check(); err != nil {
 		return nil, err
 	}

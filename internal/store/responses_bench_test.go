@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
@@ -17,9 +17,9 @@ import (
 // (each bumps about 25 counters in its week and its month).
 func syntheticResponses(b *testing.B, n int) []*responsedb.Response {
 	b.Helper()
-	cat, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		b.Fatal(ps)
+	cat, err := catalog.Load(questionnaires.FS)
+	if err != nil {
+		b.Fatal(err)
 	}
 	q := cat.Latest("ketamine-selfcheck")
 	rng := rand.New(rand.NewPCG(1, 2))

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // RegionChoice is one entry of a region picker.
@@ -20,7 +20,7 @@ func (s *Site) RegionChoices(lang, selected string) []RegionChoice {
 	var other *RegionChoice
 	for _, r := range s.Catalog.Resources.Regions {
 		rc := RegionChoice{ID: r.ID, Name: r.Name.In(lang), Selected: r.ID == selected}
-		if r.ID == questionnaire.OtherRegion {
+		if r.ID == helplines.OtherRegion {
 			other = &rc
 			continue
 		}

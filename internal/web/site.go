@@ -10,14 +10,14 @@ import (
 	"log/slog"
 
 	"github.com/ketascreen/ketascreen/internal/i18n"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store"
 	files "github.com/ketascreen/ketascreen/web"
 )
 
 // Site is what every area shares.
 type Site struct {
-	Catalog *questionnaire.Catalog
+	Catalog *catalog.Catalog
 	Store   *store.Store
 	Log     *slog.Logger
 	// BehindTLS says the site is served over HTTPS (directly or by a proxy): it turns on HSTS
@@ -32,7 +32,7 @@ type Site struct {
 
 // NewSite loads the messages, static files and every page template, failing at start rather
 // than on first use.
-func NewSite(cat *questionnaire.Catalog, st *store.Store, log *slog.Logger, behindTLS bool) (*Site, error) {
+func NewSite(cat *catalog.Catalog, st *store.Store, log *slog.Logger, behindTLS bool) (*Site, error) {
 	if log == nil {
 		log = slog.Default()
 	}

@@ -14,7 +14,7 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -46,7 +46,7 @@ func QuestionnairesFlag(fs *flag.FlagSet) *string {
 }
 
 // Catalog loads the questionnaires from dir, or the embedded set when dir is empty.
-func Catalog(dir string) (*questionnaire.Catalog, error) {
+func Catalog(dir string) (*catalog.Catalog, error) {
 	var fsys fs.FS = questionnaires.FS
 	if dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -54,9 +54,9 @@ func Catalog(dir string) (*questionnaire.Catalog, error) {
 		}
 		fsys = os.DirFS(dir)
 	}
-	c, ps := questionnaire.Load(fsys)
-	if len(ps) > 0 {
-		return nil, fmt.Errorf("the questionnaires have problems (run 'ketascreen lint'):\n%w", ps)
+	c, err := catalog.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("the questionnaires have problems (run 'ketascreen lint'):\n%w", err)
 	}
 	return c, nil
 }

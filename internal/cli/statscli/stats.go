@@ -12,7 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 )
@@ -50,7 +50,7 @@ func CheckRetention(days int, cfg stats.Config) error {
 // releaseJob is the daily statistics job: it turns counters from before releases into releases
 // (once), then releases every period that is due. It returns whether it got through, and the
 // purge must not run when it did not: rows of an unreleased period would be lost.
-func ReleaseJob(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, cfg stats.Config, force bool, log *slog.Logger) bool {
+func ReleaseJob(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg stats.Config, force bool, log *slog.Logger) bool {
 	made, err := stats.ConvertCounters(ctx, st, cat, cfg, st.Now())
 	if err == nil {
 		var more []stats.Made

@@ -74,9 +74,9 @@ func Suites(t testing.TB) []Suite {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		q, ps := questionnaire.Parse(filepath.Base(cf.File), src)
-		if len(ps) > 0 {
-			t.Fatalf("%s has problems:\n%v", cf.File, ps)
+		q, err := questionnaire.Parse(filepath.Base(cf.File), src)
+		if err != nil {
+			t.Fatalf("%s has problems:\n%v", cf.File, err)
 		}
 		if len(cf.Cases) == 0 {
 			t.Fatalf("%s has no cases", name)

@@ -9,8 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")

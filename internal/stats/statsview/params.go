@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
@@ -72,7 +72,7 @@ func ParseK(s string) (int, error) {
 }
 
 // check validates the parameters against the catalog and returns the days asked for.
-func (p *Params) check(cat *questionnaire.Catalog) (from, to time.Time, err error) {
+func (p *Params) check(cat *catalog.Catalog) (from, to time.Time, err error) {
 	if p.By != stats.ByWeek && p.By != stats.ByMonth {
 		return from, to, paramErr("by", "by must be week or month")
 	}
@@ -115,7 +115,7 @@ func (p *Params) check(cat *questionnaire.Catalog) (from, to time.Time, err erro
 
 // catalogLangs lists the languages of the questionnaires (all of them when ids is empty), in
 // a fixed order.
-func catalogLangs(cat *questionnaire.Catalog, ids []string) []string {
+func catalogLangs(cat *catalog.Catalog, ids []string) []string {
 	var out []string
 	for _, q := range cat.Questionnaires() {
 		if len(ids) > 0 && !slices.Contains(ids, q.ID) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
@@ -24,7 +24,7 @@ type Source interface {
 // chosen questionnaires whose days touch the range, summed over the chosen languages and
 // regions. A *stats.ParamError means the parameters were wrong, or that no release covers them
 // (code no_release); any other error is internal.
-func Query(ctx context.Context, src Source, cat *questionnaire.Catalog, p Params, now time.Time) (*View, error) {
+func Query(ctx context.Context, src Source, cat *catalog.Catalog, p Params, now time.Time) (*View, error) {
 	from, to, err := p.check(cat)
 	if err != nil {
 		return nil, err

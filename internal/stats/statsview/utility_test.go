@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
@@ -200,7 +200,7 @@ func TestUtilityOnDatabase(t *testing.T) {
 
 // tallyPeriod counts the stored rows of a period without noise, by version, as the release job
 // does: the truth a release is measured against.
-func tallyPeriod(ctx context.Context, st *store.Store, cat *questionnaire.Catalog, p stats.Period) (map[string]*stats.Tally, error) {
+func tallyPeriod(ctx context.Context, st *store.Store, cat *catalog.Catalog, p stats.Period) (map[string]*stats.Tally, error) {
 	out := map[string]*stats.Tally{}
 	err := responsedb.New(st).EachResponse(ctx, qid, store.Day(p.First), store.Day(p.Last), func(r *responsedb.Response) error {
 		q := cat.Version(qid, r.Version)

@@ -11,7 +11,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 )
 
@@ -45,7 +45,7 @@ type View struct {
 	Suppressed int           // figures shown as "fewer than k"
 	Releases   []ReleaseUsed // every release summed, oldest first
 
-	cat *questionnaire.Catalog
+	cat *catalog.Catalog
 	// responses is the unbiased estimate of the responses summed, before post-processing.
 	responses estimate
 }

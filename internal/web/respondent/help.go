@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // helpGroup is the help resources of one kind, as the help list shows them.
@@ -107,7 +107,7 @@ func (a *Area) emergencyCall(lang, region string) *helpContact {
 	return nil
 }
 
-func (a *Area) contact(lang string, ct *questionnaire.Contact) helpContact {
+func (a *Area) contact(lang string, ct *helplines.Contact) helpContact {
 	hc := helpContact{Type: ct.Type, Label: ct.Label.In(lang)}
 	switch ct.Type {
 	case "phone":

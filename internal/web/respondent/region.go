@@ -3,7 +3,7 @@ package respondent
 import (
 	"net/http"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -45,5 +45,5 @@ func (a *Area) helpRegion(r *http.Request) (region string, chosen bool) {
 	if id := a.site.SuggestedRegion(r); id != "" {
 		return id, true
 	}
-	return questionnaire.OtherRegion, false
+	return helplines.OtherRegion, false
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web"
@@ -109,7 +110,7 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 		region = a.site.KnownRegion(resp.Region)
 	}
 	if region == "" {
-		region = questionnaire.OtherRegion // stored under a region since taken out of the resources file
+		region = helplines.OtherRegion // stored under a region since taken out of the resources file
 	}
 	p.Path, p.Region = "/r/"+token, region
 	view := r.View(p.Lang)

@@ -1,14 +1,14 @@
-package fhir
+package fhirimport
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/ketascreen/ketascreen/internal/fhir"
+	"github.com/ketascreen/ketascreen/internal/fhir/fhirpath"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
-
-const extExclusive = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
 
 // pending is skip logic to convert once every item and score is known.
 type pending struct {
@@ -74,7 +74,7 @@ func (im *importer) groupItems(sec *questionnaire.Section, items []inItem, outer
 
 // item converts one question, or notes why it cannot.
 func (im *importer) item(in inItem) *questionnaire.Item {
-	if len(extensions(in.Extension, extCalculated)) > 0 {
+	if len(extensions(in.Extension, fhir.ExtCalculated)) > 0 {
 		im.note("calculated item %q is not one this package exported: it was dropped (write the score it computes by hand)", in.LinkID)
 		return nil
 	}
@@ -110,7 +110,7 @@ func (im *importer) item(in inItem) *questionnaire.Item {
 			seen[code] = true
 			im.codes[in.LinkID][fhirCode] = code
 			opt := &questionnaire.Option{Code: code, Label: im.text(label, "the option's label"), Value: im.ordinal(o.Extension)}
-			for _, e := range extensions(o.Extension, extExclusive) {
+			for _, e := range extensions(o.Extension, fhir.ExtExclusive) {
 				opt.Exclusive = e.ValueBoolean != nil && *e.ValueBoolean && it.Type == questionnaire.Multiple
 			}
 			it.Options = append(it.Options, opt)
@@ -128,11 +128,11 @@ func (im *importer) item(in inItem) *questionnaire.Item {
 		it.Type = questionnaire.Number
 		for _, e := range in.Extension {
 			switch {
-			case e.URL == extMinValue && e.ValueInteger != nil:
+			case e.URL == fhir.ExtMinValue && e.ValueInteger != nil:
 				it.Min = ptr(*e.ValueInteger)
-			case e.URL == extMaxValue && e.ValueInteger != nil:
+			case e.URL == fhir.ExtMaxValue && e.ValueInteger != nil:
 				it.Max = ptr(*e.ValueInteger)
-			case e.URL == extUnit && e.ValueCoding != nil:
+			case e.URL == fhir.ExtUnit && e.ValueCoding != nil:
 				it.Unit = im.text(firstOf(e.ValueCoding.Display, e.ValueCoding.Code), "")
 			}
 		}
@@ -176,7 +176,7 @@ func optionCode(o inOption) (code, label string) {
 }
 
 // domainOf is the item's domain, from the export's domain code, or one domain for the rest.
-func (im *importer) domainOf(codes []Coding) string {
+func (im *importer) domainOf(codes []fhir.Coding) string {
 	id, label := "imported", "Imported from FHIR"
 	for _, c := range codes {
 		if strings.HasSuffix(c.System, "/domain") && c.Code != "" {
@@ -219,8 +219,8 @@ func (im *importer) conditions() {
 
 // enableOf is a question's or group's skip logic, or nil.
 func (im *importer) enableOf(in inItem) (*questionnaire.Condition, error) {
-	if x := extensions(in.Extension, extEnableWhenX); len(x) > 0 && x[0].ValueExpression != nil {
-		n, err := parseFHIRPath(x[0].ValueExpression.Expression)
+	if x := extensions(in.Extension, fhir.ExtEnableWhenX); len(x) > 0 && x[0].ValueExpression != nil {
+		n, err := fhirpath.Parse(x[0].ValueExpression.Expression)
 		if err != nil {
 			return nil, err
 		}

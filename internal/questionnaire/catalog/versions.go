@@ -1,4 +1,4 @@
-package questionnaire
+package catalog
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // A questionnaire's released versions are kept side by side, so that a stored result is always
@@ -19,9 +21,9 @@ var versionFileRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*\.ya?ml$`)
 // definitionFiles lists the files Load reads: the YAML files at the top of the folder, and the
 // version files in its sub-folders. Other files in a sub-folder (notes, drafts, an old/ folder)
 // are not definitions and are left alone.
-func definitionFiles(fsys fs.FS, entries []fs.DirEntry) ([]string, Problems) {
+func definitionFiles(fsys fs.FS, entries []fs.DirEntry) ([]string, questionnaire.Problems) {
 	var names []string
-	var ps Problems
+	var ps questionnaire.Problems
 	for _, e := range entries {
 		name := e.Name()
 		if !e.IsDir() {
@@ -35,7 +37,7 @@ func definitionFiles(fsys fs.FS, entries []fs.DirEntry) ([]string, Problems) {
 		}
 		sub, err := fs.ReadDir(fsys, name)
 		if err != nil {
-			ps = append(ps, Problem{File: name, Message: err.Error()})
+			ps = append(ps, questionnaire.Problem{File: name, Message: err.Error()})
 			continue
 		}
 		for _, f := range sub {
@@ -49,24 +51,24 @@ func definitionFiles(fsys fs.FS, entries []fs.DirEntry) ([]string, Problems) {
 
 // checkVersionFile checks that a file in a questionnaire's folder holds that questionnaire,
 // in the version its name gives.
-func checkVersionFile(file string, data []byte, q *Questionnaire) Problems {
+func checkVersionFile(file string, data []byte, q *questionnaire.Questionnaire) questionnaire.Problems {
 	dir, base := path.Split(file)
 	if dir == "" {
 		return nil
 	}
-	pl := &problemList{file: file}
-	if id := strings.TrimSuffix(dir, "/"); q.ID != id {
-		pl.add("$.id", "a file in the folder %s/ must define %s, not %s", id, id, q.ID)
-	}
-	if v := strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml"); q.Version != v {
-		pl.add("$.version", "the file %s must hold version %s, not %s", base, v, q.Version)
-	}
-	return pl.resolveIn(data)
+	return questionnaire.ProblemsIn(file, data, func(report questionnaire.Report) {
+		if id := strings.TrimSuffix(dir, "/"); q.ID != id {
+			report("$.id", "a file in the folder %s/ must define %s, not %s", id, id, q.ID)
+		}
+		if v := strings.TrimSuffix(strings.TrimSuffix(base, ".yaml"), ".yml"); q.Version != v {
+			report("$.version", "the file %s must hold version %s, not %s", base, v, q.Version)
+		}
+	})
 }
 
 // definition is one parsed file, kept for problems found across files.
 type definition struct {
-	q    *Questionnaire
+	q    *questionnaire.Questionnaire
 	file string
 	data []byte
 }
@@ -76,13 +78,13 @@ type definition struct {
 // versions have, ignoring case and spacing, unless the author marks the new words reworded)
 // and whether it is exclusive. An item's prompt may be reworded; a new question, or a new
 // answer, needs a new id or code.
-func checkVersions(defs map[string][]definition) Problems {
+func checkVersions(defs map[string][]definition) questionnaire.Problems {
 	ids := make([]string, 0, len(defs))
 	for id := range defs {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	var all Problems
+	var all questionnaire.Problems
 	for _, id := range ids {
 		ds := defs[id]
 		sort.Slice(ds, func(i, j int) bool { return versionLess(ds[i].q.Version, ds[j].q.Version) })
@@ -95,49 +97,49 @@ func checkVersions(defs map[string][]definition) Problems {
 
 // compareVersion checks one version against the older ones, each item and option against the
 // newest older version that has it.
-func compareVersion(d definition, older []definition) Problems {
-	pl := &problemList{file: d.file}
-	for si, s := range d.q.Sections {
-		for ii, it := range s.Items {
-			ip := fmt.Sprintf("$.sections[%d].items[%d]", si, ii)
-			if prev, old := lastWithItem(older, it.ID, ""); old != nil && old.Type != it.Type {
-				pl.add(ip+".type", "item %q is %s-choice in version %s but %s-choice here: a different question needs a new item id",
-					it.ID, old.Type, prev.Version, it.Type)
-				continue
-			}
-			for oi, o := range it.Options {
-				prev, oldItem := lastWithItem(older, it.ID, o.Code)
-				if oldItem == nil {
+func compareVersion(d definition, older []definition) questionnaire.Problems {
+	return questionnaire.ProblemsIn(d.file, d.data, func(report questionnaire.Report) {
+		for si, s := range d.q.Sections {
+			for ii, it := range s.Items {
+				ip := fmt.Sprintf("$.sections[%d].items[%d]", si, ii)
+				if prev, old := lastWithItem(older, it.ID, ""); old != nil && old.Type != it.Type {
+					report(ip+".type", "item %q is %s-choice in version %s but %s-choice here: a different question needs a new item id",
+						it.ID, old.Type, prev.Version, it.Type)
 					continue
 				}
-				old := oldItem.Option(o.Code)
-				op := fmt.Sprintf("%s.options[%d]", ip, oi)
-				for _, lang := range d.q.Languages {
-					if o.Reworded {
-						break
-					}
-					was, now := old.Label[lang], o.Label[lang]
-					if was != "" && sameWords(was, now) {
+				for oi, o := range it.Options {
+					prev, oldItem := lastWithItem(older, it.ID, o.Code)
+					if oldItem == nil {
 						continue
 					}
-					if was != "" {
-						pl.add(op+".label", "option %q of item %q said %q in version %s and says %q here: an answer stored as %q must mean the same in every version, so give the new wording a new code",
-							o.Code, it.ID, was, prev.Version, now, o.Code)
-						break
+					old := oldItem.Option(o.Code)
+					op := fmt.Sprintf("%s.options[%d]", ip, oi)
+					for _, lang := range d.q.Languages {
+						if o.Reworded {
+							break
+						}
+						was, now := old.Label[lang], o.Label[lang]
+						if was != "" && sameWords(was, now) {
+							continue
+						}
+						if was != "" {
+							report(op+".label", "option %q of item %q said %q in version %s and says %q here: an answer stored as %q must mean the same in every version, so give the new wording a new code",
+								o.Code, it.ID, was, prev.Version, now, o.Code)
+							break
+						}
 					}
-				}
-				if old.Exclusive != o.Exclusive {
-					pl.add(op+".exclusive", "option %q of item %q changes whether it is exclusive since version %s: give it a new code", o.Code, it.ID, prev.Version)
+					if old.Exclusive != o.Exclusive {
+						report(op+".exclusive", "option %q of item %q changes whether it is exclusive since version %s: give it a new code", o.Code, it.ID, prev.Version)
+					}
 				}
 			}
 		}
-	}
-	return pl.resolveIn(d.data)
+	})
 }
 
 // lastWithItem is the newest of the older versions that has the item (and the option code,
 // when one is given), with that item.
-func lastWithItem(older []definition, item, code string) (*Questionnaire, *Item) {
+func lastWithItem(older []definition, item, code string) (*questionnaire.Questionnaire, *questionnaire.Item) {
 	for i := len(older) - 1; i >= 0; i-- {
 		it := older[i].q.Item(item)
 		if it != nil && (code == "" || it.Option(code) != nil) {
@@ -153,6 +155,6 @@ func sameWords(a, b string) bool {
 }
 
 // Versions lists every version of a questionnaire, newest first: statistics keep them apart.
-func (c *Catalog) Versions(id string) []*Questionnaire {
-	return append([]*Questionnaire(nil), c.byID[id]...)
+func (c *Catalog) Versions(id string) []*questionnaire.Questionnaire {
+	return append([]*questionnaire.Questionnaire(nil), c.byID[id]...)
 }

@@ -1,10 +1,11 @@
-package fhir
+package fhirimport
 
 import (
 	"fmt"
 	"slices"
 	"strconv"
 
+	"github.com/ketascreen/ketascreen/internal/fhir/fhirpath"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
@@ -13,60 +14,60 @@ import (
 
 // answersItem reads the answers to an item: %resource.item.where(linkId='section.s')
 // .item.where(linkId='q').answer, or %resource.repeat(item).where(linkId='q').answer.
-func answersItem(n *node) (string, bool) {
-	if !n.is("answer", 0) {
+func answersItem(n *fhirpath.Node) (string, bool) {
+	if !n.Is("answer", 0) {
 		return "", false
 	}
-	w := n.recv
-	if !w.is("where", 1) || w.args[0].op != "=" || !w.args[0].args[0].is("linkId", 0) || w.args[0].args[1].op != "str" {
+	w := n.Recv
+	if !w.Is("where", 1) || w.Args[0].Op != "=" || !w.Args[0].Args[0].Is("linkId", 0) || w.Args[0].Args[1].Op != "str" {
 		return "", false
 	}
-	link := w.args[0].args[1].name
-	switch r := w.recv; {
-	case r.is("repeat", 1) && r.recv != nil && r.recv.op == "var" && r.recv.name == "resource":
+	link := w.Args[0].Args[1].Name
+	switch r := w.Recv; {
+	case r.Is("repeat", 1) && r.Recv != nil && r.Recv.Op == "var" && r.Recv.Name == "resource":
 		return link, true
-	case r.is("item", 0) && isGroupPath(r.recv):
+	case r.Is("item", 0) && isGroupPath(r.Recv):
 		return link, true
 	}
 	return "", false
 }
 
 // isGroupPath reads %resource.item.where(...), the way to a section's group.
-func isGroupPath(n *node) bool {
-	return n.is("where", 1) && n.recv.is("item", 0) && n.recv.recv != nil && n.recv.recv.op == "var" && n.recv.recv.name == "resource"
+func isGroupPath(n *fhirpath.Node) bool {
+	return n.Is("where", 1) && n.Recv.Is("item", 0) && n.Recv.Recv != nil && n.Recv.Recv.Op == "var" && n.Recv.Recv.Name == "resource"
 }
 
 // answerValues reads <answers>.value: the item's id.
-func answerValues(n *node) (string, bool) {
-	if !n.is("value", 0) || n.recv == nil {
+func answerValues(n *fhirpath.Node) (string, bool) {
+	if !n.Is("value", 0) || n.Recv == nil {
 		return "", false
 	}
-	return answersItem(n.recv)
+	return answersItem(n.Recv)
 }
 
 // codeList reads code = 'a' or code = 'b' (or false, no code).
-func codeList(n *node) ([]string, bool) {
-	if n.is("false", 0) {
+func codeList(n *fhirpath.Node) ([]string, bool) {
+	if n.Is("false", 0) {
 		return []string{}, true
 	}
 	var out []string
-	for _, part := range n.flat("or") {
-		if part.op != "=" || !part.args[0].is("code", 0) || part.args[1].op != "str" {
+	for _, part := range n.Flat("or") {
+		if part.Op != "=" || !part.Args[0].Is("code", 0) || part.Args[1].Op != "str" {
 			return nil, false
 		}
-		out = append(out, part.args[1].name)
+		out = append(out, part.Args[1].Name)
 	}
 	return out, true
 }
 
 // boundsOf reads $this >= 3 and $this <= 5 (either may be missing).
-func boundsOf(n *node) (lo, hi *int, ok bool) {
-	for _, part := range n.flat("and") {
-		if len(part.args) != 2 || part.args[0].op != "this" || part.args[1].op != "num" {
+func boundsOf(n *fhirpath.Node) (lo, hi *int, ok bool) {
+	for _, part := range n.Flat("and") {
+		if len(part.Args) != 2 || part.Args[0].Op != "this" || part.Args[1].Op != "num" {
 			return nil, nil, false
 		}
-		v, _ := strconv.Atoi(part.args[1].name)
-		switch part.op {
+		v, _ := strconv.Atoi(part.Args[1].Name)
+		switch part.Op {
 		case ">=":
 			lo = &v
 		case "<=":
@@ -87,7 +88,7 @@ type recognizer struct {
 }
 
 // condition reads a condition, as condExpr writes it.
-func (r *recognizer) condition(n *node) (*questionnaire.Condition, error) {
+func (r *recognizer) condition(n *fhirpath.Node) (*questionnaire.Condition, error) {
 	c, err := r.cond(n)
 	if err != nil {
 		return nil, err
@@ -97,18 +98,18 @@ func (r *recognizer) condition(n *node) (*questionnaire.Condition, error) {
 
 // cond reads a condition; "answered" (the first half of a none_of, <answers>.exists()) comes
 // back as an item condition with neither any_of nor none_of, for the caller to join.
-func (r *recognizer) cond(n *node) (*questionnaire.Condition, error) {
+func (r *recognizer) cond(n *fhirpath.Node) (*questionnaire.Condition, error) {
 	switch {
-	case n.op == "and" || n.op == "or":
+	case n.Op == "and" || n.Op == "or":
 		var subs []*questionnaire.Condition
-		for _, part := range n.flat(n.op) {
+		for _, part := range n.Flat(n.Op) {
 			sub, err := r.cond(part)
 			if err != nil {
 				return nil, err
 			}
 			subs = append(subs, sub)
 		}
-		if n.op == "and" {
+		if n.Op == "and" {
 			subs = joinNoneOf(subs)
 		}
 		for i := range subs {
@@ -117,41 +118,41 @@ func (r *recognizer) cond(n *node) (*questionnaire.Condition, error) {
 		if len(subs) == 1 {
 			return subs[0], nil
 		}
-		if n.op == "and" {
+		if n.Op == "and" {
 			return &questionnaire.Condition{All: subs}, nil
 		}
 		return &questionnaire.Condition{Any: subs}, nil
-	case n.is("exists", 0) && n.recv.is("where", 1):
-		where := n.recv
-		if v := where.recv; v != nil && v.op == "var" {
-			id, ok := r.scores[v.name]
-			lo, hi, okb := boundsOf(where.args[0])
+	case n.Is("exists", 0) && n.Recv.Is("where", 1):
+		where := n.Recv
+		if v := where.Recv; v != nil && v.Op == "var" {
+			id, ok := r.scores[v.Name]
+			lo, hi, okb := boundsOf(where.Args[0])
 			if !ok || !okb {
 				return nil, fmt.Errorf("cannot read %s", n)
 			}
 			return &questionnaire.Condition{Score: id, Min: lo, Max: hi}, nil
 		}
-		link, ok := answerValues(where.recv)
+		link, ok := answerValues(where.Recv)
 		item, known := r.items[link]
 		if !ok || !known {
 			return nil, fmt.Errorf("cannot read %s", n)
 		}
-		if codes, ok := codeList(where.args[0]); ok {
+		if codes, ok := codeList(where.Args[0]); ok {
 			return &questionnaire.Condition{Item: item, AnyOf: r.mapCodes(item, codes)}, nil
 		}
-		if lo, hi, ok := boundsOf(where.args[0]); ok {
+		if lo, hi, ok := boundsOf(where.Args[0]); ok {
 			return &questionnaire.Condition{Item: item, Min: lo, Max: hi}, nil
 		}
-	case n.is("exists", 0) && n.recv != nil:
-		if link, ok := answersItem(n.recv); ok {
+	case n.Is("exists", 0) && n.Recv != nil:
+		if link, ok := answersItem(n.Recv); ok {
 			if item, known := r.items[link]; known {
 				return &questionnaire.Condition{Item: item}, nil
 			}
 		}
-	case n.is("empty", 0) && n.recv.is("where", 1):
-		link, ok := answerValues(n.recv.recv)
+	case n.Is("empty", 0) && n.Recv.Is("where", 1):
+		link, ok := answerValues(n.Recv.Recv)
 		item, known := r.items[link]
-		codes, okc := codeList(n.recv.args[0])
+		codes, okc := codeList(n.Recv.Args[0])
 		if ok && known && okc {
 			return &questionnaire.Condition{Item: item, NoneOf: r.mapCodes(item, codes)}, nil
 		}

@@ -1,35 +1,13 @@
-package questionnaire_test
+package catalog_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
-
-func lintFile(t *testing.T, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", "lint", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
-}
-
-// lineOf is the 1-based line of the first line of text that contains s.
-func lineOf(t *testing.T, text, s string) int {
-	t.Helper()
-	for i, line := range strings.Split(text, "\n") {
-		if strings.Contains(line, s) {
-			return i + 1
-		}
-	}
-	t.Fatalf("no line contains %q", s)
-	return 0
-}
 
 func TestLoad(t *testing.T) {
 	valid, resources := lintFile(t, "valid.yaml"), lintFile(t, "resources.yaml")
@@ -77,7 +55,8 @@ func TestLoad(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, ps := questionnaire.Load(tt.files)
+			c, err := catalog.Load(tt.files)
+			ps := questionnaire.ProblemsOf(err)
 			if len(tt.want) == 0 {
 				if len(ps) > 0 || c == nil {
 					t.Fatalf("Load() = %v, %v", c, ps)
@@ -111,12 +90,12 @@ func TestCatalogVersions(t *testing.T) {
 		return file(strings.Replace(valid, "version: 1.0.0", "version: "+v, 1))
 	}
 	other := strings.Replace(strings.Replace(valid, "id: lint-base", "id: another", 1), "languages: [en, es]", "languages: [es, en]", 1)
-	c, ps := questionnaire.Load(fstest.MapFS{
+	c, err := catalog.Load(fstest.MapFS{
 		"v1.yaml": version("1.9.2"), "v2.yaml": version("1.10.0"), "v0.yaml": version("1.2"),
 		"another.yaml": file(other), "resources.yaml": file(resources),
 	})
-	if len(ps) > 0 {
-		t.Fatal(ps)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if got := c.IDs(); !equal(got, []string{"another", "lint-base"}) {
 		t.Errorf("IDs() = %v", got)
@@ -149,75 +128,8 @@ func TestCatalogVersions(t *testing.T) {
 
 // The shipped folder loads clean: questionnaire and resources together.
 func TestShippedCatalog(t *testing.T) {
-	q := shipped(t)
+	q := shippedCatalog(t).Latest("ketamine-selfcheck")
 	if q.Version == "" || !q.HasLanguage("en") || !q.HasLanguage("es") || q.HasLanguage("fr") {
 		t.Errorf("ketamine-selfcheck %s in %v", q.Version, q.Languages)
-	}
-}
-
-func TestResources(t *testing.T) {
-	r, ps := questionnaire.ParseResources("resources.yaml", []byte(lintFile(t, "resources.yaml")))
-	if len(ps) > 0 {
-		t.Fatal(ps)
-	}
-	group := func(region string, kinds ...string) string {
-		var out []string
-		for _, g := range r.For(region, kinds) {
-			s := g.Kind.ID + ":"
-			for i, res := range g.Resources {
-				if i > 0 {
-					s += ","
-				}
-				s += res.ID
-			}
-			out = append(out, s)
-		}
-		return strings.Join(out, " ")
-	}
-	tests := []struct {
-		name, region string
-		kinds        []string
-		want         string
-	}{
-		{"AlwaysOnly", "us", nil, "crisis:us-988"},
-		// In the file's kind order, whatever the order asked.
-		{"Asked", "us", []string{"support", "emergency"}, "crisis:us-988 emergency:us-911 support:us-web"},
-		{"UnknownKindIgnored", "us", []string{"nope"}, "crisis:us-988"},
-		// A kind with no resource in the region is left out.
-		{"OtherRegion", "other", []string{"support", "emergency"}, "crisis:other-crisis emergency:other-emergency"},
-		{"UnknownRegionIsOther", "zz", []string{"emergency"}, "crisis:other-crisis emergency:other-emergency"},
-		{"NoRegionIsOther", "", nil, "crisis:other-crisis"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := group(tt.region, tt.kinds...); got != tt.want {
-				t.Errorf("For(%q, %v) = %q, want %q", tt.region, tt.kinds, got, tt.want)
-			}
-		})
-	}
-	if !r.HasRegion("other") || r.HasRegion("zz") {
-		t.Error("HasRegion is wrong")
-	}
-	if r.Kind("crisis") == nil || !r.Kind("crisis").Always || r.Kind("nope") != nil {
-		t.Error("Kind is wrong")
-	}
-}
-
-func TestContactDial(t *testing.T) {
-	tests := []struct{ value, want string }{
-		{"988", "988"},
-		{"1-800-662-4357", "18006624357"},
-		{"+1 (555) 010-0199", "+15550100199"},
-		{"116 123", "116123"},
-		{"0300 123 6600", "03001236600"},
-		{"12+34", "1234"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.value, func(t *testing.T) {
-			c := &questionnaire.Contact{Type: "phone", Value: tt.value}
-			if got := c.Dial(); got != tt.want {
-				t.Errorf("Dial() = %q, want %q", got, tt.want)
-			}
-		})
 	}
 }

@@ -1,4 +1,7 @@
-package fhir
+// Package fhirimport turns a FHIR R4 Questionnaire (JSON) into the questionnaire format (YAML):
+// groups, questions, options and skip logic of any Questionnaire, and the scores, bands and flags
+// of one that package fhir exported, read back from their FHIRPath expressions.
+package fhirimport
 
 import (
 	"encoding/json"
@@ -8,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
@@ -17,48 +21,48 @@ const MaxImport = 4 << 20
 // in* are what Import reads of a Questionnaire: more than the export writes, so that it can
 // say what it drops.
 type inQuestionnaire struct {
-	ResourceType string      `json:"resourceType"`
-	ID           string      `json:"id"`
-	URL          string      `json:"url"`
-	Version      string      `json:"version"`
-	Name         string      `json:"name"`
-	Title        string      `json:"title"`
-	Language     string      `json:"language"`
-	Description  string      `json:"description"`
-	Extension    []Extension `json:"extension"`
-	Item         []inItem    `json:"item"`
+	ResourceType string           `json:"resourceType"`
+	ID           string           `json:"id"`
+	URL          string           `json:"url"`
+	Version      string           `json:"version"`
+	Name         string           `json:"name"`
+	Title        string           `json:"title"`
+	Language     string           `json:"language"`
+	Description  string           `json:"description"`
+	Extension    []fhir.Extension `json:"extension"`
+	Item         []inItem         `json:"item"`
 }
 
 type inItem struct {
-	LinkID         string         `json:"linkId"`
-	Text           string         `json:"text"`
-	Type           string         `json:"type"`
-	Required       *bool          `json:"required"`
-	Repeats        *bool          `json:"repeats"`
-	Code           []Coding       `json:"code"`
-	EnableWhen     []inEnableWhen `json:"enableWhen"`
-	EnableBehavior string         `json:"enableBehavior"`
-	AnswerOption   []inOption     `json:"answerOption"`
-	AnswerValueSet string         `json:"answerValueSet"`
-	Extension      []Extension    `json:"extension"`
-	Item           []inItem       `json:"item"`
+	LinkID         string           `json:"linkId"`
+	Text           string           `json:"text"`
+	Type           string           `json:"type"`
+	Required       *bool            `json:"required"`
+	Repeats        *bool            `json:"repeats"`
+	Code           []fhir.Coding    `json:"code"`
+	EnableWhen     []inEnableWhen   `json:"enableWhen"`
+	EnableBehavior string           `json:"enableBehavior"`
+	AnswerOption   []inOption       `json:"answerOption"`
+	AnswerValueSet string           `json:"answerValueSet"`
+	Extension      []fhir.Extension `json:"extension"`
+	Item           []inItem         `json:"item"`
 }
 
 type inEnableWhen struct {
-	Question      string   `json:"question"`
-	Operator      string   `json:"operator"`
-	AnswerBoolean *bool    `json:"answerBoolean"`
-	AnswerInteger *int     `json:"answerInteger"`
-	AnswerDecimal *float64 `json:"answerDecimal"`
-	AnswerString  *string  `json:"answerString"`
-	AnswerCoding  *Coding  `json:"answerCoding"`
+	Question      string       `json:"question"`
+	Operator      string       `json:"operator"`
+	AnswerBoolean *bool        `json:"answerBoolean"`
+	AnswerInteger *int         `json:"answerInteger"`
+	AnswerDecimal *float64     `json:"answerDecimal"`
+	AnswerString  *string      `json:"answerString"`
+	AnswerCoding  *fhir.Coding `json:"answerCoding"`
 }
 
 type inOption struct {
-	ValueCoding  *Coding     `json:"valueCoding"`
-	ValueString  *string     `json:"valueString"`
-	ValueInteger *int        `json:"valueInteger"`
-	Extension    []Extension `json:"extension"`
+	ValueCoding  *fhir.Coding     `json:"valueCoding"`
+	ValueString  *string          `json:"valueString"`
+	ValueInteger *int             `json:"valueInteger"`
+	Extension    []fhir.Extension `json:"extension"`
 }
 
 // importer turns one Questionnaire into a questionnaire, noting what it cannot convert.
@@ -79,7 +83,7 @@ type importer struct {
 // (YAML), with the notes on what it could not convert at the top of the file and returned.
 // It converts groups (to sections), choice, integer and boolean questions, answerOption with
 // ordinalValue (an option's value), required and repeats, enableWhen and enableWhenExpression,
-// and the scores, bands and flags of a Questionnaire this package exported. The result passes
+// and the scores, bands and flags of a Questionnaire package fhir exported. The result passes
 // lint, or Import fails with its problems.
 func Import(data []byte) ([]byte, []string, error) {
 	if len(data) > MaxImport {
@@ -97,7 +101,7 @@ func Import(data []byte) ([]byte, []string, error) {
 	im.rec = &recognizer{items: map[string]string{}, scores: map[string]string{}, codes: im.code, anyAnswer: im.anyAnswer}
 	var result *inItem
 	for i := range im.in.Item {
-		if it := &im.in.Item[i]; it.LinkID == resultGroup && it.Type == "group" {
+		if it := &im.in.Item[i]; it.LinkID == fhir.ResultGroup && it.Type == "group" {
 			result = it
 		}
 	}
@@ -250,8 +254,8 @@ func (im *importer) anyAnswer(item string) *questionnaire.Condition {
 	return &questionnaire.Condition{Item: item}
 }
 
-func extensions(exts []Extension, url string) []Extension {
-	var out []Extension
+func extensions(exts []fhir.Extension, url string) []fhir.Extension {
+	var out []fhir.Extension
 	for _, e := range exts {
 		if e.URL == url {
 			out = append(out, e)
@@ -261,9 +265,9 @@ func extensions(exts []Extension, url string) []Extension {
 }
 
 // ordinal is an option's weight: ordinalValue, or the older itemWeight.
-func (im *importer) ordinal(exts []Extension) int {
+func (im *importer) ordinal(exts []fhir.Extension) int {
 	for _, e := range exts {
-		if (e.URL == extOrdinal || strings.HasSuffix(e.URL, "/itemWeight")) && e.ValueDecimal != nil {
+		if (e.URL == fhir.ExtOrdinal || strings.HasSuffix(e.URL, "/itemWeight")) && e.ValueDecimal != nil {
 			v := *e.ValueDecimal
 			if v != math.Trunc(v) {
 				im.note("option weights are whole numbers: %g was rounded", v)
@@ -275,3 +279,5 @@ func (im *importer) ordinal(exts []Extension) int {
 }
 
 var errNothing = errors.New("nothing to import")
+
+func ptr[T any](v T) *T { return &v }

@@ -1,4 +1,8 @@
-package fhir
+// Package fhirpath reads the part of FHIRPath that the FHIR export writes (package fhir,
+// expr.go), so that the import (package fhirimport) can turn the expressions back into
+// conditions and scores. It parses any expression made of paths, function calls, literals,
+// variables and operators; fhirimport then recognises the forms.
+package fhirpath
 
 import (
 	"fmt"
@@ -7,16 +11,12 @@ import (
 	"unicode"
 )
 
-// A reader for the part of FHIRPath that the export writes (expr.go), so that Import can turn
-// the expressions back into conditions and scores. It parses any expression made of paths,
-// function calls, literals, variables and operators; import.go then recognises the forms.
-
-// node is a parsed FHIRPath expression.
-type node struct {
-	op   string  // an operator ("and", "+", "|", "<="...), "call", "var", "str", "num", "this", "total", "empty"
-	name string  // the function, variable or literal
-	recv *node   // for a call on something: what it is called on
-	args []*node // a call's arguments, or an operator's two operands
+// Node is a parsed FHIRPath expression.
+type Node struct {
+	Op   string  // an operator ("and", "+", "|", "<="...), "call", "var", "str", "num", "this", "total", "empty"
+	Name string  // the function, variable or literal
+	Recv *Node   // for a call on something: what it is called on
+	Args []*Node // a call's arguments, or an operator's two operands
 }
 
 // maxExpression bounds what Import parses: the export's longest are a few kilobytes.
@@ -27,8 +27,8 @@ type fpParser struct {
 	pos  int
 }
 
-// parseFHIRPath parses an expression, or says where it stops making sense.
-func parseFHIRPath(s string) (*node, error) {
+// Parse parses an expression, or says where it stops making sense.
+func Parse(s string) (*Node, error) {
 	if len(s) > maxExpression {
 		return nil, fmt.Errorf("expression longer than %d characters", maxExpression)
 	}
@@ -104,7 +104,7 @@ func (p *fpParser) expect(t string) error {
 	return nil
 }
 
-func (p *fpParser) binary(level int) (*node, error) {
+func (p *fpParser) binary(level int) (*Node, error) {
 	if level == len(precedence) {
 		return p.postfix()
 	}
@@ -119,7 +119,7 @@ func (p *fpParser) binary(level int) (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		left = &node{op: op, args: []*node{left, right}}
+		left = &Node{Op: op, Args: []*Node{left, right}}
 	}
 	return left, nil
 }
@@ -133,7 +133,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func (p *fpParser) postfix() (*node, error) {
+func (p *fpParser) postfix() (*Node, error) {
 	n, err := p.primary()
 	if err != nil {
 		return nil, err
@@ -144,13 +144,13 @@ func (p *fpParser) postfix() (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		call.recv = n
+		call.Recv = n
 		n = call
 	}
 	return n, nil
 }
 
-func (p *fpParser) primary() (*node, error) {
+func (p *fpParser) primary() (*Node, error) {
 	t := p.peek()
 	switch {
 	case t == "":
@@ -164,22 +164,22 @@ func (p *fpParser) primary() (*node, error) {
 		return n, p.expect(")")
 	case t == "{":
 		p.pos++
-		return &node{op: "empty"}, p.expect("}")
+		return &Node{Op: "empty"}, p.expect("}")
 	case t[0] == '\'':
 		p.pos++
 		s, err := unquote(t)
-		return &node{op: "str", name: s}, err
+		return &Node{Op: "str", Name: s}, err
 	case t[0] == '%':
 		p.pos++
-		return &node{op: "var", name: t[1:]}, nil
+		return &Node{Op: "var", Name: t[1:]}, nil
 	case t == "$this" || t == "$total":
 		p.pos++
-		return &node{op: t[1:]}, nil
+		return &Node{Op: t[1:]}, nil
 	case t == "-":
 		p.pos++
 		if n, err := strconv.Atoi(p.peek()); err == nil {
 			p.pos++
-			return &node{op: "num", name: strconv.Itoa(-n)}, nil
+			return &Node{Op: "num", Name: strconv.Itoa(-n)}, nil
 		}
 		return nil, fmt.Errorf("expected a number after -")
 	case unicode.IsDigit(rune(t[0])):
@@ -187,19 +187,19 @@ func (p *fpParser) primary() (*node, error) {
 		if _, err := strconv.Atoi(t); err != nil {
 			return nil, fmt.Errorf("not a whole number: %s", t)
 		}
-		return &node{op: "num", name: t}, nil
+		return &Node{Op: "num", Name: t}, nil
 	}
 	return p.call()
 }
 
 // call is a name, with arguments when it is a function.
-func (p *fpParser) call() (*node, error) {
+func (p *fpParser) call() (*Node, error) {
 	name := p.peek()
 	if name == "" || !(name[0] == '_' || unicode.IsLetter(rune(name[0]))) {
 		return nil, fmt.Errorf("expected a name, found %q", name)
 	}
 	p.pos++
-	n := &node{op: "call", name: name}
+	n := &Node{Op: "call", Name: name}
 	if p.peek() != "(" {
 		return n, nil
 	}
@@ -209,7 +209,7 @@ func (p *fpParser) call() (*node, error) {
 		if err != nil {
 			return nil, err
 		}
-		n.args = append(n.args, arg)
+		n.Args = append(n.Args, arg)
 		if p.peek() == "," {
 			p.pos++
 		}
@@ -229,41 +229,46 @@ func unquote(t string) (string, error) {
 	return b.String(), nil
 }
 
-// is reports whether n calls the function with the arity given.
-func (n *node) is(name string, arity int) bool {
-	return n != nil && n.op == "call" && n.name == name && len(n.args) == arity
+// Is reports whether n calls the function with the arity given.
+func (n *Node) Is(name string, arity int) bool {
+	return n != nil && n.Op == "call" && n.Name == name && len(n.Args) == arity
 }
 
-// flat lists the operands of a chain of one operator: a and b and c.
-func (n *node) flat(op string) []*node {
-	if n.op != op {
-		return []*node{n}
+// Flat lists the operands of a chain of one operator: a and b and c.
+func (n *Node) Flat(op string) []*Node {
+	if n.Op != op {
+		return []*Node{n}
 	}
-	return append(n.args[0].flat(op), n.args[1].flat(op)...)
+	return append(n.Args[0].Flat(op), n.Args[1].Flat(op)...)
 }
 
-func (n *node) String() string {
-	switch n.op {
+func (n *Node) String() string {
+	switch n.Op {
 	case "call":
 		var args []string
-		for _, a := range n.args {
+		for _, a := range n.Args {
 			args = append(args, a.String())
 		}
-		s := n.name + "(" + strings.Join(args, ", ") + ")"
-		if n.recv != nil {
-			s = n.recv.String() + "." + s
+		s := n.Name + "(" + strings.Join(args, ", ") + ")"
+		if n.Recv != nil {
+			s = n.Recv.String() + "." + s
 		}
 		return s
 	case "var":
-		return "%" + n.name
+		return "%" + n.Name
 	case "str":
-		return quote(n.name)
+		return Quote(n.Name)
 	case "num":
-		return n.name
+		return n.Name
 	case "this", "total":
-		return "$" + n.op
+		return "$" + n.Op
 	case "empty":
 		return "{}"
 	}
-	return "(" + n.args[0].String() + " " + n.op + " " + n.args[1].String() + ")"
+	return "(" + n.Args[0].String() + " " + n.Op + " " + n.Args[1].String() + ")"
+}
+
+// Quote writes s as a FHIRPath string literal.
+func Quote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
 }

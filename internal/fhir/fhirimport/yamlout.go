@@ -1,4 +1,4 @@
-package fhir
+package fhirimport
 
 import (
 	"encoding/json"

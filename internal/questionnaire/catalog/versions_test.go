@@ -1,4 +1,4 @@
-package questionnaire_test
+package catalog_test
 
 import (
 	"strings"
@@ -6,18 +6,8 @@ import (
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/questionnaires"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
-
-// shippedCatalog is every shipped questionnaire version and the help resources.
-func shippedCatalog(t testing.TB) *questionnaire.Catalog {
-	t.Helper()
-	c, ps := questionnaire.Load(questionnaires.FS)
-	if len(ps) > 0 {
-		t.Fatalf("the shipped questionnaires have problems:\n%v", ps)
-	}
-	return c
-}
 
 // A questionnaire's versions live in its folder, <id>/<version>.yaml: each file must hold that
 // id and version, and an option code keeps its meaning from one version to the next.
@@ -77,7 +67,8 @@ func TestLoadVersionFolders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, ps := questionnaire.Load(tt.files)
+			c, err := catalog.Load(tt.files)
+			ps := questionnaire.ProblemsOf(err)
 			if len(tt.want) == 0 {
 				if len(ps) > 0 || c == nil {
 					t.Fatalf("Load() = %v, %v", c, ps)

@@ -1,11 +1,11 @@
-package fhir_test
+package fhirimport_test
 
 import (
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/fhir"
+	"github.com/ketascreen/ketascreen/internal/fhir/fhirimport"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
@@ -52,13 +52,13 @@ const foreign = `{
 }`
 
 func TestImportForeign(t *testing.T) {
-	yaml, notes, err := fhir.Import([]byte(foreign))
+	yaml, notes, err := fhirimport.Import([]byte(foreign))
 	if err != nil {
 		t.Fatalf("%v\nnotes: %q", err, notes)
 	}
-	q, ps := questionnaire.Parse("imported.yaml", yaml)
-	if len(ps) > 0 {
-		t.Fatalf("%v\n%s", ps, yaml)
+	q, err := questionnaire.Parse("imported.yaml", yaml)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, yaml)
 	}
 	if q.ID != "55757-9" || q.Version != "2.72" || !q.HasLanguage("en") || q.Title.In("en") != "PHQ-2 as another tool wrote it" {
 		t.Errorf("header %s %s %v %q", q.ID, q.Version, q.Languages, q.Title.In("en"))
@@ -146,11 +146,11 @@ func TestImportRefuses(t *testing.T) {
 		{"ErrNotJSON", `{"resourceType": `, "not a JSON Questionnaire"},
 		{"ErrNotAQuestionnaire", `{"resourceType": "Patient"}`, `the resource is a "Patient", not a Questionnaire`},
 		{"ErrNoQuestion", `{"resourceType": "Questionnaire", "item": [{"linkId": "a", "type": "string", "text": "Name?"}]}`, "no question could be converted"},
-		{"ErrTooLarge", `{"resourceType": "Questionnaire", "title": "` + strings.Repeat("x", fhir.MaxImport) + `"}`, "larger than"},
+		{"ErrTooLarge", `{"resourceType": "Questionnaire", "title": "` + strings.Repeat("x", fhirimport.MaxImport) + `"}`, "larger than"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, _, err := fhir.Import([]byte(tt.in))
+			out, _, err := fhirimport.Import([]byte(tt.in))
 			if err == nil || out != nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("Import() = %d bytes, %v; want an error with %q", len(out), err, tt.err)
 			}

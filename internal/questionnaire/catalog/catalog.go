@@ -1,4 +1,7 @@
-package questionnaire
+// Package catalog reads a questionnaires folder: every version of every questionnaire, the help
+// resources file and the site file, checked together (versions that keep the meaning of stored
+// answers, resource kinds that exist, languages that match), for the server and for lint.
+package catalog
 
 import (
 	"errors"
@@ -10,6 +13,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // ResourcesFile is the name of the help resources file in a questionnaires folder.
@@ -17,25 +23,33 @@ const ResourcesFile = "resources.yaml"
 
 // Catalog is every questionnaire in a folder, plus the help resources they share.
 type Catalog struct {
-	Resources *Resources
+	Resources *helplines.Resources
 	site      *Site
 	// every version of every questionnaire, newest version first within an id
-	byID map[string][]*Questionnaire
+	byID map[string][]*questionnaire.Questionnaire
 	ids  []string
 }
 
 // Load reads every .yaml file of a folder: resources.yaml and the questionnaires, and each
 // questionnaire's version files in its own sub-folder (<id>/<version>.yaml). It returns
-// a catalog only when every file is sound, and otherwise every problem found.
-func Load(fsys fs.FS) (*Catalog, Problems) {
-	c := &Catalog{byID: map[string][]*Questionnaire{}}
-	var all Problems
+// a catalog only when every file is sound, and otherwise every problem found (as questionnaire.Problems).
+func Load(fsys fs.FS) (*Catalog, error) {
+	c, ps := load(fsys)
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return c, nil
+}
+
+func load(fsys fs.FS) (*Catalog, questionnaire.Problems) {
+	c := &Catalog{byID: map[string][]*questionnaire.Questionnaire{}}
+	var all questionnaire.Problems
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return nil, Problems{{File: ".", Message: err.Error()}}
+		return nil, questionnaire.Problems{{File: ".", Message: err.Error()}}
 	}
 	type located struct {
-		q    *Questionnaire
+		q    *questionnaire.Questionnaire
 		file string
 		data []byte
 	}
@@ -45,42 +59,42 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 	for _, name := range names {
 		data, err := readFile(fsys, name)
 		if err != nil {
-			all = append(all, Problem{File: name, Message: err.Error()})
+			all = append(all, questionnaire.Problem{File: name, Message: err.Error()})
 			continue
 		}
 		if name == ResourcesFile {
-			r, ps := ParseResources(name, data)
-			all = append(all, ps...)
+			r, err := helplines.Parse(name, data)
+			all = append(all, questionnaire.ProblemsOf(err)...)
 			c.Resources = r
 			continue
 		}
 		if name == SiteFile {
-			s, ps := ParseSite(name, data)
-			all = append(all, ps...)
+			s, err := ParseSite(name, data)
+			all = append(all, questionnaire.ProblemsOf(err)...)
 			c.site = s
 			continue
 		}
-		q, ps := Parse(name, data)
-		all = append(all, ps...)
+		q, err := questionnaire.Parse(name, data)
+		all = append(all, questionnaire.ProblemsOf(err)...)
 		if q != nil {
 			all = append(all, checkVersionFile(name, data, q)...)
 			qs = append(qs, located{q, name, data})
 		}
 	}
 	if c.Resources == nil && !hasFile(all, ResourcesFile) {
-		all = append(all, Problem{File: ResourcesFile, Message: "the help resources file is missing"})
+		all = append(all, questionnaire.Problem{File: ResourcesFile, Message: "the help resources file is missing"})
 	}
 	if len(qs) == 0 && len(all) == 0 {
-		all = append(all, Problem{File: ".", Message: "no questionnaire found"})
+		all = append(all, questionnaire.Problem{File: ".", Message: "no questionnaire found"})
 	}
 	seen := map[string]string{}
 	defs := map[string][]definition{}
 	for _, l := range qs {
 		key := l.q.ID + "@" + l.q.Version
 		if other, dup := seen[key]; dup {
-			pl := &problemList{file: l.file}
-			pl.add("$.version", "%s version %s is also defined in %s", l.q.ID, l.q.Version, other)
-			all = append(all, pl.resolveIn(l.data)...)
+			all = append(all, questionnaire.ProblemsIn(l.file, l.data, func(report questionnaire.Report) {
+				report("$.version", "%s version %s is also defined in %s", l.q.ID, l.q.Version, other)
+			})...)
 			continue
 		}
 		seen[key] = l.file
@@ -105,41 +119,41 @@ func Load(fsys fs.FS) (*Catalog, Problems) {
 	return c, nil
 }
 
-func hasFile(ps Problems, file string) bool {
-	return slices.ContainsFunc(ps, func(p Problem) bool { return p.File == file })
+func hasFile(ps questionnaire.Problems, file string) bool {
+	return slices.ContainsFunc(ps, func(p questionnaire.Problem) bool { return p.File == file })
 }
 
 // checkResourceRefs checks that every kind a flag or band asks for exists and that some region
 // lists a resource of it (else it could never be shown), and that the resources file speaks
 // every language of the questionnaire.
-func checkResourceRefs(file string, data []byte, q *Questionnaire, r *Resources) Problems {
-	pl := &problemList{file: file}
-	check := func(path, who, kind string) {
-		switch {
-		case r.Kind(kind) == nil:
-			pl.add(path, "%s asks for resource kind %q, which %s does not list", who, kind, ResourcesFile)
-		case !r.Listed(kind):
-			pl.add(path, "%s asks for resource kind %q, but no region of %s has a resource of that kind", who, kind, ResourcesFile)
-		}
-	}
-	for i, f := range q.Flags {
-		for j, k := range f.Resources {
-			check(fmt.Sprintf("$.flags[%d].resources[%d]", i, j), fmt.Sprintf("flag %q", f.ID), k)
-		}
-	}
-	for i, s := range q.Scores {
-		for j, b := range s.Bands {
-			for k, kind := range b.Resources {
-				check(fmt.Sprintf("$.scores[%d].bands[%d].resources[%d]", i, j, k), fmt.Sprintf("band %q of score %q", b.ID, s.ID), kind)
+func checkResourceRefs(file string, data []byte, q *questionnaire.Questionnaire, r *helplines.Resources) questionnaire.Problems {
+	return questionnaire.ProblemsIn(file, data, func(report questionnaire.Report) {
+		check := func(path, who, kind string) {
+			switch {
+			case r.Kind(kind) == nil:
+				report(path, "%s asks for resource kind %q, which %s does not list", who, kind, ResourcesFile)
+			case !r.Listed(kind):
+				report(path, "%s asks for resource kind %q, but no region of %s has a resource of that kind", who, kind, ResourcesFile)
 			}
 		}
-	}
-	for _, l := range q.Languages {
-		if !slices.Contains(r.Languages, l) {
-			pl.add("$.languages", "%s is in language %q, but %s is not", q.ID, l, ResourcesFile)
+		for i, f := range q.Flags {
+			for j, k := range f.Resources {
+				check(fmt.Sprintf("$.flags[%d].resources[%d]", i, j), fmt.Sprintf("flag %q", f.ID), k)
+			}
 		}
-	}
-	return pl.resolveIn(data)
+		for i, s := range q.Scores {
+			for j, b := range s.Bands {
+				for k, kind := range b.Resources {
+					check(fmt.Sprintf("$.scores[%d].bands[%d].resources[%d]", i, j, k), fmt.Sprintf("band %q of score %q", b.ID, s.ID), kind)
+				}
+			}
+		}
+		for _, l := range q.Languages {
+			if !slices.Contains(r.Languages, l) {
+				report("$.languages", "%s is in language %q, but %s is not", q.ID, l, ResourcesFile)
+			}
+		}
+	})
 }
 
 // versionLess compares dotted versions number by number ("1.10.0" after "1.9.2").
@@ -165,7 +179,7 @@ func versionLess(a, b string) bool {
 func (c *Catalog) IDs() []string { return c.ids }
 
 // Latest returns the newest version of a questionnaire, or nil.
-func (c *Catalog) Latest(id string) *Questionnaire {
+func (c *Catalog) Latest(id string) *questionnaire.Questionnaire {
 	if vs := c.byID[id]; len(vs) > 0 {
 		return vs[0]
 	}
@@ -174,7 +188,7 @@ func (c *Catalog) Latest(id string) *Questionnaire {
 
 // Version returns one version of a questionnaire, or nil (an old result whose definition was
 // removed from the folder).
-func (c *Catalog) Version(id, version string) *Questionnaire {
+func (c *Catalog) Version(id, version string) *questionnaire.Questionnaire {
 	for _, q := range c.byID[id] {
 		if q.Version == version {
 			return q
@@ -184,8 +198,8 @@ func (c *Catalog) Version(id, version string) *Questionnaire {
 }
 
 // Questionnaires lists the newest version of each questionnaire, by id.
-func (c *Catalog) Questionnaires() []*Questionnaire {
-	out := make([]*Questionnaire, 0, len(c.ids))
+func (c *Catalog) Questionnaires() []*questionnaire.Questionnaire {
+	out := make([]*questionnaire.Questionnaire, 0, len(c.ids))
 	for _, id := range c.ids {
 		out = append(out, c.Latest(id))
 	}
@@ -220,26 +234,26 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, questionnaire.MaxFileSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("file is larger than %d bytes", MaxFileSize)
+	if len(data) > questionnaire.MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d bytes", questionnaire.MaxFileSize)
 	}
 	return data, nil
 }
 
-// FileProblems parses one file, whatever its kind, for lint.
-func FileProblems(name string, data []byte) Problems {
-	if path.Base(name) == ResourcesFile {
-		_, ps := ParseResources(name, data)
-		return ps
+// CheckFile parses one file, whatever its kind, for lint: its problems, as questionnaire.Problems, or nil.
+func CheckFile(name string, data []byte) error {
+	var err error
+	switch path.Base(name) {
+	case ResourcesFile:
+		_, err = helplines.Parse(name, data)
+	case SiteFile:
+		_, err = ParseSite(name, data)
+	default:
+		_, err = questionnaire.Parse(name, data)
 	}
-	if path.Base(name) == SiteFile {
-		_, ps := ParseSite(name, data)
-		return ps
-	}
-	_, ps := Parse(name, data)
-	return ps
+	return err
 }

@@ -1,18 +1,20 @@
-package fhir
+package fhirimport
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/ketascreen/ketascreen/internal/fhir"
+	"github.com/ketascreen/ketascreen/internal/fhir/fhirpath"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
-// scores reads the result group of a Questionnaire this package exported: a score per
+// scores reads the result group of a Questionnaire package fhir exported: a score per
 // calculated score item (its variable says how), bands per band item, the flags.
 func (im *importer) scores(result *inItem) {
 	vars := map[string]string{}
-	for _, e := range extensions(im.in.Extension, extVariable) {
+	for _, e := range extensions(im.in.Extension, fhir.ExtVariable) {
 		if e.ValueExpression != nil {
 			vars[e.ValueExpression.Name] = e.ValueExpression.Expression
 		}
@@ -35,7 +37,7 @@ func (im *importer) scores(result *inItem) {
 		found = append(found, scoreItem{it, s, vars[calc[1:]]})
 	}
 	for _, f := range found {
-		n, err := parseFHIRPath(f.expr)
+		n, err := fhirpath.Parse(f.expr)
 		var d *scoreDef
 		if err == nil {
 			d, err = im.rec.score(n)
@@ -50,11 +52,11 @@ func (im *importer) scores(result *inItem) {
 	for _, it := range result.Item {
 		switch {
 		case strings.HasPrefix(it.LinkID, "score."):
-		case it.LinkID == levelItem || strings.HasPrefix(it.LinkID, "result.levels.") || strings.HasPrefix(it.LinkID, "result.band."):
+		case it.LinkID == fhir.LevelItem || strings.HasPrefix(it.LinkID, "result.levels.") || strings.HasPrefix(it.LinkID, "result.band."):
 			im.bands(it)
-		case it.LinkID == flagsItem:
+		case it.LinkID == fhir.FlagsItem:
 			im.flags(it)
-		case it.LinkID == dsm5CountItem || it.LinkID == dsm5Item:
+		case it.LinkID == fhir.DSM5CountItem || it.LinkID == fhir.DSM5Item:
 			// Derived from the items' DSM-5 codes.
 		default:
 			im.note("result item %q was dropped", it.LinkID)
@@ -65,7 +67,7 @@ func (im *importer) scores(result *inItem) {
 }
 
 func calculated(it inItem) string {
-	if x := extensions(it.Extension, extCalculated); len(x) > 0 && x[0].ValueExpression != nil {
+	if x := extensions(it.Extension, fhir.ExtCalculated); len(x) > 0 && x[0].ValueExpression != nil {
 		return x[0].ValueExpression.Expression
 	}
 	return ""
@@ -112,7 +114,7 @@ func (im *importer) applyScore(s *questionnaire.Score, d *scoreDef) {
 // bands reads a band item: its options are the bands, its expression their edges.
 func (im *importer) bands(it inItem) {
 	calc := calculated(it)
-	n, err := parseFHIRPath(calc)
+	n, err := fhirpath.Parse(calc)
 	var id, last string
 	var tops map[string]int
 	if err == nil {
@@ -141,7 +143,7 @@ func (im *importer) bands(it inItem) {
 	}
 	im.note("bands keep their names, not their meanings and next steps: write them")
 	switch {
-	case it.LinkID == levelItem:
+	case it.LinkID == fhir.LevelItem:
 		im.q.Level = s.ID
 	case strings.HasPrefix(it.LinkID, "result.levels."):
 		im.q.Levels = append(im.q.Levels, s.ID)
@@ -162,7 +164,7 @@ var severityByRank = map[int]string{4: "acute", 3: "urgent", 2: "high", 1: "mode
 // flags reads the flags item: each option a flag, its ordinal the severity, the expression
 // each flag's condition.
 func (im *importer) flags(it inItem) {
-	n, err := parseFHIRPath(calculated(it))
+	n, err := fhirpath.Parse(calculated(it))
 	var conds map[string]*questionnaire.Condition
 	if err == nil {
 		conds, err = im.rec.flagConditions(n)
@@ -212,9 +214,9 @@ func (im *importer) finish() ([]byte, error) {
 	if len(im.q.Sections) == 0 || im.q.Level == "" {
 		return nil, fmt.Errorf("%w: no question could be converted", errNothing)
 	}
-	ranges, ps := questionnaire.ScoreRanges(im.q.ID+".yaml", im.yaml())
-	if len(ps) > 0 {
-		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", ps)
+	ranges, err := questionnaire.ScoreRanges(im.q.ID+".yaml", im.yaml())
+	if err != nil {
+		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", err)
 	}
 	for _, s := range im.q.Scores {
 		if r, ok := ranges[s.ID]; ok && len(s.Bands) > 0 {
@@ -223,8 +225,8 @@ func (im *importer) finish() ([]byte, error) {
 		}
 	}
 	out := im.yaml()
-	if _, ps := questionnaire.Parse(im.q.ID+".yaml", out); len(ps) > 0 {
-		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", ps)
+	if _, err := questionnaire.Parse(im.q.ID+".yaml", out); err != nil {
+		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", err)
 	}
 	return out, nil
 }

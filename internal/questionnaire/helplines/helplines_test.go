@@ -1,11 +1,11 @@
-package questionnaire_test
+package helplines_test
 
 import (
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 )
 
 // The browser languages the result page may take a region from, and no other: a bare language
@@ -104,9 +104,9 @@ func TestShippedHelpLines(t *testing.T) {
 			}
 		}
 	}
-	has := func(region, kind, number string) *questionnaire.Resource {
+	has := func(region, kind, number string) *helplines.Resource {
 		for _, res := range r.RegionByID(region).Resources {
-			if res.Kind == kind && slices.ContainsFunc(res.Contacts, func(c *questionnaire.Contact) bool { return c.Value == number }) {
+			if res.Kind == kind && slices.ContainsFunc(res.Contacts, func(c *helplines.Contact) bool { return c.Value == number }) {
 				return res
 			}
 		}
@@ -120,8 +120,8 @@ func TestShippedHelpLines(t *testing.T) {
 	has("mx", "drug_info", "800 911 2000")
 	has("mx", "emergency", "911")
 	if es := has("us", "crisis", "988"); es != nil {
-		spanish := r.RegionByID("us").Resources[slices.IndexFunc(r.RegionByID("us").Resources, func(res *questionnaire.Resource) bool { return res.ID == "us-988-es" })]
-		if !slices.Contains(spanish.Languages, "es") || !slices.ContainsFunc(spanish.Contacts, func(c *questionnaire.Contact) bool { return c.Keyword == "AYUDA" }) ||
+		spanish := r.RegionByID("us").Resources[slices.IndexFunc(r.RegionByID("us").Resources, func(res *helplines.Resource) bool { return res.ID == "us-988-es" })]
+		if !slices.Contains(spanish.Languages, "es") || !slices.ContainsFunc(spanish.Contacts, func(c *helplines.Contact) bool { return c.Keyword == "AYUDA" }) ||
 			!strings.Contains(spanish.About.In("es"), "marque 2") {
 			t.Errorf("988 in Spanish: %+v", spanish)
 		}

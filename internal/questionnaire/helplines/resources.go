@@ -1,4 +1,6 @@
-package questionnaire
+// Package helplines owns the help resources file (resources.yaml): the help lines and services
+// of each region, by kind of help, and which of them a result page shows.
+package helplines
 
 import (
 	"fmt"
@@ -6,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // Resources are the help lines and services shown on result pages, by region and kind.
@@ -17,19 +21,19 @@ type Resources struct {
 
 // Kind is a kind of help: crisis line, emergency, drug information, peer support.
 type Kind struct {
-	ID     string `yaml:"id" validate:"required,max=64,ident"`
-	Label  Text   `yaml:"label" validate:"required"`
-	Always bool   `yaml:"always"`
+	ID     string             `yaml:"id" validate:"required,max=64,ident"`
+	Label  questionnaire.Text `yaml:"label" validate:"required"`
+	Always bool               `yaml:"always"`
 	// IfMissing says where to look when a region has no resource of this kind ("a doctor can
 	// tell you about drug services near you"), instead of promising help the page cannot show.
-	IfMissing Text `yaml:"if_missing"`
+	IfMissing questionnaire.Text `yaml:"if_missing"`
 }
 
 // Region is a country or area with its own help lines.
 type Region struct {
-	ID        string      `yaml:"id" validate:"required,max=16,ident"`
-	Name      Text        `yaml:"name" validate:"required"`
-	Resources []*Resource `yaml:"resources" validate:"required,min=1,dive,required"`
+	ID        string             `yaml:"id" validate:"required,max=16,ident"`
+	Name      questionnaire.Text `yaml:"name" validate:"required"`
+	Resources []*Resource        `yaml:"resources" validate:"required,min=1,dive,required"`
 	// Locales are the browser languages that name this region (en-GB, es-MX): the region is
 	// suggested to people whose browser asks for one of them, and to no one else.
 	Locales []string `yaml:"locales" validate:"unique,dive,lang"`
@@ -37,61 +41,52 @@ type Region struct {
 
 // Resource is one service.
 type Resource struct {
-	ID         string     `yaml:"id" validate:"required,max=64,slug"`
-	Kind       string     `yaml:"kind" validate:"required"`
-	Name       Text       `yaml:"name" validate:"required"`
-	About      Text       `yaml:"about"`
-	Free       bool       `yaml:"free"`
-	AlwaysOpen bool       `yaml:"always_open"`
-	Languages  []string   `yaml:"languages" validate:"unique,dive,lang"`
-	Contacts   []*Contact `yaml:"contacts" validate:"required,min=1,dive,required"`
+	ID         string             `yaml:"id" validate:"required,max=64,slug"`
+	Kind       string             `yaml:"kind" validate:"required"`
+	Name       questionnaire.Text `yaml:"name" validate:"required"`
+	About      questionnaire.Text `yaml:"about"`
+	Free       bool               `yaml:"free"`
+	AlwaysOpen bool               `yaml:"always_open"`
+	Languages  []string           `yaml:"languages" validate:"unique,dive,lang"`
+	Contacts   []*Contact         `yaml:"contacts" validate:"required,min=1,dive,required"`
 	// Hours, for a service that is not open all the time ("Monday to Friday, office hours").
-	Hours Text `yaml:"hours"`
+	Hours questionnaire.Text `yaml:"hours"`
 }
 
 // Contact is one way to reach a resource.
 type Contact struct {
-	Type    string `yaml:"type" validate:"required,oneof=phone text web"`
-	Value   string `yaml:"value" validate:"required,max=200"`
-	Keyword string `yaml:"keyword" validate:"max=32"`
-	Label   Text   `yaml:"label"`
+	Type    string             `yaml:"type" validate:"required,oneof=phone text web"`
+	Value   string             `yaml:"value" validate:"required,max=200"`
+	Keyword string             `yaml:"keyword" validate:"max=32"`
+	Label   questionnaire.Text `yaml:"label"`
 }
 
 // OtherRegion is the region for anywhere else ("Another country"): a person chooses it, and
 // Region falls back to it for an id the file no longer lists. Pages never choose it for a person.
 const OtherRegion = "other"
 
-// ParseResources reads and checks the resources file.
-func ParseResources(file string, data []byte) (*Resources, Problems) {
+// Parse reads and checks the resources file; its problems are Problems.
+func Parse(file string, data []byte) (*Resources, error) {
 	r := new(Resources)
-	nodes, ps := decode(file, data, r)
-	if ps != nil {
-		return nil, ps
-	}
-	pl := &problemList{file: file, nodes: nodes}
-	checkFields(pl, r)
-	if len(pl.list) == 0 {
-		r.check(pl)
-	}
-	if len(pl.list) > 0 {
-		return nil, pl.resolve()
+	if err := questionnaire.DecodeFile(file, data, r, r.check); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
 
-func (r *Resources) check(pl *problemList) {
+func (r *Resources) check(report questionnaire.Report) {
 	kinds := map[string]bool{}
 	for i, k := range r.Kinds {
 		p := fmt.Sprintf("$.kinds[%d]", i)
 		if kinds[k.ID] {
-			pl.add(p+".id", "kind %q is listed twice", k.ID)
+			report(p+".id", "kind %q is listed twice", k.ID)
 		}
 		kinds[k.ID] = true
-		checkText(pl, p+".label", k.Label, r.Languages, true)
+		questionnaire.CheckText(report, p+".label", k.Label, r.Languages, true)
 	}
 	for _, need := range []string{"crisis", "emergency"} {
 		if !kinds[need] {
-			pl.add("$.kinds", "kind %q is required", need)
+			report("$.kinds", "kind %q is required", need)
 		}
 	}
 	regions := map[string]bool{}
@@ -99,41 +94,41 @@ func (r *Resources) check(pl *problemList) {
 	for i, reg := range r.Regions {
 		p := fmt.Sprintf("$.regions[%d]", i)
 		if regions[reg.ID] {
-			pl.add(p+".id", "region %q is listed twice", reg.ID)
+			report(p+".id", "region %q is listed twice", reg.ID)
 		}
 		regions[reg.ID] = true
-		checkText(pl, p+".name", reg.Name, r.Languages, true)
+		questionnaire.CheckText(report, p+".name", reg.Name, r.Languages, true)
 		has := map[string]bool{}
 		for j, res := range reg.Resources {
 			rp := fmt.Sprintf("%s.resources[%d]", p, j)
 			if ids[res.ID] {
-				pl.add(rp+".id", "resource id %q is used twice", res.ID)
+				report(rp+".id", "resource id %q is used twice", res.ID)
 			}
 			ids[res.ID] = true
 			if !kinds[res.Kind] {
-				pl.add(rp+".kind", "kind %q is not listed under kinds", res.Kind)
+				report(rp+".kind", "kind %q is not listed under kinds", res.Kind)
 			}
 			has[res.Kind] = true
-			checkText(pl, rp+".name", res.Name, r.Languages, true)
-			checkText(pl, rp+".about", res.About, r.Languages, false)
+			questionnaire.CheckText(report, rp+".name", res.Name, r.Languages, true)
+			questionnaire.CheckText(report, rp+".about", res.About, r.Languages, false)
 			for k, c := range res.Contacts {
 				cp := fmt.Sprintf("%s.contacts[%d]", rp, k)
-				checkText(pl, cp+".label", c.Label, r.Languages, false)
+				questionnaire.CheckText(report, cp+".label", c.Label, r.Languages, false)
 				if msg := c.problem(); msg != "" {
-					pl.add(cp+".value", "%s", msg)
+					report(cp+".value", "%s", msg)
 				}
 			}
 		}
 		for _, need := range []string{"crisis", "emergency"} {
 			if !has[need] {
-				pl.add(p, "region %q has no %s resource; every region needs one", reg.ID, need)
+				report(p, "region %q has no %s resource; every region needs one", reg.ID, need)
 			}
 		}
 	}
 	if !regions[OtherRegion] {
-		pl.add("$.regions", "a region %q is required, for people anywhere else", OtherRegion)
+		report("$.regions", "a region %q is required, for people anywhere else", OtherRegion)
 	}
-	r.checkHelpLines(pl)
+	r.checkHelpLines(report)
 }
 
 // problem says what is wrong with a contact's value, or "".

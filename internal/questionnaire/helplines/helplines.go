@@ -1,4 +1,4 @@
-package questionnaire
+package helplines
 
 import (
 	"fmt"
@@ -6,13 +6,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // checkHelpLines checks the texts and region locales of the resources file: a locale names a
 // country (en-GB, not en) and belongs to one region only, or the suggestion would be a guess.
-func (r *Resources) checkHelpLines(pl *problemList) {
+func (r *Resources) checkHelpLines(report questionnaire.Report) {
 	for i, k := range r.Kinds {
-		checkText(pl, fmt.Sprintf("$.kinds[%d].if_missing", i), k.IfMissing, r.Languages, false)
+		questionnaire.CheckText(report, fmt.Sprintf("$.kinds[%d].if_missing", i), k.IfMissing, r.Languages, false)
 	}
 	owner := map[string]string{}
 	for i, reg := range r.Regions {
@@ -20,18 +22,18 @@ func (r *Resources) checkHelpLines(pl *problemList) {
 		for j, loc := range reg.Locales {
 			lp := fmt.Sprintf("%s.locales[%d]", p, j)
 			if _, country, ok := strings.Cut(loc, "-"); !ok || len(country) != 2 {
-				pl.add(lp, "locale %q needs a two-letter country, such as en-GB or es-MX", loc)
+				report(lp, "locale %q needs a two-letter country, such as en-GB or es-MX", loc)
 				continue
 			}
 			key := strings.ToLower(loc)
 			if other, dup := owner[key]; dup {
-				pl.add(lp, "locale %q already names region %q", loc, other)
+				report(lp, "locale %q already names region %q", loc, other)
 				continue
 			}
 			owner[key] = reg.ID
 		}
 		for j, res := range reg.Resources {
-			checkText(pl, fmt.Sprintf("%s.resources[%d].hours", p, j), res.Hours, r.Languages, false)
+			questionnaire.CheckText(report, fmt.Sprintf("%s.resources[%d].hours", p, j), res.Hours, r.Languages, false)
 		}
 	}
 }
@@ -100,7 +102,7 @@ func (r *Resources) RegionFromAcceptLanguage(header string) string {
 // instead (empty when the resources file says nothing).
 type MissingHelp struct {
 	Kind      *Kind
-	WhereElse Text
+	WhereElse questionnaire.Text
 }
 
 // WhereToLook lists the kinds asked for that the region lacks, in the order asked, each with
