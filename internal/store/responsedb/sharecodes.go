@@ -55,6 +55,9 @@ func (db *DB) RevokeShareCode(ctx context.Context, resultToken string) error {
 
 // ShareCodeExpiry is the last day of the response's active share code, or "" when it has none.
 func (db *DB) ShareCodeExpiry(ctx context.Context, responseID string) (string, error) {
+	if !store.Storable(responseID) {
+		return "", nil
+	}
 	var day string
 	err := db.read.QueryRowContext(ctx, `/* responsedb.ShareCodeExpiry */ select expires_on from share_codes
 		where response_id = ? and expires_on >= ?`, responseID, store.Day(db.st.Now())).Scan(&day)
