@@ -148,6 +148,7 @@ func (db *DB) DeleteResponse(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
+	db.st.RegroupRow("deleted_tokens", hash)
 	db.st.ForgetDeleted(ctx)
 	return nil
 }
