@@ -361,7 +361,7 @@ func testStatsExportAudited(t *testing.T, be backend) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `"format": "ketascreen-stats"`) {
 		t.Fatalf("json export: %d", res.StatusCode)
 	}
-	rows, err := storetest.Raw(t, ss.db).Query("select user_id, actor, outcome, detail from audit where action = 'export' order by id")
+	rows, err := rawDB(t, ss.db).Query("select user_id, actor, outcome, detail from audit where action = 'export' order by id")
 	if err != nil {
 		t.Fatal(err)
 	}

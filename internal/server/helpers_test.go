@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -239,10 +240,26 @@ func countRows(t *testing.T, db, query string, args ...any) int {
 		query = strings.Replace(query, "?", "$1", 1)
 	}
 	var n int
-	if err := storetest.Raw(t, db).QueryRow(query, args...).Scan(&n); err != nil {
+	if err := rawDB(t, db).QueryRow(query, args...).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// rawDBs are the databases rawDB opened, by what store.Open took.
+var rawDBs sync.Map
+
+// rawDB is storetest.Raw, opened once per database and test (a test that counts rows after
+// each of hundreds of requests would otherwise hold a PostgreSQL connection for each).
+func rawDB(t *testing.T, db string) *sql.DB {
+	t.Helper()
+	if raw, ok := rawDBs.Load(db); ok {
+		return raw.(*sql.DB)
+	}
+	raw := storetest.Raw(t, db)
+	rawDBs.Store(db, raw)
+	t.Cleanup(func() { rawDBs.Delete(db) }) // runs before Raw's close: cleanups run last first
+	return raw
 }
 
 // stored is what a person who took the database would have of it, to search for what must
@@ -260,7 +277,7 @@ func (ts *testServer) stored() []byte {
 		}
 		return out
 	}
-	raw := storetest.Raw(ts.t, ts.DB)
+	raw := rawDB(ts.t, ts.DB)
 	for _, table := range storetest.Tables(ts.t, ts.DB) {
 		rows, err := raw.Query("select * from " + table)
 		if err != nil {

@@ -191,7 +191,7 @@ type staffSnapshotT struct {
 func staffSnapshot(t *testing.T, ts *testServer) staffSnapshotT {
 	t.Helper()
 	s := staffSnapshotT{dbSnapshot: snapshot(t, ts)}
-	db := storetest.Raw(t, ts.DB)
+	db := rawDB(t, ts.DB)
 	for _, q := range []struct {
 		sql string
 		to  *int

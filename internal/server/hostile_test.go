@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // Hostile input: every route that takes input, with malformed and oversized bodies,
@@ -318,7 +316,7 @@ type dbSnapshot struct{ Responses, Releases, Ledger, Deleted int }
 
 func snapshot(t *testing.T, ts *testServer) dbSnapshot {
 	t.Helper()
-	db := storetest.Raw(t, ts.DB)
+	db := rawDB(t, ts.DB)
 	var s dbSnapshot
 	for _, q := range []struct {
 		sql string
