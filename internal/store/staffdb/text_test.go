@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
@@ -72,6 +73,9 @@ func testUnstorableText(t *testing.T, b storetest.Backend) {
 			}
 			if err := responses.EachResponse(ctx, s, s, s, func(*responsedb.Response) error { return nil }); err != nil {
 				t.Errorf("EachResponse: %v", err)
+			}
+			if rs, err := releasedb.New(st).Releases(ctx, releasedb.ReleaseFilter{Questionnaires: []string{s}, From: s, To: s}); len(rs) != 0 || err != nil {
+				t.Errorf("Releases: %d %v, want none", len(rs), err)
 			}
 
 			// A failed sign-in is audited with what was typed, made storable.
