@@ -23,8 +23,10 @@ import (
 // figures, and that is not an error; a range the admin names, and an export, are refused:
 // there is nothing to read. Weeks in which nobody answered are released too (all noise), so
 // their figures read "fewer than 11" or small noisy numbers, never an error.
-func TestStatsPageWithoutResponses(t *testing.T) {
-	ss := newStatsServer(t, 0, 1)
+func TestStatsPageWithoutResponses(t *testing.T) { eachBackend(t, testStatsPageWithoutResponses) }
+
+func testStatsPageWithoutResponses(t *testing.T, be backend) {
+	ss := newStatsServerOn(t, be, 0, 1)
 	for _, q := range []string{"/admin/stats", "/admin/stats?by=month", "/admin/stats/answers?lang=es&region=ie&language=es",
 		"/admin/stats/export"} {
 		res, body := ss.get("/test" + q)
@@ -74,11 +76,7 @@ func TestStatsPageWithoutResponses(t *testing.T) {
 
 func (ss *statsServer) auditCount(action string) int {
 	ss.t.Helper()
-	var n int
-	if err := openRaw(ss.t, ss.path).QueryRow("select count(*) from audit where action = ?", action).Scan(&n); err != nil {
-		ss.t.Fatal(err)
-	}
-	return n
+	return countRows(ss.t, ss.db, "select count(*) from audit where action = ?", action)
 }
 
 // Every figure is shown with its 90% margin of error, in words beside it and as a whisker on
@@ -243,8 +241,10 @@ func TestStatsBudget(t *testing.T) {
 
 // Every dashboard view with figures is audited (who, which view and filter, when), once a
 // minute at most for the same account, view and filter; a refused filter is not.
-func TestStatsViewsAudited(t *testing.T) {
-	ss := newStatsServer(t, 200, 70)
+func TestStatsViewsAudited(t *testing.T) { eachBackend(t, testStatsViewsAudited) }
+
+func testStatsViewsAudited(t *testing.T, be backend) {
+	ss := newStatsServerOn(t, be, 200, 70)
 	rows := func() []auditdb.Entry {
 		t.Helper()
 		out, err := auditdb.New(ss.st).Entries(context.Background(), auditdb.Filter{Action: "stats_view", Limit: 100})
@@ -309,8 +309,10 @@ func TestStatsViewsAudited(t *testing.T) {
 
 // A view or export cannot choose an epsilon: an old link or script that asks for one is told
 // why, with a 400, and nothing is written.
-func TestStatsEpsilonRefused(t *testing.T) {
-	ss := newStatsServer(t, 200, 70)
+func TestStatsEpsilonRefused(t *testing.T) { eachBackend(t, testStatsEpsilonRefused) }
+
+func testStatsEpsilonRefused(t *testing.T, be backend) {
+	ss := newStatsServerOn(t, be, 200, 70)
 	before := ss.auditCount("stats_view") + ss.exports()
 	for _, q := range []string{"/admin/stats?epsilon=1", "/admin/stats/answers?epsilon=", "/admin/stats/export?epsilon=0.5",
 		"/admin/stats/export?format=csv&epsilon=1", "/admin/stats/export?format=json&epsilon=2"} {

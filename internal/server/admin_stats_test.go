@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"io"
 	"log/slog"
@@ -11,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,6 +24,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -38,7 +37,7 @@ type statsServer struct {
 	st    *store.Store
 	cat   *catalog.Catalog
 	clock *testClock
-	path  string
+	db    string // the database: a SQLite file or a PostgreSQL URL
 	admin *http.Client
 }
 
@@ -46,11 +45,17 @@ var testAdmin = &staffdb.User{Email: "admin@example.org", Role: staffdb.RoleAdmi
 
 // newStatsServer stores responses spread over the days before 2026-06-15 (a Monday), as
 // ketascreen dev seed does, and runs the release job as serve's daily job would: every week
-// that ended at least a day before has its release (the last one is 2026-W23).
+// that ended at least a day before has its release (the last one is 2026-W23). The database is
+// SQLite; newStatsServerOn takes a backend.
 func newStatsServer(t *testing.T, responses, days int) *statsServer {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "stats.db")
-	st, err := store.Open(context.Background(), path)
+	return newStatsServerOn(t, storetest.SQLite, responses, days)
+}
+
+func newStatsServerOn(t *testing.T, be backend, responses, days int) *statsServer {
+	t.Helper()
+	db := be.New(t)
+	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +86,7 @@ func newStatsServer(t *testing.T, responses, days int) *statsServer {
 	}
 	hs := httptest.NewServer(s)
 	t.Cleanup(func() { hs.Close(); st.Close() })
-	return &statsServer{t: t, url: hs.URL, st: st, cat: cat, clock: clock, path: path, admin: signInAdmin(t, st, hs.URL)}
+	return &statsServer{t: t, url: hs.URL, st: st, cat: cat, clock: clock, db: db, admin: signInAdmin(t, st, hs.URL)}
 }
 
 // signInAdmin adds the test admin's account, with two-factor sign-in (admins cannot sign in
@@ -134,18 +139,13 @@ func (ss *statsServer) get(path string) (*http.Response, string) {
 }
 
 func (ss *statsServer) exports() int {
-	db, err := sql.Open("sqlite", "file:"+ss.path+"?mode=ro")
-	if err != nil {
-		ss.t.Fatal(err)
-	}
-	defer db.Close()
-	var n int
-	db.QueryRow("select count(*) from audit where action = 'export'").Scan(&n)
-	return n
+	return countRows(ss.t, ss.db, "select count(*) from audit where action = 'export'")
 }
 
-func TestStatsOnlyForAdmins(t *testing.T) {
-	ss := newStatsServer(t, 50, 70)
+func TestStatsOnlyForAdmins(t *testing.T) { eachBackend(t, testStatsOnlyForAdmins) }
+
+func testStatsOnlyForAdmins(t *testing.T, be backend) {
+	ss := newStatsServerOn(t, be, 50, 70)
 	for _, path := range []string{"/admin/stats", "/admin/stats?q=ketamine-selfcheck", "/admin/stats/export?format=csv",
 		"/admin/stats/export?format=json"} {
 		res, body := ss.get(path)
@@ -311,8 +311,10 @@ func TestStatsPeriodBounds(t *testing.T) {
 	}
 }
 
-func TestStatsBadFiltersAre400(t *testing.T) {
-	ss := newStatsServer(t, 100, 70)
+func TestStatsBadFiltersAre400(t *testing.T) { eachBackend(t, testStatsBadFiltersAre400) }
+
+func testStatsBadFiltersAre400(t *testing.T, be backend) {
+	ss := newStatsServerOn(t, be, 100, 70)
 	for _, q := range []string{"q=nope", "from=garbage", "to=2026-W99", "from=2026-W20&to=2026-W10", "by=day",
 		"language=xx", "region=mars", "from=2000-W01&to=2026-W10", "from=" + url.QueryEscape("<script>"),
 		"q=" + url.QueryEscape(strings.Repeat("x", 5000))} {
@@ -336,8 +338,10 @@ func TestStatsBadFiltersAre400(t *testing.T) {
 	}
 }
 
-func TestStatsExportAudited(t *testing.T) {
-	ss := newStatsServer(t, 500, 70)
+func TestStatsExportAudited(t *testing.T) { eachBackend(t, testStatsExportAudited) }
+
+func testStatsExportAudited(t *testing.T, be backend) {
+	ss := newStatsServerOn(t, be, 500, 70)
 	res, body := ss.get("/test/admin/stats/export?format=csv&from=2026-W14&to=2026-W24&k=15")
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("status %d: %s", res.StatusCode, body)
@@ -358,9 +362,7 @@ func TestStatsExportAudited(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, `"format": "ketascreen-stats"`) {
 		t.Fatalf("json export: %d", res.StatusCode)
 	}
-	db, _ := sql.Open("sqlite", "file:"+ss.path+"?mode=ro")
-	defer db.Close()
-	rows, err := db.Query("select user_id, actor, outcome, detail from audit where action = 'export' order by id")
+	rows, err := rawDB(t, ss.db).Query("select user_id, actor, outcome, detail from audit where action = 'export' order by id")
 	if err != nil {
 		t.Fatal(err)
 	}

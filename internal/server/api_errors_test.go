@@ -11,8 +11,10 @@ import (
 // problem details: application/problem+json, a status member equal to the HTTP status, a title,
 // a machine-readable code and words for people; a 422 lists each item's problem. API clients
 // never get a web page.
-func TestAPIErrorsAreProblemDetails(t *testing.T) {
-	ts := newTestServer(t)
+func TestAPIErrorsAreProblemDetails(t *testing.T) { eachBackend(t, testAPIErrorsAreProblemDetails) }
+
+func testAPIErrorsAreProblemDetails(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	const list = "/api/v1/questionnaires"
 	const one = "/api/v1/questionnaires/" + qid
 	const submit = one + "/responses"

@@ -21,11 +21,14 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/internal/testtool"
 )
 
-func TestSessionTimeoutsOverHTTP(t *testing.T) {
-	ts := newTestServer(t)
+func TestSessionTimeoutsOverHTTP(t *testing.T) { eachBackend(t, testSessionTimeoutsOverHTTP) }
+
+func testSessionTimeoutsOverHTTP(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	clock := useClock(ts)
 	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	b := ts.newBrowser(t)
@@ -132,8 +135,10 @@ func TestSessionCookie(t *testing.T) {
 
 // One audit row per action, none holding an answer, a code or a password; refused tries are
 // folded into a row per minute and key; the admin page shows, filters and pages them.
-func TestAuditTrail(t *testing.T) {
-	ts := newTestServer(t)
+func TestAuditTrail(t *testing.T) { eachBackend(t, testAuditTrail) }
+
+func testAuditTrail(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	useClock(ts) // every try in one minute: the folded rows come in a known order
 	q := ts.Cat.Latest(qid)
 	token, rid := sharedResponse(t, ts, "en", severeAnswers(q))
@@ -217,14 +222,16 @@ func TestAuditTrail(t *testing.T) {
 		}
 	}
 	// The audit log stays append-only.
-	if _, err := openRaw(t, ts.DBPath).Exec("delete from audit"); err == nil {
+	if _, err := storetest.Raw(t, ts.DB).Exec("delete from audit"); err == nil {
 		t.Error("the audit log could be deleted")
 	}
 }
 
 // Neither a share code nor a session id is ever written to the database file or its WAL.
-func TestNoCodeOrSessionInDatabase(t *testing.T) {
-	ts := newTestServer(t)
+func TestNoCodeOrSessionInDatabase(t *testing.T) { eachBackend(t, testNoCodeOrSessionInDatabase) }
+
+func testNoCodeOrSessionInDatabase(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	q := ts.Cat.Latest(qid)
 	token, _ := sharedResponse(t, ts, "en", severeAnswers(q))
 	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
@@ -244,15 +251,10 @@ func TestNoCodeOrSessionInDatabase(t *testing.T) {
 		secrets = append(secrets, c, strings.ReplaceAll(c, "-", ""))
 	}
 	check := func(when string) {
-		for _, f := range []string{ts.DBPath, ts.DBPath + "-wal"} {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				continue
-			}
-			for _, s := range secrets {
-				if bytes.Contains(data, []byte(s)) {
-					t.Errorf("%s: %s holds a secret in plain text (%.6s...)", when, filepath.Base(f), s)
-				}
+		data := ts.stored()
+		for _, s := range secrets {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s: the database holds a secret in plain text (%.6s...)", when, s)
 			}
 		}
 	}
@@ -261,8 +263,10 @@ func TestNoCodeOrSessionInDatabase(t *testing.T) {
 	check("closed")
 }
 
-func TestClinicianBadInput(t *testing.T) {
-	ts := newTestServer(t)
+func TestClinicianBadInput(t *testing.T) { eachBackend(t, testClinicianBadInput) }
+
+func testClinicianBadInput(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	q := ts.Cat.Latest(qid)
 	token, _ := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 1, nil))
 	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
@@ -319,9 +323,7 @@ func TestClinicianBadInput(t *testing.T) {
 			}
 		})
 	}
-	var n int
-	openRaw(t, ts.DBPath).QueryRow("select count(*) from share_codes").Scan(&n)
-	if n != 0 {
+	if n := countRows(t, ts.DB, "select count(*) from share_codes"); n != 0 {
 		t.Errorf("%d share codes made by bad requests", n)
 	}
 	if strings.Contains(ts.Logs.String(), "0000-0000-0000") || strings.Contains(ts.Logs.String(), staffPassword) ||
@@ -331,9 +333,11 @@ func TestClinicianBadInput(t *testing.T) {
 }
 
 // The downloads are valid FHIR R4, linked by canonical URL and version, private, audited.
-func TestFHIRDownloads(t *testing.T) {
+func TestFHIRDownloads(t *testing.T) { eachBackend(t, testFHIRDownloads) }
+
+func testFHIRDownloads(t *testing.T, be backend) {
 	schema := fhirSchema(t)
-	ts := newTestServer(t)
+	ts := newTestServerOn(t, be)
 	q := ts.Cat.Latest(qid)
 	token, rid := sharedResponse(t, ts, "es", severeAnswers(q))
 	code := makeShareCode(t, ts, token)

@@ -18,8 +18,10 @@ import (
 // Every staff route for a stranger, a clinician, an admin and a disabled account: who gets the
 // page, who is sent to sign in, who is refused. A share code serves the first clinician who
 // redeems it: for every other account it is a wrong code.
-func TestAccessMatrix(t *testing.T) {
-	ts := newTestServer(t)
+func TestAccessMatrix(t *testing.T) { eachBackend(t, testAccessMatrix) }
+
+func testAccessMatrix(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	q := ts.Cat.Latest(qid)
 	// Released weeks, so that the dashboard and its export have figures to show.
 	answerPastWeeks(t, ts, useClock(ts), 2, 6)
@@ -135,8 +137,10 @@ func TestAccessMatrix(t *testing.T) {
 
 // The respondent makes a code; a clinician redeems it and reads the summary in their own
 // language; the respondent withdraws it; a new code replaces the old one.
-func TestShareJourney(t *testing.T) {
-	ts := newTestServer(t)
+func TestShareJourney(t *testing.T) { eachBackend(t, testShareJourney) }
+
+func testShareJourney(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	clock := useClock(ts)
 	q := ts.Cat.Latest(qid)
 	token, rid := sharedResponse(t, ts, "en", answersFor(q, "not_prescribed", 5, questionnaire.Answers{"safety": {"yes"}, "urinary": {"pain"}}))

@@ -5,13 +5,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -47,19 +49,20 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// testServer is the real server on 127.0.0.1:0 with a fresh SQLite file.
+// testServer is the real server on 127.0.0.1:0 with a fresh database.
 type testServer struct {
-	t      *testing.T
-	URL    string
-	DBPath string
-	Store  *store.Store
-	Access *access.Service
-	Cat    *catalog.Catalog
-	Logs   *syncBuffer
-	http   *httptest.Server
-	client *http.Client
-	opts   serverOptions
-	auth   *authenticators // the phones of accounts with two-factor sign-in
+	t       *testing.T
+	URL     string
+	DB      string // what store.Open took: a SQLite file, or a PostgreSQL URL
+	Backend backend
+	Store   *store.Store
+	Access  *access.Service
+	Cat     *catalog.Catalog
+	Logs    *syncBuffer
+	http    *httptest.Server
+	client  *http.Client
+	opts    serverOptions
+	auth    *authenticators // the phones of accounts with two-factor sign-in
 }
 
 // testSecret is the server secret of every test server.
@@ -95,19 +98,38 @@ func loadCatalog(t testing.TB) *catalog.Catalog {
 	return cat
 }
 
-func newTestServer(t *testing.T) *testServer {
-	return newTestServerAt(t, filepath.Join(t.TempDir(), "ketascreen.db"))
-}
+// backend is a database the server runs on: the journeys that reach the database run on each
+// one of storetest's table, as subtests named after it.
+type backend = storetest.Backend
 
-func newTestServerAt(t *testing.T, dbPath string) *testServer {
-	return newTestServerOpts(t, dbPath, serverOptions{}, &authenticators{})
-}
-
-// newTestServerOpts is the real server on a database file, with options, and the phones of
-// the accounts in it.
-func newTestServerOpts(t *testing.T, dbPath string, opts serverOptions, auth *authenticators) *testServer {
+// eachBackend runs f once per backend, as subtests: SQLite always, PostgreSQL when
+// KETASCREEN_TEST_POSTGRES names a server (skipped and said otherwise, failed with CI=true).
+func eachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	t.Helper()
-	st, err := store.Open(context.Background(), dbPath)
+	storetest.Run(t, f)
+}
+
+// newTestServer is the real server on a fresh SQLite file, for what does not depend on the
+// database.
+func newTestServer(t *testing.T) *testServer {
+	return newTestServerOn(t, storetest.SQLite)
+}
+
+// newTestServerOn is the real server on a fresh, empty database of the backend.
+func newTestServerOn(t *testing.T, b backend) *testServer {
+	return newTestServerAt(t, b.New(t))
+}
+
+// newTestServerAt is the real server on a database store.Open takes (a file or a URL).
+func newTestServerAt(t *testing.T, db string) *testServer {
+	return newTestServerOpts(t, db, serverOptions{}, &authenticators{})
+}
+
+// newTestServerOpts is the real server on a database (a SQLite file or a PostgreSQL URL),
+// with options, and the phones of the accounts in it.
+func newTestServerOpts(t *testing.T, db string, opts serverOptions, auth *authenticators) *testServer {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +152,7 @@ func newTestServerOpts(t *testing.T, dbPath string, opts serverOptions, auth *au
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv)
-	ts := &testServer{t: t, URL: hs.URL, DBPath: dbPath, Store: st, Access: acc, Cat: cat, Logs: logs, http: hs, opts: opts, auth: auth,
+	ts := &testServer{t: t, URL: hs.URL, DB: db, Backend: storetest.BackendOf(db), Store: st, Access: acc, Cat: cat, Logs: logs, http: hs, opts: opts, auth: auth,
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	t.Cleanup(ts.Close)
 	return ts
@@ -141,7 +163,7 @@ func newTestServerOpts(t *testing.T, dbPath string, opts serverOptions, auth *au
 func (ts *testServer) restart() *testServer {
 	ts.t.Helper()
 	ts.Close()
-	return newTestServerOpts(ts.t, ts.DBPath, ts.opts, ts.auth)
+	return newTestServerOpts(ts.t, ts.DB, ts.opts, ts.auth)
 }
 
 // Close stops the server and closes the database; safe to call twice.
@@ -208,22 +230,89 @@ func (ts *testServer) post(path, contentType, body string, headers ...string) re
 // countResponses counts the stored responses.
 func (ts *testServer) countResponses() int {
 	ts.t.Helper()
+	return countRows(ts.t, ts.DB, "select count(*) from responses")
+}
+
+// countRows runs a count on a database (SQLite file or PostgreSQL URL) with the backend's own
+// driver, to look at what is really stored. Its query may use "?" for one parameter on both.
+func countRows(t *testing.T, db, query string, args ...any) int {
+	t.Helper()
+	if storetest.BackendOf(db) == storetest.Postgres {
+		query = strings.Replace(query, "?", "$1", 1)
+	}
 	var n int
-	if err := openRaw(ts.t, ts.DBPath).QueryRow("select count(*) from responses").Scan(&n); err != nil {
-		ts.t.Fatal(err)
+	if err := rawDB(t, db).QueryRow(query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
 	}
 	return n
 }
 
-// openRaw opens the database file read-only, to look at what is really stored.
-func openRaw(t *testing.T, path string) *sql.DB {
+// rawDBs are the databases rawDB opened, by what store.Open took.
+var rawDBs sync.Map
+
+// rawDB is storetest.Raw, opened once per database and test (a test that counts rows after
+// each of hundreds of requests would otherwise hold a PostgreSQL connection for each).
+func rawDB(t *testing.T, db string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
+	if raw, ok := rawDBs.Load(db); ok {
+		return raw.(*sql.DB)
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	raw := storetest.Raw(t, db)
+	rawDBs.Store(db, raw)
+	t.Cleanup(func() { rawDBs.Delete(db) }) // runs before Raw's close: cleanups run last first
+	return raw
+}
+
+// stored is what a person who took the database would have of it, to search for what must
+// never be written: on SQLite the bytes of its files (the WAL and its index included, which
+// hold pages the file no longer shows); on PostgreSQL, whose files are the server's, the
+// value of every column of every row of every table, text and bytes as they are.
+func (ts *testServer) stored() []byte {
+	ts.t.Helper()
+	var out []byte
+	if ts.Backend == storetest.SQLite {
+		for _, f := range []string{ts.DB, ts.DB + "-wal", ts.DB + "-shm"} {
+			if b, err := os.ReadFile(f); err == nil {
+				out = append(out, b...)
+			}
+		}
+		return out
+	}
+	raw := rawDB(ts.t, ts.DB)
+	for _, table := range storetest.Tables(ts.t, ts.DB) {
+		rows, err := raw.Query("select * from " + table)
+		if err != nil {
+			ts.t.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				ts.t.Fatal(err)
+			}
+			for _, v := range vals {
+				switch v := v.(type) {
+				case []byte:
+					out = append(out, v...)
+				case string:
+					out = append(out, v...)
+				case nil:
+				default:
+					out = fmt.Append(out, v)
+				}
+				out = append(out, 0)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			ts.t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
 }
 
 // answersFor builds a complete, valid set of answers: the given context, the first `signs`

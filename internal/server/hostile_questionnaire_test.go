@@ -21,6 +21,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -209,7 +210,7 @@ func newTestServerWith(t *testing.T, cat *catalog.Catalog) *testServer {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv)
-	ts := &testServer{t: t, URL: hs.URL, DBPath: dbPath, Store: st, Cat: cat, Logs: logs, http: hs,
+	ts := &testServer{t: t, URL: hs.URL, DB: dbPath, Backend: storetest.SQLite, Store: st, Cat: cat, Logs: logs, http: hs,
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 	t.Cleanup(ts.Close)
 	return ts

@@ -56,8 +56,10 @@ type hostileCase struct {
 	want    int // the exact status expected
 }
 
-func TestHostileInput(t *testing.T) {
-	ts := newTestServer(t)
+func TestHostileInput(t *testing.T) { eachBackend(t, testHostileInput) }
+
+func testHostileInput(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	q := ts.Cat.Latest(qid)
 	good := answersFor(q, "not_prescribed", 2, nil)
 
@@ -314,7 +316,7 @@ type dbSnapshot struct{ Responses, Releases, Ledger, Deleted int }
 
 func snapshot(t *testing.T, ts *testServer) dbSnapshot {
 	t.Helper()
-	db := openRaw(t, ts.DBPath)
+	db := rawDB(t, ts.DB)
 	var s dbSnapshot
 	for _, q := range []struct {
 		sql string

@@ -29,6 +29,9 @@ func foldedRows(rows []auditdb.Entry, action auditdb.Action) []string {
 	return out
 }
 
+// SQLite only: the burst's cost is 200 password hashes, the same on either backend; the limits
+// it fills are tested on both in package staffdb (TestReserveBurst, TestInstancesShareLimits),
+// and the code-step and redeem bursts below run on both.
 func TestSignInBurst(t *testing.T) {
 	ts := newTestServer(t)
 	clock := useClock(ts)
@@ -107,8 +110,10 @@ func TestSignInBurst(t *testing.T) {
 	ts.newBrowser(t).login("clin@example.org")
 }
 
-func TestCodeStepBurst(t *testing.T) {
-	ts := newTestServer(t)
+func TestCodeStepBurst(t *testing.T) { eachBackend(t, testCodeStepBurst) }
+
+func testCodeStepBurst(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	useClock(ts)
 	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 	own := ts.newBrowser(t)
@@ -150,8 +155,10 @@ func TestCodeStepBurst(t *testing.T) {
 	}
 }
 
-func TestRedeemBurst(t *testing.T) {
-	ts := newTestServer(t)
+func TestRedeemBurst(t *testing.T) { eachBackend(t, testRedeemBurst) }
+
+func testRedeemBurst(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	clock := useClock(ts)
 	q := ts.Cat.Latest(qid)
 	token, rid := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 1, nil))
@@ -222,8 +229,10 @@ func TestRedeemBurst(t *testing.T) {
 
 // No global lockout: eleven accounts use their allowance at once (110 failures, past the
 // alarm's 100 an hour); a twelfth still redeems, and the alarm is logged and audited once.
-func TestRedeemNoGlobalLockout(t *testing.T) {
-	ts := newTestServer(t)
+func TestRedeemNoGlobalLockout(t *testing.T) { eachBackend(t, testRedeemNoGlobalLockout) }
+
+func testRedeemNoGlobalLockout(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	useClock(ts)
 	q := ts.Cat.Latest(qid)
 	token, _ := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 1, nil))
@@ -261,8 +270,10 @@ func TestRedeemNoGlobalLockout(t *testing.T) {
 // One try after another: malformed codes count like wrong ones; past the limit even a valid
 // code waits, with the words and Retry-After; refusals are folded into a row a minute; an
 // hour after the first failure there is room again.
-func TestRedeemThrottle(t *testing.T) {
-	ts := newTestServer(t)
+func TestRedeemThrottle(t *testing.T) { eachBackend(t, testRedeemThrottle) }
+
+func testRedeemThrottle(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	clock := useClock(ts)
 	q := ts.Cat.Latest(qid)
 	token, _ := sharedResponse(t, ts, "en", answersFor(q, "prescribed", 1, nil))
@@ -311,8 +322,10 @@ func TestRedeemThrottle(t *testing.T) {
 	}
 }
 
-func TestDisabledAccountCannotSignIn(t *testing.T) {
-	ts := newTestServer(t)
+func TestDisabledAccountCannotSignIn(t *testing.T) { eachBackend(t, testDisabledAccountCannotSignIn) }
+
+func testDisabledAccountCannotSignIn(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	addUser(t, ts, "gone@example.org", staffdb.RoleClinician)
 	staffdb.New(ts.Store).SetUserDisabled(t.Context(), "gone@example.org", true, "test")
 	res := ts.newBrowser(t).postForm("/clinician/login?lang=en", url.Values{"email": {"gone@example.org"}, "password": {staffPassword}})

@@ -3,7 +3,6 @@ package server_test
 import (
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,10 +12,12 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 )
 
-func TestJourney(t *testing.T) {
+func TestJourney(t *testing.T) { eachBackend(t, testJourney) }
+
+func testJourney(t *testing.T, be backend) {
 	for _, lang := range []string{"en", "es"} {
 		t.Run(lang, func(t *testing.T) {
-			ts := newTestServer(t)
+			ts := newTestServerOn(t, be)
 			q := ts.Cat.Latest(qid)
 
 			landing := ts.get("/?lang=" + lang)
@@ -229,8 +230,10 @@ func TestSkipLogicOnTheWeb(t *testing.T) {
 	})
 }
 
-func TestRestartKeepsResults(t *testing.T) {
-	path := t.TempDir() + "/k.db"
+func TestRestartKeepsResults(t *testing.T) { eachBackend(t, testRestartKeepsResults) }
+
+func testRestartKeepsResults(t *testing.T, be backend) {
+	path := be.New(t)
 	ts := newTestServerAt(t, path)
 	q := ts.Cat.Latest(qid)
 	loc := resultPath(t, ts.walkForm("en", "au", answersFor(q, "not_prescribed", 4, nil)))
@@ -248,8 +251,10 @@ func TestRestartKeepsResults(t *testing.T) {
 	mustContain(t, after.Body, `href="tel:131114"`) // Lifeline, the Australian crisis line
 }
 
-func TestNoIdentifiersStoredOrLogged(t *testing.T) {
-	ts := newTestServer(t)
+func TestNoIdentifiersStoredOrLogged(t *testing.T) { eachBackend(t, testNoIdentifiersStoredOrLogged) }
+
+func testNoIdentifiersStoredOrLogged(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	q := ts.Cat.Latest(qid)
 	const ip, agent, referer = "203.0.113.197", "DistinctiveAgent/7.7 (zqxj)", "https://referrer.example/zqxj-page"
 	headers := []string{"X-Forwarded-For", ip, "X-Real-Ip", ip, "User-Agent", agent, "Referer", referer}
@@ -260,14 +265,8 @@ func TestNoIdentifiersStoredOrLogged(t *testing.T) {
 	}
 	token := strings.TrimPrefix(strings.SplitN(loc, "?", 2)[0], "/r/")
 
-	// What is in the files, as a person who took the disk would see it (WAL included).
-	var files []byte
-	for _, f := range []string{ts.DBPath, ts.DBPath + "-wal", ts.DBPath + "-shm"} {
-		b, err := os.ReadFile(f)
-		if err == nil {
-			files = append(files, b...)
-		}
-	}
+	// What is stored, as a person who took the database would see it (SQLite's WAL included).
+	files := ts.stored()
 	logs := ts.Logs.String()
 	for _, secret := range []string{ip, agent, "zqxj", "127.0.0.1", token} {
 		if strings.Contains(string(files), secret) {
@@ -281,7 +280,7 @@ func TestNoIdentifiersStoredOrLogged(t *testing.T) {
 		t.Errorf("logs do not name the route pattern:\n%s", logs)
 	}
 	// No column holds a time finer than the day.
-	rows, err := openRaw(t, ts.DBPath).Query("select day from responses")
+	rows, err := ts.Store.ReadDB().Query("select day from responses")
 	if err != nil {
 		t.Fatal(err)
 	}

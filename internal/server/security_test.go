@@ -97,8 +97,10 @@ func regexpFind(body, pattern string) string {
 	return m[1]
 }
 
-func TestBadInputChangesNothing(t *testing.T) {
-	ts := newTestServer(t)
+func TestBadInputChangesNothing(t *testing.T) { eachBackend(t, testBadInputChangesNothing) }
+
+func testBadInputChangesNothing(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	q := ts.Cat.Latest(qid)
 	good := answersFor(q, "not_prescribed", 2, nil)
 	goodJSON, _ := json.Marshal(map[string]any{"lang": "en", "region": "us", "answers": good})
@@ -200,8 +202,10 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 }
 
-func TestAPI(t *testing.T) {
-	ts := newTestServer(t)
+func TestAPI(t *testing.T) { eachBackend(t, testAPI) }
+
+func testAPI(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	q := ts.Cat.Latest(qid)
 
 	list := ts.get("/api/v1/questionnaires")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -31,8 +30,10 @@ func enrolPageKey(t *testing.T, res response) string {
 
 // An admin without two-factor sign-in enrols at sign-in (and reaches nothing before), then
 // signs in with codes; a replayed code and a used recovery code are refused.
-func TestTwoFactorSignIn(t *testing.T) {
-	ts := newTestServer(t)
+func TestTwoFactorSignIn(t *testing.T) { eachBackend(t, testTwoFactorSignIn) }
+
+func testTwoFactorSignIn(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	clock := useClock(ts)
 	addStaff(t, ts, "admin@example.org", staffdb.RoleAdmin, false)
 	b := ts.newBrowser(t)
@@ -124,12 +125,10 @@ func TestTwoFactorSignIn(t *testing.T) {
 
 	// Neither the key nor a code is stored or logged in plain text.
 	ts.Close()
-	for _, f := range []string{ts.DBPath, ts.DBPath + "-wal"} {
-		data, _ := os.ReadFile(f)
-		for _, s := range []string{key, recovery, strings.ReplaceAll(recovery, "-", ""), first} {
-			if bytes.Contains(data, []byte(s)) {
-				t.Errorf("%s holds %q", f, s)
-			}
+	data := ts.stored()
+	for _, s := range []string{key, recovery, strings.ReplaceAll(recovery, "-", ""), first} {
+		if bytes.Contains(data, []byte(s)) {
+			t.Errorf("the database holds %q", s)
 		}
 	}
 	for _, s := range []string{key, recovery, first, next} {
@@ -141,8 +140,10 @@ func TestTwoFactorSignIn(t *testing.T) {
 
 // serve --require-2fa: a clinician without two-factor sign-in enrols at sign-in; one whose
 // session is older than the rule reaches only the two-factor page until enrolled.
-func TestRequireTwoFactor(t *testing.T) {
-	ts := newTestServerOpts(t, t.TempDir()+"/k.db", serverOptions{RequireTwoFactor: true}, &authenticators{})
+func TestRequireTwoFactor(t *testing.T) { eachBackend(t, testRequireTwoFactor) }
+
+func testRequireTwoFactor(t *testing.T, be backend) {
+	ts := newTestServerOpts(t, be.New(t), serverOptions{RequireTwoFactor: true}, &authenticators{})
 	clock := useClock(ts)
 	u := addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	res := ts.newBrowser(t).postForm("/clinician/login", url.Values{"email": {"clin@example.org"}, "password": {staffPassword}})
@@ -189,8 +190,10 @@ func TestRequireTwoFactor(t *testing.T) {
 
 // A signed-in clinician sets up two-factor sign-in by choice from the staff pages; from then
 // on every sign-in asks for a code.
-func TestVoluntaryTwoFactor(t *testing.T) {
-	ts := newTestServer(t)
+func TestVoluntaryTwoFactor(t *testing.T) { eachBackend(t, testVoluntaryTwoFactor) }
+
+func testVoluntaryTwoFactor(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	clock := useClock(ts)
 	addUser(t, ts, "clin@example.org", staffdb.RoleClinician)
 	b := ts.newBrowser(t)
@@ -238,8 +241,10 @@ func TestVoluntaryTwoFactor(t *testing.T) {
 
 // A half-done sign-in lasts 10 minutes; after that, or without one, the code step sends the
 // browser back to the password, and bad input there changes nothing.
-func TestSignInStepExpires(t *testing.T) {
-	ts := newTestServer(t)
+func TestSignInStepExpires(t *testing.T) { eachBackend(t, testSignInStepExpires) }
+
+func testSignInStepExpires(t *testing.T, be backend) {
+	ts := newTestServerOn(t, be)
 	clock := useClock(ts)
 	addUser(t, ts, "admin@example.org", staffdb.RoleAdmin)
 	b := ts.newBrowser(t)

@@ -170,7 +170,7 @@ func (s *Store) insertResponsePostgres(ctx context.Context, id string, args []an
 	if _, err := s.write.ExecContext(ctx, insertResponseSQL, args...); err != nil {
 		return err
 	}
-	s.regroup.add(id)
+	s.regroup.add(regrouped{table: "responses", key: id})
 	return nil
 }
 

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -25,6 +28,10 @@ import (
 // the last rewrite. Each row is rewritten a bounded number of times (at most maxGroup with one
 // submission per idle moment, the quiet case; about twice under load).
 //
+// Share codes and deleted tokens are rows a person's action writes too, and SQLite keeps them in
+// the order of their random keys (a random id, a token's hash): on PostgreSQL they join the same
+// groups (RegroupRow), rewritten in the same transactions as the responses.
+//
 // What this cannot reach: the dead copies of rewritten rows stay in the table's files until
 // VACUUM, and PostgreSQL's WAL (and any archive of it) keeps every change with its commit time.
 // docs/operations.md says how to treat them.
@@ -38,14 +45,39 @@ type regroupPolicy struct {
 
 var defaultRegroup = regroupPolicy{idle: 250 * time.Millisecond, every: 16, maxGroup: 128}
 
+// regrouped is a row of a table whose rows are regrouped: its table and its key.
+type regrouped struct {
+	table string
+	key   any
+}
+
+// regroupSQL rewrites one row of each table whose rows are regrouped, by its key.
+var regroupSQL = map[string]string{
+	"responses":      `/* Store.regroup */ update responses set day = day where id = ?`,
+	"share_codes":    `/* Store.regroup */ update share_codes set expires_on = expires_on where id = ?`,
+	"deleted_tokens": `/* Store.regroup */ update deleted_tokens set day = day where token_hash = ?`,
+}
+
+// sortKey orders a group's rows by table, then by their random keys.
+func (r regrouped) sortKey() string {
+	switch k := r.key.(type) {
+	case []byte:
+		return r.table + "\x00" + string(k)
+	case int64:
+		return r.table + "\x00" + strconv.FormatInt(k, 16)
+	default:
+		return r.table + "\x00" + fmt.Sprint(k)
+	}
+}
+
 type regrouper struct {
 	s      *Store
 	policy atomic.Pointer[regroupPolicy]
 
 	mu    sync.Mutex
-	group []string // the open group
-	fresh []string // its rows not rewritten since they came
-	whole bool     // the open group was rewritten whole since its last row came
+	group []regrouped // the open group
+	fresh []regrouped // its rows not rewritten since they came
+	whole bool        // the open group was rewritten whole since its last row came
 	timer *time.Timer
 
 	kick chan struct{}
@@ -64,11 +96,11 @@ func newRegrouper(s *Store) *regrouper {
 }
 
 // add notes a row just committed.
-func (g *regrouper) add(id string) {
+func (g *regrouper) add(r regrouped) {
 	p := g.policy.Load()
 	g.mu.Lock()
-	g.group = append(g.group, id)
-	g.fresh = append(g.fresh, id)
+	g.group = append(g.group, r)
+	g.fresh = append(g.fresh, r)
 	g.whole = false
 	due := len(g.fresh) >= p.every || len(g.group) >= p.maxGroup
 	g.timer.Reset(p.idle)
@@ -107,7 +139,7 @@ func (g *regrouper) stop() {
 func (g *regrouper) flush(idle bool) {
 	p := g.policy.Load()
 	g.mu.Lock()
-	var ids []string
+	var ids []regrouped
 	closing := len(g.group) >= p.maxGroup
 	closed := false
 	switch {
@@ -139,24 +171,54 @@ func (g *regrouper) flush(idle bool) {
 	}
 }
 
-// rewrite writes the rows again in one transaction, in the order of their (random) ids, one
-// statement each: a statement over many ids could visit them in the order they are stored.
-func (g *regrouper) rewrite(ids []string) error {
-	ids = slices.Clone(ids)
-	slices.Sort(ids)
+// rewrite writes the rows again in one transaction, table by table in the order of their
+// (random) keys, one statement each: a statement over many keys could visit them in the order
+// they are stored. A row deleted since (a share code replaced, say) is no longer there to write.
+func (g *regrouper) rewrite(rows []regrouped) error {
+	rows = slices.Clone(rows)
+	slices.SortFunc(rows, func(a, b regrouped) int { return strings.Compare(a.sortKey(), b.sortKey()) })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	return g.s.retryTx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `/* Store.regroup */ update responses set day = day where id = ?`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, id := range ids {
-			if _, err := st.ExecContext(ctx, id); err != nil {
+		stmts := map[string]*sql.Stmt{}
+		defer func() {
+			for _, st := range stmts {
+				st.Close()
+			}
+		}()
+		for _, r := range rows {
+			st := stmts[r.table]
+			if st == nil {
+				var err error
+				if st, err = tx.PrepareContext(ctx, regroupSQL[r.table]); err != nil {
+					return err
+				}
+				stmts[r.table] = st
+			}
+			if _, err := st.ExecContext(ctx, r.key); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// RegroupRow notes a share code (table "share_codes", key its id) or a deleted token
+// ("deleted_tokens", its hash) just committed: on PostgreSQL the row joins the regrouping of new
+// rows, so that neither its place in the table nor its transaction id says when it came. On
+// SQLite these tables are kept in the order of their random keys, and the WAL is emptied for
+// every write: there is nothing to do.
+func (s *Store) RegroupRow(table string, key any) {
+	if !s.d.postgres {
+		return
+	}
+	if _, ok := regroupSQL[table]; !ok {
+		panic("store: rows of " + table + " are not regrouped")
+	}
+	done, err := s.enter()
+	if err != nil {
+		return // closed: nothing more is written
+	}
+	defer done()
+	s.regroup.add(regrouped{table: table, key: key})
 }

@@ -3,7 +3,10 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,4 +129,102 @@ func TestRegroupHidesArrival(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scanKeys is a table's rows as a plain select gives them, by key (as text), with their
+// transaction ids on PostgreSQL.
+func scanKeys(t *testing.T, db *sql.DB, b storetest.Backend, query string) scanned {
+	t.Helper()
+	if b == storetest.SQLite {
+		query = strings.Replace(query, ", xmin::text", ", ''", 1)
+	}
+	rows, err := db.Query(query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	s := scanned{xmin: map[string]string{}}
+	for rows.Next() {
+		var key, x string
+		if err := rows.Scan(&key, &x); err != nil {
+			t.Fatal(err)
+		}
+		s.ids = append(s.ids, key)
+		s.xmin[key] = x
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Share codes and deleted tokens are written by a person's action too: a reader of either table
+// learns neither the order they came in nor, on PostgreSQL, which came alone in its transaction.
+// SQLite keeps them in the order of their random keys; PostgreSQL regroups them with the
+// responses.
+func TestRegroupShareCodesAndDeletedTokens(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		db := b.New(t)
+		s := openStore(t, db)
+		t.Cleanup(func() { s.Close() })
+		if b == storetest.Postgres {
+			store.SetRegroupPolicy(s, 250*time.Millisecond, 16, 128)
+		}
+		responses := responsedb.New(s)
+		var tokens []string
+		for i := range 60 {
+			token, err := responses.CreateResponse(ctx, sample(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens = append(tokens, token)
+		}
+		var codes, deleted []string
+		for i, token := range tokens[:30] {
+			hash := store.TokenHash(fmt.Sprint("code ", i)) // random, as a code's HMAC
+			if _, err := responses.CreateShareCode(ctx, token, hash, 30); err != nil {
+				t.Fatal(err)
+			}
+			codes = append(codes, hex.EncodeToString(hash))
+		}
+		for _, token := range tokens[30:] {
+			if err := responses.DeleteResponse(ctx, token); err != nil {
+				t.Fatal(err)
+			}
+			deleted = append(deleted, hex.EncodeToString(store.TokenHash(token)))
+		}
+		raw := storetest.Raw(t, db)
+		for _, c := range []struct {
+			name, query string
+			arrival     []string
+		}{
+			{"share_codes", "select encode(code_hash, 'hex'), xmin::text from share_codes", codes},
+			{"deleted_tokens", "select encode(token_hash, 'hex'), xmin::text from deleted_tokens", deleted},
+		} {
+			query := c.query
+			if b == storetest.SQLite {
+				query = strings.NewReplacer("encode(code_hash, 'hex')", "lower(hex(code_hash))",
+					"encode(token_hash, 'hex')", "lower(hex(token_hash))").Replace(query)
+			}
+			var got scanned
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				got = scanKeys(t, raw, b, query)
+				if b == storetest.SQLite || len(got.alone()) == 0 || time.Now().After(deadline) {
+					break
+				}
+			}
+			ordered := inArrivalOrder(got.ids, c.arrival)
+			t.Logf("%s: %d of %d rows alone in their transaction, %d scan neighbours in arrival order", c.name, len(got.alone()), len(got.ids), ordered)
+			if len(got.ids) != 30 {
+				t.Fatalf("%s: %d rows, want 30", c.name, len(got.ids))
+			}
+			if b == storetest.Postgres && len(got.alone()) > 0 {
+				t.Errorf("%s: %d rows alone in their transaction once the store was idle", c.name, len(got.alone()))
+			}
+			if ordered > 8 { // about 1 by chance
+				t.Errorf("%s: %d of 29 scan neighbours came one after the other", c.name, ordered)
+			}
+		}
+	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/store"
 )
 
 // Entry is one row of the append-only audit log of staff actions.
@@ -27,9 +29,8 @@ func (db *DB) Append(ctx context.Context, e Entry) error {
 // AppendTx appends a row inside a caller's transaction, so an action and its audit row commit
 // together.
 func (db *DB) AppendTx(tx *sql.Tx, e Entry) error {
-	if len(e.Actor) > 254 {
-		e.Actor = e.Actor[:254]
-	}
+	// What was typed is kept as text both backends store, cut at a character.
+	e.Actor, e.Detail = store.StorableText(e.Actor, 254), store.StorableText(e.Detail, 0)
 	var uid any
 	if e.UserID != 0 {
 		uid = e.UserID

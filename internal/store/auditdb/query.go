@@ -20,6 +20,9 @@ func (db *DB) Entries(ctx context.Context, f Filter) ([]Entry, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 50
 	}
+	if !store.Storable(f.User + f.Action) { // no row holds it: text is stored Storable
+		return nil, nil
+	}
 	var where []string
 	var args []any
 	if f.User != "" {

@@ -38,9 +38,7 @@ func (db *DB) TallyTx(tx *sql.Tx, t Tally) error {
 	if t.Action == "" || t.Outcome == "" {
 		return fmt.Errorf("auditdb: a tally needs an action and an outcome")
 	}
-	if len(t.Actor) > 254 {
-		t.Actor = t.Actor[:254]
-	}
+	t.Actor, t.Detail = store.StorableText(t.Actor, 254), store.StorableText(t.Detail, 0)
 	var uid any
 	if t.UserID != 0 {
 		uid = t.UserID

@@ -220,7 +220,10 @@ func (v *rowValues) args() []any {
 		var val any
 		switch c.Kind {
 		case store.KindText:
-			val = nullable(v.text[i].String, v.text[i].Valid)
+			// Text SQLite took and PostgreSQL refuses (a NUL, invalid UTF-8: what someone
+			// typed, kept before the store made such text storable) is carried storable, and
+			// checked so.
+			val = nullable(store.StorableText(v.text[i].String, 0), v.text[i].Valid)
 		case store.KindBlob:
 			val = nullable(v.blob[i], v.blob[i] != nil)
 		case store.KindInt:

@@ -194,3 +194,35 @@ func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 		}
 	})
 }
+
+// A SQLite database written before text was made storable may hold audit rows with a NUL or
+// invalid UTF-8 in what someone typed at sign-in: SQLite took them, PostgreSQL refuses them.
+// The copy carries such text made storable (U+FFFD in their place), to either backend, and
+// its check agrees.
+func TestCopyUnstorableText(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
+		ctx := context.Background()
+		srcDB := storetest.SQLite.New(t)
+		src := openStore(t, srcDB)
+		defer src.Close()
+		populate(t, src)
+		raw := storetest.Raw(t, srcDB)
+		if _, err := raw.Exec(`insert into audit (at, actor, action, outcome, detail, n)
+			values ('2026-03-10T09:00:00Z', ?, 'login_failed', 'failed', ?, 1)`, "ana\x00@example.org", "bad \xff\xfe"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(`insert into audit_tally (minute, action, outcome, actor, detail, user_id, n)
+			values ('2026-03-10T09:01', 'login_failed', 'failed', ?, '', null, 3)`, "\xc0\xaf"); err != nil {
+			t.Fatal(err)
+		}
+		dst := openStore(t, b.New(t))
+		defer dst.Close()
+		if _, err := dbcopy.Copy(ctx, src, dst); err != nil {
+			t.Fatalf("copy: %v", err)
+		}
+		rows, err := auditdb.New(dst).Entries(ctx, auditdb.Filter{User: "ana\uFFFD@example.org"})
+		if err != nil || len(rows) != 1 || rows[0].Detail != "bad \uFFFD" {
+			t.Errorf("the copied row: %+v %v", rows, err)
+		}
+	})
+}

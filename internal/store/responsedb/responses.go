@@ -82,6 +82,9 @@ func (db *DB) ResponseByToken(ctx context.Context, token string) (*Response, err
 
 // ResponseByID finds a response by its internal id.
 func (db *DB) ResponseByID(ctx context.Context, id string) (*Response, error) {
+	if !store.Storable(id) {
+		return nil, store.ErrNotFound
+	}
 	row := db.read.QueryRowContext(ctx, `/* responsedb.ResponseByID */ select `+responseColumns+
 		` from responses where id = ?`, id)
 	return scanResponse(row)
@@ -101,6 +104,9 @@ func (db *DB) TokenDeleted(ctx context.Context, token string) (bool, error) {
 // EachResponse calls fn with every stored response of a questionnaire made from one day to
 // another (inclusive), in no particular order, from one read transaction.
 func (db *DB) EachResponse(ctx context.Context, questionnaire, from, to string, fn func(*Response) error) error {
+	if !store.Storable(questionnaire + from + to) {
+		return nil
+	}
 	rows, err := db.read.QueryContext(ctx, `/* responsedb.EachResponse */ select `+responseColumns+
 		` from responses where questionnaire = ? and day >= ? and day <= ?`, questionnaire, from, to)
 	if err != nil {
@@ -142,6 +148,7 @@ func (db *DB) DeleteResponse(ctx context.Context, token string) error {
 	if err != nil {
 		return err
 	}
+	db.st.RegroupRow("deleted_tokens", hash)
 	db.st.ForgetDeleted(ctx)
 	return nil
 }

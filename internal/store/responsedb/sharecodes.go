@@ -18,6 +18,7 @@ func (db *DB) CreateShareCode(ctx context.Context, resultToken string, codeHash 
 		return "", errors.New("a share code lasts at least a day")
 	}
 	expires := store.Day(db.st.Now().AddDate(0, 0, days-1))
+	var codeID int64
 	err := db.st.Write(ctx, func(tx *sql.Tx) error {
 		var id string
 		err := tx.QueryRow(`/* responsedb.CreateShareCode */ select id from responses where token_hash = ?`+db.st.ForUpdate(),
@@ -33,13 +34,15 @@ func (db *DB) CreateShareCode(ctx context.Context, resultToken string, codeHash 
 		}
 		// A random id, not the next number: ids in creation order could be matched with the
 		// times in a proxy's log.
+		codeID = store.RandomRowID()
 		_, err = tx.Exec(`/* responsedb.CreateShareCode */ insert into share_codes (id, response_id, code_hash, expires_on) values (?, ?, ?, ?)`,
-			store.RandomRowID(), id, codeHash, expires)
+			codeID, id, codeHash, expires)
 		return err
 	})
 	if err != nil {
 		return "", err
 	}
+	db.st.RegroupRow("share_codes", codeID)
 	return expires, nil
 }
 
@@ -55,6 +58,9 @@ func (db *DB) RevokeShareCode(ctx context.Context, resultToken string) error {
 
 // ShareCodeExpiry is the last day of the response's active share code, or "" when it has none.
 func (db *DB) ShareCodeExpiry(ctx context.Context, responseID string) (string, error) {
+	if !store.Storable(responseID) {
+		return "", nil
+	}
 	var day string
 	err := db.read.QueryRowContext(ctx, `/* responsedb.ShareCodeExpiry */ select expires_on from share_codes
 		where response_id = ? and expires_on >= ?`, responseID, store.Day(db.st.Now())).Scan(&day)

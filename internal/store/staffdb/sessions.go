@@ -120,6 +120,9 @@ var ErrCodeInvalid = errors.New("no such share code")
 
 // CanView reports whether a session redeemed a still-valid code for the response.
 func (db *DB) CanView(ctx context.Context, sessionToken, responseID string) (bool, error) {
+	if !store.Storable(responseID) {
+		return false, nil
+	}
 	var n int
 	err := db.read.QueryRowContext(ctx, `/* staffdb.CanView */ select count(*) from session_grants g
 		join share_codes c on c.id = g.share_code_id

@@ -137,8 +137,7 @@ func (db *DB) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) 
 // half-done sign-ins, and writes the audit row: it enrols again at its next sign-in.
 func (db *DB) ResetTOTP(ctx context.Context, email, by string) error {
 	return db.st.Write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRow(`/* staffdb.ResetTOTP */ select `+userColumns+` from users u where u.email = ?`,
-			strings.TrimSpace(email)))
+		u, err := userByEmailTx(tx, "ResetTOTP", email)
 		if err != nil {
 			return err
 		}

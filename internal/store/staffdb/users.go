@@ -50,6 +50,9 @@ func (db *DB) CreateUser(ctx context.Context, email, role, passwordHash, by stri
 func (db *DB) AddUser(ctx context.Context, nu NewUser) (*User, error) {
 	u := &User{Email: strings.TrimSpace(nu.Email), Role: nu.Role, TwoFactorRequired: nu.TwoFactorRequired}
 	role, by := nu.Role, nu.By
+	if !store.Storable(u.Email) {
+		return nil, errors.New("staffdb: an email must be UTF-8 text without NUL bytes")
+	}
 	err := db.st.Write(ctx, func(tx *sql.Tx) error {
 		// The email's uniqueness (in any case) decides, so two adds at once cannot both pass.
 		now := db.nowText()
@@ -95,10 +98,24 @@ func scanUser(row interface{ Scan(...any) error }, extra ...any) (*User, error) 
 
 // UserByEmail finds an account (any case of the email) and its password hash.
 func (db *DB) UserByEmail(ctx context.Context, email string) (*User, string, error) {
+	email = strings.TrimSpace(email)
+	if !store.Storable(email) { // no account has it; PostgreSQL would refuse to look
+		return nil, "", store.ErrNotFound
+	}
 	var hash string
 	u, err := scanUser(db.read.QueryRowContext(ctx, `/* staffdb.UserByEmail */ select `+userColumns+
-		`, u.password_hash from users u where u.email = ?`, strings.TrimSpace(email)), &hash)
+		`, u.password_hash from users u where u.email = ?`, email), &hash)
 	return u, hash, err
+}
+
+// userByEmailTx finds an account (any case of the email) in a write transaction, holding its
+// row until the transaction ends; caller tags the query.
+func userByEmailTx(tx *sql.Tx, caller, email string) (*User, error) {
+	email = strings.TrimSpace(email)
+	if !store.Storable(email) {
+		return nil, store.ErrNotFound
+	}
+	return scanUser(tx.QueryRow(`/* staffdb.`+caller+` */ select `+userColumns+` from users u where u.email = ?`, email))
 }
 
 // Users lists every account, by email.
@@ -123,8 +140,7 @@ func (db *DB) Users(ctx context.Context) ([]*User, error) {
 // in the same transaction, with an audit row.
 func (db *DB) SetUserDisabled(ctx context.Context, email string, disabled bool, by string) error {
 	return db.st.Write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRow(`/* staffdb.SetUserDisabled */ select `+userColumns+` from users u where u.email = ?`,
-			strings.TrimSpace(email)))
+		u, err := userByEmailTx(tx, "SetUserDisabled", email)
 		if err != nil {
 			return err
 		}
@@ -146,8 +162,7 @@ func (db *DB) SetUserDisabled(ctx context.Context, email string, disabled bool, 
 // password is signed out), with an audit row.
 func (db *DB) SetPassword(ctx context.Context, email, passwordHash, by string) error {
 	return db.st.Write(ctx, func(tx *sql.Tx) error {
-		u, err := scanUser(tx.QueryRow(`/* staffdb.SetPassword */ select `+userColumns+` from users u where u.email = ?`,
-			strings.TrimSpace(email)))
+		u, err := userByEmailTx(tx, "SetPassword", email)
 		if err != nil {
 			return err
 		}
