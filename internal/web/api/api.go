@@ -143,6 +143,15 @@ func problem(c *gin.Context, status int, code, detail string) error {
 // spelt exactly, none twice, nothing after it. (encoding/json alone keeps the last of repeated
 // names, matches names in any case and stops reading at the end of the first value.)
 func decodeSubmission(body []byte) (apiSubmission, error) {
+	if sub, ok := decodeSubmissionFast(body); ok {
+		return sub, nil
+	}
+	return decodeSubmissionTokens(body)
+}
+
+// decodeSubmissionTokens is decodeSubmission through encoding/json's tokens, for every body the
+// fast path does not take.
+func decodeSubmissionTokens(body []byte) (apiSubmission, error) {
 	var sub apiSubmission
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
