@@ -252,9 +252,18 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Location", "/r/"+token+"?lang="+lang)
-	c.JSON(http.StatusCreated, map[string]any{"token": token, "result_url": "/r/" + token + "?lang=" + lang, "result": r.View(lang)})
+	url := "/r/" + token + "?lang=" + lang
+	c.Header("Location", url)
+	c.JSON(http.StatusCreated, created{Result: r.View(lang), ResultURL: url, Token: token})
 	return nil
+}
+
+// created is the body of a 201. Its fields are in the order a map's keys were written in
+// (sorted), so the bytes are as before, without a map to build and sort for each submission.
+type created struct {
+	Result    questionnaire.ResultView `json:"result"`
+	ResultURL string                   `json:"result_url"`
+	Token     string                   `json:"token"`
 }
 
 // regionIDs lists the regions a submission may name, in the resources file's order.
