@@ -82,7 +82,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err := checkRetention(*retention, cfg); err != nil {
 		return err
 	}
-	tuneGC()
 	logs := newLogBuffer(e.stderr, 200*time.Millisecond)
 	defer logs.Close()
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{ReplaceAttr: withoutTime}))
