@@ -6,15 +6,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ketascreen/ketascreen/internal/web"
 )
 
 // proc is a process the run started: the server, nginx or the SQLite loop.
@@ -102,10 +106,10 @@ http {
         location = %[3]s {
             default_type "text/html; charset=utf-8";
             alias %[4]s;
-        }
+%[5]s        }
     }
 }
-`, root, port, path, page)
+`, root, port, path, page, nginxHeaders())
 	cf := filepath.Join(root, "nginx.conf")
 	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
 		return nil, err
@@ -257,3 +261,16 @@ func buildKetascreen(dir string) (string, error) {
 
 // loadSecret is the server secret of every server and command the run starts.
 const loadSecret = "loadtest-secret-loadtest-secret-loadtest"
+
+// nginxHeaders are add_header lines for the headers ketascreen sends with every page (its
+// security headers and Cache-Control), so nginx writes as much header as ketascreen does.
+func nginxHeaders() string {
+	h := http.Header{}
+	web.SetSecurityHeaders(h, false)
+	keys := slices.Sorted(maps.Keys(h))
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "            add_header %s %q always;\n", k, h.Get(k))
+	}
+	return b.String()
+}

@@ -21,6 +21,15 @@ const (
 // refuses invalid UTF-8, duplicate keys, other value types,
 // and anything past the limits, with a message that names the problem.
 func DecodeAnswersJSON(data []byte) (Answers, error) {
+	if a, ok := decodeAnswersFast(data); ok {
+		return a, nil
+	}
+	return decodeAnswersJSON(data)
+}
+
+// decodeAnswersJSON is DecodeAnswersJSON through encoding/json's tokens: every body the fast
+// path does not take, with a message for what is wrong.
+func decodeAnswersJSON(data []byte) (Answers, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("the answers are not valid UTF-8 text")
 	}

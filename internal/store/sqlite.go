@@ -212,17 +212,19 @@ func (s *Store) runBatch(batch []*writeOp, errs []error) (err error) {
 	savepoint, rollbackTo, release := stmt(s.stmts.savepoint), stmt(s.stmts.rollbackTo), stmt(s.stmts.release)
 	var insert *sql.Stmt
 	for i, op := range batch {
-		if _, err = savepoint.Exec(); err != nil {
-			return err
-		}
 		if op.create != nil {
+			// One statement, which SQLite undoes by itself when it fails: no savepoint needed
+			// (they were two of a submission's three statements).
 			if insert == nil {
 				insert = stmt(s.stmts.insertResponse)
 			}
 			_, errs[i] = insert.Exec(op.create.args...)
-		} else {
-			errs[i] = op.fn(tx)
+			continue
 		}
+		if _, err = savepoint.Exec(); err != nil {
+			return err
+		}
+		errs[i] = op.fn(tx)
 		if errs[i] != nil {
 			if _, err = rollbackTo.Exec(); err != nil {
 				return err

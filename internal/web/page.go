@@ -25,7 +25,7 @@ type Page struct {
 
 // NewPage is a page in the language the request asks for (?lang=, then Accept-Language).
 func (s *Site) NewPage(r *http.Request, title string) *Page {
-	lang := i18n.Negotiate(r.URL.Query().Get("lang"), r.Header.Get("Accept-Language"), s.langs)
+	lang := i18n.Negotiate(QueryValue(r, "lang"), r.Header.Get("Accept-Language"), s.langs)
 	return &Page{site: s, Lang: lang, Title: title}
 }
 

@@ -118,15 +118,39 @@ func (s *Site) RenderBytes(name string, data any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// htmlType is the Content-Type of every page, shared like securityHeaders.
+var htmlType = []string{"text/html; charset=utf-8"}
+
 // WriteHTML sends a rendered page.
 func WriteHTML(w http.ResponseWriter, status int, body []byte) error {
+	return writeHTML(w, status, body, []string{strconv.Itoa(len(body))})
+}
+
+func writeHTML(w http.ResponseWriter, status int, body []byte, length []string) error {
 	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
+	h["Content-Type"] = htmlType
 	// With its length known, net/http sends the page whole instead of in chunks.
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Length"] = length
 	w.WriteHeader(status)
 	_, err := w.Write(body)
 	return err
+}
+
+// StaticPage is a page rendered once and served many times (a questionnaire's first step):
+// its header values are made once too.
+type StaticPage struct {
+	body   []byte
+	length []string
+}
+
+// NewStaticPage keeps a rendered page for serving.
+func NewStaticPage(body []byte) *StaticPage {
+	return &StaticPage{body: body, length: []string{strconv.Itoa(len(body))}}
+}
+
+// Write sends the page with status 200.
+func (p *StaticPage) Write(w http.ResponseWriter) error {
+	return writeHTML(w, http.StatusOK, p.body, p.length)
 }
 
 type errorPage struct {

@@ -147,7 +147,7 @@ func (a *Area) ShowQuestionnairePage(c *gin.Context) error {
 	}
 	// Without a region from the landing page, the first step asks where the person is, with
 	// the region the browser's language names (if any) preselected.
-	region, suggested := a.site.KnownRegion(c.Query("region")), ""
+	region, suggested := a.site.KnownRegion(web.QueryValue(c.Request, "region")), ""
 	if region == "" {
 		suggested = a.site.SuggestedRegion(c.Request)
 	}
@@ -156,8 +156,8 @@ func (a *Area) ShowQuestionnairePage(c *gin.Context) error {
 	// has a bounded set of values (a parsed questionnaire, a supported language, regions of
 	// the resources file or "").
 	key := firstStepKey{q, p.Lang, region, suggested}
-	if body, ok := a.firstSteps.Load(key); ok {
-		return web.WriteHTML(c.Writer, http.StatusOK, body.([]byte))
+	if page, ok := a.firstSteps.Load(key); ok {
+		return page.(*web.StaticPage).Write(c.Writer)
 	}
 	f := &form{q: q, answers: questionnaire.Answers{}, region: region, suggested: suggested}
 	shown := q.Visibility(f.answers)
@@ -165,8 +165,9 @@ func (a *Area) ShowQuestionnairePage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	a.firstSteps.Store(key, body)
-	return web.WriteHTML(c.Writer, http.StatusOK, body)
+	page := web.NewStaticPage(body)
+	a.firstSteps.Store(key, page)
+	return page.Write(c.Writer)
 }
 
 // firstStepKey is what the first step of a questionnaire depends on.
