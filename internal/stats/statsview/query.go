@@ -2,7 +2,6 @@ package statsview
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -71,10 +70,11 @@ func current(stored []*releasedb.Release) ([]*decoded, error) {
 	var out []*decoded
 	sort.SliceStable(stored, func(i, j int) bool { return stored[i].LedgerID > stored[j].LedgerID })
 	for _, r := range stored {
-		d := &decoded{Release: r, f: &stats.Release{}}
-		if err := json.Unmarshal([]byte(r.Body), d.f); err != nil {
+		f, err := decodeRelease(r.Body)
+		if err != nil {
 			return nil, fmt.Errorf("release %d is damaged: %w", r.ID, err)
 		}
+		d := &decoded{Release: r, f: f}
 		var err1, err2 error
 		d.first, err1 = time.Parse(time.DateOnly, r.FirstDay)
 		d.last, err2 = time.Parse(time.DateOnly, r.LastDay)
