@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // A repeated block becomes one section per entry, with ids, texts, skip logic and scores of
@@ -198,7 +199,7 @@ func TestBoundedRangeNeverRefusesACorrectFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q, err := questionnaire.Parse("pairs.yaml", []byte(pairs(tt.last)))
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			if tt.problem == "" {
 				if len(ps) > 0 {
 					t.Fatalf("a correct file refused:\n%v", ps)

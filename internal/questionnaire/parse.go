@@ -1,6 +1,10 @@
 package questionnaire
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
+)
 
 // MaxTextLength caps any single text; longer is a mistake, not content.
 const MaxTextLength = 4000
@@ -9,30 +13,28 @@ const MaxTextLength = 4000
 // no problem at all: a definition that fails a rule is never used to score anyone.
 func Parse(file string, data []byte) (*Questionnaire, error) {
 	q, ps := parse(file, data)
-	return q, ps.orNil()
+	return q, ps.Err()
 }
 
-func parse(file string, data []byte) (*Questionnaire, Problems) {
+func parse(file string, data []byte) (*Questionnaire, yamlfile.Problems) {
 	q := new(Questionnaire)
-	nodes, ps := decode(file, data, q)
+	pl, ps := yamlfile.Read(file, data, q)
 	if ps != nil {
 		return nil, ps
 	}
-	pl := &problemList{file: file, nodes: nodes}
-	checkFields(pl, q)
-	if len(pl.list) == 0 {
+	if pl.Len() == 0 {
 		// Repeated blocks become plain sections first; problems in a copy are reported at the
 		// line of what was written.
-		pl.rewrite = expand(q, pl).writtenPath
+		pl.Rewrite = expand(q, pl).writtenPath
 		checkSize(pl, q)
 	}
-	if len(pl.list) == 0 {
+	if pl.Len() == 0 {
 		// Cross-checks assume the field rules hold (ids present, known kinds).
 		c := checker{q: q, pl: pl}
 		c.run()
 	}
-	if len(pl.list) > 0 {
-		return nil, pl.resolve()
+	if pl.Len() > 0 {
+		return nil, pl.Resolve()
 	}
 	q.link()
 	return q, nil

@@ -1,8 +1,9 @@
 // Package questionnaire owns the questionnaire definitions and the scoring engine: parsing and
 // checking (lint) a definition file, skip logic, validating a person's answers and scoring them
-// into a Result. It does no I/O, and knows nothing of HTTP or storage. Package catalog reads a
-// folder of definitions, and package helplines the help resources file, with DecodeFile and
-// the problems found here.
+// into a Result. It does no I/O, and knows nothing of HTTP or storage. Package yamlfile does
+// the strict reading and the problem reporting (every problem at its line) for it and for the
+// other definition files: package catalog reads a folder of definitions, and package helplines
+// the help resources file.
 package questionnaire
 
 import "sort"

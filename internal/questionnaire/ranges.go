@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // How lint finds the lowest and highest value of a score. The items that skip logic looks at
@@ -321,26 +323,24 @@ func (c *checker) newRanger() *ranger {
 // import) uses it to make the first band start, and the last end, where the score can.
 func ScoreRanges(file string, data []byte) (map[string][2]int, error) {
 	out, ps := scoreRanges(file, data)
-	return out, ps.orNil()
+	return out, ps.Err()
 }
 
-func scoreRanges(file string, data []byte) (map[string][2]int, Problems) {
+func scoreRanges(file string, data []byte) (map[string][2]int, yamlfile.Problems) {
 	q := new(Questionnaire)
-	nodes, ps := decode(file, data, q)
+	pl, ps := yamlfile.Read(file, data, q)
 	if ps != nil {
 		return nil, ps
 	}
-	pl := &problemList{file: file, nodes: nodes}
-	checkFields(pl, q)
-	if len(pl.list) == 0 {
-		pl.rewrite = expand(q, pl).writtenPath
+	if pl.Len() == 0 {
+		pl.Rewrite = expand(q, pl).writtenPath
 	}
-	if len(pl.list) == 0 {
+	if pl.Len() == 0 {
 		c := checker{q: q, pl: pl, draft: true}
 		c.run()
 	}
-	if len(pl.list) > 0 {
-		return nil, pl.resolve()
+	if pl.Len() > 0 {
+		return nil, pl.Resolve()
 	}
 	out := map[string][2]int{}
 	for _, s := range q.Scores {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // Repeat makes a section a block, written once and asked once for each entry of a list: each
@@ -49,7 +51,7 @@ func (s *Section) Entry() (block, code string) {
 // copy is reported at the line of what was written.
 type expansion struct {
 	q  *Questionnaire
-	pl *problemList
+	pl *yamlfile.List
 	// written index of each expanded section, score and level
 	index map[string][]int
 }
@@ -72,7 +74,7 @@ func (e *expansion) writtenPath(p string) string {
 
 // expand replaces every repeated section, and every score that repeats with it, by one copy per
 // entry. It reports a problem with a block's repeat and leaves the file unexpanded.
-func expand(q *Questionnaire, pl *problemList) *expansion {
+func expand(q *Questionnaire, pl *yamlfile.List) *expansion {
 	e := &expansion{q: q, pl: pl, index: map[string][]int{}}
 	blocks := map[string]*Section{} // repeated sections by id
 	entries := map[string][]*Option{}
@@ -92,7 +94,7 @@ func expand(q *Questionnaire, pl *problemList) *expansion {
 	}
 	for i, sc := range q.Scores {
 		if sc.Repeat != "" && blocks[sc.Repeat] == nil {
-			pl.add(fmt.Sprintf("$.scores[%d].repeat", i), "repeat names section %q, which is not a repeated section", sc.Repeat)
+			pl.Add(fmt.Sprintf("$.scores[%d].repeat", i), "repeat names section %q, which is not a repeated section", sc.Repeat)
 			ok = false
 		}
 	}
@@ -169,10 +171,10 @@ func (e *expansion) entries(p string, s *Section, earlier map[string]*Item) ([]*
 	over := earlier[s.Repeat.Item]
 	switch {
 	case over == nil:
-		e.pl.add(p+".item", "repeat names item %q, which is not an earlier item outside a repeated block", s.Repeat.Item)
+		e.pl.Add(p+".item", "repeat names item %q, which is not an earlier item outside a repeated block", s.Repeat.Item)
 		return nil, false
 	case over.Type != Multiple:
-		e.pl.add(p+".item", "a block repeats for each option ticked in a multiple-choice item, and %q is a %s item", over.ID, over.Type)
+		e.pl.Add(p+".item", "a block repeats for each option ticked in a multiple-choice item, and %q is a %s item", over.ID, over.Type)
 		return nil, false
 	}
 	var out []*Option
@@ -189,10 +191,10 @@ func (e *expansion) entries(p string, s *Section, earlier map[string]*Item) ([]*
 		o := over.Option(code)
 		switch {
 		case o == nil:
-			e.pl.add(fmt.Sprintf("%s.entries[%d]", p, i), "item %q has no option %q", over.ID, code)
+			e.pl.Add(fmt.Sprintf("%s.entries[%d]", p, i), "item %q has no option %q", over.ID, code)
 			ok = false
 		case o.Exclusive:
-			e.pl.add(fmt.Sprintf("%s.entries[%d]", p, i), "option %q is exclusive (like \"none of these\"): nothing can be asked about it", code)
+			e.pl.Add(fmt.Sprintf("%s.entries[%d]", p, i), "option %q is exclusive (like \"none of these\"): nothing can be asked about it", code)
 			ok = false
 		default:
 			out = append(out, o)
@@ -325,15 +327,15 @@ const MaxScores = 200
 
 // checkSize refuses a questionnaire too large to answer or to check: a response holds at most
 // MaxAnswerItems answers, and repeated blocks multiply items and scores.
-func checkSize(pl *problemList, q *Questionnaire) {
+func checkSize(pl *yamlfile.List, q *Questionnaire) {
 	n := 0
 	for _, s := range q.Sections {
 		n += len(s.Items)
 	}
 	if n > MaxAnswerItems {
-		pl.add("$.sections", "the questionnaire has %d items with its repeated blocks written out, but a response holds at most %d answers", n, MaxAnswerItems)
+		pl.Add("$.sections", "the questionnaire has %d items with its repeated blocks written out, but a response holds at most %d answers", n, MaxAnswerItems)
 	}
 	if len(q.Scores) > MaxScores {
-		pl.add("$.scores", "the questionnaire has %d scores with its repeated scores written out; at most %d are allowed", len(q.Scores), MaxScores)
+		pl.Add("$.scores", "the questionnaire has %d scores with its repeated scores written out; at most %d are allowed", len(q.Scores), MaxScores)
 	}
 }

@@ -232,27 +232,27 @@ func (c *checker) checkScoreGraph() {
 	for i, s := range q.Scores {
 		p := fmt.Sprintf("$.scores[%d]", i)
 		if len(s.Items) == 0 && len(s.Scores) == 0 {
-			c.pl.add(p, "score %q needs items or scores to count", s.ID)
+			c.pl.Add(p, "score %q needs items or scores to count", s.ID)
 		}
 		for j, id := range s.Scores {
 			if c.scores[id] == nil {
-				c.pl.add(fmt.Sprintf("%s.scores[%d]", p, j), "score %q uses score %q, which does not exist", s.ID, id)
+				c.pl.Add(fmt.Sprintf("%s.scores[%d]", p, j), "score %q uses score %q, which does not exist", s.ID, id)
 			}
 		}
 		c.condition(p+".show_if", s.ShowIf, len(c.items), true)
 	}
 	if ls := c.scores[q.Level]; ls != nil && ls.ShowIf != nil {
-		c.pl.add("$.level", "the level score %q must always have a value, so it cannot have show_if", q.Level)
+		c.pl.Add("$.level", "the level score %q must always have a value, so it cannot have show_if", q.Level)
 	}
 	for i, id := range q.Levels {
 		p := fmt.Sprintf("$.levels[%d]", i)
 		switch s := c.scores[id]; {
 		case s == nil:
-			c.pl.add(p, "levels names score %q, which does not exist", id)
+			c.pl.Add(p, "levels names score %q, which does not exist", id)
 		case len(s.Bands) == 0:
-			c.pl.add(p, "levels names score %q, which has no bands", id)
+			c.pl.Add(p, "levels names score %q, which has no bands", id)
 		case id == q.Level:
-			c.pl.add(p, "score %q is already the level", id)
+			c.pl.Add(p, "score %q is already the level", id)
 		}
 	}
 	// Depth-first over "uses": an edge back to a score still open is a cycle.
@@ -269,7 +269,7 @@ func (c *checker) checkScoreGraph() {
 				key = ".scores"
 			}
 			start := slices.Index(path, s.ID)
-			c.pl.add(c.scorePath(from.ID)+key, "scores depend on each other in a cycle: %s", strings.Join(append(path[start:], s.ID), " -> "))
+			c.pl.Add(c.scorePath(from.ID)+key, "scores depend on each other in a cycle: %s", strings.Join(append(path[start:], s.ID), " -> "))
 			return false
 		case 2:
 			return true
@@ -330,7 +330,7 @@ func (c *checker) earlierScore(p, id string, before int) bool {
 	walk(s)
 	for _, it := range items {
 		if pos, ok := c.itemPos[it]; !ok || pos >= before {
-			c.pl.add(p+".score", "skip logic may only look at a score of earlier answers, and %q counts %q, which is not earlier", id, it)
+			c.pl.Add(p+".score", "skip logic may only look at a score of earlier answers, and %q counts %q, which is not earlier", id, it)
 			return false
 		}
 	}
