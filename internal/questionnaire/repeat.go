@@ -23,27 +23,26 @@ type Repeat struct {
 // EntryPlaceholder in a repeated block's texts is replaced by the entry's label.
 const EntryPlaceholder = "{entry}"
 
-// entryOf ties a copy made from a repeated block to the block and the entry.
-type entryOf struct {
-	block *Section // the section as written
-	code  string
+// Origin ties a section, item or score made from a repeated block to the block as written and
+// the entry it was made for. Expanding the blocks (Parse) sets it; it is nil for everything
+// written once.
+type Origin struct {
+	Block *Section // the section as written, with its repeat
+	Code  string   // the entry: an option code of the repeat's item
 }
 
 // Entry is the entry a repeated section or item was made for, and the id of the block it was
 // written in; both are "" for everything written once.
-func (it *Item) Entry() (block, code string) {
-	if it.entry.block == nil {
-		return "", ""
-	}
-	return it.entry.block.ID, it.entry.code
-}
+func (it *Item) Entry() (block, code string) { return it.Origin.entry() }
 
 // Entry is the entry a repeated section was made for, and the block's id as written.
-func (s *Section) Entry() (block, code string) {
-	if s.entry.block == nil {
+func (s *Section) Entry() (block, code string) { return s.Origin.entry() }
+
+func (o *Origin) entry() (block, code string) {
+	if o == nil {
 		return "", ""
 	}
-	return s.entry.block.ID, s.entry.code
+	return o.Block.ID, o.Code
 }
 
 // expansion turns a file's repeated blocks into plain sections, items and scores, as if they had
@@ -280,10 +279,10 @@ func withEntry(t Text, o *Option) Text {
 func (e *expansion) copySection(s *Section, o *Option, repeated map[string][]*Score) *Section {
 	r := e.renameFor(s, o.Code, repeated)
 	c := &Section{ID: entryID(s.ID, o.Code), Title: withEntry(s.Title, o), Intro: withEntry(s.Intro, o),
-		ShowIf: ticked(s, o.Code, r.cond(s.ShowIf)), entry: entryOf{s, o.Code}}
+		ShowIf: ticked(s, o.Code, r.cond(s.ShowIf)), Origin: &Origin{s, o.Code}}
 	for _, it := range s.Items {
 		ci := *it
-		ci.ID, ci.entry = r.items[it.ID], entryOf{s, o.Code}
+		ci.ID, ci.Origin = r.items[it.ID], &Origin{s, o.Code}
 		ci.Prompt, ci.Help, ci.Unit = withEntry(it.Prompt, o), withEntry(it.Help, o), withEntry(it.Unit, o)
 		ci.ShowIf = r.cond(it.ShowIf)
 		ci.Options = nil
@@ -308,8 +307,7 @@ func (e *expansion) copyScore(sc *Score, block *Section, o *Option, repeated map
 	r := e.renameFor(block, o.Code, repeated)
 	c := &Score{ID: entryID(sc.ID, o.Code), Label: withEntry(sc.Label, o), Kind: sc.Kind,
 		Items: r.ids(sc.Items, r.items), Scores: r.ids(sc.Scores, r.scores),
-		ShowIf: ticked(block, o.Code, r.cond(sc.ShowIf))}
-	c.entry = entryOf{block, o.Code}
+		ShowIf: ticked(block, o.Code, r.cond(sc.ShowIf)), Origin: &Origin{block, o.Code}}
 	for _, b := range sc.Bands {
 		cb := *b
 		cb.Label, cb.Meaning = withEntry(b.Label, o), withEntry(b.Meaning, o)

@@ -9,7 +9,6 @@ import (
 // scoreInfo is what a score knows once the file is checked.
 type scoreInfo struct {
 	subs  []*Score
-	entry entryOf
 	exact bool // lint computed the range by enumerating every way of answering
 	// lowest and highest values seen on the ways of answering lint tried
 	seenLo, seenHi int
@@ -28,12 +27,7 @@ func (s *Score) Subscores() []*Score { return s.subs }
 func (s *Score) ItemList() []*Item { return s.items }
 
 // Entry is the entry a repeated score was made for, and its block's id; "" for others.
-func (s *Score) Entry() (block, code string) {
-	if s.entry.block == nil {
-		return "", ""
-	}
-	return s.entry.block.ID, s.entry.code
-}
+func (s *Score) Entry() (block, code string) { return s.Origin.entry() }
 
 // model is what evaluation needs: the items in order and lookups by id. The checker builds one
 // before the questionnaire is linked (references may then be wrong: they are skipped), and the
