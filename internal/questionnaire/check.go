@@ -29,9 +29,9 @@ func (c *checker) run() {
 	c.items = map[string]*Item{}
 	c.scores = map[string]*Score{}
 	c.all = map[string]*Item{}
+	q.PlaceItems()
 	for _, s := range q.Sections {
 		for _, it := range s.Items {
-			it.section = s
 			c.all[it.ID] = it
 		}
 	}
@@ -171,15 +171,14 @@ func (c *checker) options(ip string, it *Item) {
 
 func (c *checker) score(p string, s *Score) {
 	c.text(p+".label", s.Label, true)
+	missing := false
 	for i, id := range s.Items {
-		it := c.items[id]
-		if it == nil {
+		if c.items[id] == nil {
 			c.pl.Add(fmt.Sprintf("%s.items[%d]", p, i), "score %q lists item %q, which does not exist", s.ID, id)
-			continue
+			missing = true
 		}
-		s.items = append(s.items, it)
 	}
-	if len(s.items) != len(s.Items) || c.cyclic {
+	if missing || c.cyclic {
 		return
 	}
 	if !c.ranges.rangeOf(s, c.unsound) {

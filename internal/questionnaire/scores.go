@@ -330,3 +330,10 @@ func (c *checker) earlierScore(p, id string, before int) bool {
 	}
 	return true
 }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
