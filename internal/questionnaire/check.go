@@ -188,11 +188,12 @@ func (c *checker) score(p string, s *Score) {
 	if len(s.Bands) == 0 || c.draft {
 		return
 	}
+	found := c.ranges.found[s]
 	ids := map[string]bool{}
-	next := s.min
-	if !s.exact && s.Bands[0].Min > s.min {
+	next := found.lo
+	if !found.exact && s.Bands[0].Min > found.lo {
 		// Only a bound: the lowest values may be unreachable, unless a path reached them.
-		next = min(s.Bands[0].Min, s.seenLo)
+		next = min(s.Bands[0].Min, found.seenLo)
 	}
 	for i, b := range s.Bands {
 		bp := fmt.Sprintf("%s.bands[%d]", p, i)
@@ -216,21 +217,21 @@ func (c *checker) score(p string, s *Score) {
 		case b.Min < next && i > 0:
 			c.pl.Add(bp+".min", "band %q overlaps the band before it (starts at %d, must start at %d)", b.ID, b.Min, next)
 		case b.Min < next:
-			c.pl.Add(bp+".min", "band %q starts at %d, but score %q can never be lower than %d", b.ID, b.Min, s.ID, s.min)
+			c.pl.Add(bp+".min", "band %q starts at %d, but score %q can never be lower than %d", b.ID, b.Min, s.ID, found.lo)
 		}
 		next = b.Max + 1
 	}
-	if last := s.Bands[len(s.Bands)-1]; last.Max < s.max && !s.exact {
-		if last.Max < s.seenHi {
+	if last := s.Bands[len(s.Bands)-1]; last.Max < found.hi && !found.exact {
+		if last.Max < found.seenHi {
 			c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-				"score %q can reach %d (on a path lint tried), but the last band ends at %d", s.ID, s.seenHi, last.Max)
+				"score %q can reach %d (on a path lint tried), but the last band ends at %d", s.ID, found.seenHi, last.Max)
 		}
-	} else if last.Max < s.max {
+	} else if last.Max < found.hi {
 		c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-			"score %q can reach %d, but the last band ends at %d", s.ID, s.max, last.Max)
-	} else if last.Max > s.max {
+			"score %q can reach %d, but the last band ends at %d", s.ID, found.hi, last.Max)
+	} else if last.Max > found.hi {
 		c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-			"the last band ends at %d, but score %q can never be above %d", last.Max, s.ID, s.max)
+			"the last band ends at %d, but score %q can never be above %d", last.Max, s.ID, found.hi)
 	}
 }
 

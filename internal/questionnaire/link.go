@@ -2,9 +2,9 @@ package questionnaire
 
 // Link fills in what the engine derives from a definition known to be sound: each section's
 // and item's place, the lookups by id, the items each score counts and the scores it uses,
-// and the level scores. Parse calls it last, once every check has passed and each score's
-// range is known.
-func (q *Questionnaire) Link() {
+// and the level scores. ranges are the lowest and highest value of each score, by id (what
+// Score.Range returns), as lint found them. Parse calls it last, once every check has passed.
+func (q *Questionnaire) Link(ranges map[string][2]int) {
 	q.itemIDs = map[string]*Item{}
 	q.scores = map[string]*Score{}
 	q.domains = map[string]*Domain{}
@@ -24,6 +24,7 @@ func (q *Questionnaire) Link() {
 	}
 	for _, s := range q.Scores {
 		q.scores[s.ID] = s
+		s.min, s.max = ranges[s.ID][0], ranges[s.ID][1]
 		s.items = nil
 		for _, id := range s.Items {
 			s.items = append(s.items, q.itemIDs[id])

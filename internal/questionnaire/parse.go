@@ -10,15 +10,16 @@ const MaxTextLength = 4000
 // Parse reads and checks one questionnaire file. It returns the questionnaire only when there is
 // no problem at all: a definition that fails a rule is never used to score anyone.
 func Parse(file string, data []byte) (*Questionnaire, error) {
-	q, ps := parse(file, data)
+	q, _, ps := parse(file, data)
 	return q, ps.Err()
 }
 
-func parse(file string, data []byte) (*Questionnaire, yamlfile.Problems) {
+// parse is Parse, and what lint found of each score's range.
+func parse(file string, data []byte) (*Questionnaire, map[*Score]*bounds, yamlfile.Problems) {
 	q := new(Questionnaire)
 	pl, ps := yamlfile.Read(file, data, q)
 	if ps != nil {
-		return nil, ps
+		return nil, nil, ps
 	}
 	if pl.Len() == 0 {
 		// Repeated blocks become plain sections first; problems in a copy are reported at the
@@ -26,14 +27,14 @@ func parse(file string, data []byte) (*Questionnaire, yamlfile.Problems) {
 		pl.Rewrite = expand(q, pl).writtenPath
 		checkSize(pl, q)
 	}
+	// Cross-checks assume the field rules hold (ids present, known kinds).
+	c := checker{q: q, pl: pl}
 	if pl.Len() == 0 {
-		// Cross-checks assume the field rules hold (ids present, known kinds).
-		c := checker{q: q, pl: pl}
 		c.run()
 	}
 	if pl.Len() > 0 {
-		return nil, pl.Resolve()
+		return nil, nil, pl.Resolve()
 	}
-	q.Link()
-	return q, nil
+	q.Link(c.ranges.ranges())
+	return q, c.ranges.found, nil
 }

@@ -8,10 +8,7 @@ import (
 
 // scoreInfo is what a score knows once the file is checked.
 type scoreInfo struct {
-	subs  []*Score
-	exact bool // lint computed the range by enumerating every way of answering
-	// lowest and highest values seen on the ways of answering lint tried
-	seenLo, seenHi int
+	subs []*Score
 }
 
 // derived is what a questionnaire knows once the file is checked.
