@@ -168,8 +168,8 @@ func (r *ranger) controllers(s *Score) []*Item {
 			ctrl[id] = true
 		}
 		addCond(it.ShowIf)
-		if it.section != nil {
-			addCond(it.section.ShowIf)
+		if it.Section() != nil {
+			addCond(it.Section().ShowIf)
 		}
 	}
 	addScore = func(s *Score, control bool) {
@@ -315,10 +315,10 @@ func (r *ranger) enumerate(ctrl []*Item, leaf func(Answers)) {
 func (r *ranger) shown(it *Item, a Answers) bool { return shownIn(r.m, it, a) }
 
 func sectionShowIf(it *Item) *Condition {
-	if it.section == nil {
+	if it.Section() == nil {
 		return nil
 	}
-	return it.section.ShowIf
+	return it.Section().ShowIf
 }
 
 // newRanger is the range finder for the file being checked.

@@ -142,8 +142,8 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 				return "", false, fmt.Errorf("item %q does not exist", id)
 			}
 			var shownIf []*Condition
-			if it.section != nil && it.section.ShowIf != nil {
-				shownIf = append(shownIf, it.section.ShowIf)
+			if it.Section() != nil && it.Section().ShowIf != nil {
+				shownIf = append(shownIf, it.Section().ShowIf)
 			}
 			if it.ShowIf != nil {
 				shownIf = append(shownIf, it.ShowIf)
