@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -26,7 +26,7 @@ func runLint(_ context.Context, e *command.Env, args []string) error {
 	if err := e.Parse(fl, args); err != nil {
 		return err
 	}
-	var problems questionnaire.Problems
+	var problems yamlfile.Problems
 	checked := 0
 	if fl.NArg() == 0 {
 		ps, n := lintFS(questionnaires.FS, "questionnaires")
@@ -44,10 +44,10 @@ func runLint(_ context.Context, e *command.Env, args []string) error {
 		}
 		data, err := readCapped(arg)
 		if err != nil {
-			problems = append(problems, questionnaire.Problem{File: arg, Message: err.Error()})
+			problems = append(problems, yamlfile.Problem{File: arg, Message: err.Error()})
 			continue
 		}
-		problems = append(problems, questionnaire.ProblemsOf(catalog.CheckFile(arg, data))...)
+		problems = append(problems, yamlfile.ProblemsOf(catalog.CheckFile(arg, data))...)
 		checked++
 	}
 	for _, p := range problems {
@@ -68,7 +68,7 @@ var versionFileRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*\.ya?ml$`)
 // lintFS checks a folder as the server would load it, naming files by their path under dir.
 // The count is of the files Load reads: the YAML files at the top and the version files one
 // folder down (questionnaires/<id>/<version>.yaml).
-func lintFS(fsys fs.FS, dir string) (questionnaire.Problems, int) {
+func lintFS(fsys fs.FS, dir string) (yamlfile.Problems, int) {
 	files, _ := fs.Glob(fsys, "*.y*ml")
 	versions, _ := fs.Glob(fsys, "*/*.y*ml")
 	for _, f := range versions {
@@ -77,7 +77,7 @@ func lintFS(fsys fs.FS, dir string) (questionnaire.Problems, int) {
 		}
 	}
 	_, err := catalog.Load(fsys)
-	ps := questionnaire.ProblemsOf(err)
+	ps := yamlfile.ProblemsOf(err)
 	for i := range ps {
 		ps[i].File = filepath.Join(dir, ps[i].File)
 	}
@@ -94,20 +94,20 @@ func readCapped(path string) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return nil, errors.New("not a regular file")
 	}
-	if st.Size() > questionnaire.MaxFileSize {
-		return nil, fmt.Errorf("file is larger than %d bytes", questionnaire.MaxFileSize)
+	if st.Size() > yamlfile.MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d bytes", yamlfile.MaxFileSize)
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, questionnaire.MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, yamlfile.MaxFileSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > questionnaire.MaxFileSize {
-		return nil, fmt.Errorf("file is larger than %d bytes", questionnaire.MaxFileSize)
+	if len(data) > yamlfile.MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d bytes", yamlfile.MaxFileSize)
 	}
 	return data, nil
 }

@@ -3,13 +3,15 @@ package questionnaire
 import (
 	"fmt"
 	"slices"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // checker runs the rules that span fields: unique ids, references, skip logic order, bands
 // covering every score, texts in every language.
 type checker struct {
 	q  *Questionnaire
-	pl *problemList
+	pl *yamlfile.List
 	// position of each item in the questionnaire, for "earlier items only"
 	itemPos map[string]int
 	items   map[string]*Item // items seen so far
@@ -27,9 +29,9 @@ func (c *checker) run() {
 	c.items = map[string]*Item{}
 	c.scores = map[string]*Score{}
 	c.all = map[string]*Item{}
+	q.PlaceItems()
 	for _, s := range q.Sections {
 		for _, it := range s.Items {
-			it.section = s
 			c.all[it.ID] = it
 		}
 	}
@@ -42,7 +44,7 @@ func (c *checker) run() {
 	for i, d := range q.Domains {
 		p := fmt.Sprintf("$.domains[%d]", i)
 		if domains[d.ID] {
-			c.pl.add(p+".id", "domain id %q is used twice", d.ID)
+			c.pl.Add(p+".id", "domain id %q is used twice", d.ID)
 		}
 		domains[d.ID] = true
 		c.text(p+".label", d.Label, true)
@@ -51,7 +53,7 @@ func (c *checker) run() {
 	for i, s := range q.Scores {
 		p := fmt.Sprintf("$.scores[%d]", i)
 		if c.scores[s.ID] != nil {
-			c.pl.add(p+".id", "score id %q is used twice", s.ID)
+			c.pl.Add(p+".id", "score id %q is used twice", s.ID)
 			continue // the first one is the score every reference means
 		}
 		c.scores[s.ID] = s
@@ -62,7 +64,7 @@ func (c *checker) run() {
 	for si, s := range q.Sections {
 		sp := fmt.Sprintf("$.sections[%d]", si)
 		if sections[s.ID] {
-			c.pl.add(sp+".id", "section id %q is used twice", s.ID)
+			c.pl.Add(sp+".id", "section id %q is used twice", s.ID)
 		}
 		sections[s.ID] = true
 		c.text(sp+".title", s.Title, true)
@@ -72,15 +74,15 @@ func (c *checker) run() {
 		for ii, it := range s.Items {
 			ip := fmt.Sprintf("%s.items[%d]", sp, ii)
 			if c.items[it.ID] != nil {
-				c.pl.add(ip+".id", "item id %q is used twice", it.ID)
+				c.pl.Add(ip+".id", "item id %q is used twice", it.ID)
 			}
 			c.text(ip+".prompt", it.Prompt, true)
 			c.text(ip+".help", it.Help, false)
 			if !domains[it.Domain] {
-				c.pl.add(ip+".domain", "domain %q is not declared under domains", it.Domain)
+				c.pl.Add(ip+".domain", "domain %q is not declared under domains", it.Domain)
 			}
 			if it.DSM5 != "" && !slices.Contains(DSM5Criteria, it.DSM5) {
-				c.pl.add(ip+".dsm5", "%q is not a DSM-5 criterion code (one of %v)", it.DSM5, DSM5Criteria)
+				c.pl.Add(ip+".dsm5", "%q is not a DSM-5 criterion code (one of %v)", it.DSM5, DSM5Criteria)
 			}
 			c.condition(ip+".show_if", it.ShowIf, pos, false)
 			c.checkNumberItem(ip, it)
@@ -92,14 +94,14 @@ func (c *checker) run() {
 	}
 
 	if ls := c.scores[q.Level]; ls == nil {
-		c.pl.add("$.level", "level names score %q, which does not exist", q.Level)
+		c.pl.Add("$.level", "level names score %q, which does not exist", q.Level)
 	} else if len(ls.Bands) == 0 {
-		c.pl.add("$.level", "the level score %q needs bands", q.Level)
+		c.pl.Add("$.level", "the level score %q needs bands", q.Level)
 	}
 
 	c.checkScoreGraph()
 	c.ranges = c.newRanger()
-	c.unsound = len(c.pl.list) > 0
+	c.unsound = c.pl.Len() > 0
 	for i, s := range q.Scores {
 		c.score(fmt.Sprintf("$.scores[%d]", i), s)
 	}
@@ -108,7 +110,7 @@ func (c *checker) run() {
 	for i, f := range q.Flags {
 		p := fmt.Sprintf("$.flags[%d]", i)
 		if flags[f.ID] {
-			c.pl.add(p+".id", "flag id %q is used twice", f.ID)
+			c.pl.Add(p+".id", "flag id %q is used twice", f.ID)
 		}
 		flags[f.ID] = true
 		c.text(p+".title", f.Title, true)
@@ -120,7 +122,7 @@ func (c *checker) run() {
 	for i, a := range q.Advice {
 		p := fmt.Sprintf("$.advice[%d]", i)
 		if advice[a.ID] {
-			c.pl.add(p+".id", "advice id %q is used twice", a.ID)
+			c.pl.Add(p+".id", "advice id %q is used twice", a.ID)
 		}
 		advice[a.ID] = true
 		c.text(p+".title", a.Title, true)
@@ -133,7 +135,7 @@ func (c *checker) run() {
 	c.checkCriteriaScores()
 	c.checkLevelTexts()
 	c.checkFlagClinicianTexts()
-	if len(c.pl.list) == 0 {
+	if c.pl.Len() == 0 {
 		// Needs every condition sound.
 		c.checkReassuring()
 	}
@@ -145,7 +147,7 @@ func (c *checker) options(ip string, it *Item) {
 	for oi, o := range it.Options {
 		op := fmt.Sprintf("%s.options[%d]", ip, oi)
 		if codes[o.Code] {
-			c.pl.add(op+".code", "option code %q is used twice in item %q", o.Code, it.ID)
+			c.pl.Add(op+".code", "option code %q is used twice in item %q", o.Code, it.ID)
 		}
 		codes[o.Code] = true
 		c.text(op+".label", o.Label, true)
@@ -153,50 +155,50 @@ func (c *checker) options(ip string, it *Item) {
 		if o.Exclusive {
 			exclusive++
 			if it.Type != Multiple {
-				c.pl.add(op+".exclusive", "exclusive only makes sense on a multiple-choice item")
+				c.pl.Add(op+".exclusive", "exclusive only makes sense on a multiple-choice item")
 			}
 		}
 		for sid := range o.Values {
 			if c.scores[sid] == nil {
-				c.pl.add(op+".values", "values names score %q, which does not exist", sid)
+				c.pl.Add(op+".values", "values names score %q, which does not exist", sid)
 			}
 		}
 	}
 	if it.Type == Multiple && exclusive == len(it.Options) {
-		c.pl.add(ip+".options", "a multiple-choice item needs at least one option that is not exclusive")
+		c.pl.Add(ip+".options", "a multiple-choice item needs at least one option that is not exclusive")
 	}
 }
 
 func (c *checker) score(p string, s *Score) {
 	c.text(p+".label", s.Label, true)
+	missing := false
 	for i, id := range s.Items {
-		it := c.items[id]
-		if it == nil {
-			c.pl.add(fmt.Sprintf("%s.items[%d]", p, i), "score %q lists item %q, which does not exist", s.ID, id)
-			continue
+		if c.items[id] == nil {
+			c.pl.Add(fmt.Sprintf("%s.items[%d]", p, i), "score %q lists item %q, which does not exist", s.ID, id)
+			missing = true
 		}
-		s.items = append(s.items, it)
 	}
-	if len(s.items) != len(s.Items) || c.cyclic {
+	if missing || c.cyclic {
 		return
 	}
 	if !c.ranges.rangeOf(s, c.unsound) {
-		c.pl.add(p+".show_if", "score %q can never have a value: its show_if never holds", s.ID)
+		c.pl.Add(p+".show_if", "score %q can never have a value: its show_if never holds", s.ID)
 		return
 	}
 	if len(s.Bands) == 0 || c.draft {
 		return
 	}
+	found := c.ranges.found[s]
 	ids := map[string]bool{}
-	next := s.min
-	if !s.exact && s.Bands[0].Min > s.min {
+	next := found.lo
+	if !found.exact && s.Bands[0].Min > found.lo {
 		// Only a bound: the lowest values may be unreachable, unless a path reached them.
-		next = min(s.Bands[0].Min, s.seenLo)
+		next = min(s.Bands[0].Min, found.seenLo)
 	}
 	for i, b := range s.Bands {
 		bp := fmt.Sprintf("%s.bands[%d]", p, i)
 		if ids[b.ID] {
-			c.pl.add(bp+".id", "band id %q is used twice in score %q", b.ID, s.ID)
+			c.pl.Add(bp+".id", "band id %q is used twice in score %q", b.ID, s.ID)
 		}
 		ids[b.ID] = true
 		c.text(bp+".label", b.Label, true)
@@ -208,28 +210,28 @@ func (c *checker) score(p string, s *Score) {
 		}
 		switch {
 		case b.Min > b.Max:
-			c.pl.add(bp+".min", "band %q starts at %d, after its end %d", b.ID, b.Min, b.Max)
+			c.pl.Add(bp+".min", "band %q starts at %d, after its end %d", b.ID, b.Min, b.Max)
 			continue // it holds nothing: the next band must start where this one should have
 		case b.Min > next:
-			c.pl.add(bp+".min", "score %q has a gap: no band holds %d to %d", s.ID, next, b.Min-1)
+			c.pl.Add(bp+".min", "score %q has a gap: no band holds %d to %d", s.ID, next, b.Min-1)
 		case b.Min < next && i > 0:
-			c.pl.add(bp+".min", "band %q overlaps the band before it (starts at %d, must start at %d)", b.ID, b.Min, next)
+			c.pl.Add(bp+".min", "band %q overlaps the band before it (starts at %d, must start at %d)", b.ID, b.Min, next)
 		case b.Min < next:
-			c.pl.add(bp+".min", "band %q starts at %d, but score %q can never be lower than %d", b.ID, b.Min, s.ID, s.min)
+			c.pl.Add(bp+".min", "band %q starts at %d, but score %q can never be lower than %d", b.ID, b.Min, s.ID, found.lo)
 		}
 		next = b.Max + 1
 	}
-	if last := s.Bands[len(s.Bands)-1]; last.Max < s.max && !s.exact {
-		if last.Max < s.seenHi {
-			c.pl.add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-				"score %q can reach %d (on a path lint tried), but the last band ends at %d", s.ID, s.seenHi, last.Max)
+	if last := s.Bands[len(s.Bands)-1]; last.Max < found.hi && !found.exact {
+		if last.Max < found.seenHi {
+			c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
+				"score %q can reach %d (on a path lint tried), but the last band ends at %d", s.ID, found.seenHi, last.Max)
 		}
-	} else if last.Max < s.max {
-		c.pl.add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-			"score %q can reach %d, but the last band ends at %d", s.ID, s.max, last.Max)
-	} else if last.Max > s.max {
-		c.pl.add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-			"the last band ends at %d, but score %q can never be above %d", last.Max, s.ID, s.max)
+	} else if last.Max < found.hi {
+		c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
+			"score %q can reach %d, but the last band ends at %d", s.ID, found.hi, last.Max)
+	} else if last.Max > found.hi {
+		c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
+			"the last band ends at %d, but score %q can never be above %d", last.Max, s.ID, found.hi)
 	}
 }
 
@@ -253,18 +255,18 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 		forms++
 	}
 	if forms != 1 {
-		c.pl.add(p, "a condition needs exactly one of item, score, all or any")
+		c.pl.Add(p, "a condition needs exactly one of item, score, all or any")
 		return
 	}
 	switch {
 	case cond.Item != "":
 		it := c.all[cond.Item]
 		if it == nil {
-			c.pl.add(p+".item", "condition names item %q, which does not exist", cond.Item)
+			c.pl.Add(p+".item", "condition names item %q, which does not exist", cond.Item)
 			return
 		}
 		if pos, seen := c.itemPos[cond.Item]; !seen || pos >= before {
-			c.pl.add(p+".item", "skip logic may only look at earlier items, and %q is not one", cond.Item)
+			c.pl.Add(p+".item", "skip logic may only look at earlier items, and %q is not one", cond.Item)
 			return
 		}
 		if it.Type == Number || cond.Min != nil || cond.Max != nil {
@@ -272,11 +274,11 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 			return
 		}
 		if (len(cond.AnyOf) == 0) == (len(cond.NoneOf) == 0) {
-			c.pl.add(p, "an item condition needs exactly one of any_of or none_of")
+			c.pl.Add(p, "an item condition needs exactly one of any_of or none_of")
 		}
 		for i, code := range append(slices.Clone(cond.AnyOf), cond.NoneOf...) {
 			if it.Option(code) == nil {
-				c.pl.add(fmt.Sprintf("%s.item", p), "item %q has no option %q (condition entry %d)", it.ID, code, i+1)
+				c.pl.Add(fmt.Sprintf("%s.item", p), "item %q has no option %q (condition entry %d)", it.ID, code, i+1)
 			}
 		}
 	case cond.Score != "":
@@ -284,16 +286,16 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 			return
 		}
 		if c.scores[cond.Score] == nil {
-			c.pl.add(p+".score", "condition names score %q, which does not exist", cond.Score)
+			c.pl.Add(p+".score", "condition names score %q, which does not exist", cond.Score)
 		}
 		if cond.Min == nil && cond.Max == nil {
-			c.pl.add(p, "a score condition needs min, max or both")
+			c.pl.Add(p, "a score condition needs min, max or both")
 		}
 		if cond.Min != nil && cond.Max != nil && *cond.Min > *cond.Max {
-			c.pl.add(p, "min %d is above max %d", *cond.Min, *cond.Max)
+			c.pl.Add(p, "min %d is above max %d", *cond.Min, *cond.Max)
 		}
 		if cond.AnyOf != nil || cond.NoneOf != nil {
-			c.pl.add(p, "any_of and none_of go with item, not score")
+			c.pl.Add(p, "any_of and none_of go with item, not score")
 		}
 	default:
 		list, key := cond.All, "all"
@@ -301,7 +303,7 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 			list, key = cond.Any, "any"
 		}
 		if len(list) == 0 {
-			c.pl.add(p+"."+key, "%s needs at least one condition", key)
+			c.pl.Add(p+"."+key, "%s needs at least one condition", key)
 		}
 		for i, sub := range list {
 			c.condition(fmt.Sprintf("%s.%s[%d]", p, key, i), sub, before, scores)
@@ -311,12 +313,12 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 
 // text checks that a text is given in every declared language and in no other.
 func (c *checker) text(p string, t Text, required bool) {
-	CheckText(c.pl.add, p, t, c.q.Languages, required)
+	CheckText(c.pl.Add, p, t, c.q.Languages, required)
 }
 
 // CheckText reports a text that lacks a language of langs, has one not in langs, or is longer
 // than MaxTextLength; an empty one only when it is required.
-func CheckText(report Report, p string, t Text, langs []string, required bool) {
+func CheckText(report yamlfile.Report, p string, t Text, langs []string, required bool) {
 	if len(t) == 0 {
 		if required {
 			report(p, "text is missing")

@@ -43,7 +43,7 @@ func (c *checker) checkCriteriaScores() {
 		}
 		for j, id := range s.Items {
 			if it := c.all[id]; it != nil && it.DSM5 == "" {
-				c.pl.add(fmt.Sprintf("$.scores[%d].items[%d]", i, j),
+				c.pl.Add(fmt.Sprintf("$.scores[%d].items[%d]", i, j),
 					"score %q counts DSM-5 criteria, but item %q has no dsm5 code, so it could never count", s.ID, id)
 			}
 		}

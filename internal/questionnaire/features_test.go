@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // A repeated block becomes one section per entry, with ids, texts, skip logic and scores of
@@ -139,8 +142,16 @@ func TestScoreRanges(t *testing.T) {
 		t.Run(tt.file+"/"+tt.score, func(t *testing.T) {
 			s := parseFile(t, tt.file).ScoreByID(tt.score)
 			lo, hi := s.Range()
-			if lo != tt.lo || hi != tt.hi || questionnaire.ScoreExact(s) != tt.exact {
-				t.Errorf("range %d..%d exact %v, want %d..%d exact %v", lo, hi, questionnaire.ScoreExact(s), tt.lo, tt.hi, tt.exact)
+			data, err := os.ReadFile(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			exact, err := questionnaire.ScoreExact(tt.file, data, tt.score)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lo != tt.lo || hi != tt.hi || exact != tt.exact {
+				t.Errorf("range %d..%d exact %v, want %d..%d exact %v", lo, hi, exact, tt.lo, tt.hi, tt.exact)
 			}
 		})
 	}
@@ -198,13 +209,17 @@ func TestBoundedRangeNeverRefusesACorrectFile(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q, err := questionnaire.Parse("pairs.yaml", []byte(pairs(tt.last)))
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			if tt.problem == "" {
 				if len(ps) > 0 {
 					t.Fatalf("a correct file refused:\n%v", ps)
 				}
-				if lo, hi := q.LevelScore().Range(); lo != 0 || hi != 20 || questionnaire.ScoreExact(q.LevelScore()) {
-					t.Errorf("range %d..%d exact %v, want the bound 0..20", lo, hi, questionnaire.ScoreExact(q.LevelScore()))
+				exact, err := questionnaire.ScoreExact("pairs.yaml", []byte(pairs(tt.last)), q.LevelScore().ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if lo, hi := q.LevelScore().Range(); lo != 0 || hi != 20 || exact {
+					t.Errorf("range %d..%d exact %v, want the bound 0..20", lo, hi, exact)
 				}
 				// Beyond the bands (which lint could not rule out): the nearest band.
 				if got := q.LevelScore().Band(15).ID; got != "high" {

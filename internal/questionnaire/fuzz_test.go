@@ -11,6 +11,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -38,7 +39,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("languages: !\n")) // panicked inside the YAML library
 	f.Fuzz(func(t *testing.T, data []byte) {
 		q, err := questionnaire.Parse("f.yaml", data)
-		ps := questionnaire.ProblemsOf(err)
+		ps := yamlfile.ProblemsOf(err)
 		if (q == nil) == (len(ps) == 0) {
 			t.Fatalf("Parse() = %v with %d problems", q, len(ps))
 		}
@@ -63,7 +64,7 @@ func FuzzParse(f *testing.F) {
 			_ = q.Visibility(questionnaire.Answers{})
 		}
 		r, rerr := helplines.Parse("r.yaml", data)
-		rps := questionnaire.ProblemsOf(rerr)
+		rps := yamlfile.ProblemsOf(rerr)
 		if (r == nil) == (len(rps) == 0) {
 			t.Fatalf("ParseResources() = %v with %d problems", r, len(rps))
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -25,7 +26,7 @@ func TestAliasesAreRefused(t *testing.T) {
 	src += "id: x\nversion: '1'\nlanguages: [en]\ntitle: {en: *i}\nsections: *i\n"
 	start := time.Now()
 	_, err := questionnaire.Parse("laughs.yaml", []byte(src))
-	ps := questionnaire.ProblemsOf(err)
+	ps := yamlfile.ProblemsOf(err)
 	if len(ps) == 0 || !strings.Contains(ps.Error(), "aliases") {
 		t.Errorf("problems %v, want aliases refused", ps)
 	}
@@ -52,7 +53,7 @@ func TestLoadRefusesFilesThatAreNotRegular(t *testing.T) {
 	}
 	files["zero.yaml"] = &fstest.MapFile{Mode: fs.ModeDevice | fs.ModeCharDevice | 0o666}
 	_, err := catalog.Load(files)
-	ps := questionnaire.ProblemsOf(err)
+	ps := yamlfile.ProblemsOf(err)
 	if len(ps) != 1 || ps[0].File != "zero.yaml" || !strings.Contains(ps[0].Message, "not a regular file") {
 		t.Errorf("problems %v, want zero.yaml not a regular file", ps)
 	}

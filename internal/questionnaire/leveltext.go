@@ -56,12 +56,12 @@ func (c *checker) checkLevelTexts() {
 		for lang, t := range s.Scale {
 			for _, ph := range placeholderRE.FindAllString(t, -1) {
 				if ph != "{value}" && ph != "{max}" {
-					c.pl.add(p+".scale."+lang, "%s is not a placeholder a scale text can use (only {value} and {max})", ph)
+					c.pl.Add(p+".scale."+lang, "%s is not a placeholder a scale text can use (only {value} and {max})", ph)
 				}
 			}
 			for _, ph := range scalePlaceholders {
 				if !strings.Contains(t, ph) {
-					c.pl.add(p+".scale."+lang, "the scale text needs %s", ph)
+					c.pl.Add(p+".scale."+lang, "the scale text needs %s", ph)
 				}
 			}
 		}

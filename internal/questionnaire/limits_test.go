@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // wide is a questionnaire of c items that skip logic looks at, n items shown after one of them,
@@ -61,7 +62,7 @@ func TestLintLimits(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
 			_, err := questionnaire.Parse("wide.yaml", []byte(tt.src))
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			if d := time.Since(start); d > 20*time.Second {
 				t.Errorf("took %s", d)
 			}

@@ -10,6 +10,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // wantMarker is how a lint fixture says which problem it expects on a line: "# want: message".
@@ -33,7 +34,7 @@ func wantedProblems(data []byte) []wantProblem {
 
 // checkProblems reports whether got is exactly the wanted problems: one per marker, on its line,
 // with a message that contains the marker's text.
-func checkProblems(t *testing.T, file string, got questionnaire.Problems, want []wantProblem) {
+func checkProblems(t *testing.T, file string, got yamlfile.Problems, want []wantProblem) {
 	t.Helper()
 	used := make([]bool, len(got))
 	for _, w := range want {
@@ -88,17 +89,17 @@ func TestLintFixtures(t *testing.T) {
 			if base != (len(want) == 0) {
 				t.Fatalf("%s has %d want markers", name, len(want))
 			}
-			var got questionnaire.Problems
+			var got yamlfile.Problems
 			if strings.HasPrefix(name, "resources") {
 				r, err := helplines.Parse(name, data)
-				ps := questionnaire.ProblemsOf(err)
+				ps := yamlfile.ProblemsOf(err)
 				if (r == nil) == base {
 					t.Errorf("ParseResources returned %v with %d problems", r, len(ps))
 				}
 				got = ps
 			} else {
 				q, err := questionnaire.Parse(name, data)
-				ps := questionnaire.ProblemsOf(err)
+				ps := yamlfile.ProblemsOf(err)
 				if (q == nil) == base {
 					t.Errorf("Parse returned %v with %d problems", q, len(ps))
 				}
@@ -107,7 +108,7 @@ func TestLintFixtures(t *testing.T) {
 			checkProblems(t, name, got, want)
 			// CheckFile picks the parser by the file name.
 			if !strings.HasPrefix(name, "resources") {
-				if fp := questionnaire.ProblemsOf(catalog.CheckFile(filepath.Join("some", "dir", name), data)); len(fp) != len(got) {
+				if fp := yamlfile.ProblemsOf(catalog.CheckFile(filepath.Join("some", "dir", name), data)); len(fp) != len(got) {
 					t.Errorf("CheckFile found %d problems, Parse %d", len(fp), len(got))
 				}
 			}
@@ -118,11 +119,11 @@ func TestLintFixtures(t *testing.T) {
 func TestProblemString(t *testing.T) {
 	tests := []struct {
 		name string
-		p    questionnaire.Problem
+		p    yamlfile.Problem
 		want string
 	}{
-		{"WithLine", questionnaire.Problem{File: "q.yaml", Line: 12, Message: "oops"}, "q.yaml:12: oops"},
-		{"WithoutLine", questionnaire.Problem{File: "resources.yaml", Message: "missing"}, "resources.yaml: missing"},
+		{"WithLine", yamlfile.Problem{File: "q.yaml", Line: 12, Message: "oops"}, "q.yaml:12: oops"},
+		{"WithoutLine", yamlfile.Problem{File: "resources.yaml", Message: "missing"}, "resources.yaml: missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -131,7 +132,7 @@ func TestProblemString(t *testing.T) {
 			}
 		})
 	}
-	ps := questionnaire.Problems{tests[0].p, tests[1].p}
+	ps := yamlfile.Problems{tests[0].p, tests[1].p}
 	if got, want := ps.Error(), "q.yaml:12: oops\nresources.yaml: missing"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
@@ -145,7 +146,7 @@ func TestParseLimits(t *testing.T) {
 		line int
 		msg  string
 	}{
-		{"ErrTooLarge", valid + "\n#" + strings.Repeat("x", questionnaire.MaxFileSize), 0, "file is larger than"},
+		{"ErrTooLarge", valid + "\n#" + strings.Repeat("x", yamlfile.MaxFileSize), 0, "file is larger than"},
 		{"ErrTextTooLong", strings.Replace(valid, "notice: {en: Notice,", "notice: {en: "+strings.Repeat("n", questionnaire.MaxTextLength+1)+",", 1),
 			lineOf(t, valid, "notice:"), "text is longer than 4000 characters"},
 		{"ErrEmpty", "", 1, "id is required"},
@@ -157,7 +158,7 @@ func TestParseLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			q, err := questionnaire.Parse("q.yaml", []byte(tt.src))
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			if q != nil || len(ps) == 0 {
 				t.Fatalf("Parse() = %v, %v; want problems", q, ps)
 			}

@@ -1,8 +1,9 @@
 // Package questionnaire owns the questionnaire definitions and the scoring engine: parsing and
 // checking (lint) a definition file, skip logic, validating a person's answers and scoring them
-// into a Result. It does no I/O, and knows nothing of HTTP or storage. Package catalog reads a
-// folder of definitions, and package helplines the help resources file, with DecodeFile and
-// the problems found here.
+// into a Result. It does no I/O, and knows nothing of HTTP or storage. Package yamlfile does
+// the strict reading and the problem reporting (every problem at its line) for it and for the
+// other definition files: package catalog reads a folder of definitions, and package helplines
+// the help resources file.
 package questionnaire
 
 import "sort"
@@ -96,9 +97,10 @@ type Section struct {
 	ShowIf *Condition `yaml:"show_if"`
 	Repeat *Repeat    `yaml:"repeat"`
 	Items  []*Item    `yaml:"items" validate:"required,min=1,dive,required"`
+	// Origin is the block and entry a repeated section was made from; nil when written once.
+	Origin *Origin `yaml:"-" json:"-" validate:"-"`
 
 	index int
-	entry entryOf // the block and entry a repeated section was made from
 }
 
 // Index is the section's position in the questionnaire, from 0.
@@ -122,10 +124,11 @@ type Item struct {
 	Unit   Text      `yaml:"unit"`
 	Weight *int      `yaml:"weight" validate:"omitempty,min=-1000,max=1000"`
 	Points []*Points `yaml:"points" validate:"dive,required"`
+	// Origin is the block and entry a repeated item was made from; nil when written once.
+	Origin *Origin `yaml:"-" json:"-" validate:"-"`
 
 	section *Section
 	index   int
-	entry   entryOf
 }
 
 // IsRequired reports whether a visible item must be answered (the default).
@@ -194,6 +197,8 @@ type Score struct {
 	// Scale words the score's place on a scale, "{value} of {max} warning signs"; a score
 	// without it is not shown as a scale.
 	Scale Text `yaml:"scale"`
+	// Origin is the block and entry a repeated score was made for; nil when written once.
+	Origin *Origin `yaml:"-" json:"-" validate:"-"`
 
 	items    []*Item
 	min, max int

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // How lint finds the lowest and highest value of a score. The items that skip logic looks at
@@ -24,8 +26,26 @@ const (
 	workBudget = 1 << 23
 )
 
+// bounds is what lint found of a score's range.
+type bounds struct {
+	lo, hi int
+	exact  bool // found by enumerating every way of answering; otherwise only bounded
+	// the lowest and highest values seen on the ways of answering lint tried
+	seenLo, seenHi int
+}
+
+// ranges are the scores' ranges found, by id, as Link and ScoreRanges give them.
+func (r *ranger) ranges() map[string][2]int {
+	out := make(map[string][2]int, len(r.found))
+	for s, b := range r.found {
+		out[s.ID] = [2]int{b.lo, b.hi}
+	}
+	return out
+}
+
 type ranger struct {
 	m          model
+	found      map[*Score]*bounds
 	thresholds map[string][]int // number item -> values where some condition on it changes
 	work       int              // items looked at so far, for workBudget
 	// For the score being ranged: the multiple-choice controllers that no score counts, with
@@ -35,7 +55,7 @@ type ranger struct {
 }
 
 func newRanger(m model, conds []*Condition) *ranger {
-	r := &ranger{m: m, thresholds: map[string][]int{}}
+	r := &ranger{m: m, found: map[*Score]*bounds{}, thresholds: map[string][]int{}}
 	var walk func(c *Condition)
 	walk = func(c *Condition) {
 		if c == nil {
@@ -57,11 +77,13 @@ func newRanger(m model, conds []*Condition) *ranger {
 	return r
 }
 
-// rangeOf sets the score's range; ever is false when the score can never have a value. With
+// rangeOf finds the score's range (in found); ever is false when the score can never have a value. With
 // boundOnly (the file has other problems, so skip logic may name what does not exist) it only
 // bounds the range, and sees no path.
 func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
 	// Bands need an exact range; other scores' ranges are only shown, so they get a smaller budget.
+	b := &bounds{}
+	r.found[s] = b
 	ctrl := r.controllers(s)
 	n := r.ways(ctrl)
 	cost := n * len(r.m.items)
@@ -71,7 +93,7 @@ func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
 	}
 	if !boundOnly && n <= limit && r.work+cost <= workBudget {
 		r.work += cost
-		s.exact = true
+		b.exact = true
 		first := true
 		r.enumerate(ctrl, func(a Answers) {
 			sp := r.span(s, a, ctrl, false, map[string]bool{})
@@ -79,20 +101,20 @@ func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
 				return
 			}
 			if first {
-				s.min, s.max, first = sp.lo, sp.hi, false
+				b.lo, b.hi, first = sp.lo, sp.hi, false
 			}
-			s.min, s.max = min(s.min, sp.lo), max(s.max, sp.hi)
-			s.exact = s.exact && sp.exact
+			b.lo, b.hi = min(b.lo, sp.lo), max(b.hi, sp.hi)
+			b.exact = b.exact && sp.exact
 		})
 		if first {
 			return false
 		}
-		s.seenLo, s.seenHi = s.min, s.max
+		b.seenLo, b.seenHi = b.lo, b.hi
 		return true
 	}
 	sp := r.span(s, nil, nil, true, map[string]bool{})
-	s.min, s.max, s.exact = sp.lo, sp.hi, false
-	s.seenLo, s.seenHi = s.max, s.min
+	b.lo, b.hi, b.exact = sp.lo, sp.hi, false
+	b.seenLo, b.seenHi = b.hi, b.lo
 	if cost = witnessPaths * len(r.m.items); boundOnly || len(s.Bands) == 0 || r.work+cost > workBudget {
 		return true // paths only matter to check bands
 	}
@@ -101,7 +123,7 @@ func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
 	for i := range witnessPaths {
 		a := randomAnswers(r.m, rng, i%3-1)
 		if v, ok := newScorer(r.m, a).value(s); ok {
-			s.seenLo, s.seenHi = min(s.seenLo, v), max(s.seenHi, v)
+			b.seenLo, b.seenHi = min(b.seenLo, v), max(b.seenHi, v)
 		}
 	}
 	return true
@@ -146,8 +168,8 @@ func (r *ranger) controllers(s *Score) []*Item {
 			ctrl[id] = true
 		}
 		addCond(it.ShowIf)
-		if it.section != nil {
-			addCond(it.section.ShowIf)
+		if it.Section() != nil {
+			addCond(it.Section().ShowIf)
 		}
 	}
 	addScore = func(s *Score, control bool) {
@@ -293,10 +315,10 @@ func (r *ranger) enumerate(ctrl []*Item, leaf func(Answers)) {
 func (r *ranger) shown(it *Item, a Answers) bool { return shownIn(r.m, it, a) }
 
 func sectionShowIf(it *Item) *Condition {
-	if it.section == nil {
+	if it.Section() == nil {
 		return nil
 	}
-	return it.section.ShowIf
+	return it.Section().ShowIf
 }
 
 // newRanger is the range finder for the file being checked.
@@ -321,30 +343,24 @@ func (c *checker) newRanger() *ranger {
 // import) uses it to make the first band start, and the last end, where the score can.
 func ScoreRanges(file string, data []byte) (map[string][2]int, error) {
 	out, ps := scoreRanges(file, data)
-	return out, ps.orNil()
+	return out, ps.Err()
 }
 
-func scoreRanges(file string, data []byte) (map[string][2]int, Problems) {
+func scoreRanges(file string, data []byte) (map[string][2]int, yamlfile.Problems) {
 	q := new(Questionnaire)
-	nodes, ps := decode(file, data, q)
+	pl, ps := yamlfile.Read(file, data, q)
 	if ps != nil {
 		return nil, ps
 	}
-	pl := &problemList{file: file, nodes: nodes}
-	checkFields(pl, q)
-	if len(pl.list) == 0 {
-		pl.rewrite = expand(q, pl).writtenPath
+	if pl.Len() == 0 {
+		pl.Rewrite = expand(q, pl).writtenPath
 	}
-	if len(pl.list) == 0 {
-		c := checker{q: q, pl: pl, draft: true}
+	c := checker{q: q, pl: pl, draft: true}
+	if pl.Len() == 0 {
 		c.run()
 	}
-	if len(pl.list) > 0 {
-		return nil, pl.resolve()
+	if pl.Len() > 0 {
+		return nil, pl.Resolve()
 	}
-	out := map[string][2]int{}
-	for _, s := range q.Scores {
-		out[s.ID] = [2]int{s.min, s.max}
-	}
-	return out, nil
+	return c.ranges.ranges(), nil
 }

@@ -85,9 +85,9 @@ func (c *checker) checkReassuring() {
 			witness, found, err := satisfy(and(t.shown, cond(f.When)), c.all)
 			switch {
 			case err != nil:
-				c.pl.add(t.path, "this text is marked reassuring, and lint cannot tell whether it can be shown with the %s flag %q: %v", f.Severity, f.ID, err)
+				c.pl.Add(t.path, "this text is marked reassuring, and lint cannot tell whether it can be shown with the %s flag %q: %v", f.Severity, f.ID, err)
 			case found:
-				c.pl.add(t.path, "this text is marked reassuring, but it can be shown while the %s flag %q is raised (for example with %s): give it a condition that leaves it out then",
+				c.pl.Add(t.path, "this text is marked reassuring, but it can be shown while the %s flag %q is raised (for example with %s): give it a condition that leaves it out then",
 					f.Severity, f.ID, witness)
 			}
 		}
@@ -142,8 +142,8 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 				return "", false, fmt.Errorf("item %q does not exist", id)
 			}
 			var shownIf []*Condition
-			if it.section != nil && it.section.ShowIf != nil {
-				shownIf = append(shownIf, it.section.ShowIf)
+			if it.Section() != nil && it.Section().ShowIf != nil {
+				shownIf = append(shownIf, it.Section().ShowIf)
 			}
 			if it.ShowIf != nil {
 				shownIf = append(shownIf, it.ShowIf)

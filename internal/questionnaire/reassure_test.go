@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // levelFixture is valid.yaml with a safety question after "use", shown only after a yes, an
@@ -116,7 +117,7 @@ func TestReassuringTooComplex(t *testing.T) {
           - when: {any: [` + strings.Join(any, ", ") + `]}
             meaning: {en: Please talk., es: Hable.}`
 	_, err := questionnaire.Parse("q.yaml", []byte(levelFixture(t, low)))
-	ps := questionnaire.ProblemsOf(err)
+	ps := yamlfile.ProblemsOf(err)
 	if len(ps) != 2 || !strings.Contains(ps[0].Message, "lint cannot tell") || !strings.Contains(ps[0].Message, "combinations") {
 		t.Errorf("problems = %v, want two saying lint cannot tell", ps)
 	}

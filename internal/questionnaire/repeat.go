@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // Repeat makes a section a block, written once and asked once for each entry of a list: each
@@ -21,27 +23,26 @@ type Repeat struct {
 // EntryPlaceholder in a repeated block's texts is replaced by the entry's label.
 const EntryPlaceholder = "{entry}"
 
-// entryOf ties a copy made from a repeated block to the block and the entry.
-type entryOf struct {
-	block *Section // the section as written
-	code  string
+// Origin ties a section, item or score made from a repeated block to the block as written and
+// the entry it was made for. Expanding the blocks (Parse) sets it; it is nil for everything
+// written once.
+type Origin struct {
+	Block *Section // the section as written, with its repeat
+	Code  string   // the entry: an option code of the repeat's item
 }
 
 // Entry is the entry a repeated section or item was made for, and the id of the block it was
 // written in; both are "" for everything written once.
-func (it *Item) Entry() (block, code string) {
-	if it.entry.block == nil {
-		return "", ""
-	}
-	return it.entry.block.ID, it.entry.code
-}
+func (it *Item) Entry() (block, code string) { return it.Origin.entry() }
 
 // Entry is the entry a repeated section was made for, and the block's id as written.
-func (s *Section) Entry() (block, code string) {
-	if s.entry.block == nil {
+func (s *Section) Entry() (block, code string) { return s.Origin.entry() }
+
+func (o *Origin) entry() (block, code string) {
+	if o == nil {
 		return "", ""
 	}
-	return s.entry.block.ID, s.entry.code
+	return o.Block.ID, o.Code
 }
 
 // expansion turns a file's repeated blocks into plain sections, items and scores, as if they had
@@ -49,7 +50,7 @@ func (s *Section) Entry() (block, code string) {
 // copy is reported at the line of what was written.
 type expansion struct {
 	q  *Questionnaire
-	pl *problemList
+	pl *yamlfile.List
 	// written index of each expanded section, score and level
 	index map[string][]int
 }
@@ -72,7 +73,7 @@ func (e *expansion) writtenPath(p string) string {
 
 // expand replaces every repeated section, and every score that repeats with it, by one copy per
 // entry. It reports a problem with a block's repeat and leaves the file unexpanded.
-func expand(q *Questionnaire, pl *problemList) *expansion {
+func expand(q *Questionnaire, pl *yamlfile.List) *expansion {
 	e := &expansion{q: q, pl: pl, index: map[string][]int{}}
 	blocks := map[string]*Section{} // repeated sections by id
 	entries := map[string][]*Option{}
@@ -92,7 +93,7 @@ func expand(q *Questionnaire, pl *problemList) *expansion {
 	}
 	for i, sc := range q.Scores {
 		if sc.Repeat != "" && blocks[sc.Repeat] == nil {
-			pl.add(fmt.Sprintf("$.scores[%d].repeat", i), "repeat names section %q, which is not a repeated section", sc.Repeat)
+			pl.Add(fmt.Sprintf("$.scores[%d].repeat", i), "repeat names section %q, which is not a repeated section", sc.Repeat)
 			ok = false
 		}
 	}
@@ -169,10 +170,10 @@ func (e *expansion) entries(p string, s *Section, earlier map[string]*Item) ([]*
 	over := earlier[s.Repeat.Item]
 	switch {
 	case over == nil:
-		e.pl.add(p+".item", "repeat names item %q, which is not an earlier item outside a repeated block", s.Repeat.Item)
+		e.pl.Add(p+".item", "repeat names item %q, which is not an earlier item outside a repeated block", s.Repeat.Item)
 		return nil, false
 	case over.Type != Multiple:
-		e.pl.add(p+".item", "a block repeats for each option ticked in a multiple-choice item, and %q is a %s item", over.ID, over.Type)
+		e.pl.Add(p+".item", "a block repeats for each option ticked in a multiple-choice item, and %q is a %s item", over.ID, over.Type)
 		return nil, false
 	}
 	var out []*Option
@@ -189,10 +190,10 @@ func (e *expansion) entries(p string, s *Section, earlier map[string]*Item) ([]*
 		o := over.Option(code)
 		switch {
 		case o == nil:
-			e.pl.add(fmt.Sprintf("%s.entries[%d]", p, i), "item %q has no option %q", over.ID, code)
+			e.pl.Add(fmt.Sprintf("%s.entries[%d]", p, i), "item %q has no option %q", over.ID, code)
 			ok = false
 		case o.Exclusive:
-			e.pl.add(fmt.Sprintf("%s.entries[%d]", p, i), "option %q is exclusive (like \"none of these\"): nothing can be asked about it", code)
+			e.pl.Add(fmt.Sprintf("%s.entries[%d]", p, i), "option %q is exclusive (like \"none of these\"): nothing can be asked about it", code)
 			ok = false
 		default:
 			out = append(out, o)
@@ -278,10 +279,10 @@ func withEntry(t Text, o *Option) Text {
 func (e *expansion) copySection(s *Section, o *Option, repeated map[string][]*Score) *Section {
 	r := e.renameFor(s, o.Code, repeated)
 	c := &Section{ID: entryID(s.ID, o.Code), Title: withEntry(s.Title, o), Intro: withEntry(s.Intro, o),
-		ShowIf: ticked(s, o.Code, r.cond(s.ShowIf)), entry: entryOf{s, o.Code}}
+		ShowIf: ticked(s, o.Code, r.cond(s.ShowIf)), Origin: &Origin{s, o.Code}}
 	for _, it := range s.Items {
 		ci := *it
-		ci.ID, ci.entry = r.items[it.ID], entryOf{s, o.Code}
+		ci.ID, ci.Origin = r.items[it.ID], &Origin{s, o.Code}
 		ci.Prompt, ci.Help, ci.Unit = withEntry(it.Prompt, o), withEntry(it.Help, o), withEntry(it.Unit, o)
 		ci.ShowIf = r.cond(it.ShowIf)
 		ci.Options = nil
@@ -306,8 +307,7 @@ func (e *expansion) copyScore(sc *Score, block *Section, o *Option, repeated map
 	r := e.renameFor(block, o.Code, repeated)
 	c := &Score{ID: entryID(sc.ID, o.Code), Label: withEntry(sc.Label, o), Kind: sc.Kind,
 		Items: r.ids(sc.Items, r.items), Scores: r.ids(sc.Scores, r.scores),
-		ShowIf: ticked(block, o.Code, r.cond(sc.ShowIf))}
-	c.entry = entryOf{block, o.Code}
+		ShowIf: ticked(block, o.Code, r.cond(sc.ShowIf)), Origin: &Origin{block, o.Code}}
 	for _, b := range sc.Bands {
 		cb := *b
 		cb.Label, cb.Meaning = withEntry(b.Label, o), withEntry(b.Meaning, o)
@@ -325,15 +325,15 @@ const MaxScores = 200
 
 // checkSize refuses a questionnaire too large to answer or to check: a response holds at most
 // MaxAnswerItems answers, and repeated blocks multiply items and scores.
-func checkSize(pl *problemList, q *Questionnaire) {
+func checkSize(pl *yamlfile.List, q *Questionnaire) {
 	n := 0
 	for _, s := range q.Sections {
 		n += len(s.Items)
 	}
 	if n > MaxAnswerItems {
-		pl.add("$.sections", "the questionnaire has %d items with its repeated blocks written out, but a response holds at most %d answers", n, MaxAnswerItems)
+		pl.Add("$.sections", "the questionnaire has %d items with its repeated blocks written out, but a response holds at most %d answers", n, MaxAnswerItems)
 	}
 	if len(q.Scores) > MaxScores {
-		pl.add("$.scores", "the questionnaire has %d scores with its repeated scores written out; at most %d are allowed", len(q.Scores), MaxScores)
+		pl.Add("$.scores", "the questionnaire has %d scores with its repeated scores written out; at most %d are allowed", len(q.Scores), MaxScores)
 	}
 }

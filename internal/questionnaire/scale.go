@@ -1,6 +1,7 @@
 package questionnaire
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -85,4 +86,74 @@ func (sc *Scale) View(lang string) *ScaleView {
 		v.Bands = append(v.Bands, ScaleBandView{ID: b.Band.ID, Label: b.Band.Label.In(lang), Min: b.Min, Max: b.Max, Current: b.Current})
 	}
 	return v
+}
+
+// scoreRange is the lowest and highest value a score can take, over every way of answering.
+// Items that skip logic may hide, or that are optional, can contribute nothing.
+func scoreRange(s *Score) (lo, hi int) {
+	if s.Kind == Criteria {
+		return criteriaRange(s, s.items)
+	}
+	for _, it := range s.items {
+		mayBeAbsent := !it.IsRequired() || it.ShowIf != nil || it.section.ShowIf != nil
+		if it.Type == Number {
+			itLo, itHi := it.numberRange()
+			if s.Kind == Count {
+				itLo, itHi = boolInt(itLo > 0), boolInt(itHi > 0)
+			}
+			if mayBeAbsent {
+				itLo, itHi = min(itLo, 0), max(itHi, 0)
+			}
+			lo += itLo
+			hi += itHi
+			continue
+		}
+		var vals []int
+		for _, o := range it.Options {
+			v := o.ValueFor(s.ID)
+			if s.Kind == Count {
+				v = boolInt(v > 0)
+			}
+			vals = append(vals, v)
+		}
+		itLo, itHi := slices.Min(vals), slices.Max(vals)
+		if it.Type == Multiple && s.Kind == Sum {
+			itLo, itHi = multipleRange(it, s.ID)
+		}
+		if mayBeAbsent {
+			itLo, itHi = min(itLo, 0), max(itHi, 0)
+		}
+		lo += itLo
+		hi += itHi
+	}
+	return lo, hi
+}
+
+// multipleRange is the range of a sum over a tick-all-that-apply item: at least one option is
+// ticked, and an exclusive option is ticked alone. The lowest is every negative option together
+// (or the lowest option alone when none is negative); the highest likewise.
+func multipleRange(it *Item, score string) (lo, hi int) {
+	var neg, pos int
+	for i, o := range it.Options {
+		v := o.ValueFor(score)
+		if i == 0 {
+			lo, hi = v, v
+		}
+		lo, hi = min(lo, v), max(hi, v)
+		if o.Exclusive {
+			continue
+		}
+		if v < 0 {
+			neg += v
+		} else {
+			pos += v
+		}
+	}
+	if neg < 0 {
+		lo = min(lo, neg)
+	}
+	if pos > 0 {
+		hi = max(hi, pos)
+	}
+	return lo, hi
 }

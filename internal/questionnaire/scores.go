@@ -8,11 +8,7 @@ import (
 
 // scoreInfo is what a score knows once the file is checked.
 type scoreInfo struct {
-	subs  []*Score
-	entry entryOf
-	exact bool // lint computed the range by enumerating every way of answering
-	// lowest and highest values seen on the ways of answering lint tried
-	seenLo, seenHi int
+	subs []*Score
 }
 
 // derived is what a questionnaire knows once the file is checked.
@@ -28,12 +24,7 @@ func (s *Score) Subscores() []*Score { return s.subs }
 func (s *Score) ItemList() []*Item { return s.items }
 
 // Entry is the entry a repeated score was made for, and its block's id; "" for others.
-func (s *Score) Entry() (block, code string) {
-	if s.entry.block == nil {
-		return "", ""
-	}
-	return s.entry.block.ID, s.entry.code
-}
+func (s *Score) Entry() (block, code string) { return s.Origin.entry() }
 
 // model is what evaluation needs: the items in order and lookups by id. The checker builds one
 // before the questionnaire is linked (references may then be wrong: they are skipped), and the
@@ -232,27 +223,27 @@ func (c *checker) checkScoreGraph() {
 	for i, s := range q.Scores {
 		p := fmt.Sprintf("$.scores[%d]", i)
 		if len(s.Items) == 0 && len(s.Scores) == 0 {
-			c.pl.add(p, "score %q needs items or scores to count", s.ID)
+			c.pl.Add(p, "score %q needs items or scores to count", s.ID)
 		}
 		for j, id := range s.Scores {
 			if c.scores[id] == nil {
-				c.pl.add(fmt.Sprintf("%s.scores[%d]", p, j), "score %q uses score %q, which does not exist", s.ID, id)
+				c.pl.Add(fmt.Sprintf("%s.scores[%d]", p, j), "score %q uses score %q, which does not exist", s.ID, id)
 			}
 		}
 		c.condition(p+".show_if", s.ShowIf, len(c.items), true)
 	}
 	if ls := c.scores[q.Level]; ls != nil && ls.ShowIf != nil {
-		c.pl.add("$.level", "the level score %q must always have a value, so it cannot have show_if", q.Level)
+		c.pl.Add("$.level", "the level score %q must always have a value, so it cannot have show_if", q.Level)
 	}
 	for i, id := range q.Levels {
 		p := fmt.Sprintf("$.levels[%d]", i)
 		switch s := c.scores[id]; {
 		case s == nil:
-			c.pl.add(p, "levels names score %q, which does not exist", id)
+			c.pl.Add(p, "levels names score %q, which does not exist", id)
 		case len(s.Bands) == 0:
-			c.pl.add(p, "levels names score %q, which has no bands", id)
+			c.pl.Add(p, "levels names score %q, which has no bands", id)
 		case id == q.Level:
-			c.pl.add(p, "score %q is already the level", id)
+			c.pl.Add(p, "score %q is already the level", id)
 		}
 	}
 	// Depth-first over "uses": an edge back to a score still open is a cycle.
@@ -269,7 +260,7 @@ func (c *checker) checkScoreGraph() {
 				key = ".scores"
 			}
 			start := slices.Index(path, s.ID)
-			c.pl.add(c.scorePath(from.ID)+key, "scores depend on each other in a cycle: %s", strings.Join(append(path[start:], s.ID), " -> "))
+			c.pl.Add(c.scorePath(from.ID)+key, "scores depend on each other in a cycle: %s", strings.Join(append(path[start:], s.ID), " -> "))
 			return false
 		case 2:
 			return true
@@ -330,9 +321,16 @@ func (c *checker) earlierScore(p, id string, before int) bool {
 	walk(s)
 	for _, it := range items {
 		if pos, ok := c.itemPos[it]; !ok || pos >= before {
-			c.pl.add(p+".score", "skip logic may only look at a score of earlier answers, and %q counts %q, which is not earlier", id, it)
+			c.pl.Add(p+".score", "skip logic may only look at a score of earlier answers, and %q counts %q, which is not earlier", id, it)
 			return false
 		}
 	}
 	return true
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // ResourcesFile is the name of the help resources file in a questionnaires folder.
@@ -32,7 +33,7 @@ type Catalog struct {
 
 // Load reads every .yaml file of a folder: resources.yaml and the questionnaires, and each
 // questionnaire's version files in its own sub-folder (<id>/<version>.yaml). It returns
-// a catalog only when every file is sound, and otherwise every problem found (as questionnaire.Problems).
+// a catalog only when every file is sound, and otherwise every problem found (as yamlfile.Problems).
 func Load(fsys fs.FS) (*Catalog, error) {
 	c, ps := load(fsys)
 	if len(ps) > 0 {
@@ -41,12 +42,12 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	return c, nil
 }
 
-func load(fsys fs.FS) (*Catalog, questionnaire.Problems) {
+func load(fsys fs.FS) (*Catalog, yamlfile.Problems) {
 	c := &Catalog{byID: map[string][]*questionnaire.Questionnaire{}}
-	var all questionnaire.Problems
+	var all yamlfile.Problems
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
-		return nil, questionnaire.Problems{{File: ".", Message: err.Error()}}
+		return nil, yamlfile.Problems{{File: ".", Message: err.Error()}}
 	}
 	type located struct {
 		q    *questionnaire.Questionnaire
@@ -59,40 +60,40 @@ func load(fsys fs.FS) (*Catalog, questionnaire.Problems) {
 	for _, name := range names {
 		data, err := readFile(fsys, name)
 		if err != nil {
-			all = append(all, questionnaire.Problem{File: name, Message: err.Error()})
+			all = append(all, yamlfile.Problem{File: name, Message: err.Error()})
 			continue
 		}
 		if name == ResourcesFile {
 			r, err := helplines.Parse(name, data)
-			all = append(all, questionnaire.ProblemsOf(err)...)
+			all = append(all, yamlfile.ProblemsOf(err)...)
 			c.Resources = r
 			continue
 		}
 		if name == SiteFile {
 			s, err := ParseSite(name, data)
-			all = append(all, questionnaire.ProblemsOf(err)...)
+			all = append(all, yamlfile.ProblemsOf(err)...)
 			c.site = s
 			continue
 		}
 		q, err := questionnaire.Parse(name, data)
-		all = append(all, questionnaire.ProblemsOf(err)...)
+		all = append(all, yamlfile.ProblemsOf(err)...)
 		if q != nil {
 			all = append(all, checkVersionFile(name, data, q)...)
 			qs = append(qs, located{q, name, data})
 		}
 	}
 	if c.Resources == nil && !hasFile(all, ResourcesFile) {
-		all = append(all, questionnaire.Problem{File: ResourcesFile, Message: "the help resources file is missing"})
+		all = append(all, yamlfile.Problem{File: ResourcesFile, Message: "the help resources file is missing"})
 	}
 	if len(qs) == 0 && len(all) == 0 {
-		all = append(all, questionnaire.Problem{File: ".", Message: "no questionnaire found"})
+		all = append(all, yamlfile.Problem{File: ".", Message: "no questionnaire found"})
 	}
 	seen := map[string]string{}
 	defs := map[string][]definition{}
 	for _, l := range qs {
 		key := l.q.ID + "@" + l.q.Version
 		if other, dup := seen[key]; dup {
-			all = append(all, questionnaire.ProblemsIn(l.file, l.data, func(report questionnaire.Report) {
+			all = append(all, yamlfile.ProblemsIn(l.file, l.data, func(report yamlfile.Report) {
 				report("$.version", "%s version %s is also defined in %s", l.q.ID, l.q.Version, other)
 			})...)
 			continue
@@ -119,15 +120,15 @@ func load(fsys fs.FS) (*Catalog, questionnaire.Problems) {
 	return c, nil
 }
 
-func hasFile(ps questionnaire.Problems, file string) bool {
-	return slices.ContainsFunc(ps, func(p questionnaire.Problem) bool { return p.File == file })
+func hasFile(ps yamlfile.Problems, file string) bool {
+	return slices.ContainsFunc(ps, func(p yamlfile.Problem) bool { return p.File == file })
 }
 
 // checkResourceRefs checks that every kind a flag or band asks for exists and that some region
 // lists a resource of it (else it could never be shown), and that the resources file speaks
 // every language of the questionnaire.
-func checkResourceRefs(file string, data []byte, q *questionnaire.Questionnaire, r *helplines.Resources) questionnaire.Problems {
-	return questionnaire.ProblemsIn(file, data, func(report questionnaire.Report) {
+func checkResourceRefs(file string, data []byte, q *questionnaire.Questionnaire, r *helplines.Resources) yamlfile.Problems {
+	return yamlfile.ProblemsIn(file, data, func(report yamlfile.Report) {
 		check := func(path, who, kind string) {
 			switch {
 			case r.Kind(kind) == nil:
@@ -234,17 +235,17 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, questionnaire.MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(f, yamlfile.MaxFileSize+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > questionnaire.MaxFileSize {
-		return nil, fmt.Errorf("file is larger than %d bytes", questionnaire.MaxFileSize)
+	if len(data) > yamlfile.MaxFileSize {
+		return nil, fmt.Errorf("file is larger than %d bytes", yamlfile.MaxFileSize)
 	}
 	return data, nil
 }
 
-// CheckFile parses one file, whatever its kind, for lint: its problems, as questionnaire.Problems, or nil.
+// CheckFile parses one file, whatever its kind, for lint: its problems, as yamlfile.Problems, or nil.
 func CheckFile(name string, data []byte) error {
 	var err error
 	switch path.Base(name) {

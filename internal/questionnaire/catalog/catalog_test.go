@@ -5,8 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 func TestLoad(t *testing.T) {
@@ -28,35 +28,35 @@ func TestLoad(t *testing.T) {
 	tests := []struct {
 		name  string
 		files fstest.MapFS
-		want  []questionnaire.Problem // Line -1: any line; messages are substrings
+		want  []yamlfile.Problem // Line -1: any line; messages are substrings
 	}{
 		{"OK", fstest.MapFS{"a.yaml": file(valid), "resources.yaml": file(resources), "README.md": file("not yaml"), "old/b.yaml": file("broken: [")}, nil},
 		{"OKYml", fstest.MapFS{"a.yml": file(valid), "resources.yaml": file(resources)}, nil},
 		{"ErrFlagUnknownKind", fstest.MapFS{"a.yaml": file(badFlagKind), "resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, badFlagKind, "hotline"), Message: `flag "harm" asks for resource kind "hotline", which resources.yaml does not list`}}},
+			[]yamlfile.Problem{{File: "a.yaml", Line: lineOf(t, badFlagKind, "hotline"), Message: `flag "harm" asks for resource kind "hotline", which resources.yaml does not list`}}},
 		{"ErrBandUnknownKind", fstest.MapFS{"a.yaml": file(badBandKind), "resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, badBandKind, "peers"), Message: `band "high" of score "total" asks for resource kind "peers", which resources.yaml does not list`}}},
+			[]yamlfile.Problem{{File: "a.yaml", Line: lineOf(t, badBandKind, "peers"), Message: `band "high" of score "total" asks for resource kind "peers", which resources.yaml does not list`}}},
 		// A kind that exists but that no region can show would be promised and never seen.
 		{"ErrBandKindNowhere", fstest.MapFS{"a.yaml": file(valid), "resources.yaml": file(noSupport)},
-			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, valid, "resources: [support]"), Message: `band "high" of score "total" asks for resource kind "support", but no region of resources.yaml has a resource of that kind`}}},
+			[]yamlfile.Problem{{File: "a.yaml", Line: lineOf(t, valid, "resources: [support]"), Message: `band "high" of score "total" asks for resource kind "support", but no region of resources.yaml has a resource of that kind`}}},
 		{"ErrLanguageNotInResources", fstest.MapFS{"a.yaml": file(french), "resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: "a.yaml", Line: lineOf(t, french, "languages:"), Message: `lint-base is in language "fr", but resources.yaml is not`}}},
+			[]yamlfile.Problem{{File: "a.yaml", Line: lineOf(t, french, "languages:"), Message: `lint-base is in language "fr", but resources.yaml is not`}}},
 		{"ErrDuplicateVersion", fstest.MapFS{"a.yaml": file(valid), "b.yaml": file(valid), "resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: "b.yaml", Line: lineOf(t, valid, "version:"), Message: "lint-base version 1.0.0 is also defined in a.yaml"}}},
+			[]yamlfile.Problem{{File: "b.yaml", Line: lineOf(t, valid, "version:"), Message: "lint-base version 1.0.0 is also defined in a.yaml"}}},
 		{"ErrMissingResources", fstest.MapFS{"a.yaml": file(valid)},
-			[]questionnaire.Problem{{File: "resources.yaml", Message: "the help resources file is missing"}}},
+			[]yamlfile.Problem{{File: "resources.yaml", Message: "the help resources file is missing"}}},
 		{"ErrBrokenResources", fstest.MapFS{"a.yaml": file(valid), "resources.yaml": file(lintFile(t, "resources-unknown-kind.yaml"))},
-			[]questionnaire.Problem{{File: "resources.yaml", Line: -1, Message: `kind "hotline" is not listed under kinds`}}},
+			[]yamlfile.Problem{{File: "resources.yaml", Line: -1, Message: `kind "hotline" is not listed under kinds`}}},
 		{"ErrNoQuestionnaire", fstest.MapFS{"resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: ".", Message: "no questionnaire found"}}},
+			[]yamlfile.Problem{{File: ".", Message: "no questionnaire found"}}},
 		// Every file is checked: a problem in one does not hide those of another.
 		{"ErrSeveralFiles", fstest.MapFS{"a.yaml": file(lintFile(t, "bad-dsm5.yaml")), "b.yaml": file(lintFile(t, "level-unknown.yaml")), "resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: "a.yaml", Line: -1, Message: "cravings"}, {File: "b.yaml", Line: -1, Message: "totl"}}},
+			[]yamlfile.Problem{{File: "a.yaml", Line: -1, Message: "cravings"}, {File: "b.yaml", Line: -1, Message: "totl"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := catalog.Load(tt.files)
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			if len(tt.want) == 0 {
 				if len(ps) > 0 || c == nil {
 					t.Fatalf("Load() = %v, %v", c, ps)

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // SiteFile is the name of the site file in a questionnaires folder. It is optional.
@@ -26,13 +27,13 @@ type Site struct {
 // ParseSite reads and checks the site file; its problems are Problems.
 func ParseSite(file string, data []byte) (*Site, error) {
 	s := new(Site)
-	if err := questionnaire.DecodeFile(file, data, s, s.check); err != nil {
+	if err := yamlfile.Decode(file, data, s, s.check); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Site) check(report questionnaire.Report) {
+func (s *Site) check(report yamlfile.Report) {
 	questionnaire.CheckText(report, "$.name", s.Name, s.Languages, true)
 	questionnaire.CheckText(report, "$.intro", s.Intro, s.Languages, false)
 	for l, t := range s.Name {
@@ -52,8 +53,8 @@ func (s *Site) check(report questionnaire.Report) {
 func (c *Catalog) Site() *Site { return c.site }
 
 // checkSiteLanguages checks that the site is named in every language of a questionnaire.
-func checkSiteLanguages(file string, data []byte, q *questionnaire.Questionnaire, s *Site) questionnaire.Problems {
-	return questionnaire.ProblemsIn(file, data, func(report questionnaire.Report) {
+func checkSiteLanguages(file string, data []byte, q *questionnaire.Questionnaire, s *Site) yamlfile.Problems {
+	return yamlfile.ProblemsIn(file, data, func(report yamlfile.Report) {
 		for _, l := range q.Languages {
 			if !slices.Contains(s.Languages, l) {
 				report("$.languages", "%s is in language %q, but %s is not", q.ID, l, SiteFile)

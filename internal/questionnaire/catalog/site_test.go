@@ -7,8 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -29,7 +29,7 @@ func TestParseSite(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s, err := catalog.ParseSite("site.yaml", []byte(tt.src))
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			if tt.msg == "" {
 				if len(ps) > 0 || s == nil {
 					t.Fatalf("ParseSite() = %v, %v", s, ps)
@@ -39,7 +39,7 @@ func TestParseSite(t *testing.T) {
 			if s != nil || len(ps) != 1 || ps[0].Line != tt.line || !strings.Contains(ps[0].Message, tt.msg) {
 				t.Errorf("problems %v, want one at line %d with %q", ps, tt.line, tt.msg)
 			}
-			if fp := questionnaire.ProblemsOf(catalog.CheckFile("dir/site.yaml", []byte(tt.src))); len(fp) != len(ps) {
+			if fp := yamlfile.ProblemsOf(catalog.CheckFile("dir/site.yaml", []byte(tt.src))); len(fp) != len(ps) {
 				t.Errorf("CheckFile found %d problems, ParseSite %d", len(fp), len(ps))
 			}
 		})
@@ -72,7 +72,7 @@ func TestCatalogSite(t *testing.T) {
 	}
 	files["site.yaml"] = &fstest.MapFile{Data: []byte("languages: [en]\nname: {en: Clinic}\n")}
 	_, err = catalog.Load(files)
-	if ps := questionnaire.ProblemsOf(err); len(ps) != 1 || ps[0].File != "ketamine-selfcheck/1.2.0.yaml" || !strings.Contains(ps[0].Message, `is in language "es", but site.yaml is not`) {
+	if ps := yamlfile.ProblemsOf(err); len(ps) != 1 || ps[0].File != "ketamine-selfcheck/1.2.0.yaml" || !strings.Contains(ps[0].Message, `is in language "es", but site.yaml is not`) {
 		t.Errorf("problems %v, want the questionnaire's Spanish missing from the site", ps)
 	}
 }

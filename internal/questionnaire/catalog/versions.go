@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // A questionnaire's released versions are kept side by side, so that a stored result is always
@@ -21,9 +22,9 @@ var versionFileRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*\.ya?ml$`)
 // definitionFiles lists the files Load reads: the YAML files at the top of the folder, and the
 // version files in its sub-folders. Other files in a sub-folder (notes, drafts, an old/ folder)
 // are not definitions and are left alone.
-func definitionFiles(fsys fs.FS, entries []fs.DirEntry) ([]string, questionnaire.Problems) {
+func definitionFiles(fsys fs.FS, entries []fs.DirEntry) ([]string, yamlfile.Problems) {
 	var names []string
-	var ps questionnaire.Problems
+	var ps yamlfile.Problems
 	for _, e := range entries {
 		name := e.Name()
 		if !e.IsDir() {
@@ -37,7 +38,7 @@ func definitionFiles(fsys fs.FS, entries []fs.DirEntry) ([]string, questionnaire
 		}
 		sub, err := fs.ReadDir(fsys, name)
 		if err != nil {
-			ps = append(ps, questionnaire.Problem{File: name, Message: err.Error()})
+			ps = append(ps, yamlfile.Problem{File: name, Message: err.Error()})
 			continue
 		}
 		for _, f := range sub {
@@ -51,12 +52,12 @@ func definitionFiles(fsys fs.FS, entries []fs.DirEntry) ([]string, questionnaire
 
 // checkVersionFile checks that a file in a questionnaire's folder holds that questionnaire,
 // in the version its name gives.
-func checkVersionFile(file string, data []byte, q *questionnaire.Questionnaire) questionnaire.Problems {
+func checkVersionFile(file string, data []byte, q *questionnaire.Questionnaire) yamlfile.Problems {
 	dir, base := path.Split(file)
 	if dir == "" {
 		return nil
 	}
-	return questionnaire.ProblemsIn(file, data, func(report questionnaire.Report) {
+	return yamlfile.ProblemsIn(file, data, func(report yamlfile.Report) {
 		if id := strings.TrimSuffix(dir, "/"); q.ID != id {
 			report("$.id", "a file in the folder %s/ must define %s, not %s", id, id, q.ID)
 		}
@@ -78,13 +79,13 @@ type definition struct {
 // versions have, ignoring case and spacing, unless the author marks the new words reworded)
 // and whether it is exclusive. An item's prompt may be reworded; a new question, or a new
 // answer, needs a new id or code.
-func checkVersions(defs map[string][]definition) questionnaire.Problems {
+func checkVersions(defs map[string][]definition) yamlfile.Problems {
 	ids := make([]string, 0, len(defs))
 	for id := range defs {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	var all questionnaire.Problems
+	var all yamlfile.Problems
 	for _, id := range ids {
 		ds := defs[id]
 		sort.Slice(ds, func(i, j int) bool { return versionLess(ds[i].q.Version, ds[j].q.Version) })
@@ -97,8 +98,8 @@ func checkVersions(defs map[string][]definition) questionnaire.Problems {
 
 // compareVersion checks one version against the older ones, each item and option against the
 // newest older version that has it.
-func compareVersion(d definition, older []definition) questionnaire.Problems {
-	return questionnaire.ProblemsIn(d.file, d.data, func(report questionnaire.Report) {
+func compareVersion(d definition, older []definition) yamlfile.Problems {
+	return yamlfile.ProblemsIn(d.file, d.data, func(report yamlfile.Report) {
 		for si, s := range d.q.Sections {
 			for ii, it := range s.Items {
 				ip := fmt.Sprintf("$.sections[%d].items[%d]", si, ii)

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // A questionnaire's versions live in its folder, <id>/<version>.yaml: each file must hold that
@@ -27,7 +27,7 @@ func TestLoadVersionFolders(t *testing.T) {
 	tests := []struct {
 		name  string
 		files fstest.MapFS
-		want  []questionnaire.Problem // Line -1: any line; messages are substrings
+		want  []yamlfile.Problem // Line -1: any line; messages are substrings
 	}{
 		{"OK", fstest.MapFS{"lint-base/1.0.0.yaml": file(version("1.0.0")), "lint-base/1.1.0.yaml": file(version("1.1.0")),
 			"lint-base/README.md": file("notes"), "lint-base/draft.yaml": file("broken: ["), ".git/1.0.0.yaml": file("broken: ["),
@@ -45,30 +45,30 @@ func TestLoadVersionFolders(t *testing.T) {
 			"lint-base/1.1.0.yaml": file(version("1.1.0", `{code: b, label: {en: B, es: B}`, `{code: c, label: {en: C, es: C}`, "any_of: [a, b]", "any_of: [a, c]")),
 			"resources.yaml":       file(resources)}, nil},
 		{"ErrWrongID", fstest.MapFS{"other/1.0.0.yaml": file(version("1.0.0")), "resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: "other/1.0.0.yaml", Line: lineOf(t, valid, "id: lint-base"), Message: "a file in the folder other/ must define other, not lint-base"}}},
+			[]yamlfile.Problem{{File: "other/1.0.0.yaml", Line: lineOf(t, valid, "id: lint-base"), Message: "a file in the folder other/ must define other, not lint-base"}}},
 		{"ErrWrongVersion", fstest.MapFS{"lint-base/1.0.1.yaml": file(version("1.0.0")), "resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: "lint-base/1.0.1.yaml", Line: lineOf(t, valid, "version:"), Message: "the file 1.0.1.yaml must hold version 1.0.1, not 1.0.0"}}},
+			[]yamlfile.Problem{{File: "lint-base/1.0.1.yaml", Line: lineOf(t, valid, "version:"), Message: "the file 1.0.1.yaml must hold version 1.0.1, not 1.0.0"}}},
 		{"ErrRelabelled", fstest.MapFS{"lint-base/1.0.0.yaml": file(version("1.0.0")), "lint-base/1.1.0.yaml": file(relabel), "resources.yaml": file(resources)},
-			[]questionnaire.Problem{{File: "lint-base/1.1.0.yaml", Line: lineOf(t, relabel, "Another thing"),
+			[]yamlfile.Problem{{File: "lint-base/1.1.0.yaml", Line: lineOf(t, relabel, "Another thing"),
 				Message: `option "a" of item "harms" said "A" in version 1.0.0 and says "Another thing" here`}}},
 		{"ErrRelabelledAcrossAGap", fstest.MapFS{"lint-base/1.0.0.yaml": file(version("1.0.0")),
 			"lint-base/1.1.0.yaml": file(version("1.1.0", `{code: a, label: {en: A, es: A}, value: 1}`, `{code: z, label: {en: Z, es: Z}, value: 1}`, "any_of: [a, b]", "any_of: [z, b]")),
 			"lint-base/1.2.0.yaml": file(version("1.2.0", `{code: a, label: {en: A, es: A}`, `{code: a, label: {en: Another thing, es: A}`)),
 			"resources.yaml":       file(resources)},
-			[]questionnaire.Problem{{File: "lint-base/1.2.0.yaml", Line: -1, Message: `said "A" in version 1.0.0`}}},
+			[]yamlfile.Problem{{File: "lint-base/1.2.0.yaml", Line: -1, Message: `said "A" in version 1.0.0`}}},
 		{"ErrExclusiveChanged", fstest.MapFS{"lint-base/1.0.0.yaml": file(version("1.0.0")),
 			"lint-base/1.1.0.yaml": file(version("1.1.0", `{code: none, label: {en: None, es: Ninguno}, exclusive: true}`, `{code: none, label: {en: None, es: Ninguno}}`)),
 			"resources.yaml":       file(resources)},
-			[]questionnaire.Problem{{File: "lint-base/1.1.0.yaml", Line: -1, Message: `option "none" of item "harms" changes whether it is exclusive since version 1.0.0`}}},
+			[]yamlfile.Problem{{File: "lint-base/1.1.0.yaml", Line: -1, Message: `option "none" of item "harms" changes whether it is exclusive since version 1.0.0`}}},
 		{"ErrTypeChanged", fstest.MapFS{"lint-base/1.0.0.yaml": file(version("1.0.0")),
 			"lint-base/1.1.0.yaml": file(version("1.1.0", "      - id: use\n        type: single", "      - id: use\n        type: multiple")),
 			"resources.yaml":       file(resources)},
-			[]questionnaire.Problem{{File: "lint-base/1.1.0.yaml", Line: -1, Message: `item "use" is single-choice in version 1.0.0 but multiple-choice here`}}},
+			[]yamlfile.Problem{{File: "lint-base/1.1.0.yaml", Line: -1, Message: `item "use" is single-choice in version 1.0.0 but multiple-choice here`}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := catalog.Load(tt.files)
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			if len(tt.want) == 0 {
 				if len(ps) > 0 || c == nil {
 					t.Fatalf("Load() = %v, %v", c, ps)

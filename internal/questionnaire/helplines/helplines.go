@@ -8,11 +8,12 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // checkHelpLines checks the texts and region locales of the resources file: a locale names a
 // country (en-GB, not en) and belongs to one region only, or the suggestion would be a guess.
-func (r *Resources) checkHelpLines(report questionnaire.Report) {
+func (r *Resources) checkHelpLines(report yamlfile.Report) {
 	for i, k := range r.Kinds {
 		questionnaire.CheckText(report, fmt.Sprintf("$.kinds[%d].if_missing", i), k.IfMissing, r.Languages, false)
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // Resources are the help lines and services shown on result pages, by region and kind.
@@ -68,13 +69,13 @@ const OtherRegion = "other"
 // Parse reads and checks the resources file; its problems are Problems.
 func Parse(file string, data []byte) (*Resources, error) {
 	r := new(Resources)
-	if err := questionnaire.DecodeFile(file, data, r, r.check); err != nil {
+	if err := yamlfile.Decode(file, data, r, r.check); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func (r *Resources) check(report questionnaire.Report) {
+func (r *Resources) check(report yamlfile.Report) {
 	kinds := map[string]bool{}
 	for i, k := range r.Kinds {
 		p := fmt.Sprintf("$.kinds[%d]", i)

@@ -1,4 +1,4 @@
-package questionnaire_test
+package yamlfile_test
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // deepIndent is n block mappings, each indented one more space than the one before.
@@ -23,7 +24,7 @@ func deepIndent(n int) string {
 // Nesting deeper than MaxDepth is refused before the YAML library sees it (its memory grows
 // with the square of the depth), at the line where it happens, in little time and memory.
 func TestNestingTooDeep(t *testing.T) {
-	tooDeep := questionnaire.MaxDepth + 1
+	tooDeep := yamlfile.MaxDepth + 1
 	tests := []struct {
 		name string
 		src  string
@@ -33,7 +34,7 @@ func TestNestingTooDeep(t *testing.T) {
 		{"ErrFlowMaps", "id: " + strings.Repeat("{a: ", 10000) + strings.Repeat("}", 10000), 1},
 		{"ErrDashes", strings.Repeat("- ", 20000) + "x\n", 1},
 		{"ErrExplicitKeys", strings.Repeat("? ", 20000) + "x\n", 1},
-		{"ErrFlowOverLines", "id: x\n" + strings.Repeat("[\n", 20000), questionnaire.MaxDepth + 1},
+		{"ErrFlowOverLines", "id: x\n" + strings.Repeat("[\n", 20000), yamlfile.MaxDepth + 1},
 		{"ErrIndentation", "id: x\n" + deepIndent(tooDeep), tooDeep + 1},
 		// What looks like text, but is not text to YAML, is still counted.
 		{"ErrQuoteInsideAWord", "title: it's\n" + strings.Repeat("- ", tooDeep) + "x\n", 2},
@@ -50,13 +51,13 @@ func TestNestingTooDeep(t *testing.T) {
 			runtime.ReadMemStats(&before)
 			start := time.Now()
 			q, err := questionnaire.Parse("deep.yaml", []byte(tt.src))
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			elapsed := time.Since(start)
 			runtime.ReadMemStats(&after)
 			if q != nil || len(ps) != 1 {
 				t.Fatalf("Parse() = %v, %v; want one problem", q, ps)
 			}
-			if want := fmt.Sprintf("deep.yaml:%d: nesting is deeper than %d levels", tt.line, questionnaire.MaxDepth); !strings.HasPrefix(ps[0].String(), want) {
+			if want := fmt.Sprintf("deep.yaml:%d: nesting is deeper than %d levels", tt.line, yamlfile.MaxDepth); !strings.HasPrefix(ps[0].String(), want) {
 				t.Errorf("problem %q, want %q...", ps[0], want)
 			}
 			// Twice the file's size would do; the YAML library took 1.3 GB on the first case.
@@ -68,7 +69,7 @@ func TestNestingTooDeep(t *testing.T) {
 			}
 			// The help resources file goes through the same door.
 			_, err = helplines.Parse("deep.yaml", []byte(tt.src))
-			if ps := questionnaire.ProblemsOf(err); len(ps) != 1 || !strings.Contains(ps[0].Message, "nesting is deeper") {
+			if ps := yamlfile.ProblemsOf(err); len(ps) != 1 || !strings.Contains(ps[0].Message, "nesting is deeper") {
 				t.Errorf("ParseResources: %v", ps)
 			}
 		})
@@ -78,7 +79,7 @@ func TestNestingTooDeep(t *testing.T) {
 // Text that only looks nested (in quotes, comments and block scalars) is not counted, and
 // nesting up to the bound is allowed: the file fails later, for its real problems.
 func TestNestingInTextIsNotCounted(t *testing.T) {
-	deep := strings.Repeat("[", 3*questionnaire.MaxDepth)
+	deep := strings.Repeat("[", 3*yamlfile.MaxDepth)
 	tests := []struct {
 		name string
 		src  string
@@ -91,13 +92,13 @@ func TestNestingInTextIsNotCounted(t *testing.T) {
 		{"Literal", "title:\n  en: |\n    " + deep + "\n\n    " + deep + "\n"},
 		{"FoldedInList", "tips:\n  - >-\n    " + deep + "\n  - |2\n     " + deep + "\n"},
 		{"PlainWithBrackets", "title: {en: a]b}\n"},
-		{"AtTheBound", "id: x\n" + deepIndent(questionnaire.MaxDepth-1)},
-		{"FlowAtTheBound", "id: " + strings.Repeat("[", questionnaire.MaxDepth-1) + strings.Repeat("]", questionnaire.MaxDepth-1) + "\n"},
+		{"AtTheBound", "id: x\n" + deepIndent(yamlfile.MaxDepth-1)},
+		{"FlowAtTheBound", "id: " + strings.Repeat("[", yamlfile.MaxDepth-1) + strings.Repeat("]", yamlfile.MaxDepth-1) + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := questionnaire.Parse("text.yaml", []byte(tt.src))
-			ps := questionnaire.ProblemsOf(err)
+			ps := yamlfile.ProblemsOf(err)
 			if len(ps) == 0 {
 				t.Fatal("no problem at all: the fixture should be an incomplete questionnaire")
 			}

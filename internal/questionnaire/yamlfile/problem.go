@@ -1,4 +1,8 @@
-package questionnaire
+// Package yamlfile reads the definition files (questionnaires, help resources, the site file)
+// strictly: unknown fields, bad syntax, aliases, deep nesting and broken field rules are
+// problems, and every problem found, by these rules or by the checks of the package that owns
+// the file, is reported at its line. It knows nothing of what the files mean.
+package yamlfile
 
 import (
 	"errors"
@@ -35,9 +39,9 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s: %s", p.File, p.Message)
 }
 
-// Problems is a list of problems that is also an error. The loaders (Parse, ScoreRanges,
-// DecodeFile, and catalog.Load, catalog.CheckFile, helplines.Parse) return it as an error that
-// is nil when there is no problem; ProblemsOf gives the list back.
+// Problems is a list of problems that is also an error. The loaders (Decode, and
+// questionnaire.Parse and ScoreRanges, catalog.Load and CheckFile, helplines.Parse) return it
+// as an error that is nil when there is no problem; ProblemsOf gives the list back.
 type Problems []Problem
 
 // ProblemsOf is the list of problems an error holds: every problem of a Problems, one problem
@@ -53,9 +57,9 @@ func ProblemsOf(err error) Problems {
 	return Problems{{Message: err.Error()}}
 }
 
-// orNil is the problems as an error, nil when there are none: a nil Problems held in an
+// Err is the problems as an error, nil when there are none: a nil Problems held in an
 // error interface would not be nil.
-func (ps Problems) orNil() error {
+func (ps Problems) Err() error {
 	if len(ps) == 0 {
 		return nil
 	}
@@ -73,43 +77,58 @@ func (ps Problems) Error() string {
 // Report notes a problem at a YAML path of the file being checked, in fmt.Sprintf's form.
 type Report func(path, format string, args ...any)
 
-// DecodeFile decodes a definition file into v strictly (unknown fields, bad syntax, aliases and
+// Decode decodes a definition file into v strictly (unknown fields, bad syntax, aliases and
 // deep nesting are problems), checks v's field rules, and when they hold runs check. It
-// returns every problem, each at its line, as Problems, or nil. The other definition files
-// (help resources, the site file) are read with it.
-func DecodeFile(file string, data []byte, v any, check func(Report)) error {
-	nodes, ps := decode(file, data, v)
+// returns every problem, each at its line, as Problems, or nil. The help resources and the
+// site file are read with it.
+func Decode(file string, data []byte, v any, check func(Report)) error {
+	pl, ps := Read(file, data, v)
 	if ps != nil {
 		return ps
 	}
-	pl := &problemList{file: file, nodes: nodes}
-	checkFields(pl, v)
-	if len(pl.list) == 0 && check != nil {
-		check(pl.add)
+	if pl.Len() == 0 && check != nil {
+		check(pl.Add)
 	}
-	return pl.resolve().orNil()
+	return pl.Resolve().Err()
+}
+
+// Read decodes a definition file into v strictly and checks v's field rules, for a reader that
+// goes on checking (questionnaire.Parse): the problems found so far are in the list, to be
+// resolved to their lines once every check has run. When the file cannot be decoded at all,
+// Read returns those problems instead, with their lines, and no list.
+func Read(file string, data []byte, v any) (*List, Problems) {
+	nodes, ps := decode(file, data, v)
+	if ps != nil {
+		return nil, ps
+	}
+	pl := &List{file: file, nodes: nodes}
+	checkFields(pl, v)
+	return pl, nil
 }
 
 // ProblemsIn runs check over a file already read, for problems found across files, and returns
 // them at their lines in data.
 func ProblemsIn(file string, data []byte, check func(Report)) Problems {
-	pl := &problemList{file: file}
-	check(pl.add)
+	pl := &List{file: file}
+	check(pl.Add)
 	return pl.resolveIn(data)
 }
 
-// problemList collects problems by YAML path and resolves their lines at the end.
-type problemList struct {
+// List collects problems by YAML path and resolves their lines at the end.
+type List struct {
 	file  string
 	list  []Problem
 	nodes *ast.File
-	// rewrite, when set, maps a path in the expanded file to the path of what was written
-	rewrite func(string) string
+	// Rewrite, when set, maps the path of each problem added: a reader that expands what
+	// was written (questionnaire's repeated blocks) reports a problem in a copy at the line
+	// of what was written.
+	Rewrite func(string) string
 }
 
-func (pl *problemList) add(path, format string, args ...any) {
-	if pl.rewrite != nil {
-		path = pl.rewrite(path)
+// Add notes a problem at a YAML path, in fmt.Sprintf's form; it is a Report.
+func (pl *List) Add(path, format string, args ...any) {
+	if pl.Rewrite != nil {
+		path = pl.Rewrite(path)
 	}
 	p := Problem{File: pl.file, Path: path, Message: fmt.Sprintf(format, args...)}
 	// A mistake in a repeated block is found once per copy: report it once.
@@ -118,9 +137,12 @@ func (pl *problemList) add(path, format string, args ...any) {
 	}
 }
 
-// resolve fills in the line of each problem from the parsed file: the line of the path, or of
+// Len is the number of problems noted so far.
+func (pl *List) Len() int { return len(pl.list) }
+
+// Resolve fills in the line of each problem from the parsed file: the line of the path, or of
 // its nearest ancestor that exists (a missing key is reported at its parent).
-func (pl *problemList) resolve() Problems {
+func (pl *List) Resolve() Problems {
 	for i := range pl.list {
 		if pl.list[i].Line == 0 && pl.nodes != nil {
 			pl.list[i].Line = lineOf(pl.nodes, pl.list[i].Path)
@@ -132,14 +154,14 @@ func (pl *problemList) resolve() Problems {
 // pathSegment is the last segment of a YAML path: a key, or an index or map key in brackets
 // (validator writes a map entry as values[score]).
 // resolveIn resolves the lines of problems found after parsing, in the file's text.
-func (pl *problemList) resolveIn(data []byte) Problems {
+func (pl *List) resolveIn(data []byte) Problems {
 	if len(pl.list) == 0 {
 		return nil
 	}
 	if pl.nodes == nil {
 		pl.nodes, _ = parser.ParseBytes(data, 0)
 	}
-	return pl.resolve()
+	return pl.Resolve()
 }
 
 var pathSegment = regexp.MustCompile(`(\.[^.\[]+|\[[^\]]*\])$`)
@@ -290,7 +312,7 @@ func must(err error) {
 }
 
 // checkFields runs the struct tag rules and turns each failure into a problem at its YAML path.
-func checkFields(pl *problemList, v any) {
+func checkFields(pl *List, v any) {
 	err := fieldRules().Struct(v)
 	var fes validator.ValidationErrors
 	if !errors.As(err, &fes) {
@@ -301,7 +323,7 @@ func checkFields(pl *problemList, v any) {
 		if i := strings.IndexByte(ns, '.'); i >= 0 {
 			ns = ns[i:]
 		}
-		pl.add("$"+ns, "%s %s", fe.Field(), ruleMessage(fe))
+		pl.Add("$"+ns, "%s %s", fe.Field(), ruleMessage(fe))
 	}
 }
 
