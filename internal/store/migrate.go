@@ -170,10 +170,17 @@ func dropEmptyLegacyCounts(ctx context.Context, db *sql.DB, d dialect) error {
 	}
 	var any int
 	err := db.QueryRowContext(ctx, `/* Store.dropEmptyLegacyCounts */ select count(*) from (select 1 from legacy_counts limit 1) t`).Scan(&any)
-	if err != nil || any > 0 {
+	if err != nil {
+		// Another instance starting at the same moment may have dropped it since the look.
+		if ok, herr := d.hasTable(ctx, db, "legacy_counts"); herr == nil && !ok {
+			return nil
+		}
 		return err
 	}
-	_, err = db.ExecContext(ctx, `/* Store.dropEmptyLegacyCounts */ drop table legacy_counts`)
+	if any > 0 {
+		return nil
+	}
+	_, err = db.ExecContext(ctx, `/* Store.dropEmptyLegacyCounts */ drop table if exists legacy_counts`)
 	return err
 }
 

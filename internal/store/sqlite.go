@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -31,15 +32,8 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
 		"&_pragma=secure_delete(1)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath()
-	w, err := sql.Open("sqlite", dsn+"?"+pragmas+"&_txlock=immediate")
+	w, err := openWriter(ctx, dsn+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
-		return nil, err
-	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxLifetime(0)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	// The file holds answers about drug use: readable by this user only.
@@ -276,4 +270,33 @@ func integrity(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("integrity check: %s", res)
 	}
 	return nil
+}
+
+// openWriter opens the writer's one connection. Two processes opening a new file at the same
+// moment can both try to switch it to WAL, and SQLite answers the loser SQLITE_BUSY at once,
+// without waiting out busy_timeout: the open is tried again for up to 10 seconds.
+func openWriter(ctx context.Context, dsn string) (*sql.DB, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		w, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, err
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		err = w.PingContext(ctx)
+		if err == nil {
+			return w, nil
+		}
+		w.Close()
+		if !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().After(deadline) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
