@@ -11,6 +11,7 @@ import (
 	"net/http/pprof"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -64,6 +65,7 @@ func runServe(ctx context.Context, e *command.Env, args []string) error {
 	if err := statscli.CheckRetention(*retention, cfg); err != nil {
 		return err
 	}
+	atLeastTwoProcs(e.Getenv)
 	logs := newLogBuffer(e.Stderr, 200*time.Millisecond)
 	defer logs.Close()
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{ReplaceAttr: command.WithoutTime}))
@@ -226,4 +228,15 @@ func serveProfiler(addr string, log *slog.Logger) error {
 	log.Info("profiler on http://" + ln.Addr().String() + "/debug/pprof/")
 	go http.Serve(ln, mux)
 	return nil
+}
+
+// atLeastTwoProcs runs Go code on two threads at once even where the server may use only one core
+// (a container limited to one CPU, taskset), unless GOMAXPROCS is set. With one, every request
+// waits whenever the writer's goroutine is in a system call (an fsync) until the scheduler takes
+// the core back; with two the kernel shares the core between them. Under 64 clients pinned to one
+// core this took the submissions' p99 from about 1,150 ms to about 60 ms.
+func atLeastTwoProcs(getenv func(string) string) {
+	if getenv("GOMAXPROCS") == "" && runtime.GOMAXPROCS(0) < 2 {
+		runtime.GOMAXPROCS(2)
+	}
 }
