@@ -55,7 +55,7 @@ func decodeAnswersFast(data []byte) (Answers, bool) {
 			codes, i = append(codes, code), j
 		case c == '-' || c >= '0' && c <= '9':
 			// A number is kept as the text it is written with (see decodeCodes).
-			j, ok := fastNumber(s, i)
+			j, ok := JSONNumberEnd(s, i)
 			if !ok || j-i > MaxAnswerKeySize {
 				return nil, false
 			}
@@ -128,8 +128,9 @@ func fastString(s string, i int) (string, int, bool) {
 	return "", 0, false
 }
 
-// fastNumber reads a JSON number at s[i] and returns the index after it.
-func fastNumber(s string, i int) (int, bool) {
+// JSONNumberEnd reads the JSON number at s[i] and returns the index after it, or false when
+// none starts there. The one-pass decoders of answers and submissions share it.
+func JSONNumberEnd[T string | []byte](s T, i int) (int, bool) {
 	digits := func(j int) int {
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			j++

@@ -1,6 +1,10 @@
 package api
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+)
 
 // decodeSubmissionFast reads a well-formed submission in one pass over its bytes, without the
 // token stream of encoding/json (a tenth of a submission's CPU). It takes only what
@@ -142,7 +146,7 @@ func jsonValue(b []byte, i, depth int) (int, bool) {
 			i = jsonSpace(b, i+1)
 		}
 	case c == '-' || c >= '0' && c <= '9':
-		return jsonNumber(b, i)
+		return questionnaire.JSONNumberEnd(b, i)
 	default:
 		for _, lit := range []string{"true", "false", "null"} {
 			if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {
@@ -187,44 +191,4 @@ func jsonString(b []byte, i int) (int, bool) {
 		}
 	}
 	return 0, false
-}
-
-// jsonNumber checks the JSON number at b[i] and returns the index after it.
-func jsonNumber(b []byte, i int) (int, bool) {
-	digits := func(j int) int {
-		for j < len(b) && b[j] >= '0' && b[j] <= '9' {
-			j++
-		}
-		return j
-	}
-	if b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		i = digits(i)
-	default:
-		return 0, false
-	}
-	if i < len(b) && b[i] == '.' {
-		j := digits(i + 1)
-		if j == i+1 {
-			return 0, false
-		}
-		i = j
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := digits(i)
-		if j == i {
-			return 0, false
-		}
-		i = j
-	}
-	return i, true
 }
