@@ -5,9 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -23,8 +21,8 @@ type assets struct {
 }
 
 type asset struct {
-	body        []byte
-	contentType string
+	body        *Compressed
+	contentType []string
 }
 
 var contentTypes = map[string]string{".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -54,12 +52,14 @@ func loadAssets() (*assets, error) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		as.byURL[u] = asset{body: body, contentType: ct}
+		as.byURL[u] = asset{body: NewCompressed(body), contentType: []string{ct}}
 		as.byName[name] = u
 		return nil
 	})
 	return as, err
 }
+
+var immutable = []string{"public, max-age=31536000, immutable"}
 
 // URL is the content-hashed URL of a static file; a missing name fails template execution.
 func (as *assets) URL(name string) (string, error) {
@@ -76,10 +76,6 @@ func (s *Site) ServeStatic(c *gin.Context) {
 		s.RenderError(c.Writer, c.Request, ErrNotFound)
 		return
 	}
-	h := c.Writer.Header()
-	h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	h.Set("Content-Type", a.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(a.body)))
-	c.Status(http.StatusOK)
-	c.Writer.Write(a.body)
+	c.Writer.Header()["Cache-Control"] = immutable
+	a.body.Write(c.Writer, c.Request, a.contentType)
 }

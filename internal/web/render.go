@@ -137,20 +137,17 @@ func writeHTML(w http.ResponseWriter, status int, body []byte, length []string) 
 }
 
 // StaticPage is a page rendered once and served many times (a questionnaire's first step):
-// its header values are made once too.
-type StaticPage struct {
-	body   []byte
-	length []string
-}
+// it holds nothing of the person, so it is also kept gzipped.
+type StaticPage struct{ body *Compressed }
 
 // NewStaticPage keeps a rendered page for serving.
 func NewStaticPage(body []byte) *StaticPage {
-	return &StaticPage{body: body, length: []string{strconv.Itoa(len(body))}}
+	return &StaticPage{body: NewCompressed(body)}
 }
 
 // Write sends the page with status 200.
-func (p *StaticPage) Write(w http.ResponseWriter) error {
-	return writeHTML(w, http.StatusOK, p.body, p.length)
+func (p *StaticPage) Write(w http.ResponseWriter, r *http.Request) error {
+	return p.body.Write(w, r, htmlType)
 }
 
 type errorPage struct {

@@ -10,7 +10,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -253,10 +255,22 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 		return err
 	}
 	url := "/r/" + token + "?lang=" + lang
-	c.Header("Location", url)
-	c.JSON(http.StatusCreated, created{Result: r.View(lang), ResultURL: url, Token: token})
+	buf := createdBodies.Get().(*[]byte)
+	defer createdBodies.Put(buf)
+	*buf = appendCreated((*buf)[:0], &created{Result: r.View(lang), ResultURL: url, Token: token})
+	h := c.Writer.Header()
+	h["Location"] = []string{url}
+	h["Content-Type"] = jsonType
+	h["Content-Length"] = []string{strconv.Itoa(len(*buf))}
+	c.Writer.WriteHeader(http.StatusCreated)
+	c.Writer.Write(*buf) // the result is stored: a client gone now is not an error
 	return nil
 }
+
+// createdBodies are buffers for the bodies of 201s, kept between submissions.
+var createdBodies = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+var jsonType = []string{"application/json; charset=utf-8"}
 
 // created is the body of a 201. Its fields are in the order a map's keys were written in
 // (sorted), so the bytes are as before, without a map to build and sort for each submission.

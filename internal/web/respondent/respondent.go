@@ -157,7 +157,7 @@ func (a *Area) ShowQuestionnairePage(c *gin.Context) error {
 	// the resources file or "").
 	key := firstStepKey{q, p.Lang, region, suggested}
 	if page, ok := a.firstSteps.Load(key); ok {
-		return page.(*web.StaticPage).Write(c.Writer)
+		return page.(*web.StaticPage).Write(c.Writer, c.Request)
 	}
 	f := &form{q: q, answers: questionnaire.Answers{}, region: region, suggested: suggested}
 	shown := q.Visibility(f.answers)
@@ -167,7 +167,7 @@ func (a *Area) ShowQuestionnairePage(c *gin.Context) error {
 	}
 	page := web.NewStaticPage(body)
 	a.firstSteps.Store(key, page)
-	return page.Write(c.Writer)
+	return page.Write(c.Writer, c.Request)
 }
 
 // firstStepKey is what the first step of a questionnaire depends on.
