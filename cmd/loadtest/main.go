@@ -52,6 +52,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "sqlite-loop" {
 		os.Exit(sqliteLoopMain(os.Args[2:]))
 	}
+	if len(os.Args) > 1 && os.Args[1] == "go-static" {
+		os.Exit(goStaticMain(os.Args[2:]))
+	}
 	var o options
 	var only, setups string
 	flag.IntVar(&o.runs, "runs", 3, "runs of each scenario; the table shows the median and the range")

@@ -70,8 +70,9 @@ func startServer(ctx context.Context, bin, setup, db string, extra ...string) (*
 	return p, nil
 }
 
-// startNginx serves body at path with one worker, its access log off, on a free port.
-func startNginx(ctx context.Context, setup, dir, path string, body []byte) (*proc, error) {
+// startNginx serves the page at path with one worker, its access log off, on a free port, and
+// its gzipped bytes to a client that accepts them.
+func startNginx(ctx context.Context, setup, dir, path string, body, gz []byte) (*proc, error) {
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -86,6 +87,9 @@ func startNginx(ctx context.Context, setup, dir, path string, body []byte) (*pro
 	}
 	page := filepath.Join(root, "page.html")
 	if err := os.WriteFile(page, body, 0o644); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(page+".gz", gz, 0o644); err != nil {
 		return nil, err
 	}
 	conf := fmt.Sprintf(`worker_processes 1;
@@ -106,6 +110,8 @@ http {
         location = %[3]s {
             default_type "text/html; charset=utf-8";
             alias %[4]s;
+            gzip_static on;
+            gzip_vary on;
 %[5]s        }
     }
 }

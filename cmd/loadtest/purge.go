@@ -36,6 +36,7 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 	defer srv.stop()
 	client := &http.Client{Timeout: 30 * time.Second}
 	var lat []time.Duration
+	var slowest, slowestAt, purged time.Duration // purged: when the purge's end was first seen
 	deadline := time.Now().Add(10 * time.Minute)
 	for time.Now().Before(deadline) {
 		t := time.Now()
@@ -47,8 +48,15 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 		if res.StatusCode != http.StatusCreated {
 			return nil, fmt.Errorf("a submission during the purge: status %d", res.StatusCode)
 		}
-		lat = append(lat, time.Since(t))
+		took := time.Since(t)
+		lat = append(lat, took)
+		if took > slowest {
+			slowest, slowestAt = took, t.Sub(start)
+		}
 		done := bytes.Contains(srv.log.Bytes(), []byte("responses_deleted="))
+		if done && purged == 0 {
+			purged = time.Since(start)
+		}
 		if done && time.Since(start) > 20*time.Second {
 			break
 		}
@@ -64,5 +72,7 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 		{what: "p50", value: ms(pct(0.5)), unit: "ms"},
 		{what: "p99", value: ms(pct(0.99)), unit: "ms"},
 		{what: "max", value: ms(lat[len(lat)-1]), unit: "ms"},
+		{what: "the slowest began, seconds after start", value: slowestAt.Seconds(), unit: "s"},
+		{what: "the purge's end seen, seconds after start", value: purged.Seconds(), unit: "s"},
 	}, nil
 }

@@ -110,47 +110,99 @@ var scenarioFuncs = map[string]func(context.Context, env) ([]row, error){
 }
 
 // pageScenario is the questionnaire's first page from ketascreen and the same bytes from nginx,
-// 50 connections each, one after the other.
+// 50 connections each, one after the other: first as browsers ask for it (gzip accepted), then
+// as wrk asks by default (no Accept-Encoding: the page whole).
 func pageScenario(ctx context.Context, e env) ([]row, error) {
 	srv, err := startServer(ctx, e.bin, e.setup, filepath.Join(e.dir, "page.db"))
 	if err != nil {
 		return nil, err
 	}
 	defer srv.stop()
-	res, err := http.Get(srv.url + pagePath + formQuery)
+	plain, err := firstPage(srv.url+pagePath+formQuery, "")
 	if err != nil {
 		return nil, err
 	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	if err != nil || res.StatusCode != 200 {
-		return nil, fmt.Errorf("first page: %d %v", res.StatusCode, err)
+	gz, err := firstPage(srv.url+pagePath+formQuery, "gzip")
+	if err != nil {
+		return nil, err
 	}
-	ngx, err := startNginx(ctx, e.setup, e.dir, pagePath, body)
+	ngx, err := startNginx(ctx, e.setup, e.dir, pagePath, plain, gz)
 	if err != nil {
 		return nil, err
 	}
 	defer ngx.stop()
-	n, err := runWrk(ctx, e.setup, e.dir, load{url: ngx.url + pagePath, connections: 50}, e.o.duration, ngx.pid())
+	gos, err := startGoStatic(ctx, e.setup, e.dir)
 	if err != nil {
 		return nil, err
 	}
-	k, err := runWrk(ctx, e.setup, e.dir, load{url: srv.url + pagePath + formQuery, connections: 50, profile: true}, e.o.duration, srv.pid())
+	defer gos.stop()
+	var rows []row
+	for _, enc := range []struct{ name, header string }{{"gzip", browserEncodings}, {"plain", ""}} {
+		var headers map[string]string
+		if enc.header != "" {
+			headers = map[string]string{"Accept-Encoding": enc.header}
+		}
+		n, err := runWrk(ctx, e.setup, e.dir, load{url: ngx.url + pagePath, connections: 50, headers: headers}, e.o.duration, ngx.pid())
+		if err != nil {
+			return nil, err
+		}
+		g, err := runWrk(ctx, e.setup, e.dir, load{url: gos.url + pagePath, connections: 50, headers: headers}, e.o.duration, gos.pid())
+		if err != nil {
+			return nil, err
+		}
+		k, err := runWrk(ctx, e.setup, e.dir, load{url: srv.url + pagePath + formQuery, connections: 50, headers: headers, profile: true}, e.o.duration, srv.pid())
+		if err != nil {
+			return nil, err
+		}
+		if k.errors > 0 || n.errors > 0 || g.errors > 0 {
+			return nil, fmt.Errorf("errors under load (%s): ketascreen %d, nginx %d, Go's server %d", enc.name, k.errors, n.errors, g.errors)
+		}
+		size := len(plain)
+		if enc.name == "gzip" {
+			size = len(gz)
+		}
+		rows = append(rows,
+			row{what: enc.name + ": page bytes", value: float64(size), unit: "B"},
+			row{what: enc.name + ": nginx req/s", value: n.rate, unit: "/s"},
+			row{what: enc.name + ": ketascreen req/s", value: k.rate, unit: "/s"},
+			row{what: enc.name + ": ratio to nginx", value: k.rate / n.rate, unit: "x"},
+			row{what: enc.name + ": ketascreen p99", value: ms(k.p99), unit: "ms"},
+			row{what: enc.name + ": ketascreen CPU per request", value: us(k.cpuPerRequest), unit: "us"},
+			row{what: enc.name + ": nginx CPU per request", value: us(n.cpuPerRequest), unit: "us"},
+			row{what: enc.name + ": Go net/http alone, ratio to nginx", value: g.rate / n.rate, unit: "x"},
+			row{what: enc.name + ": Go net/http alone, CPU per request", value: us(g.cpuPerRequest), unit: "us"},
+			row{what: enc.name + ": ketascreen, ratio to Go net/http alone", value: k.rate / g.rate, unit: "x"})
+	}
+	return append(rows, row{what: "ketascreen peak RSS", value: mb(peakRSS(srv.pid())), unit: "MB"}), nil
+}
+
+// browserEncodings is the Accept-Encoding Chromium sends.
+const browserEncodings = "gzip, deflate, br, zstd"
+
+// firstPage fetches the first page as it is sent with the given Accept-Encoding ("" for none):
+// the bytes on the wire, gzipped when asked for and given.
+func firstPage(url, encoding string) ([]byte, error) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
 	}
-	if k.errors > 0 || n.errors > 0 {
-		return nil, fmt.Errorf("errors under load: ketascreen %d, nginx %d", k.errors, n.errors)
+	if encoding != "" {
+		req.Header.Set("Accept-Encoding", encoding) // set by hand: the client leaves the body as sent
 	}
-	return []row{
-		{what: "nginx req/s", value: n.rate, unit: "/s"},
-		{what: "ketascreen req/s", value: k.rate, unit: "/s"},
-		{what: "ratio to nginx", value: k.rate / n.rate, unit: "x"},
-		{what: "ketascreen p99", value: ms(k.p99), unit: "ms"},
-		{what: "ketascreen CPU per request", value: us(k.cpuPerRequest), unit: "us"},
-		{what: "nginx CPU per request", value: us(n.cpuPerRequest), unit: "us"},
-		{what: "ketascreen peak RSS", value: mb(peakRSS(srv.pid())), unit: "MB"},
-	}, nil
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	res, err := client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil || res.StatusCode != 200 {
+		return nil, fmt.Errorf("first page: %d %v", res.StatusCode, err)
+	}
+	if got := res.Header.Get("Content-Encoding"); got != encoding {
+		return nil, fmt.Errorf("first page asked for as %q came as %q", encoding, got)
+	}
+	return body, nil
 }
 
 // submitScenario is durable submissions (the JSON API or the form's last step) from

@@ -20,7 +20,7 @@ import (
 )
 
 // These measure the server's own work for one request, called through ServeHTTP (routing,
-// middleware, handler, template) without the network. `ketascreen bench` measures over HTTP.
+// middleware, handler, template) without the network. cmd/loadtest measures the real binary over HTTP.
 
 func benchHandler(b *testing.B) (http.Handler, *catalog.Catalog) {
 	b.Helper()
