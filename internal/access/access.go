@@ -24,6 +24,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/password"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/jobdb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
@@ -114,7 +115,8 @@ type Config struct {
 
 // Service applies the rules. It is safe for concurrent use.
 type Service struct {
-	st       *store.Store // its clock, and the lease of Run's work
+	st       *store.Store // its clock
+	jobs     *jobdb.DB    // the lease of Run's work
 	staff    *staffdb.DB
 	audit    *auditdb.DB
 	log      *slog.Logger
@@ -134,7 +136,7 @@ func New(cfg Config) (*Service, error) {
 	if len(cfg.Secret) < 16 {
 		return nil, errors.New("access: the server secret must be at least 16 bytes")
 	}
-	s := &Service{st: cfg.Store, staff: staffdb.New(cfg.Store), audit: auditdb.New(cfg.Store), log: cfg.Logger, require: cfg.RequireTwoFactor, issuer: cfg.Issuer, hashWait: cfg.HashWait}
+	s := &Service{st: cfg.Store, jobs: jobdb.New(cfg.Store), staff: staffdb.New(cfg.Store), audit: auditdb.New(cfg.Store), log: cfg.Logger, require: cfg.RequireTwoFactor, issuer: cfg.Issuer, hashWait: cfg.HashWait}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -187,7 +189,7 @@ func (s *Service) Run(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
 	for {
-		held, err := s.st.Lease(ctx, foldJob, 50*time.Second)
+		held, err := s.jobs.Lease(ctx, foldJob, 50*time.Second)
 		if err != nil && ctx.Err() == nil {
 			s.log.Error("take the audit fold's lease", "err", err)
 		}

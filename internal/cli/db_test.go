@@ -12,6 +12,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
@@ -169,7 +170,7 @@ func TestServeSecretRules(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.CheckSecret(ctx, []byte(old)); err != nil {
+		if err := staffdb.New(st).CheckSecret(ctx, []byte(old)); err != nil {
 			t.Fatal(err)
 		}
 		tok, err := responsedb.New(st).CreateResponse(ctx, &responsedb.Response{Questionnaire: "q", Version: "1", Lang: "en", Region: "us", Band: "low"})
@@ -198,7 +199,7 @@ func TestServeSecretRules(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		if err := st.CheckSecret(ctx, []byte(lost)); err != nil {
+		if err := staffdb.New(st).CheckSecret(ctx, []byte(lost)); err != nil {
 			t.Errorf("the new secret after forget-secret: %v", err)
 		}
 		if exp, err := responsedb.New(st).ShareCodeExpiry(ctx, mustResponse(t, st, tok)); err != nil || exp != "" {

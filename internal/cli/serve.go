@@ -24,6 +24,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/server"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/jobdb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
@@ -169,16 +170,17 @@ const dailyJob = "daily"
 
 func dailyOnce(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg stats.Config, retentionDays int, log *slog.Logger) error {
 	today := store.Day(st.Now())
-	if last, err := st.LastRun(ctx, dailyJob); err != nil || last == today {
+	jobs := jobdb.New(st)
+	if last, err := jobs.LastRun(ctx, dailyJob); err != nil || last == today {
 		return err
 	}
-	held, err := st.Lease(ctx, dailyJob, time.Hour)
+	held, err := jobs.Lease(ctx, dailyJob, time.Hour)
 	if err != nil || !held {
 		return err
 	}
-	defer st.EndLease(context.Background(), dailyJob)
+	defer jobs.EndLease(context.Background(), dailyJob)
 	// Another instance may have run it between the look and the lease.
-	if last, err := st.LastRun(ctx, dailyJob); err != nil || last == today {
+	if last, err := jobs.LastRun(ctx, dailyJob); err != nil || last == today {
 		return err
 	}
 	if !statscli.ReleaseJob(ctx, st, cat, cfg, false, log) {
@@ -194,7 +196,7 @@ func dailyOnce(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg s
 	if err := staffdb.New(st).PurgeSessions(ctx); err != nil {
 		return fmt.Errorf("purge: %w", err)
 	}
-	return st.SetLastRun(ctx, dailyJob, today)
+	return jobs.SetLastRun(ctx, dailyJob, today)
 }
 
 // clientAddress matches an IPv4 or IPv6 address, with or without a port.

@@ -15,6 +15,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
+	"github.com/ketascreen/ketascreen/internal/store/jobdb"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
@@ -124,7 +125,7 @@ func TestDailyJobOnceAcrossInstances(t *testing.T) {
 		if len(ledger) == 0 || released != len(ledger) {
 			t.Fatalf("%d periods in the ledger, %d release lines logged: want each once\n%s", len(ledger), released, logs.String())
 		}
-		if day, err := stores[1].LastRun(ctx, dailyJob); err != nil || day != store.Day(time.Now()) {
+		if day, err := jobdb.New(stores[1]).LastRun(ctx, dailyJob); err != nil || day != store.Day(time.Now()) {
 			t.Errorf("last run %q, %v", day, err)
 		}
 		if err := dailyOnce(ctx, stores[2], cat, stats.DefaultConfig(), 365, log); err != nil {

@@ -3,18 +3,18 @@ package store
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/ketascreen/ketascreen/internal/pgrebind"
 )
 
 // ErrBadURL means a database URL could not be understood.
@@ -50,7 +50,7 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 10 * time.Second // an unreachable host fails in seconds, not minutes
 	}
-	db := sql.OpenDB(rebindConnector{stdlib.GetConnector(*cfg)})
+	db := sql.OpenDB(pgrebind.Connector(stdlib.GetConnector(*cfg)))
 	db.SetMaxOpenConns(postgresConns)
 	db.SetMaxIdleConns(postgresConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
@@ -202,88 +202,4 @@ func (s *Store) Vacuum(ctx context.Context, tables ...string) {
 	for _, t := range tables {
 		_, _ = s.write.ExecContext(ctx, "/* Store.Vacuum */ vacuum "+t)
 	}
-}
-
-// The store's SQL uses "?" for parameters, which SQLite understands and PostgreSQL does not.
-// The PostgreSQL connection renumbers them to $1, $2, ... before pgx sees a statement, so the
-// same text runs on both. A "?" in a quoted string, a quoted name or a comment stays as it is;
-// the store's SQL never uses PostgreSQL's "?" operators. Statements without parameters (such
-// as the migrations, with their dollar-quoted function bodies) are passed through untouched.
-
-type rebindConnector struct{ driver.Connector }
-
-func (c rebindConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	conn, err := c.Connector.Connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return rebindConn{conn.(*stdlib.Conn)}, nil
-}
-
-// rebindConn is pgx's connection with its statements renumbered; the rest of what
-// database/sql asks of a connection (transactions, pings, session resets) is pgx's own.
-type rebindConn struct{ *stdlib.Conn }
-
-func (c rebindConn) Prepare(query string) (driver.Stmt, error) { return c.Conn.Prepare(rebind(query)) }
-
-func (c rebindConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	return c.Conn.PrepareContext(ctx, rebind(query))
-}
-
-func (c rebindConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	if len(args) > 0 {
-		query = rebind(query)
-	}
-	return c.Conn.ExecContext(ctx, query, args)
-}
-
-func (c rebindConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	if len(args) > 0 {
-		query = rebind(query)
-	}
-	return c.Conn.QueryContext(ctx, query, args)
-}
-
-// rebind renumbers the "?" parameters of a statement as $1, $2, ...
-func rebind(q string) string {
-	if !strings.Contains(q, "?") {
-		return q
-	}
-	var b strings.Builder
-	b.Grow(len(q) + 16)
-	n := 0
-	for i := 0; i < len(q); i++ {
-		c := q[i]
-		var end int // the index after a quoted or commented span starting at i, or 0
-		switch {
-		case c == '\'' || c == '"':
-			end = spanEnd(q, i+1, string(c))
-		case c == '-' && strings.HasPrefix(q[i:], "--"):
-			end = spanEnd(q, i+2, "\n")
-		case c == '/' && strings.HasPrefix(q[i:], "/*"):
-			end = spanEnd(q, i+2, "*/")
-		case c == '?':
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		if end > 0 {
-			b.WriteString(q[i:end])
-			i = end - 1
-			continue
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// spanEnd is the index just after the first closer at or after from, or len(q). A doubled
-// quote inside a string ends one span and starts the next, which comes to the same.
-func spanEnd(q string, from int, closer string) int {
-	j := strings.Index(q[from:], closer)
-	if j < 0 {
-		return len(q)
-	}
-	return from + j + len(closer)
 }

@@ -1,25 +1,25 @@
 // Package store is the core of ketascreen's database: it opens SQLite (one file, the default)
 // or PostgreSQL (several instances on one database), migrates the schema, and runs every
 // write. It owns the schema's history (the numbered migrations of each backend, embedded, and
-// the list of tables), how writes are run and made durable, what hides the order submissions
-// came in (SQLite's WAL checkpoints, PostgreSQL's regrouping of new rows), leases for
-// background jobs, and the server secret's fingerprint.
+// the list of tables), how writes are run and made durable, and what hides the order
+// submissions came in (SQLite's WAL checkpoints, PostgreSQL's regrouping of new rows).
 //
 // The tables are kept by packages under it, one per area, each a DB made with New(store):
 // responsedb (what respondents leave: responses, deleted tokens, share codes), staffdb
-// (accounts, sessions, second factors, limits, share-code claims), auditdb (the audit log),
-// releasedb (statistics releases and their ledger), and dbcopy (a whole database copied to
+// (accounts, sessions, second factors, limits, share-code claims, the server secret's
+// fingerprint), auditdb (the audit log), releasedb (statistics releases and their ledger),
+// jobdb (background jobs' leases and last runs), and dbcopy (a whole database copied to
 // another). They run their SQL through what the core exports: Write for a write transaction,
-// ReadDB for reads, Now for the clock, and the few places the backends differ (Postgres,
-// ForUpdate, HasTable, Vacuum, ForgetDeleted). A submission's row is inserted by the core
-// itself (InsertResponse): it is the write the order-hiding is about.
+// ReadDB for reads, Now for the clock, Holder for leases, and the few places the backends
+// differ (Postgres, ForUpdate, HasTable, Vacuum, ForgetDeleted). A submission's row is
+// inserted by the core itself (InsertResponse): it is the write the order-hiding is about.
 //
 // There is one implementation over database/sql, not an interface with two: the SQL is written
 // by hand to run on both (ids the program makes, "insert ... on conflict", fixed-width text
-// times, "?" placeholders that the PostgreSQL connection renumbers to $n), so one set of
-// queries and one set of tests serve both. What cannot be the same is isolated in a small
-// dialect (dialect.go): the migrations and their version bookkeeping, a row lock where
-// PostgreSQL needs one, the integrity check, backups, and SQLite's WAL.
+// times, "?" placeholders that the PostgreSQL connection renumbers to $n with package
+// pgrebind), so one set of queries and one set of tests serve both. What cannot be the same is
+// isolated in a small dialect (dialect.go): the migrations and their version bookkeeping, a
+// row lock where PostgreSQL needs one, the integrity check, backups, and SQLite's WAL.
 //
 // Writes differ in how they are run, not in their SQL. SQLite has one writer connection: every
 // write goes through one goroutine that batches concurrent writes into one durable transaction
@@ -121,6 +121,9 @@ func (s *Store) Close() error {
 
 // Path is the database file, or the PostgreSQL URL without its password.
 func (s *Store) Path() string { return s.path }
+
+// Holder names this store in job leases (package jobdb): random, made at Open.
+func (s *Store) Holder() string { return s.holder }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {

@@ -39,32 +39,6 @@ func sample(i int) *responsedb.Response {
 	return r
 }
 
-// clock is a controllable time for a store.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
-
-// burst runs n calls of f at once: every goroutine waits on a barrier, as requests held open
-// by an attacker and released together.
-func burst(n int, f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			f(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
-}
-
 // rawDB reads what the store wrote, with the backend's own driver and SQL.
 func rawDB(t *testing.T, db string) *sql.DB { return storetest.Raw(t, db) }
 

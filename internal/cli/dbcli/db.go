@@ -141,13 +141,14 @@ func runDBForgetSecret(ctx context.Context, e *command.Env, args []string) error
 	if err != nil {
 		return err
 	}
-	if err := st.CheckSecret(ctx, secret); err == nil {
+	staff := staffdb.New(st)
+	if err := staff.CheckSecret(ctx, secret); err == nil {
 		fmt.Fprintln(e.Stdout, "This secret is already the database's: nothing to forget.")
 		return nil
-	} else if !errors.Is(err, store.ErrSecretMismatch) {
+	} else if !errors.Is(err, staffdb.ErrSecretMismatch) {
 		return err
 	}
-	codes, twoFactor, err := staffdb.New(st).ForgetSecret(ctx, secret, command.ByCommandLine)
+	codes, twoFactor, err := staff.ForgetSecret(ctx, secret, command.ByCommandLine)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
 
 // minSecret is the least secret accepted, in bytes.
@@ -105,8 +106,8 @@ func createSecret(path string) ([]byte, error) {
 // checkSecret makes sure the secret is the one the database was used with (it keeps a
 // fingerprint of it), recording it on first use.
 func CheckSecret(ctx context.Context, st *store.Store, secret []byte, db string) error {
-	err := st.CheckSecret(ctx, secret)
-	if !errors.Is(err, store.ErrSecretMismatch) {
+	err := staffdb.New(st).CheckSecret(ctx, secret)
+	if !errors.Is(err, staffdb.ErrSecretMismatch) {
 		return err
 	}
 	where := "KETASCREEN_SECRET, or --secret-file naming a file that holds it"

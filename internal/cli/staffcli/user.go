@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net/mail"
@@ -73,12 +74,13 @@ func checkEmail(v string) (string, error) {
 	return strings.ToLower(v), nil
 }
 
-// readPassword is the first line of standard input, or a generated password (printed once).
-func readPassword(e *command.Env, generate bool) (string, error) {
+// newPassword is the hash of the account's new password: the first line of standard input, or
+// a generated password (printed once).
+func newPassword(e *command.Env, generate bool) (string, error) {
 	if generate {
 		pw := password.Generate()
 		fmt.Fprintf(e.Stdout, "Password (shown only now; give it to the person by a safe route): %s\n", pw)
-		return pw, nil
+		return password.Hash(pw)
 	}
 	line, err := bufio.NewReader(io.LimitReader(e.Stdin, 4096)).ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -88,7 +90,51 @@ func readPassword(e *command.Env, generate bool) (string, error) {
 	if err := password.Check(pw); err != nil {
 		return "", command.UsageError{Msg: passwordMessage(err)}
 	}
-	return pw, nil
+	return password.Hash(pw)
+}
+
+// generateFlag adds --generate.
+func generateFlag(fl *flag.FlagSet) *bool {
+	return fl.Bool("generate", false, "make a random password and print it once")
+}
+
+// withStaff opens the database --db names and runs fn on its staff accounts.
+func withStaff(ctx context.Context, db string, fn func(staff *staffdb.DB) error) error {
+	st, err := command.OpenDB(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(staffdb.New(st))
+}
+
+// accountCommand is a command on one existing account, named by --email; it adds its own flags
+// to fl before run.
+type accountCommand struct {
+	fl        *flag.FlagSet
+	email, db *string
+}
+
+func newAccountCommand(e *command.Env, name, usage, about string) accountCommand {
+	fl := e.Flags(name, usage, about)
+	return accountCommand{fl: fl, email: fl.String("email", "", "the account's email address"), db: command.DBFlag(fl)}
+}
+
+// run parses the command line, checks the address and runs fn on the database's staff
+// accounts; an account that does not exist is reported as "no account".
+func (c accountCommand) run(ctx context.Context, e *command.Env, args []string, fn func(staff *staffdb.DB, addr string) error) error {
+	if err := e.ParseNoArgs(c.fl, args); err != nil {
+		return err
+	}
+	addr, err := checkEmail(*c.email)
+	if err != nil {
+		return err
+	}
+	err = withStaff(ctx, *c.db, func(staff *staffdb.DB) error { return fn(staff, addr) })
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("no account %s", addr)
+	}
+	return err
 }
 
 // passwordMessage explains a refused password.
@@ -111,7 +157,7 @@ func runUserAdd(ctx context.Context, e *command.Env, args []string) error {
 	email := fl.String("email", "", "the account's email address (its login)")
 	role := fl.String("role", "", "clinician or admin")
 	require2FA := fl.Bool("require-2fa", false, "the account must use two-factor sign-in (TOTP), enrolling at its first sign-in; admins always must")
-	gen := fl.Bool("generate", false, "make a random password and print it once")
+	gen := generateFlag(fl)
 	db := command.DBFlag(fl)
 	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
@@ -123,30 +169,23 @@ func runUserAdd(ctx context.Context, e *command.Env, args []string) error {
 	if *role != staffdb.RoleClinician && *role != staffdb.RoleAdmin {
 		return command.UsageError{Msg: "--role must be clinician or admin"}
 	}
-	pw, err := readPassword(e, *gen)
+	hash, err := newPassword(e, *gen)
 	if err != nil {
 		return err
 	}
-	hash, err := password.Hash(pw)
-	if err != nil {
-		return err
-	}
-	st, err := command.OpenDB(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	twoFactor := *require2FA || *role == staffdb.RoleAdmin
-	if _, err := staffdb.New(st).AddUser(ctx, staffdb.NewUser{Email: addr, Role: *role, PasswordHash: hash, TwoFactorRequired: twoFactor,
-		By: command.ByCommandLine}); err != nil {
-		return err
-	}
-	note := ""
-	if twoFactor {
-		note = "; it sets up two-factor sign-in at its first sign-in"
-	}
-	fmt.Fprintf(e.Stdout, "Added %s (%s)%s.\n", addr, *role, note)
-	return nil
+	return withStaff(ctx, *db, func(staff *staffdb.DB) error {
+		if _, err := staff.AddUser(ctx, staffdb.NewUser{Email: addr, Role: *role, PasswordHash: hash, TwoFactorRequired: twoFactor,
+			By: command.ByCommandLine}); err != nil {
+			return err
+		}
+		note := ""
+		if twoFactor {
+			note = "; it sets up two-factor sign-in at its first sign-in"
+		}
+		fmt.Fprintf(e.Stdout, "Added %s (%s)%s.\n", addr, *role, note)
+		return nil
+	})
 }
 
 func runUserList(ctx context.Context, e *command.Env, args []string) error {
@@ -155,127 +194,74 @@ func runUserList(ctx context.Context, e *command.Env, args []string) error {
 	if err := e.ParseNoArgs(fl, args); err != nil {
 		return err
 	}
-	st, err := command.OpenDB(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	users, err := staffdb.New(st).Users(ctx)
-	if err != nil {
-		return err
-	}
-	w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "EMAIL\tROLE\tSTATUS\t2FA\tCREATED")
-	for _, u := range users {
-		status := "active"
-		if u.Disabled {
-			status = "disabled"
+	return withStaff(ctx, *db, func(staff *staffdb.DB) error {
+		users, err := staff.Users(ctx)
+		if err != nil {
+			return err
 		}
-		twoFactor := "off"
-		switch {
-		case u.TwoFactor:
-			twoFactor = "on"
-		case u.TwoFactorRequired || u.Role == staffdb.RoleAdmin:
-			twoFactor = "required"
+		w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "EMAIL\tROLE\tSTATUS\t2FA\tCREATED")
+		for _, u := range users {
+			status := "active"
+			if u.Disabled {
+				status = "disabled"
+			}
+			twoFactor := "off"
+			switch {
+			case u.TwoFactor:
+				twoFactor = "on"
+			case u.TwoFactorRequired || u.Role == staffdb.RoleAdmin:
+				twoFactor = "required"
+			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Role, status, twoFactor, u.CreatedAt.Format("2006-01-02"))
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", u.Email, u.Role, status, twoFactor, u.CreatedAt.Format("2006-01-02"))
-	}
-	return w.Flush()
+		return w.Flush()
+	})
 }
 
 func runUserDisable(ctx context.Context, e *command.Env, sub string, args []string) error {
-	fl := e.Flags("user "+sub, "--email E [--db F]", map[string]string{
+	c := newAccountCommand(e, "user "+sub, "--email E [--db F]", map[string]string{
 		"disable": "Disables an account: it can no longer sign in, and its sessions end now.",
 		"enable":  "Enables a disabled account again.",
 	}[sub])
-	email := fl.String("email", "", "the account's email address")
-	db := command.DBFlag(fl)
-	if err := e.ParseNoArgs(fl, args); err != nil {
-		return err
-	}
-	addr, err := checkEmail(*email)
-	if err != nil {
-		return err
-	}
-	st, err := command.OpenDB(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	err = staffdb.New(st).SetUserDisabled(ctx, addr, sub == "disable", command.ByCommandLine)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no account %s", addr)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "%sd %s.\n", strings.ToUpper(sub[:1])+sub[1:], addr)
-	return nil
+	return c.run(ctx, e, args, func(staff *staffdb.DB, addr string) error {
+		if err := staff.SetUserDisabled(ctx, addr, sub == "disable", command.ByCommandLine); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "%sd %s.\n", strings.ToUpper(sub[:1])+sub[1:], addr)
+		return nil
+	})
 }
 
 func runUserPasswd(ctx context.Context, e *command.Env, args []string) error {
-	fl := e.Flags("user passwd", "--email E [--generate] [--db F]",
+	c := newAccountCommand(e, "user passwd", "--email E [--generate] [--db F]",
 		"Sets a new password (first line of standard input, or --generate) and ends the account's sessions.")
-	email := fl.String("email", "", "the account's email address")
-	gen := fl.Bool("generate", false, "make a random password and print it once")
-	db := command.DBFlag(fl)
-	if err := e.ParseNoArgs(fl, args); err != nil {
-		return err
-	}
-	addr, err := checkEmail(*email)
-	if err != nil {
-		return err
-	}
-	st, err := command.OpenDB(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if _, _, err := staffdb.New(st).UserByEmail(ctx, addr); errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no account %s", addr)
-	} else if err != nil {
-		return err
-	}
-	pw, err := readPassword(e, *gen)
-	if err != nil {
-		return err
-	}
-	hash, err := password.Hash(pw)
-	if err != nil {
-		return err
-	}
-	if err := staffdb.New(st).SetPassword(ctx, addr, hash, command.ByCommandLine); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "New password set for %s; its sessions have ended.\n", addr)
-	return nil
+	gen := generateFlag(c.fl)
+	return c.run(ctx, e, args, func(staff *staffdb.DB, addr string) error {
+		if _, _, err := staff.UserByEmail(ctx, addr); err != nil {
+			return err
+		}
+		hash, err := newPassword(e, *gen)
+		if err != nil {
+			return err
+		}
+		if err := staff.SetPassword(ctx, addr, hash, command.ByCommandLine); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "New password set for %s; its sessions have ended.\n", addr)
+		return nil
+	})
 }
 
 func runUserReset2FA(ctx context.Context, e *command.Env, args []string) error {
-	fl := e.Flags("user reset-2fa", "--email E [--db F]",
+	c := newAccountCommand(e, "user reset-2fa", "--email E [--db F]",
 		"Removes an account's two-factor sign-in and recovery codes (a lost phone) and ends its sessions.\n"+
 			"An account that must use two-factor sign-in enrols again at its next sign-in.")
-	email := fl.String("email", "", "the account's email address")
-	db := command.DBFlag(fl)
-	if err := e.ParseNoArgs(fl, args); err != nil {
-		return err
-	}
-	addr, err := checkEmail(*email)
-	if err != nil {
-		return err
-	}
-	st, err := command.OpenDB(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	err = staffdb.New(st).ResetTOTP(ctx, addr, command.ByCommandLine)
-	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("no account %s", addr)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.Stdout, "Two-factor sign-in removed for %s; its sessions have ended.\n", addr)
-	return nil
+	return c.run(ctx, e, args, func(staff *staffdb.DB, addr string) error {
+		if err := staff.ResetTOTP(ctx, addr, command.ByCommandLine); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.Stdout, "Two-factor sign-in removed for %s; its sessions have ended.\n", addr)
+		return nil
+	})
 }

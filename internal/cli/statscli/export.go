@@ -3,13 +3,14 @@ package statscli
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/stats/statsview"
+	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 )
@@ -58,41 +59,30 @@ func RunExport(ctx context.Context, e *command.Env, args []string) error {
 			*f.list = []string{f.val}
 		}
 	}
-	cat, err := command.Catalog(*dir)
-	if err != nil {
-		return err
-	}
-	st, err := command.OpenExisting(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if waiting, err := releasedb.New(st).HasLegacyCounts(ctx); err != nil {
-		return err
-	} else if waiting {
-		return command.UsageError{Msg: "this database still has the counters of an older version: run 'ketascreen stats release' (or serve) once to turn them into releases"}
-	}
-	v, err := statsview.Query(ctx, releasedb.New(st), cat, p, st.Now())
-	var pe *stats.ParamError
-	if errors.As(err, &pe) {
-		return command.UsageError{Msg: pe.Msg}
-	}
-	if err != nil {
-		return err
-	}
-	// The audit row first: no export leaves without one.
-	if err := auditdb.New(st).Append(ctx, auditdb.Entry{Actor: "cli", Action: auditdb.ActionExport, Outcome: auditdb.OutcomeOK,
-		Detail: v.AuditDetail("format", *format)}); err != nil {
-		return fmt.Errorf("write the audit log: %w", err)
-	}
-	w := bufio.NewWriter(e.Stdout)
-	if *format == "csv" {
-		err = v.WriteCSV(w)
-	} else {
-		err = v.WriteJSON(w, "en")
-	}
-	if err != nil {
-		return err
-	}
-	return w.Flush()
+	return withCatalog(ctx, *dir, *db, func(cat *catalog.Catalog, st *store.Store) error {
+		if waiting, err := releasedb.New(st).HasLegacyCounts(ctx); err != nil {
+			return err
+		} else if waiting {
+			return command.UsageError{Msg: "this database still has the counters of an older version: run 'ketascreen stats release' (or serve) once to turn them into releases"}
+		}
+		v, err := statsview.Query(ctx, releasedb.New(st), cat, p, st.Now())
+		if err != nil {
+			return usage(err, "")
+		}
+		// The audit row first: no export leaves without one.
+		if err := auditdb.New(st).Append(ctx, auditdb.Entry{Actor: "cli", Action: auditdb.ActionExport, Outcome: auditdb.OutcomeOK,
+			Detail: v.AuditDetail("format", *format)}); err != nil {
+			return fmt.Errorf("write the audit log: %w", err)
+		}
+		w := bufio.NewWriter(e.Stdout)
+		if *format == "csv" {
+			err = v.WriteCSV(w)
+		} else {
+			err = v.WriteJSON(w, "en")
+		}
+		if err != nil {
+			return err
+		}
+		return w.Flush()
+	})
 }

@@ -17,8 +17,8 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 )
 
-// statsFlags adds the flags that say how releases are made: serve and the stats commands
-// share them (and so their KETASCREEN_ variables).
+// Flags adds the flags that say how releases are made: serve and the stats commands share
+// them (and so their KETASCREEN_ variables).
 func Flags(fl *flag.FlagSet) func() (stats.Config, error) {
 	def := stats.DefaultConfig()
 	period := fl.String("stats-period", def.Period, "week or month: the period each statistics release covers (month suits fewer than a few hundred responses a week)")
@@ -26,18 +26,56 @@ func Flags(fl *flag.FlagSet) func() (stats.Config, error) {
 	most := fl.Float64("stats-epsilon-max", def.EpsilonMax, "cap on the budget of all releases of one period together (re-releases add up to it)")
 	return func() (stats.Config, error) {
 		cfg := stats.Config{Period: *period, Epsilon: *eps, EpsilonMax: *most}
-		if err := cfg.Check(); err != nil {
-			var pe *stats.ParamError
-			if errors.As(err, &pe) {
-				return cfg, command.UsageError{Msg: "--stats-period, --stats-epsilon, --stats-epsilon-max: " + pe.Msg}
-			}
-			return cfg, err
-		}
-		return cfg, nil
+		return cfg, usage(cfg.Check(), "--stats-period, --stats-epsilon, --stats-epsilon-max: ")
 	}
 }
 
-// checkRetention refuses a retention shorter than the release delay: raw rows would be purged
+// usage is err, or the usage error (exit code 2) it stands for when it is a *stats.ParamError:
+// its message after prefix.
+func usage(err error, prefix string) error {
+	var pe *stats.ParamError
+	if errors.As(err, &pe) {
+		return command.UsageError{Msg: prefix + pe.Msg}
+	}
+	return err
+}
+
+// withCatalog reads the questionnaires (--questionnaires), opens the database, which must
+// exist (--db), and runs fn on them.
+func withCatalog(ctx context.Context, dir, db string, fn func(cat *catalog.Catalog, st *store.Store) error) error {
+	cat, err := command.Catalog(dir)
+	if err != nil {
+		return err
+	}
+	st, err := command.OpenExisting(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(cat, st)
+}
+
+// releaseFlags are the flags of a command that makes releases: --db, --questionnaires and the
+// --stats-* flags of Flags.
+type releaseFlags struct {
+	fl      *flag.FlagSet
+	db, dir *string
+	config  func() (stats.Config, error)
+}
+
+func addReleaseFlags(fl *flag.FlagSet) releaseFlags {
+	return releaseFlags{fl: fl, db: command.DBFlag(fl), dir: command.QuestionnairesFlag(fl), config: Flags(fl)}
+}
+
+// parse reads the command line (flags only) and the configuration of releases.
+func (rf releaseFlags) parse(e *command.Env, args []string) (stats.Config, error) {
+	if err := e.ParseNoArgs(rf.fl, args); err != nil {
+		return stats.Config{}, err
+	}
+	return rf.config()
+}
+
+// CheckRetention refuses a retention shorter than the release delay: raw rows would be purged
 // before their period is released, and lost to the statistics.
 func CheckRetention(days int, cfg stats.Config) error {
 	if d := stats.ReleaseDelayDays(cfg.Period); days < d || days > 3650 {
@@ -47,7 +85,7 @@ func CheckRetention(days int, cfg stats.Config) error {
 	return nil
 }
 
-// releaseJob is the daily statistics job: it turns counters from before releases into releases
+// ReleaseJob is the daily statistics job: it turns counters from before releases into releases
 // (once), then releases every period that is due. It returns whether it got through, and the
 // purge must not run when it did not: rows of an unreleased period would be lost.
 func ReleaseJob(ctx context.Context, st *store.Store, cat *catalog.Catalog, cfg stats.Config, force bool, log *slog.Logger) bool {
@@ -107,30 +145,18 @@ func runStatsRelease(ctx context.Context, e *command.Env, args []string) error {
 			"made again (see stats rerelease). Counters kept by older versions are turned into\n"+
 			"releases first.")
 	now := fl.Bool("now", false, "release periods that ended yesterday, without waiting the extra day")
-	db := command.DBFlag(fl)
-	dir := command.QuestionnairesFlag(fl)
-	config := Flags(fl)
-	if err := e.ParseNoArgs(fl, args); err != nil {
-		return err
-	}
-	cfg, err := config()
+	rf := addReleaseFlags(fl)
+	cfg, err := rf.parse(e, args)
 	if err != nil {
 		return err
 	}
-	cat, err := command.Catalog(*dir)
-	if err != nil {
-		return err
-	}
-	st, err := command.OpenExisting(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	log := slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{ReplaceAttr: command.WithoutTime}))
-	if !ReleaseJob(ctx, st, cat, cfg, *now, log) {
-		return command.ExitError{Code: 1}
-	}
-	return nil
+	return withCatalog(ctx, *rf.dir, *rf.db, func(cat *catalog.Catalog, st *store.Store) error {
+		log := slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{ReplaceAttr: command.WithoutTime}))
+		if !ReleaseJob(ctx, st, cat, cfg, *now, log) {
+			return command.ExitError{Code: 1}
+		}
+		return nil
+	})
 }
 
 func runStatsList(ctx context.Context, e *command.Env, args []string) error {
@@ -180,13 +206,8 @@ func runStatsRerelease(ctx context.Context, e *command.Env, args []string) error
 	eps := fl.String("epsilon", "", "the budget of the new release")
 	qid := fl.String("q", "", "only this questionnaire (default: all)")
 	retention := fl.Int("retention-days", 365, "days raw answers are kept (as serve has it): a period older than that is refused")
-	db := command.DBFlag(fl)
-	dir := command.QuestionnairesFlag(fl)
-	config := Flags(fl)
-	if err := e.ParseNoArgs(fl, args); err != nil {
-		return err
-	}
-	cfg, err := config()
+	rf := addReleaseFlags(fl)
+	cfg, err := rf.parse(e, args)
 	if err != nil {
 		return err
 	}
@@ -201,25 +222,14 @@ func runStatsRerelease(ctx context.Context, e *command.Env, args []string) error
 	if err := CheckRetention(*retention, cfg); err != nil {
 		return err
 	}
-	cat, err := command.Catalog(*dir)
-	if err != nil {
-		return err
-	}
-	st, err := command.OpenExisting(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	made, err := stats.Rerelease(ctx, st, cat, cfg, p, epsilon, *qid, "cli", *retention, st.Now())
-	var pe *stats.ParamError
-	if errors.As(err, &pe) {
-		return command.UsageError{Msg: pe.Msg}
-	}
-	if err != nil {
-		return err
-	}
-	for _, m := range made {
-		fmt.Fprintf(e.Stdout, "Released %s %s again at epsilon %g (ledger #%d).\n", m.Questionnaire, m.Period, m.Epsilon, m.ID)
-	}
-	return nil
+	return withCatalog(ctx, *rf.dir, *rf.db, func(cat *catalog.Catalog, st *store.Store) error {
+		made, err := stats.Rerelease(ctx, st, cat, cfg, p, epsilon, *qid, "cli", *retention, st.Now())
+		if err != nil {
+			return usage(err, "")
+		}
+		for _, m := range made {
+			fmt.Fprintf(e.Stdout, "Released %s %s again at epsilon %g (ledger #%d).\n", m.Questionnaire, m.Period, m.Epsilon, m.ID)
+		}
+		return nil
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
+	"github.com/ketascreen/ketascreen/internal/fhir/fhirimport/yamlout"
 	"github.com/ketascreen/ketascreen/internal/fhir/fhirpath"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
@@ -229,4 +230,16 @@ func (im *importer) finish() ([]byte, error) {
 		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", err)
 	}
 	return out, nil
+}
+
+// yaml writes the imported questionnaire, notes first.
+func (im *importer) yaml() []byte {
+	comments := []string{"Imported from a FHIR R4 Questionnaire by 'ketascreen import fhir'. Run 'ketascreen lint' after editing."}
+	if len(im.notes) > 0 {
+		comments = append(comments, "Not converted, or converted with a choice made for you:")
+		for _, n := range im.notes {
+			comments = append(comments, "  - "+n)
+		}
+	}
+	return yamlout.Write(im.q, comments)
 }

@@ -32,7 +32,7 @@ func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 	}
 	before := len(audited())
 	const keys, tries = 200, 1000
-	burst(tries, func(i int) {
+	storetest.Burst(tries, func(i int) {
 		// A full limit: every try is refused and tallied.
 		_, _, err := staff.Reserve(ctx, []staffdb.Limit{limitFor(fmt.Sprint("k", i%keys), 1)}, refusal(fmt.Sprintf("user%03d@example.org", i%keys)))
 		if err != nil {
@@ -104,7 +104,7 @@ func testFoldOnceAcrossInstances(t *testing.T, b storetest.Backend) {
 	}
 	var mu sync.Mutex
 	written := 0
-	burst(20, func(i int) {
+	storetest.Burst(20, func(i int) {
 		s := []*store.Store{a, a2}[i%2]
 		n, err := auditdb.New(s).FoldTally(ctx, at.Add(time.Hour))
 		if err != nil {

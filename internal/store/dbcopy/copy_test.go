@@ -11,6 +11,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/dbcopy"
+	"github.com/ketascreen/ketascreen/internal/store/jobdb"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
@@ -37,7 +38,7 @@ func populate(t *testing.T, s *store.Store) deployment {
 		}
 	}
 	responses, staff, audit, releases := responsedb.New(s), staffdb.New(s), auditdb.New(s), releasedb.New(s)
-	must(s.CheckSecret(ctx, copySecret))
+	must(staffdb.New(s).CheckSecret(ctx, copySecret))
 	admin, err := staff.AddUser(ctx, staffdb.NewUser{Email: "Admin@Example.org", Role: staffdb.RoleAdmin, PasswordHash: "$argon2id$a",
 		TwoFactorRequired: true, By: "test"})
 	must(err)
@@ -85,7 +86,7 @@ func populate(t *testing.T, s *store.Store) deployment {
 		b.Releases = append(b.Releases, &releasedb.Release{Version: v, Body: `{"v":"` + v + `"}`})
 	}
 	must(releases.SaveReleases(ctx, []*releasedb.ReleaseBatch{b}, releasedb.SaveGuard{MaxEpsilon: 2}))
-	_, err = s.Lease(ctx, "daily", time.Hour) // not copied: it belongs to this process
+	_, err = jobdb.New(s).Lease(ctx, "daily", time.Hour) // not copied: it belongs to this process
 	must(err)
 	return deployment{clinician: clin, session: sess, response: rid}
 }
@@ -141,10 +142,10 @@ func checkCopyWorks(t *testing.T, s *store.Store, dep deployment) {
 	t.Helper()
 	ctx := context.Background()
 	staff := staffdb.New(s)
-	if err := s.CheckSecret(ctx, copySecret); err != nil {
+	if err := staffdb.New(s).CheckSecret(ctx, copySecret); err != nil {
 		t.Errorf("the copy's secret: %v", err)
 	}
-	if err := s.CheckSecret(ctx, []byte("another-secret-another-secret-another")); !errors.Is(err, store.ErrSecretMismatch) {
+	if err := staffdb.New(s).CheckSecret(ctx, []byte("another-secret-another-secret-another")); !errors.Is(err, staffdb.ErrSecretMismatch) {
 		t.Errorf("another secret on the copy: %v", err)
 	}
 	if u, err := staff.SessionUser(ctx, dep.session); err != nil || u.ID != dep.clinician.ID {

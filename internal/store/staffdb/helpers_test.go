@@ -2,7 +2,6 @@ package staffdb_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,26 +36,6 @@ func openClocked(t *testing.T, b storetest.Backend) (*store.Store, *staffdb.DB, 
 	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
 	s.Now = c.now
 	return s, staffdb.New(s), c
-}
-
-// burst runs n calls of f at once: every goroutine waits on a barrier, as requests held open
-// by an attacker and released together.
-func burst(n int, f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			f(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
 }
 
 func sample(i int) *responsedb.Response {

@@ -36,7 +36,7 @@ func testReserveBurst(t *testing.T, b storetest.Backend) {
 			key := fmt.Sprint("victim", max)
 			var mu sync.Mutex
 			held, refused := 0, 0
-			burst(500, func(int) {
+			storetest.Burst(500, func(int) {
 				r, wait, err := staff.Reserve(ctx, []staffdb.Limit{limitFor(key, max)}, refusal(key))
 				mu.Lock()
 				defer mu.Unlock()
@@ -158,7 +158,7 @@ func testInstancesShareLimits(t *testing.T, b storetest.Backend) {
 	t.Cleanup(func() { a.Close(); a2.Close() })
 	var mu sync.Mutex
 	held := 0
-	burst(400, func(i int) {
+	storetest.Burst(400, func(i int) {
 		s := a
 		if i%2 == 1 {
 			s = a2

@@ -2,12 +2,49 @@ package staffdb
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"errors"
 	"fmt"
 
-	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 )
+
+// ErrSecretMismatch means the server secret is not the one the database was used with.
+var ErrSecretMismatch = errors.New("the server secret does not match this database's")
+
+// SecretFingerprint is what the database keeps of the server secret: an HMAC-SHA256 of a
+// fixed string keyed with it. It tells two secrets apart and says nothing of either.
+func SecretFingerprint(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("ketascreen secret fingerprint v1"))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// CheckSecret records the secret's fingerprint on first use and afterwards returns
+// ErrSecretMismatch for any other secret: share codes, sessions' device cookies and two-factor
+// secrets made with one secret cannot be read with another, so an instance with the wrong one
+// must not start.
+func (db *DB) CheckSecret(ctx context.Context, secret []byte) error {
+	want := SecretFingerprint(secret)
+	var got string
+	err := db.st.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`/* staffdb.CheckSecret */ insert into meta (name, value) values ('secret_fingerprint', ?)
+			on conflict (name) do nothing`, want); err != nil {
+			return err
+		}
+		return tx.QueryRow(`/* staffdb.CheckSecret */ select value from meta where name = 'secret_fingerprint'`).Scan(&got)
+	})
+	if err != nil {
+		return err
+	}
+	if !hmac.Equal([]byte(got), []byte(want)) {
+		return ErrSecretMismatch
+	}
+	return nil
+}
 
 // ForgetSecret records another secret after the one the database was used with was lost for
 // good. What was made with the lost one cannot be read any more and is deleted, in one
@@ -43,7 +80,7 @@ func (db *DB) ForgetSecret(ctx context.Context, secret []byte, by string) (codes
 			}
 		}
 		if _, err := tx.Exec(`/* staffdb.ForgetSecret */ insert into meta (name, value) values ('secret_fingerprint', ?)
-			on conflict (name) do update set value = excluded.value`, store.SecretFingerprint(secret)); err != nil {
+			on conflict (name) do update set value = excluded.value`, SecretFingerprint(secret)); err != nil {
 			return err
 		}
 		return db.audit.AppendTx(tx, auditdb.Entry{Actor: by, Action: auditdb.ActionSecretReplaced, Outcome: auditdb.OutcomeOK,

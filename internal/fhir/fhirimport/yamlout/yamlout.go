@@ -1,4 +1,7 @@
-package fhirimport
+// Package yamlout writes a questionnaire in the layout of the shipped files (the questionnaire
+// format, YAML), for 'ketascreen import fhir'. Every string is written as a JSON string, which
+// YAML reads the same: no text can break out.
+package yamlout
 
 import (
 	"encoding/json"
@@ -9,22 +12,16 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
-// yaml writes the imported questionnaire in the layout of the shipped files, notes first.
-// Every string is written as a JSON string, which YAML reads the same: no text can break out.
-func (im *importer) yaml() []byte {
+// Write is q as a questionnaire file, each of comments a comment line first.
+func Write(q *questionnaire.Questionnaire, comments []string) []byte {
 	var b strings.Builder
 	w := func(indent int, format string, args ...any) {
 		b.WriteString(strings.Repeat("  ", indent))
 		fmt.Fprintf(&b, format, args...)
 		b.WriteByte('\n')
 	}
-	q := im.q
-	w(0, "# Imported from a FHIR R4 Questionnaire by 'ketascreen import fhir'. Run 'ketascreen lint' after editing.")
-	if len(im.notes) > 0 {
-		w(0, "# Not converted, or converted with a choice made for you:")
-		for _, n := range im.notes {
-			w(0, "#   - %s", n)
-		}
+	for _, c := range comments {
+		w(0, "# %s", c)
 	}
 	w(0, "id: %s", str(q.ID))
 	w(0, "version: %s", str(q.Version))

@@ -1,15 +1,30 @@
-package store_test
+package jobdb_test
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/jobdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
+
+// clock is a controllable time for a store.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time          { return c.t }
+func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func openStore(t *testing.T, path string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
 
 // TestLeaseOnceAcrossInstances: instances asking for a job's lease at the same moment, many
 // times each, get it once between them; the holder renews it, nobody else gets it before it
@@ -25,10 +40,11 @@ func TestLeaseOnceAcrossInstances(t *testing.T) {
 			stores[i].Now = c.now
 			defer stores[i].Close()
 		}
+		jobs := []*jobdb.DB{jobdb.New(stores[0]), jobdb.New(stores[1]), jobdb.New(stores[2])}
 		var mu sync.Mutex
 		winners := map[int]int{}
-		burst(60, func(i int) {
-			held, err := stores[i%3].Lease(ctx, "daily", time.Hour)
+		storetest.Burst(60, func(i int) {
+			held, err := jobs[i%3].Lease(ctx, "daily", time.Hour)
 			if err != nil {
 				t.Error(err)
 			}
@@ -58,47 +74,18 @@ func TestLeaseOnceAcrossInstances(t *testing.T) {
 			{"AnyoneAfterGivingUp", 0, holder, true, false},
 		} {
 			c.advance(step.after)
-			held, err := step.s.Lease(ctx, "daily", time.Hour)
+			held, err := jobdb.New(step.s).Lease(ctx, "daily", time.Hour)
 			if err != nil || held != step.want {
 				t.Fatalf("%s: held %v, %v; want %v", step.name, held, err, step.want)
 			}
 			if step.giveUp {
-				if err := step.s.EndLease(ctx, "daily"); err != nil {
+				if err := jobdb.New(step.s).EndLease(ctx, "daily"); err != nil {
 					t.Fatal(err)
 				}
 			}
 		}
-		if _, err := holder.Lease(ctx, "", time.Hour); err == nil {
+		if _, err := jobdb.New(holder).Lease(ctx, "", time.Hour); err == nil {
 			t.Error("a lease without a name was taken")
-		}
-	})
-}
-
-// TestSecretFingerprint: the first secret is recorded; the same one passes again (on another
-// instance too), another is refused, and the database holds no trace of the secret itself.
-func TestSecretFingerprint(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		ctx := context.Background()
-		db := b.New(t)
-		a, other := openStore(t, db), openStore(t, db)
-		defer a.Close()
-		defer other.Close()
-		secret := []byte("the-first-secret-the-first-secret")
-		if err := a.CheckSecret(ctx, secret); err != nil {
-			t.Fatal(err)
-		}
-		if err := other.CheckSecret(ctx, secret); err != nil {
-			t.Fatalf("the same secret on another instance: %v", err)
-		}
-		if err := other.CheckSecret(ctx, []byte("a-second-secret-a-second-secret!!")); !errors.Is(err, store.ErrSecretMismatch) {
-			t.Fatalf("another secret: %v, want ErrSecretMismatch", err)
-		}
-		var value string
-		if err := storetest.Raw(t, db).QueryRow("select value from meta where name = 'secret_fingerprint'").Scan(&value); err != nil {
-			t.Fatal(err)
-		}
-		if value != store.SecretFingerprint(secret) || value == string(secret) {
-			t.Errorf("stored %q", value)
 		}
 	})
 }
