@@ -100,7 +100,7 @@ func runServe(ctx context.Context, e *command.Env, args []string) error {
 	}()
 	wg.Go(func() { daily(jobs, st, cat, cfg, *retention, log) })
 	wg.Go(func() { acc.Run(jobs) })
-	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, Access: acc, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests})
+	srv, err := server.New(server.Config{Catalog: cat, Store: st, Logger: log, BehindTLS: *tls, Secret: secret, Access: acc, ShareDays: *shareDays, RetentionDays: *retention, FHIRBase: *fhirBase, QuietRequests: !*logRequests, RequestLog: logs})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@
 package server
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -35,6 +36,11 @@ type Config struct {
 	// QuietRequests leaves out the line logged for each request. A supervisor that stamps each
 	// line with the time it came (journald does) would otherwise record when people submitted.
 	QuietRequests bool
+	// RequestLog, when set, takes the line for each request, written as the Logger's text
+	// handler would write it (level=INFO msg=request method=… route=… status=… ms=…) but
+	// without going through it: at tens of thousands of requests a second, slog's own work
+	// was a tenth of a page's CPU. Nil: the line goes through the Logger.
+	RequestLog io.Writer
 }
 
 // Server serves ketascreen over HTTP.
@@ -55,6 +61,9 @@ func New(cfg Config) (*Server, error) {
 	site, err := web.NewSite(cfg.Catalog, cfg.Store, cfg.Logger, cfg.BehindTLS)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.RequestLog != nil {
+		site.RequestLog = cfg.RequestLog
 	}
 	engine, err := routes(site, cfg)
 	if err != nil {

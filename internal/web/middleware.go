@@ -1,9 +1,14 @@
 package web
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 )
@@ -20,10 +25,56 @@ func (s *Site) LogRequests(c *gin.Context) {
 	if route == "" {
 		route = "(no route)"
 	}
+	status, ms := c.Writer.Status(), time.Since(start).Milliseconds()
+	if s.RequestLog != nil {
+		writeRequestLine(s.RequestLog, c.Request.Method, route, status, ms)
+		return
+	}
 	// LogAttrs with typed attributes: no value is boxed, and nothing is formatted when the
 	// level is off.
 	s.Log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request", slog.String("method", c.Request.Method),
-		slog.String("route", route), slog.Int("status", c.Writer.Status()), slog.Int64("ms", time.Since(start).Milliseconds()))
+		slog.String("route", route), slog.Int("status", status), slog.Int64("ms", ms))
+}
+
+var requestLines = sync.Pool{New: func() any { b := make([]byte, 0, 128); return &b }}
+
+// writeRequestLine writes the request's line as slog's text handler writes it without a time,
+// one Write call for the line.
+func writeRequestLine(w io.Writer, method, route string, status int, ms int64) {
+	buf := requestLines.Get().(*[]byte)
+	b := append((*buf)[:0], "level=INFO msg=request method="...)
+	b = appendLogValue(b, method)
+	b = append(b, " route="...)
+	b = appendLogValue(b, route)
+	b = append(b, " status="...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, " ms="...)
+	b = strconv.AppendInt(b, ms, 10)
+	b = append(b, '\n')
+	w.Write(b)
+	*buf = b
+	requestLines.Put(buf)
+}
+
+// appendLogValue writes a value as slog's text handler does: as it is when it is plain,
+// quoted (Go syntax) when empty or when it holds a space, '=', '"', a control character or
+// invalid UTF-8.
+func appendLogValue(b []byte, v string) []byte {
+	plain := v != ""
+	for _, r := range v {
+		if r < utf8.RuneSelf {
+			plain = r > ' ' && r < 0x7f && r != '=' && r != '"'
+		} else {
+			plain = r != utf8.RuneError && !unicode.IsSpace(r) && unicode.IsPrint(r)
+		}
+		if !plain {
+			break
+		}
+	}
+	if plain {
+		return append(b, v...)
+	}
+	return strconv.AppendQuote(b, v)
 }
 
 // SecurityHeaders sets the headers every response carries.

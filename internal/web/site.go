@@ -6,6 +6,7 @@
 package web
 
 import (
+	"io"
 	"io/fs"
 	"log/slog"
 
@@ -23,6 +24,9 @@ type Site struct {
 	// BehindTLS says the site is served over HTTPS (directly or by a proxy): it turns on HSTS
 	// and Secure, __Host- cookies.
 	BehindTLS bool
+	// RequestLog, when set, takes the line LogRequests writes, formatted here rather than by
+	// Log (see LogRequests).
+	RequestLog io.Writer
 
 	msgs   *i18n.Catalog
 	pages  *pages
