@@ -5,8 +5,11 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -64,9 +67,17 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 	if !bytes.Contains(srv.log.Bytes(), []byte("responses_deleted=")) {
 		return nil, fmt.Errorf("the purge did not finish in 10 minutes\n%.2000s", srv.log)
 	}
+	srv.stop()
+	// Kept with --keep: each request's line says how long the server took over it.
+	os.WriteFile(filepath.Join(e.dir, "purge-server.log"), srv.log.Bytes(), 0o644)
+	var deleted float64
+	if m := deletedRE.FindSubmatch(srv.log.Bytes()); m != nil {
+		deleted, _ = strconv.ParseFloat(string(m[1]), 64)
+	}
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	return []row{
+		{what: "responses purged", value: deleted, unit: ""},
 		{what: "submissions while the purge ran", value: float64(len(lat)), unit: ""},
 		{what: "seconds from start to the end of the purge", value: time.Since(start).Seconds(), unit: "s"},
 		{what: "p50", value: ms(pct(0.5)), unit: "ms"},
@@ -76,3 +87,5 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 		{what: "the purge's end seen, seconds after start", value: purged.Seconds(), unit: "s"},
 	}, nil
 }
+
+var deletedRE = regexp.MustCompile(`responses_deleted=(\d+)`)
