@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"net/http"
 	"os"
@@ -27,10 +28,10 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 	if err := copyFile(big, db); err != nil {
 		return nil, err
 	}
-	// The responses are spread evenly over bigWeeks weeks ending on the day the database was
-	// made (today, for a fresh one).
-	days := bigWeeks * 7
-	retention := int(float64(days) * (1 - float64(e.o.purgeRows)/float64(e.o.totalRows)))
+	retention, err := retentionFor(big, e.o.purgeRows)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	srv, err := startServer(ctx, e.bin, e.setup, db, "--retention-days", fmt.Sprint(retention))
 	if err != nil {
@@ -89,3 +90,22 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 }
 
 var deletedRE = regexp.MustCompile(`responses_deleted=(\d+)`)
+
+// retentionFor is the retention, in days before today, that leaves about rows responses of
+// the database older than it: the day of the (rows+1)th oldest response.
+func retentionFor(db string, rows int) (int, error) {
+	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	var day string
+	if err := conn.QueryRow("select day from responses order by day limit 1 offset ?", rows).Scan(&day); err != nil {
+		return 0, fmt.Errorf("the day of the %dth oldest response: %w", rows+1, err)
+	}
+	d, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return 0, err
+	}
+	return max(1, int(time.Since(d).Hours()/24)), nil
+}

@@ -42,6 +42,12 @@ func format(v float64, unit string) string {
 		return fmt.Sprintf("%.2f ms", v)
 	case "us":
 		return fmt.Sprintf("%.0f µs", v)
+	case "s":
+		return fmt.Sprintf("%.1f s", v)
+	case "B":
+		return fmt.Sprintf("%.0f B", v)
+	case "":
+		return fmt.Sprintf("%.0f", v)
 	case "MB":
 		return fmt.Sprintf("%.1f MB", v)
 	}
