@@ -11,6 +11,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 )
 
 // maxAnswersInput caps what score reads from stdin.
@@ -76,7 +77,7 @@ func findQuestionnaire(idOrFile, dir string) (*questionnaire.Questionnaire, erro
 		if err != nil {
 			return nil, command.UsageError{Msg: err.Error()}
 		}
-		q, err := questionnaire.Parse(idOrFile, data)
+		q, err := definition.Parse(idOrFile, data)
 		if err != nil {
 			return nil, command.UsageError{Msg: "the questionnaire has problems (run 'ketascreen lint'):\n" + err.Error()}
 		}

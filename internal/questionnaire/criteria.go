@@ -1,7 +1,5 @@
 package questionnaire
 
-import "fmt"
-
 // Criteria is the score kind that counts DSM-5 criteria met rather than items: two items
 // mapped to the same criterion (used more than meant, used more than prescribed) count once,
 // and an item mapped to none can count nothing, so every item it lists needs a dsm5 code.
@@ -33,19 +31,4 @@ func criteriaRange(s *Score, items []*Item) (lo, hi int) {
 		}
 	}
 	return len(must), len(can)
-}
-
-// checkCriteriaScores refuses a criteria score that lists an item without a dsm5 code.
-func (c *checker) checkCriteriaScores() {
-	for i, s := range c.q.Scores {
-		if s.Kind != Criteria {
-			continue
-		}
-		for j, id := range s.Items {
-			if it := c.all[id]; it != nil && it.DSM5 == "" {
-				c.pl.Add(fmt.Sprintf("$.scores[%d].items[%d]", i, j),
-					"score %q counts DSM-5 criteria, but item %q has no dsm5 code, so it could never count", s.ID, id)
-			}
-		}
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 )
 
 // After any yes to the safety question, on every path and at every level, no text the author
@@ -172,7 +173,7 @@ func TestKetaminePatternAndMoney(t *testing.T) {
 					got = append(got, id)
 				}
 			}
-			if !equal(got, tt.advice) || r.Scores["risk"] != tt.risk || r.Scores["signs"] != 0 {
+			if !qtest.Equal(got, tt.advice) || r.Scores["risk"] != tt.risk || r.Scores["signs"] != 0 {
 				t.Errorf("advice %v risk %d signs %d; want %v, %d, 0", got, r.Scores["risk"], r.Scores["signs"], tt.advice, tt.risk)
 			}
 		})

@@ -40,7 +40,7 @@ func (r *Result) NextStepsFor(b *Band) []*Step {
 	}
 	var out []*Step
 	for _, s := range b.NextSteps {
-		if s.ShowIf.holds(r.Answers, r.Scores) {
+		if s.ShowIf.Holds(r.Answers, r.Scores) {
 			out = append(out, s)
 		}
 	}

@@ -1,9 +1,8 @@
-// Package questionnaire owns the questionnaire definitions and the scoring engine: parsing and
-// checking (lint) a definition file, skip logic, validating a person's answers and scoring them
-// into a Result. It does no I/O, and knows nothing of HTTP or storage. Package yamlfile does
-// the strict reading and the problem reporting (every problem at its line) for it and for the
-// other definition files: package catalog reads a folder of definitions, and package helplines
-// the help resources file.
+// Package questionnaire is the scoring engine and the types of a questionnaire definition:
+// skip logic, validating a person's answers and scoring them into a Result, and the result in
+// one language. It does no I/O, and knows nothing of HTTP or storage. Package definition reads
+// and checks (lints) a definition file and links it for the engine; package catalog reads a
+// folder of definitions, and package helplines the help resources file.
 package questionnaire
 
 import "sort"

@@ -97,7 +97,7 @@ func scoreRange(s *Score) (lo, hi int) {
 	for _, it := range s.items {
 		mayBeAbsent := !it.IsRequired() || it.ShowIf != nil || it.section.ShowIf != nil
 		if it.Type == Number {
-			itLo, itHi := it.numberRange()
+			itLo, itHi := it.ValueRange()
 			if s.Kind == Count {
 				itLo, itHi = boolInt(itLo > 0), boolInt(itHi > 0)
 			}
@@ -118,7 +118,7 @@ func scoreRange(s *Score) (lo, hi int) {
 		}
 		itLo, itHi := slices.Min(vals), slices.Max(vals)
 		if it.Type == Multiple && s.Kind == Sum {
-			itLo, itHi = multipleRange(it, s.ID)
+			itLo, itHi = it.SumRange(s.ID)
 		}
 		if mayBeAbsent {
 			itLo, itHi = min(itLo, 0), max(itHi, 0)
@@ -129,10 +129,10 @@ func scoreRange(s *Score) (lo, hi int) {
 	return lo, hi
 }
 
-// multipleRange is the range of a sum over a tick-all-that-apply item: at least one option is
-// ticked, and an exclusive option is ticked alone. The lowest is every negative option together
-// (or the lowest option alone when none is negative); the highest likewise.
-func multipleRange(it *Item, score string) (lo, hi int) {
+// SumRange is what a tick-all-that-apply item can add to the sum score of that id: at least
+// one option is ticked, and an exclusive option is ticked alone. The lowest is every negative
+// option together (or the lowest option alone when none is negative); the highest likewise.
+func (it *Item) SumRange(score string) (lo, hi int) {
 	var neg, pos int
 	for i, o := range it.Options {
 		v := o.ValueFor(score)

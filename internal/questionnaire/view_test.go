@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -144,10 +145,10 @@ flags:
 			if r.Scores["total"] != 0 {
 				t.Fatalf("total = %d: the fixture should score nothing", r.Scores["total"])
 			}
-			if got := r.FlagIDs(); !equal(got, tt.flags) {
+			if got := r.FlagIDs(); !qtest.Equal(got, tt.flags) {
 				t.Errorf("flags = %v, want %v", got, tt.flags)
 			}
-			if got := toldIDs(r); !equal(got, tt.told) {
+			if got := toldIDs(r); !qtest.Equal(got, tt.told) {
 				t.Errorf("told = %v, want %v", got, tt.told)
 			}
 			for _, tl := range r.Told {

@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
@@ -99,7 +100,7 @@ func TestShippedVersions(t *testing.T) {
 	for _, q := range c.Versions("ketamine-selfcheck") {
 		got = append(got, q.Version)
 	}
-	if want := []string{"1.2.0", "1.1.0"}; !equal(got, want) {
+	if want := []string{"1.2.0", "1.1.0"}; !qtest.Equal(got, want) {
 		t.Fatalf("versions = %v, want %v", got, want)
 	}
 	old := c.Version("ketamine-selfcheck", "1.1.0")

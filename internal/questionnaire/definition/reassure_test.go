@@ -1,4 +1,4 @@
-package questionnaire_test
+package definition_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
@@ -116,7 +117,7 @@ func TestReassuringTooComplex(t *testing.T) {
         texts:
           - when: {any: [` + strings.Join(any, ", ") + `]}
             meaning: {en: Please talk., es: Hable.}`
-	_, err := questionnaire.Parse("q.yaml", []byte(levelFixture(t, low)))
+	_, err := definition.Parse("q.yaml", []byte(levelFixture(t, low)))
 	ps := yamlfile.ProblemsOf(err)
 	if len(ps) != 2 || !strings.Contains(ps[0].Message, "lint cannot tell") || !strings.Contains(ps[0].Message, "combinations") {
 		t.Errorf("problems = %v, want two saying lint cannot tell", ps)
