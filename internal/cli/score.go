@@ -11,7 +11,9 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/answersjson"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // maxAnswersInput caps what score reads from stdin.
@@ -47,7 +49,7 @@ func runScore(_ context.Context, e *command.Env, args []string) error {
 	if len(data) > maxAnswersInput {
 		return command.UsageError{Msg: fmt.Sprintf("the answers are larger than %d bytes", maxAnswersInput)}
 	}
-	answers, err := questionnaire.DecodeAnswersJSON(data)
+	answers, err := answersjson.Decode(data)
 	if err != nil {
 		return command.UsageError{Msg: err.Error()}
 	}
@@ -62,7 +64,7 @@ func runScore(_ context.Context, e *command.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := json.MarshalIndent(r.View(*lang), "", "  ")
+	out, err := json.MarshalIndent(resultview.Of(r, *lang), "", "  ")
 	if err != nil {
 		return err
 	}

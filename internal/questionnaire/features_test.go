@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // The view lists every level shown, each with its own score's label; a questionnaire with one
@@ -18,7 +19,7 @@ func TestLevelsView(t *testing.T) {
 	q := parseFile(t, "assist.yaml")
 	r := mustScore(t, q, ans("q1", "cannabis", "q2_cannabis", "weekly", "q3_cannabis", "never", "q4_cannabis", "never",
 		"q5_cannabis", "never", "q6_cannabis", "never", "q7_cannabis", "never", "q8", "never"))
-	v := r.View("en")
+	v := resultview.Of(r, "en")
 	var got []string
 	for _, l := range v.Levels {
 		got = append(got, fmt.Sprintf("%s=%d:%s (%s)", l.Score, l.Value, l.Band, l.ScoreLabel))
@@ -32,7 +33,7 @@ func TestLevelsView(t *testing.T) {
 			t.Errorf("score %s has no value, but is in the view", s.ID)
 		}
 	}
-	body, _ := json.Marshal(mustScore(t, parseFile(t, "phq9.yaml"), phq9Answers(0, []int{1, 2, 3, 4, 5, 6, 7, 8, 9})).View("en"))
+	body, _ := json.Marshal(resultview.Of(mustScore(t, parseFile(t, "phq9.yaml"), phq9Answers(0, []int{1, 2, 3, 4, 5, 6, 7, 8, 9})), "en"))
 	if strings.Contains(string(body), `"levels"`) {
 		t.Errorf("a questionnaire with one level has a levels list: %s", body)
 	}
@@ -76,7 +77,7 @@ func TestRandomAnswersPassCheck(t *testing.T) {
 // Number answers are said back with their unit.
 func TestNumberToldText(t *testing.T) {
 	q := parseFile(t, "numbers.yaml")
-	v := mustScore(t, q, ans("days", "12", "drinks", "3", "worry", "no")).View("es")
+	v := resultview.Of(mustScore(t, q, ans("days", "12", "drinks", "3", "worry", "no")), "es")
 	var got []string
 	for _, tl := range v.Told {
 		got = append(got, strings.Join(tl.Text, "|"))

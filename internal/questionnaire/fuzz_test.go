@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/answersjson"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // answersFromBytes turns fuzz input into answers to q, item by item: one byte picks what to do
@@ -131,7 +133,7 @@ func FuzzScore(f *testing.F) {
 				t.Fatalf("safety flag = %v with safety = %v", got, a["safety"])
 			}
 			for _, lang := range q.Languages {
-				if _, err := json.Marshal(r.View(lang)); err != nil {
+				if _, err := json.Marshal(resultview.Of(r, lang)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -144,7 +146,7 @@ func FuzzScore(f *testing.F) {
 				t.Fatalf("Check(Prune()) = %v", e)
 			}
 		}
-		if a, err := questionnaire.DecodeAnswersJSON(data); err == nil {
+		if a, err := answersjson.Decode(data); err == nil {
 			check(a)
 		} else if strings.TrimSpace(err.Error()) == "" {
 			t.Fatal("empty error message")

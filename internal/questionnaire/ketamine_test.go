@@ -8,6 +8,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 var paths = []string{"prescribed", "not_prescribed", "both"}
@@ -116,7 +117,7 @@ func TestKetamineSafetyFlag(t *testing.T) {
 			if got := r.FlagIDs(); !qtest.Equal(got, tt.want) {
 				t.Fatalf("flags = %v, want %v", got, tt.want)
 			}
-			if r.Acute() != tt.acute || r.View("en").Acute != tt.acute {
+			if r.Acute() != tt.acute || resultview.Of(r, "en").Acute != tt.acute {
 				t.Errorf("acute = %v, want %v", r.Acute(), tt.acute)
 			}
 			if r.SafetyRaised() != (len(tt.want) > 0 && strings.HasPrefix(tt.want[0], "safety")) {
@@ -339,7 +340,7 @@ func TestKetamineViewLanguages(t *testing.T) {
 			"cope", "yes", "mental_health", "depression", "mood_interest", "nearly_every_day", "mood_down", "nearly_every_day")
 		r := mustScore(t, q, a)
 		for _, lang := range q.Languages {
-			v := r.View(lang)
+			v := resultview.Of(r, lang)
 			if v.Notice == "" || v.Level.Label == "" || v.Level.Meaning == "" {
 				t.Errorf("%s/%s: empty notice or level", path, lang)
 			}

@@ -1,8 +1,10 @@
 // Package questionnaire is the scoring engine and the types of a questionnaire definition:
-// skip logic, validating a person's answers and scoring them into a Result, and the result in
-// one language. It does no I/O, and knows nothing of HTTP or storage. Package definition reads
-// and checks (lints) a definition file and links it for the engine; package catalog reads a
-// folder of definitions, and package helplines the help resources file.
+// skip logic, validating a person's answers and scoring them into a Result. It does no I/O, and
+// knows nothing of HTTP or storage. Around it: package definition reads and checks (lints) a
+// definition file and links it for the engine, with package scorerange finding the scores'
+// ranges; package resultview shows a result in one language, and package answersjson reads
+// answers sent as JSON; package catalog reads a folder of definitions, and package helplines
+// the help resources file.
 package questionnaire
 
 import "sort"
@@ -165,6 +167,14 @@ func (o *Option) ValueFor(score string) int {
 		return v
 	}
 	return o.Value
+}
+
+// ToldText is how the answer is said back: the option's own text, or the question and answer.
+func (o *Option) ToldText(it *Item, lang string) string {
+	if s := o.Told.In(lang); s != "" {
+		return s
+	}
+	return it.Prompt.In(lang) + " " + o.Label.In(lang)
 }
 
 // Condition is skip logic and the trigger of flags, next steps and advice. Exactly one form is set.

@@ -20,6 +20,13 @@ func (a Answers) Clone() Answers {
 	return c
 }
 
+// Limits on a set of answers, far above any real questionnaire and far below harm.
+const (
+	MaxAnswerItems   = 200
+	MaxAnswerCodes   = 30
+	MaxAnswerKeySize = 64
+)
+
 // Error kinds for answers, stable for API clients and message catalogues.
 const (
 	ErrUnknownItem   = "unknown_item"

@@ -176,3 +176,32 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// SumRange is what a tick-all-that-apply item can add to the sum score of that id: at least
+// one option is ticked, and an exclusive option is ticked alone. The lowest is every negative
+// option together (or the lowest option alone when none is negative); the highest likewise.
+func (it *Item) SumRange(score string) (lo, hi int) {
+	var neg, pos int
+	for i, o := range it.Options {
+		v := o.ValueFor(score)
+		if i == 0 {
+			lo, hi = v, v
+		}
+		lo, hi = min(lo, v), max(hi, v)
+		if o.Exclusive {
+			continue
+		}
+		if v < 0 {
+			neg += v
+		} else {
+			pos += v
+		}
+	}
+	if neg < 0 {
+		lo = min(lo, neg)
+	}
+	if pos > 0 {
+		hi = max(hi, pos)
+	}
+	return lo, hi
+}

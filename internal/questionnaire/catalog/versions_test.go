@@ -5,6 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
+
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
@@ -109,8 +111,8 @@ func TestShippedVersions(t *testing.T) {
 		a[id] = []string{"yes"}
 	}
 	r := mustScore(t, old, a)
-	if r.Scores["signs"] != 13 || r.Level.ID != "high" || r.View("en").Scale != nil {
-		t.Errorf("1.1.0: signs %d level %s scale %v; want 13, high and no scale", r.Scores["signs"], r.Level.ID, r.View("en").Scale)
+	if r.Scores["signs"] != 13 || r.Level.ID != "high" || resultview.Of(r, "en").Scale != nil {
+		t.Errorf("1.1.0: signs %d level %s scale %v; want 13, high and no scale", r.Scores["signs"], r.Level.ID, resultview.Of(r, "en").Scale)
 	}
 	if _, err := old.Score(with(a, "safety_now", "no")); err == nil {
 		t.Error("1.1.0 accepted an answer to a question it never asked")

@@ -16,6 +16,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/i18n"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/answersjson"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -230,7 +232,7 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 		return problem(c, http.StatusBadRequest, "bad_region", "region is required and must be one of the regions of the help resources: "+
 			strings.Join(a.regionIDs(), ", ")+` ("other" for the lines that work in most countries)`)
 	}
-	answers, err := questionnaire.DecodeAnswersJSON(sub.Answers)
+	answers, err := answersjson.Decode(sub.Answers)
 	if err != nil {
 		return problem(c, http.StatusBadRequest, "bad_answers", err.Error())
 	}
@@ -254,16 +256,16 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 	}
 	url := "/r/" + token + "?lang=" + lang
 	c.Header("Location", url)
-	c.JSON(http.StatusCreated, created{Result: r.View(lang), ResultURL: url, Token: token})
+	c.JSON(http.StatusCreated, created{Result: resultview.Of(r, lang), ResultURL: url, Token: token})
 	return nil
 }
 
 // created is the body of a 201. Its fields are in the order a map's keys were written in
 // (sorted), so the bytes are as before, without a map to build and sort for each submission.
 type created struct {
-	Result    questionnaire.ResultView `json:"result"`
-	ResultURL string                   `json:"result_url"`
-	Token     string                   `json:"token"`
+	Result    resultview.ResultView `json:"result"`
+	ResultURL string                `json:"result_url"`
+	Token     string                `json:"token"`
 }
 
 // regionIDs lists the regions a submission may name, in the resources file's order.
