@@ -47,6 +47,10 @@ const (
 	Count = "count"
 	Max   = "max" // the highest of the items or scores that have a value
 	Min   = "min" // the lowest of them
+	// Criteria counts DSM-5 criteria met rather than items: two items mapped to the same
+	// criterion (used more than meant, used more than prescribed) count once, and an item
+	// mapped to none can count nothing, so every item it lists needs a dsm5 code.
+	Criteria = "criteria"
 )
 
 // Severities, most urgent first.
