@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
@@ -35,7 +35,7 @@ func TestImportFHIR(t *testing.T) {
 			if !strings.Contains(stderr, "ketascreen import: not converted: bands keep their names, not their meanings") {
 				t.Errorf("stderr lacks the notes: %s", stderr)
 			}
-			back, err := questionnaire.Parse("back.yaml", []byte(stdout))
+			back, err := definition.Parse("back.yaml", []byte(stdout))
 			if err != nil {
 				t.Fatalf("%v", err)
 			}

@@ -11,6 +11,9 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/cli/command"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/answersjson"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // maxAnswersInput caps what score reads from stdin.
@@ -46,7 +49,7 @@ func runScore(_ context.Context, e *command.Env, args []string) error {
 	if len(data) > maxAnswersInput {
 		return command.UsageError{Msg: fmt.Sprintf("the answers are larger than %d bytes", maxAnswersInput)}
 	}
-	answers, err := questionnaire.DecodeAnswersJSON(data)
+	answers, err := answersjson.Decode(data)
 	if err != nil {
 		return command.UsageError{Msg: err.Error()}
 	}
@@ -61,7 +64,7 @@ func runScore(_ context.Context, e *command.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	out, err := json.MarshalIndent(r.View(*lang), "", "  ")
+	out, err := json.MarshalIndent(resultview.Of(r, *lang), "", "  ")
 	if err != nil {
 		return err
 	}
@@ -76,7 +79,7 @@ func findQuestionnaire(idOrFile, dir string) (*questionnaire.Questionnaire, erro
 		if err != nil {
 			return nil, command.UsageError{Msg: err.Error()}
 		}
-		q, err := questionnaire.Parse(idOrFile, data)
+		q, err := definition.Parse(idOrFile, data)
 		if err != nil {
 			return nil, command.UsageError{Msg: "the questionnaire has problems (run 'ketascreen lint'):\n" + err.Error()}
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 	"github.com/ketascreen/ketascreen/questionnaires"
 )
@@ -191,7 +192,7 @@ flags:
 	// Every code system, with what it holds.
 	owner := map[string]string{}
 	for _, d := range [][2]string{{"cage", "aid_q1"}, {"cage-aid", "q1"}} {
-		q, err := questionnaire.Parse(d[0]+".yaml", []byte(doc(d[0], d[1])))
+		q, err := definition.Parse(d[0]+".yaml", []byte(doc(d[0], d[1])))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 )
 
 var phq9Codes = []string{"not_at_all", "several_days", "more_than_half", "nearly_every_day"} // 0..3
@@ -107,10 +108,10 @@ func TestPHQ9ItemNineFlag(t *testing.T) {
 			if r.Level.ID != "minimal" {
 				t.Errorf("band = %s, want minimal: the flag does not change the level", r.Level.ID)
 			}
-			if got := r.ResourceKinds(); !equal(got, []string{"crisis"}) {
+			if got := r.ResourceKinds(); !qtest.Equal(got, []string{"crisis"}) {
 				t.Errorf("resource kinds = %v, want [crisis]", got)
 			}
-			if got := toldIDs(r); !equal(got, []string{"q9"}) {
+			if got := toldIDs(r); !qtest.Equal(got, []string{"q9"}) {
 				t.Errorf("told = %v, want [q9]", got)
 			}
 		})
@@ -187,7 +188,7 @@ func TestDAST10ToldReverse(t *testing.T) {
 	for _, tl := range r.Told {
 		got = append(got, tl.Item.ID+":"+tl.Options[0].Code)
 	}
-	if want := []string{"q3:no", "q7:yes"}; !equal(got, want) {
+	if want := []string{"q3:no", "q7:yes"}; !qtest.Equal(got, want) {
 		t.Errorf("told = %v, want %v", got, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 )
 
 // Every item does something for the person: it counts in a score, or a condition (skip logic,
@@ -111,7 +112,7 @@ func TestKetamineRiskAdvice(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := adviceIDs(mustScore(t, q, tt.answers)); !equal(got, tt.want) {
+			if got := adviceIDs(mustScore(t, q, tt.answers)); !qtest.Equal(got, tt.want) {
 				t.Errorf("advice = %v, want %v", got, tt.want)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // criteriaShown maps each DSM-5 criterion of the level score to the items that ask about it
@@ -83,7 +84,7 @@ func TestKetamineLevelCountsCriteria(t *testing.T) {
 				if len(r.Criteria) != n {
 					t.Errorf("criteria = %v, want %d of them", r.Criteria, n)
 				}
-				sc := r.Scale()
+				sc := resultview.ScaleOf(r)
 				if sc.Value != n || sc.Max != max {
 					t.Errorf("scale = %d of %d, want %d of %d", sc.Value, sc.Max, n, max)
 				}

@@ -7,31 +7,9 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
-
-// fill answers every item skip logic shows, in order: the fixed answers where given, and
-// otherwise "no", "none", or the first option.
-func fill(q *questionnaire.Questionnaire, fixed questionnaire.Answers) questionnaire.Answers {
-	a := questionnaire.Answers{}
-	for _, it := range q.Items() {
-		if !q.Visibility(a)[it.ID] {
-			continue
-		}
-		if v, ok := fixed[it.ID]; ok {
-			a[it.ID] = v
-			continue
-		}
-		code := it.Options[0].Code
-		for _, o := range it.Options {
-			if o.Code == "no" || o.Code == "none" {
-				code = o.Code
-				break
-			}
-		}
-		a[it.ID] = []string{code}
-	}
-	return a
-}
 
 var paths = []string{"prescribed", "not_prescribed", "both"}
 
@@ -86,7 +64,7 @@ func TestKetamineSkipLogic(t *testing.T) {
 func TestKetamineNoneRecent(t *testing.T) {
 	q := shipped(t)
 	a := fill(q, ans("use_context", "none_recent"))
-	if got, want := shownIDs(q, a), []string{"use_context", "urinary", "belly_kidney", "memory", "mood_interest", "mood_down", "safety"}; !equal(got, want) {
+	if got, want := shownIDs(q, a), []string{"use_context", "urinary", "belly_kidney", "memory", "mood_interest", "mood_down", "safety"}; !qtest.Equal(got, want) {
 		t.Errorf("shown = %v, want %v", got, want)
 	}
 	shown := q.Visibility(a)
@@ -136,10 +114,10 @@ func TestKetamineSafetyFlag(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := mustScore(t, q, tt.answers)
-			if got := r.FlagIDs(); !equal(got, tt.want) {
+			if got := r.FlagIDs(); !qtest.Equal(got, tt.want) {
 				t.Fatalf("flags = %v, want %v", got, tt.want)
 			}
-			if r.Acute() != tt.acute || r.View("en").Acute != tt.acute {
+			if r.Acute() != tt.acute || resultview.Of(r, "en").Acute != tt.acute {
 				t.Errorf("acute = %v, want %v", r.Acute(), tt.acute)
 			}
 			if r.SafetyRaised() != (len(tt.want) > 0 && strings.HasPrefix(tt.want[0], "safety")) {
@@ -317,7 +295,7 @@ func TestKetamineAdvice(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			r := mustScore(t, q, fill(q, ans("use_context", tt.path, "frequency", "weekly")))
-			if got := adviceIDs(r); !equal(got, tt.want) {
+			if got := adviceIDs(r); !qtest.Equal(got, tt.want) {
 				t.Errorf("advice = %v, want %v", got, tt.want)
 			}
 		})
@@ -328,7 +306,7 @@ func TestKetamineAdvice(t *testing.T) {
 func TestKetamineCriteria(t *testing.T) {
 	q := shipped(t)
 	r := mustScore(t, q, withCriteria(t, q, "both", 11))
-	if !equal(r.Criteria, questionnaire.DSM5Criteria) {
+	if !qtest.Equal(r.Criteria, questionnaire.DSM5Criteria) {
 		t.Errorf("criteria = %v, want %v", r.Criteria, questionnaire.DSM5Criteria)
 	}
 	// Prescribed-only use never meets tolerance or withdrawal: DSM-5 excludes them under supervision.
@@ -362,7 +340,7 @@ func TestKetamineViewLanguages(t *testing.T) {
 			"cope", "yes", "mental_health", "depression", "mood_interest", "nearly_every_day", "mood_down", "nearly_every_day")
 		r := mustScore(t, q, a)
 		for _, lang := range q.Languages {
-			v := r.View(lang)
+			v := resultview.Of(r, lang)
 			if v.Notice == "" || v.Level.Label == "" || v.Level.Meaning == "" {
 				t.Errorf("%s/%s: empty notice or level", path, lang)
 			}

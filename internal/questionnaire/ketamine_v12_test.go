@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // After any yes to the safety question, on every path and at every level, no text the author
@@ -172,7 +174,7 @@ func TestKetaminePatternAndMoney(t *testing.T) {
 					got = append(got, id)
 				}
 			}
-			if !equal(got, tt.advice) || r.Scores["risk"] != tt.risk || r.Scores["signs"] != 0 {
+			if !qtest.Equal(got, tt.advice) || r.Scores["risk"] != tt.risk || r.Scores["signs"] != 0 {
 				t.Errorf("advice %v risk %d signs %d; want %v, %d, 0", got, r.Scores["risk"], r.Scores["signs"], tt.advice, tt.risk)
 			}
 		})
@@ -228,7 +230,7 @@ func TestKetamineStopped(t *testing.T) {
 	if lt.Label.In("en") != "No use in the last 12 months" || lt.Reassuring {
 		t.Errorf("level text %q (reassuring %v)", lt.Label.In("en"), lt.Reassuring)
 	}
-	if v := r.View("es"); v.Scale != nil || v.Level.Label != "Sin uso en los últimos 12 meses" {
+	if v := resultview.Of(r, "es"); v.Scale != nil || v.Level.Label != "Sin uso en los últimos 12 meses" {
 		t.Errorf("view: scale %v, level %q", v.Scale, v.Level.Label)
 	}
 	tips := strings.ToLower(strings.Join(textsIn(q.Advice[slices.IndexFunc(q.Advice, func(a *questionnaire.Advice) bool { return a.ID == "stopped" })].Tips, "en"), " "))
@@ -263,7 +265,7 @@ func TestKetamineFlagsForClinicians(t *testing.T) {
 func TestKetamineScale(t *testing.T) {
 	q := shipped(t)
 	r := mustScore(t, q, withCriteria(t, q, "prescribed", 3))
-	v := r.View("en").Scale
+	v := resultview.Of(r, "en").Scale
 	if v == nil || v.Text != "3 of 9 warning signs" || v.Value != 3 || v.Max != 9 {
 		t.Fatalf("scale = %+v", v)
 	}
@@ -274,10 +276,10 @@ func TestKetamineScale(t *testing.T) {
 	if want := "low:0-1:false some:2-3:true moderate:4-5:false high:6-9:false"; strings.Join(bands, " ") != want {
 		t.Errorf("bands = %s, want %s", strings.Join(bands, " "), want)
 	}
-	if es := r.View("es").Scale.Text; es != "3 de 9 señales de alerta" {
+	if es := resultview.Of(r, "es").Scale.Text; es != "3 de 9 señales de alerta" {
 		t.Errorf("es scale = %q", es)
 	}
-	if v := mustScore(t, q, withCriteria(t, q, "both", 7)).View("en").Scale; v.Text != "7 of 11 warning signs" {
+	if v := resultview.Of(mustScore(t, q, withCriteria(t, q, "both", 7)), "en").Scale; v.Text != "7 of 11 warning signs" {
 		t.Errorf("both: scale = %q", v.Text)
 	}
 }

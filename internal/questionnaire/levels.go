@@ -40,35 +40,9 @@ func (r *Result) NextStepsFor(b *Band) []*Step {
 	}
 	var out []*Step
 	for _, s := range b.NextSteps {
-		if s.ShowIf.holds(r.Answers, r.Scores) {
+		if s.ShowIf.Holds(r.Answers, r.Scores) {
 			out = append(out, s)
 		}
-	}
-	return out
-}
-
-// LevelView is one level in one language.
-type LevelView struct {
-	Score      string   `json:"score"`
-	ScoreLabel string   `json:"score_label"`
-	Value      int      `json:"value"`
-	Band       string   `json:"band"`
-	Label      string   `json:"label"`
-	Meaning    string   `json:"meaning"`
-	NextSteps  []string `json:"next_steps"`
-}
-
-func (r *Result) levelViews(lang string) []LevelView {
-	var out []LevelView
-	for _, l := range r.Levels {
-		lv := LevelView{Score: l.Score.ID, ScoreLabel: l.Score.Label.In(lang), Value: l.Value, NextSteps: []string{}}
-		if l.Band != nil {
-			lv.Band, lv.Label, lv.Meaning = l.Band.ID, l.Band.Label.In(lang), l.Band.Meaning.In(lang)
-			for _, s := range r.NextStepsFor(l.Band) {
-				lv.NextSteps = append(lv.NextSteps, s.Text.In(lang))
-			}
-		}
-		out = append(out, lv)
 	}
 	return out
 }

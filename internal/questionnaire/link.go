@@ -3,7 +3,8 @@ package questionnaire
 // Link fills in what the engine derives from a definition known to be sound: each section's
 // and item's place, the lookups by id, the items each score counts and the scores it uses,
 // and the level scores. ranges are the lowest and highest value of each score, by id (what
-// Score.Range returns), as lint found them. Parse calls it last, once every check has passed.
+// Score.Range returns), as lint found them. Package definition calls it last, once every check
+// has passed.
 func (q *Questionnaire) Link(ranges map[string][2]int) {
 	q.itemIDs = map[string]*Item{}
 	q.scores = map[string]*Score{}

@@ -1,8 +1,9 @@
-// Package questionnaire owns the questionnaire definitions and the scoring engine: parsing and
-// checking (lint) a definition file, skip logic, validating a person's answers and scoring them
-// into a Result. It does no I/O, and knows nothing of HTTP or storage. Package yamlfile does
-// the strict reading and the problem reporting (every problem at its line) for it and for the
-// other definition files: package catalog reads a folder of definitions, and package helplines
+// Package questionnaire is the scoring engine and the types of a questionnaire definition:
+// skip logic, validating a person's answers and scoring them into a Result. It does no I/O, and
+// knows nothing of HTTP or storage. Around it: package definition reads and checks (lints) a
+// definition file and links it for the engine, with package scorerange finding the scores'
+// ranges; package resultview shows a result in one language, and package answersjson reads
+// answers sent as JSON; package catalog reads a folder of definitions, and package helplines
 // the help resources file.
 package questionnaire
 
@@ -46,6 +47,10 @@ const (
 	Count = "count"
 	Max   = "max" // the highest of the items or scores that have a value
 	Min   = "min" // the lowest of them
+	// Criteria counts DSM-5 criteria met rather than items: two items mapped to the same
+	// criterion (used more than meant, used more than prescribed) count once, and an item
+	// mapped to none can count nothing, so every item it lists needs a dsm5 code.
+	Criteria = "criteria"
 )
 
 // Severities, most urgent first.
@@ -166,6 +171,14 @@ func (o *Option) ValueFor(score string) int {
 		return v
 	}
 	return o.Value
+}
+
+// ToldText is how the answer is said back: the option's own text, or the question and answer.
+func (o *Option) ToldText(it *Item, lang string) string {
+	if s := o.Told.In(lang); s != "" {
+		return s
+	}
+	return it.Prompt.In(lang) + " " + o.Label.In(lang)
 }
 
 // Condition is skip logic and the trigger of flags, next steps and advice. Exactly one form is set.

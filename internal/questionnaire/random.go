@@ -10,15 +10,16 @@ import (
 // option, a random set of options, or a random number (one of its ends one time in three). The
 // answers always pass Check. Tests use it to compare the engine with other readings of the file.
 func (q *Questionnaire) RandomAnswers(rng *rand.Rand) Answers {
-	return randomAnswers(q.model(), rng, 0)
+	return q.model().RandomAnswers(rng, 0)
 }
 
-// randomAnswers walks the items in order. bias -1 prefers the answers worth least, +1 the ones
-// worth most (by their default value), so that a few paths reach a score's ends.
-func randomAnswers(m model, rng *rand.Rand, bias int) Answers {
+// RandomAnswers is a random path through the model's items, walked in order, as
+// Questionnaire.RandomAnswers makes one. bias -1 prefers the answers worth least, +1 the ones
+// worth most (by their default value), so that a few paths reach a score's ends; 0 has none.
+func (m Model) RandomAnswers(rng *rand.Rand, bias int) Answers {
 	a := Answers{}
 	for _, it := range m.items {
-		if !shownIn(m, it, a) || !it.IsRequired() && rng.IntN(4) == 0 {
+		if !m.Shown(it, a) || !it.IsRequired() && rng.IntN(4) == 0 {
 			continue
 		}
 		switch it.Type {
@@ -80,31 +81,4 @@ func pickSet(it *Item, rng *rand.Rand, bias int) []string {
 		set = []string{free[rng.IntN(len(free))]}
 	}
 	return set
-}
-
-// shownIn reports whether skip logic shows an item, given the answers to the items before it
-// that were shown.
-func shownIn(m model, it *Item, seen Answers) bool {
-	for _, c := range []*Condition{sectionShowIf(it), it.ShowIf} {
-		if c == nil {
-			continue
-		}
-		ids := conditionScores(c, nil)
-		if len(ids) == 0 {
-			if !c.holds(seen, nil) {
-				return false
-			}
-			continue
-		}
-		e := newScorer(m, seen)
-		for _, id := range ids {
-			if s := m.scores[id]; s != nil {
-				e.value(s)
-			}
-		}
-		if !c.holds(seen, e.vals) {
-			return false
-		}
-	}
-	return true
 }

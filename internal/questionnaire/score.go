@@ -20,6 +20,13 @@ func (a Answers) Clone() Answers {
 	return c
 }
 
+// Limits on a set of answers, far above any real questionnaire and far below harm.
+const (
+	MaxAnswerItems   = 200
+	MaxAnswerCodes   = 30
+	MaxAnswerKeySize = 64
+)
+
 // Error kinds for answers, stable for API clients and message catalogues.
 const (
 	ErrUnknownItem   = "unknown_item"
@@ -59,45 +66,6 @@ func (e AnswersError) For(item string) []AnswerError {
 	return out
 }
 
-// holds evaluates a condition. visible answers only: a hidden item's answer never counts.
-func (c *Condition) holds(a Answers, scores map[string]int) bool {
-	switch {
-	case c == nil:
-		return true
-	case c.Item != "" && (c.Min != nil || c.Max != nil):
-		return numberHolds(a[c.Item], c.Min, c.Max)
-	case c.Item != "":
-		got, ok := a[c.Item]
-		if !ok || len(got) == 0 {
-			return false
-		}
-		if len(c.AnyOf) > 0 {
-			return slices.ContainsFunc(got, func(code string) bool { return slices.Contains(c.AnyOf, code) })
-		}
-		return !slices.ContainsFunc(got, func(code string) bool { return slices.Contains(c.NoneOf, code) })
-	case c.Score != "":
-		v, ok := scores[c.Score]
-		if !ok {
-			return false
-		}
-		return (c.Min == nil || v >= *c.Min) && (c.Max == nil || v <= *c.Max)
-	case c.All != nil:
-		for _, sub := range c.All {
-			if !sub.holds(a, scores) {
-				return false
-			}
-		}
-		return true
-	default:
-		for _, sub := range c.Any {
-			if sub.holds(a, scores) {
-				return true
-			}
-		}
-		return false
-	}
-}
-
 // Visibility says, for the given answers, which items skip logic shows. Items are walked in
 // order and a hidden item's answer is ignored when later conditions are evaluated, so an
 // answer left over from a changed mind never reveals anything.
@@ -113,9 +81,9 @@ func (q *Questionnaire) Visibility(a Answers) map[string]bool {
 		}
 		if it.section != cur {
 			cur = it.section
-			sectionShown = cur.ShowIf.holds(seen, scores)
+			sectionShown = cur.ShowIf.Holds(seen, scores)
 		}
-		v := sectionShown && it.ShowIf.holds(seen, scores)
+		v := sectionShown && it.ShowIf.Holds(seen, scores)
 		shown[it.ID] = v
 		if v {
 			if ans, ok := a[it.ID]; ok {
@@ -271,7 +239,7 @@ func (q *Questionnaire) result(a Answers) *Result {
 	r.Levels = q.resultLevels(r.Scores)
 
 	for _, f := range q.Flags {
-		if f.When.holds(a, r.Scores) {
+		if f.When.Holds(a, r.Scores) {
 			r.Flags = append(r.Flags, f)
 			f.When.markItems(a, mark)
 		}
@@ -317,7 +285,7 @@ func (c *Condition) markItems(a Answers, mark func(item, code string)) {
 		}
 	default:
 		for _, sub := range append(slices.Clone(c.All), c.Any...) {
-			if sub.holds(a, nil) {
+			if sub.Holds(a, nil) {
 				sub.markItems(a, mark)
 			}
 		}
@@ -331,7 +299,7 @@ func (r *Result) NextSteps() []*Step {
 	}
 	var out []*Step
 	for _, s := range r.Level.NextSteps {
-		if s.ShowIf.holds(r.Answers, r.Scores) {
+		if s.ShowIf.Holds(r.Answers, r.Scores) {
 			out = append(out, s)
 		}
 	}
@@ -342,7 +310,7 @@ func (r *Result) NextSteps() []*Step {
 func (r *Result) Advice() []*Advice {
 	var out []*Advice
 	for _, a := range r.Questionnaire.Advice {
-		if a.ShowIf.holds(r.Answers, r.Scores) {
+		if a.ShowIf.Holds(r.Answers, r.Scores) {
 			out = append(out, a)
 		}
 	}

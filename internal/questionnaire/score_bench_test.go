@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/answersjson"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // fullAnswers answers every item the skip logic asks, in order, with the option pick chooses.
@@ -84,7 +86,7 @@ func BenchmarkDecodeScoreView(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		a, err := questionnaire.DecodeAnswersJSON(body)
+		a, err := answersjson.Decode(body)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -92,6 +94,6 @@ func BenchmarkDecodeScoreView(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		_ = r.View("en")
+		_ = resultview.Of(r, "en")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 )
 
 func TestScore(t *testing.T) {
@@ -131,7 +132,7 @@ func TestScore(t *testing.T) {
 			if r.Level == nil || r.Level.ID != tt.level {
 				t.Errorf("level = %v, want %s", r.Level, tt.level)
 			}
-			if got := r.FlagIDs(); !equal(got, tt.flags) {
+			if got := r.FlagIDs(); !qtest.Equal(got, tt.flags) {
 				t.Errorf("flags = %v, want %v", got, tt.flags)
 			}
 			for _, f := range tt.flags {
@@ -153,19 +154,19 @@ func TestScore(t *testing.T) {
 				}
 				told = append(told, s)
 			}
-			if !equal(told, tt.told) {
+			if !qtest.Equal(told, tt.told) {
 				t.Errorf("told = %v, want %v", told, tt.told)
 			}
-			if !equal(r.Criteria, tt.criteria) {
+			if !qtest.Equal(r.Criteria, tt.criteria) {
 				t.Errorf("criteria = %v, want %v", r.Criteria, tt.criteria)
 			}
-			if got := stepTexts(r); !equal(got, tt.steps) {
+			if got := stepTexts(r); !qtest.Equal(got, tt.steps) {
 				t.Errorf("next steps = %q, want %q", got, tt.steps)
 			}
-			if got := adviceIDs(r); !equal(got, tt.advice) {
+			if got := adviceIDs(r); !qtest.Equal(got, tt.advice) {
 				t.Errorf("advice = %v, want %v", got, tt.advice)
 			}
-			if got := r.ResourceKinds(); !equal(got, tt.kinds) {
+			if got := r.ResourceKinds(); !qtest.Equal(got, tt.kinds) {
 				t.Errorf("resource kinds = %v, want %v", got, tt.kinds)
 			}
 		})
@@ -194,7 +195,7 @@ flags:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := mustScore(t, q, tt.answers).FlagIDs(); !equal(got, tt.want) {
+			if got := mustScore(t, q, tt.answers).FlagIDs(); !qtest.Equal(got, tt.want) {
 				t.Errorf("flags = %v, want %v", got, tt.want)
 			}
 		})

@@ -1,10 +1,6 @@
 package questionnaire
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-)
+import "slices"
 
 // scoreInfo is what a score knows once the file is checked.
 type scoreInfo struct {
@@ -26,24 +22,11 @@ func (s *Score) ItemList() []*Item { return s.items }
 // Entry is the entry a repeated score was made for, and its block's id; "" for others.
 func (s *Score) Entry() (block, code string) { return s.Origin.entry() }
 
-// model is what evaluation needs: the items in order and lookups by id. The checker builds one
-// before the questionnaire is linked (references may then be wrong: they are skipped), and the
-// questionnaire has one after.
-type model struct {
-	items  []*Item
-	byID   map[string]*Item
-	scores map[string]*Score
-}
-
-func (q *Questionnaire) model() model {
-	return model{items: q.items, byID: q.itemIDs, scores: q.scores}
-}
-
 // scorer computes scores from the answers skip logic shows, each score once, the scores it
 // uses first. A score whose show_if does not hold, or that is part of a cycle (which lint
 // refuses), has no value.
 type scorer struct {
-	m     model
+	m     Model
 	a     Answers
 	vals  map[string]int
 	state map[string]uint8 // 1 while being computed, 2 when done
@@ -51,7 +34,7 @@ type scorer struct {
 	mark func(s *Score, it *Item, code string)
 }
 
-func newScorer(m model, a Answers) *scorer {
+func newScorer(m Model, a Answers) *scorer {
 	return &scorer{m: m, a: a, vals: map[string]int{}, state: map[string]uint8{}}
 }
 
@@ -78,7 +61,7 @@ func (e *scorer) value(s *Score) (int, bool) {
 			e.value(sub)
 		}
 	}
-	if s.ShowIf != nil && !s.ShowIf.holds(e.a, e.vals) {
+	if s.ShowIf != nil && !s.ShowIf.Holds(e.a, e.vals) {
 		return 0, false
 	}
 	if s.Kind == Criteria {
@@ -146,6 +129,12 @@ func combine(kind string, terms []int) int {
 	return v
 }
 
+// ScoreValue is what the item's answer adds to score s, and whether it counts (a chosen option
+// worth more than 0, or a number that adds more than 0); ok is false when it has no answer.
+func (it *Item) ScoreValue(s *Score, a Answers) (v int, counted, ok bool) {
+	return (&scorer{a: a}).itemValue(s, it)
+}
+
 // itemValue is what an answered item adds to a score, and whether it counts (a chosen option
 // worth more than 0, or a number that adds more than 0); ok is false when it has no answer.
 func (e *scorer) itemValue(s *Score, it *Item) (v int, counted, ok bool) {
@@ -181,156 +170,38 @@ func (e *scorer) itemValue(s *Score, it *Item) (v int, counted, ok bool) {
 	return v, counted, true
 }
 
-// conditionScores appends the ids of the scores a condition looks at.
-func conditionScores(c *Condition, out []string) []string {
-	if c == nil {
-		return out
-	}
-	if c.Score != "" {
-		out = append(out, c.Score)
-	}
-	for _, sub := range c.All {
-		out = conditionScores(sub, out)
-	}
-	for _, sub := range c.Any {
-		out = conditionScores(sub, out)
-	}
-	return out
-}
-
-// conditionItems appends the ids of the items a condition looks at.
-func conditionItems(c *Condition, out []string) []string {
-	if c == nil {
-		return out
-	}
-	if c.Item != "" {
-		out = append(out, c.Item)
-	}
-	for _, sub := range c.All {
-		out = conditionItems(sub, out)
-	}
-	for _, sub := range c.Any {
-		out = conditionItems(sub, out)
-	}
-	return out
-}
-
-// checkScoreGraph checks what scores refer to: scores that exist, items or scores to count, a
-// main level that always has a value, and no cycle (a score that, through the scores it uses
-// or its show_if, depends on itself).
-func (c *checker) checkScoreGraph() {
-	q := c.q
-	for i, s := range q.Scores {
-		p := fmt.Sprintf("$.scores[%d]", i)
-		if len(s.Items) == 0 && len(s.Scores) == 0 {
-			c.pl.Add(p, "score %q needs items or scores to count", s.ID)
-		}
-		for j, id := range s.Scores {
-			if c.scores[id] == nil {
-				c.pl.Add(fmt.Sprintf("%s.scores[%d]", p, j), "score %q uses score %q, which does not exist", s.ID, id)
-			}
-		}
-		c.condition(p+".show_if", s.ShowIf, len(c.items), true)
-	}
-	if ls := c.scores[q.Level]; ls != nil && ls.ShowIf != nil {
-		c.pl.Add("$.level", "the level score %q must always have a value, so it cannot have show_if", q.Level)
-	}
-	for i, id := range q.Levels {
-		p := fmt.Sprintf("$.levels[%d]", i)
-		switch s := c.scores[id]; {
-		case s == nil:
-			c.pl.Add(p, "levels names score %q, which does not exist", id)
-		case len(s.Bands) == 0:
-			c.pl.Add(p, "levels names score %q, which has no bands", id)
-		case id == q.Level:
-			c.pl.Add(p, "score %q is already the level", id)
-		}
-	}
-	// Depth-first over "uses": an edge back to a score still open is a cycle.
-	state := map[string]uint8{}
-	var path []string
-	var visit func(s *Score) bool
-	visit = func(s *Score) bool {
-		switch state[s.ID] {
-		case 1:
-			// Reported where the edge back to the start is written.
-			from := c.scores[path[len(path)-1]]
-			key := ".show_if"
-			if slices.Contains(from.Scores, s.ID) {
-				key = ".scores"
-			}
-			start := slices.Index(path, s.ID)
-			c.pl.Add(c.scorePath(from.ID)+key, "scores depend on each other in a cycle: %s", strings.Join(append(path[start:], s.ID), " -> "))
-			return false
-		case 2:
-			return true
-		}
-		state[s.ID] = 1
-		path = append(path, s.ID)
-		ok := true
-		for _, id := range append(slices.Clone(s.Scores), conditionScores(s.ShowIf, nil)...) {
-			if sub := c.scores[id]; sub != nil && !visit(sub) {
-				ok = false
-				break
-			}
-		}
-		path = path[:len(path)-1]
-		state[s.ID] = 2
-		return ok
-	}
-	for _, s := range q.Scores {
-		if state[s.ID] == 0 && !visit(s) {
-			c.cyclic = true
-			return // one cycle at a time: the others often go through it
-		}
-	}
-}
-
-func (c *checker) scorePath(id string) string {
-	for i, s := range c.q.Scores {
-		if s.ID == id {
-			return fmt.Sprintf("$.scores[%d]", i)
-		}
-	}
-	return "$.scores"
-}
-
-// earlierScore checks that skip logic looking at a score only looks at earlier answers: every
-// item the score counts, through the scores it uses and their show_if, comes before.
-func (c *checker) earlierScore(p, id string, before int) bool {
-	s := c.scores[id]
-	if s == nil {
-		return true // reported as unknown by the caller
-	}
-	seen := map[string]bool{}
-	var items []string
-	var walk func(s *Score)
-	walk = func(s *Score) {
-		if seen[s.ID] {
-			return
-		}
-		seen[s.ID] = true
-		items = append(items, s.Items...)
-		items = conditionItems(s.ShowIf, items)
-		for _, sid := range append(slices.Clone(s.Scores), conditionScores(s.ShowIf, nil)...) {
-			if sub := c.scores[sid]; sub != nil {
-				walk(sub)
-			}
-		}
-	}
-	walk(s)
-	for _, it := range items {
-		if pos, ok := c.itemPos[it]; !ok || pos >= before {
-			c.pl.Add(p+".score", "skip logic may only look at a score of earlier answers, and %q counts %q, which is not earlier", id, it)
-			return false
-		}
-	}
-	return true
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1
 	}
 	return 0
+}
+
+// SumRange is what a tick-all-that-apply item can add to the sum score of that id: at least
+// one option is ticked, and an exclusive option is ticked alone. The lowest is every negative
+// option together (or the lowest option alone when none is negative); the highest likewise.
+func (it *Item) SumRange(score string) (lo, hi int) {
+	var neg, pos int
+	for i, o := range it.Options {
+		v := o.ValueFor(score)
+		if i == 0 {
+			lo, hi = v, v
+		}
+		lo, hi = min(lo, v), max(hi, v)
+		if o.Exclusive {
+			continue
+		}
+		if v < 0 {
+			neg += v
+		} else {
+			pos += v
+		}
+	}
+	if neg < 0 {
+		lo = min(lo, neg)
+	}
+	if pos > 0 {
+		hi = max(hi, pos)
+	}
+	return lo, hi
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 )
 
 func TestVisibility(t *testing.T) {
@@ -41,7 +42,7 @@ func TestVisibility(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := shownIDs(q, tt.answers); !equal(got, tt.want) {
+			if got := shownIDs(q, tt.answers); !qtest.Equal(got, tt.want) {
 				t.Errorf("shown = %v, want %v", got, tt.want)
 			}
 			shown := q.Visibility(tt.answers)
@@ -118,7 +119,7 @@ func TestHiddenAnswersNeverCount(t *testing.T) {
 	if len(r.Flags) != 0 {
 		t.Errorf("flags = %v, want none", r.FlagIDs())
 	}
-	if got, want := toldIDs(r), []string{"often"}; !equal(got, want) {
+	if got, want := toldIDs(r), []string{"often"}; !qtest.Equal(got, want) {
 		t.Errorf("told = %v, want %v", got, want)
 	}
 	if len(r.Criteria) != 0 {

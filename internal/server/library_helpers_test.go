@@ -15,6 +15,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 )
@@ -118,7 +119,7 @@ func checkLevelsShown(t *testing.T, body string, q *questionnaire.Questionnaire,
 	if err != nil {
 		t.Fatal(err)
 	}
-	view := r.View(lang)
+	view := resultview.Of(r, lang)
 	main := `<p class="level-label"><strong>` + htmlEscape(r.LevelText().Label.In(lang)) + `</strong></p>`
 	first := strings.Index(body, `<p class="level-label">`)
 	if first < 0 || !strings.HasPrefix(body[first:], main) {

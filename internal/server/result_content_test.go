@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // Every flag and every piece of advice is shown when its answers are given, with all its words,
@@ -37,7 +38,7 @@ func TestEveryFlagAdviceAndAnswerShown(t *testing.T) {
 					mustContain(t, body, htmlEscape(tip.In(lang)))
 				}
 			}
-			for _, told := range r.View(lang).Told {
+			for _, told := range resultview.Of(r, lang).Told {
 				for _, text := range told.Text {
 					mustContain(t, body, "<li>"+htmlEscape(text)+"</li>")
 				}
@@ -67,7 +68,7 @@ func TestLevelScale(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				sc := r.Scale()
+				sc := resultview.ScaleOf(r)
 				if r.Level.ID != b.ID || sc == nil {
 					continue // more signs than this context is asked about
 				}

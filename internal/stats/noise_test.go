@@ -8,7 +8,7 @@ import (
 
 	"github.com/google/differential-privacy/go/v3/noise"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
 
@@ -21,7 +21,7 @@ func layouts(t *testing.T) []*Layout {
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, err := questionnaire.Parse(f, data)
+		q, err := definition.Parse(f, data)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 )
 
 // MaxImport bounds the Questionnaire Import reads.
@@ -136,9 +137,9 @@ func (im *importer) text(s, what string) questionnaire.Text {
 	if strings.TrimSpace(s) == "" {
 		return im.placeholder(what)
 	}
-	if len(s) > questionnaire.MaxTextLength {
-		im.note("a text longer than %d characters was cut", questionnaire.MaxTextLength)
-		s = s[:questionnaire.MaxTextLength]
+	if len(s) > definition.MaxTextLength {
+		im.note("a text longer than %d characters was cut", definition.MaxTextLength)
+		s = s[:definition.MaxTextLength]
 	}
 	return questionnaire.Text{im.lang: s}
 }

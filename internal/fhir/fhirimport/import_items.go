@@ -8,6 +8,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/fhir/fhirpath"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 )
 
 // pending is skip logic to convert once every item and score is known.
@@ -137,8 +138,8 @@ func (im *importer) item(in inItem) *questionnaire.Item {
 			}
 		}
 		if it.Min == nil || it.Max == nil {
-			im.note("number item %q has no minValue or maxValue: 0 and %d are used, check them", in.LinkID, questionnaire.MaxNumber)
-			it.Min, it.Max = firstPtr(it.Min, 0), firstPtr(it.Max, questionnaire.MaxNumber)
+			im.note("number item %q has no minValue or maxValue: 0 and %d are used, check them", in.LinkID, definition.MaxNumber)
+			it.Min, it.Max = firstPtr(it.Min, 0), firstPtr(it.Max, definition.MaxNumber)
 		}
 	default:
 		im.note("item %q of type %s was dropped: the format has choice and whole-number questions only, and no typed text", in.LinkID, in.Type)

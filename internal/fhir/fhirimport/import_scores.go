@@ -9,6 +9,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/fhir/fhirimport/yamlout"
 	"github.com/ketascreen/ketascreen/internal/fhir/fhirpath"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 )
 
 // scores reads the result group of a Questionnaire package fhir exported: a score per
@@ -215,7 +216,7 @@ func (im *importer) finish() ([]byte, error) {
 	if len(im.q.Sections) == 0 || im.q.Level == "" {
 		return nil, fmt.Errorf("%w: no question could be converted", errNothing)
 	}
-	ranges, err := questionnaire.ScoreRanges(im.q.ID+".yaml", im.yaml())
+	ranges, err := definition.ScoreRanges(im.q.ID+".yaml", im.yaml())
 	if err != nil {
 		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", err)
 	}
@@ -226,7 +227,7 @@ func (im *importer) finish() ([]byte, error) {
 		}
 	}
 	out := im.yaml()
-	if _, err := questionnaire.Parse(im.q.ID+".yaml", out); err != nil {
+	if _, err := definition.Parse(im.q.ID+".yaml", out); err != nil {
 		return nil, fmt.Errorf("the converted questionnaire has problems (a bug in the import, or a Questionnaire it misreads):\n%w", err)
 	}
 	return out, nil

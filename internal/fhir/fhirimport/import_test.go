@@ -7,6 +7,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir/fhirimport"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 )
 
 // A Questionnaire another tool wrote (LOINC-style link ids and answer codes, itemWeight, a total
@@ -56,7 +57,7 @@ func TestImportForeign(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\nnotes: %q", err, notes)
 	}
-	q, err := questionnaire.Parse("imported.yaml", yaml)
+	q, err := definition.Parse("imported.yaml", yaml)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, yaml)
 	}

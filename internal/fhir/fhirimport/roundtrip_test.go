@@ -8,6 +8,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/fhir/fhirimport"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 )
 
@@ -28,7 +29,7 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v\nnotes: %q", err, notes)
 			}
-			back, err := questionnaire.Parse("back.yaml", yaml)
+			back, err := definition.Parse("back.yaml", yaml)
 			if err != nil {
 				t.Fatalf("%v\n%s", err, yaml)
 			}

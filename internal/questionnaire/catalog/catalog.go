@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
@@ -75,7 +76,7 @@ func load(fsys fs.FS) (*Catalog, yamlfile.Problems) {
 			c.site = s
 			continue
 		}
-		q, err := questionnaire.Parse(name, data)
+		q, err := definition.Parse(name, data)
 		all = append(all, yamlfile.ProblemsOf(err)...)
 		if q != nil {
 			all = append(all, checkVersionFile(name, data, q)...)
@@ -89,7 +90,7 @@ func load(fsys fs.FS) (*Catalog, yamlfile.Problems) {
 		all = append(all, yamlfile.Problem{File: ".", Message: "no questionnaire found"})
 	}
 	seen := map[string]string{}
-	defs := map[string][]definition{}
+	defs := map[string][]parsedFile{}
 	for _, l := range qs {
 		key := l.q.ID + "@" + l.q.Version
 		if other, dup := seen[key]; dup {
@@ -106,7 +107,7 @@ func load(fsys fs.FS) (*Catalog, yamlfile.Problems) {
 			all = append(all, checkSiteLanguages(l.file, l.data, l.q, c.site)...)
 		}
 		c.byID[l.q.ID] = append(c.byID[l.q.ID], l.q)
-		defs[l.q.ID] = append(defs[l.q.ID], definition(l))
+		defs[l.q.ID] = append(defs[l.q.ID], parsedFile(l))
 	}
 	all = append(all, checkVersions(defs)...)
 	if len(all) > 0 {
@@ -254,7 +255,7 @@ func CheckFile(name string, data []byte) error {
 	case SiteFile:
 		_, err = ParseSite(name, data)
 	default:
-		_, err = questionnaire.Parse(name, data)
+		_, err = definition.Parse(name, data)
 	}
 	return err
 }

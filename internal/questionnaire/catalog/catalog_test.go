@@ -1,12 +1,15 @@
 package catalog_test
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
+	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
 func TestLoad(t *testing.T) {
@@ -61,7 +64,7 @@ func TestLoad(t *testing.T) {
 				if len(ps) > 0 || c == nil {
 					t.Fatalf("Load() = %v, %v", c, ps)
 				}
-				if got := c.IDs(); !equal(got, []string{"lint-base"}) {
+				if got := c.IDs(); !qtest.Equal(got, []string{"lint-base"}) {
 					t.Errorf("IDs() = %v", got)
 				}
 				return
@@ -97,7 +100,7 @@ func TestCatalogVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.IDs(); !equal(got, []string{"another", "lint-base"}) {
+	if got := c.IDs(); !qtest.Equal(got, []string{"another", "lint-base"}) {
 		t.Errorf("IDs() = %v", got)
 	}
 	if got := c.Latest("lint-base").Version; got != "1.10.0" {
@@ -115,10 +118,10 @@ func TestCatalogVersions(t *testing.T) {
 	for _, q := range c.Questionnaires() {
 		got = append(got, q.ID+"@"+q.Version)
 	}
-	if want := []string{"another@1.0.0", "lint-base@1.10.0"}; !equal(got, want) {
+	if want := []string{"another@1.0.0", "lint-base@1.10.0"}; !qtest.Equal(got, want) {
 		t.Errorf("Questionnaires() = %v, want %v", got, want)
 	}
-	if got := c.Languages(); !equal(got, []string{"es", "en"}) {
+	if got := c.Languages(); !qtest.Equal(got, []string{"es", "en"}) {
 		t.Errorf("Languages() = %v, want [es en]", got)
 	}
 	if c.Resources == nil || !c.Resources.HasRegion("us") {
@@ -131,5 +134,22 @@ func TestShippedCatalog(t *testing.T) {
 	q := shippedCatalog(t).Latest("ketamine-selfcheck")
 	if q.Version == "" || !q.HasLanguage("en") || !q.HasLanguage("es") || q.HasLanguage("fr") {
 		t.Errorf("ketamine-selfcheck %s in %v", q.Version, q.Languages)
+	}
+}
+
+// A name in a questionnaires folder that is not a regular file (a device, a pipe) is a problem,
+// not something to read forever.
+func TestLoadRefusesFilesThatAreNotRegular(t *testing.T) {
+	files := fstest.MapFS{}
+	names, _ := fs.Glob(questionnaires.FS, "*.yaml")
+	for _, n := range names {
+		data, _ := fs.ReadFile(questionnaires.FS, n)
+		files[n] = &fstest.MapFile{Data: data}
+	}
+	files["zero.yaml"] = &fstest.MapFile{Mode: fs.ModeDevice | fs.ModeCharDevice | 0o666}
+	_, err := catalog.Load(files)
+	ps := yamlfile.ProblemsOf(err)
+	if len(ps) != 1 || ps[0].File != "zero.yaml" || !strings.Contains(ps[0].Message, "not a regular file") {
+		t.Errorf("problems %v, want zero.yaml not a regular file", ps)
 	}
 }

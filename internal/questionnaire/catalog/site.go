@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
@@ -34,8 +35,8 @@ func ParseSite(file string, data []byte) (*Site, error) {
 }
 
 func (s *Site) check(report yamlfile.Report) {
-	questionnaire.CheckText(report, "$.name", s.Name, s.Languages, true)
-	questionnaire.CheckText(report, "$.intro", s.Intro, s.Languages, false)
+	definition.CheckText(report, "$.name", s.Name, s.Languages, true)
+	definition.CheckText(report, "$.intro", s.Intro, s.Languages, false)
 	for l, t := range s.Name {
 		if len([]rune(t)) > MaxSiteName {
 			report("$.name."+l, "a site name is at most %d characters", MaxSiteName)

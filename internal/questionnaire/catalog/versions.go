@@ -67,8 +67,8 @@ func checkVersionFile(file string, data []byte, q *questionnaire.Questionnaire) 
 	})
 }
 
-// definition is one parsed file, kept for problems found across files.
-type definition struct {
+// parsedFile is one parsed file, kept for problems found across files.
+type parsedFile struct {
 	q    *questionnaire.Questionnaire
 	file string
 	data []byte
@@ -79,7 +79,7 @@ type definition struct {
 // versions have, ignoring case and spacing, unless the author marks the new words reworded)
 // and whether it is exclusive. An item's prompt may be reworded; a new question, or a new
 // answer, needs a new id or code.
-func checkVersions(defs map[string][]definition) yamlfile.Problems {
+func checkVersions(defs map[string][]parsedFile) yamlfile.Problems {
 	ids := make([]string, 0, len(defs))
 	for id := range defs {
 		ids = append(ids, id)
@@ -98,7 +98,7 @@ func checkVersions(defs map[string][]definition) yamlfile.Problems {
 
 // compareVersion checks one version against the older ones, each item and option against the
 // newest older version that has it.
-func compareVersion(d definition, older []definition) yamlfile.Problems {
+func compareVersion(d parsedFile, older []parsedFile) yamlfile.Problems {
 	return yamlfile.ProblemsIn(d.file, d.data, func(report yamlfile.Report) {
 		for si, s := range d.q.Sections {
 			for ii, it := range s.Items {
@@ -140,7 +140,7 @@ func compareVersion(d definition, older []definition) yamlfile.Problems {
 
 // lastWithItem is the newest of the older versions that has the item (and the option code,
 // when one is given), with that item.
-func lastWithItem(older []definition, item, code string) (*questionnaire.Questionnaire, *questionnaire.Item) {
+func lastWithItem(older []parsedFile, item, code string) (*questionnaire.Questionnaire, *questionnaire.Item) {
 	for i := len(older) - 1; i >= 0; i-- {
 		it := older[i].q.Item(item)
 		if it != nil && (code == "" || it.Option(code) != nil) {
@@ -153,9 +153,4 @@ func lastWithItem(older []definition, item, code string) (*questionnaire.Questio
 // sameWords compares two labels ignoring case and spacing.
 func sameWords(a, b string) bool {
 	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
-}
-
-// Versions lists every version of a questionnaire, newest first: statistics keep them apart.
-func (c *Catalog) Versions(id string) []*questionnaire.Questionnaire {
-	return append([]*questionnaire.Questionnaire(nil), c.byID[id]...)
 }

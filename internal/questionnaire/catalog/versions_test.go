@@ -5,7 +5,10 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
+
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
@@ -99,7 +102,7 @@ func TestShippedVersions(t *testing.T) {
 	for _, q := range c.Versions("ketamine-selfcheck") {
 		got = append(got, q.Version)
 	}
-	if want := []string{"1.2.0", "1.1.0"}; !equal(got, want) {
+	if want := []string{"1.2.0", "1.1.0"}; !qtest.Equal(got, want) {
 		t.Fatalf("versions = %v, want %v", got, want)
 	}
 	old := c.Version("ketamine-selfcheck", "1.1.0")
@@ -108,8 +111,8 @@ func TestShippedVersions(t *testing.T) {
 		a[id] = []string{"yes"}
 	}
 	r := mustScore(t, old, a)
-	if r.Scores["signs"] != 13 || r.Level.ID != "high" || r.View("en").Scale != nil {
-		t.Errorf("1.1.0: signs %d level %s scale %v; want 13, high and no scale", r.Scores["signs"], r.Level.ID, r.View("en").Scale)
+	if r.Scores["signs"] != 13 || r.Level.ID != "high" || resultview.Of(r, "en").Scale != nil {
+		t.Errorf("1.1.0: signs %d level %s scale %v; want 13, high and no scale", r.Scores["signs"], r.Level.ID, resultview.Of(r, "en").Scale)
 	}
 	if _, err := old.Score(with(a, "safety_now", "no")); err == nil {
 		t.Error("1.1.0 accepted an answer to a question it never asked")

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
@@ -15,7 +16,7 @@ import (
 // country (en-GB, not en) and belongs to one region only, or the suggestion would be a guess.
 func (r *Resources) checkHelpLines(report yamlfile.Report) {
 	for i, k := range r.Kinds {
-		questionnaire.CheckText(report, fmt.Sprintf("$.kinds[%d].if_missing", i), k.IfMissing, r.Languages, false)
+		definition.CheckText(report, fmt.Sprintf("$.kinds[%d].if_missing", i), k.IfMissing, r.Languages, false)
 	}
 	owner := map[string]string{}
 	for i, reg := range r.Regions {
@@ -34,7 +35,7 @@ func (r *Resources) checkHelpLines(report yamlfile.Report) {
 			owner[key] = reg.ID
 		}
 		for j, res := range reg.Resources {
-			questionnaire.CheckText(report, fmt.Sprintf("%s.resources[%d].hours", p, j), res.Hours, r.Languages, false)
+			definition.CheckText(report, fmt.Sprintf("%s.resources[%d].hours", p, j), res.Hours, r.Languages, false)
 		}
 	}
 }

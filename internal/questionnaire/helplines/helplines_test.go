@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/qtest"
 )
 
 // The browser languages the result page may take a region from, and no other: a bare language
@@ -56,7 +57,7 @@ func TestWhereToLook(t *testing.T) {
 				}
 			}
 		}
-		if !equal(kinds, tt.want) {
+		if !qtest.Equal(kinds, tt.want) {
 			t.Errorf("WhereToLook(%s) = %v, want %v", tt.region, kinds, tt.want)
 		}
 	}
@@ -79,10 +80,10 @@ func TestSpeakingFirst(t *testing.T) {
 		}
 		return out
 	}
-	if got := ids("es"); !equal(got, []string{"us-988-es", "us-988", "us-crisis-text-line"}) {
+	if got := ids("es"); !qtest.Equal(got, []string{"us-988-es", "us-988", "us-crisis-text-line"}) {
 		t.Errorf("es: %v", got)
 	}
-	if got := ids("en"); !equal(got, []string{"us-988", "us-988-es", "us-crisis-text-line"}) {
+	if got := ids("en"); !qtest.Equal(got, []string{"us-988", "us-988-es", "us-crisis-text-line"}) {
 		t.Errorf("en: %v", got)
 	}
 }

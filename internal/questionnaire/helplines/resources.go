@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
@@ -83,7 +84,7 @@ func (r *Resources) check(report yamlfile.Report) {
 			report(p+".id", "kind %q is listed twice", k.ID)
 		}
 		kinds[k.ID] = true
-		questionnaire.CheckText(report, p+".label", k.Label, r.Languages, true)
+		definition.CheckText(report, p+".label", k.Label, r.Languages, true)
 	}
 	for _, need := range []string{"crisis", "emergency"} {
 		if !kinds[need] {
@@ -98,7 +99,7 @@ func (r *Resources) check(report yamlfile.Report) {
 			report(p+".id", "region %q is listed twice", reg.ID)
 		}
 		regions[reg.ID] = true
-		questionnaire.CheckText(report, p+".name", reg.Name, r.Languages, true)
+		definition.CheckText(report, p+".name", reg.Name, r.Languages, true)
 		has := map[string]bool{}
 		for j, res := range reg.Resources {
 			rp := fmt.Sprintf("%s.resources[%d]", p, j)
@@ -110,11 +111,11 @@ func (r *Resources) check(report yamlfile.Report) {
 				report(rp+".kind", "kind %q is not listed under kinds", res.Kind)
 			}
 			has[res.Kind] = true
-			questionnaire.CheckText(report, rp+".name", res.Name, r.Languages, true)
-			questionnaire.CheckText(report, rp+".about", res.About, r.Languages, false)
+			definition.CheckText(report, rp+".name", res.Name, r.Languages, true)
+			definition.CheckText(report, rp+".about", res.About, r.Languages, false)
 			for k, c := range res.Contacts {
 				cp := fmt.Sprintf("%s.contacts[%d]", rp, k)
-				questionnaire.CheckText(report, cp+".label", c.Label, r.Languages, false)
+				definition.CheckText(report, cp+".label", c.Label, r.Languages, false)
 				if msg := c.problem(); msg != "" {
 					report(cp+".value", "%s", msg)
 				}

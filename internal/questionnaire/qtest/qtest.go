@@ -1,7 +1,8 @@
-// Package qtest loads the golden answer sets of the test questionnaires: the fixtures under
-// internal/questionnaire/testdata, the shipped questionnaire and the instrument library. The
-// engine's tests check them; the FHIR tests check that other readings of the same files (an
-// export, an import, a FHIR form filler) agree with them.
+// Package qtest is what the tests of the questionnaire packages share: the golden answer sets
+// of the test questionnaires (the fixtures under internal/questionnaire/testdata, the shipped
+// questionnaire and the instrument library), which the engine's tests check and the FHIR tests
+// compare other readings of the same files with (an export, an import, a FHIR form filler);
+// and helpers that parse fixtures, build answers and load the shipped catalog.
 package qtest
 
 import (
@@ -17,6 +18,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 )
 
 // Suite is one questionnaire and its golden answer sets.
@@ -74,7 +76,7 @@ func Suites(t testing.TB) []Suite {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		q, err := questionnaire.Parse(filepath.Base(cf.File), src)
+		q, err := definition.Parse(filepath.Base(cf.File), src)
 		if err != nil {
 			t.Fatalf("%s has problems:\n%v", cf.File, err)
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
@@ -50,7 +50,7 @@ func TestNestingTooDeep(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			start := time.Now()
-			q, err := questionnaire.Parse("deep.yaml", []byte(tt.src))
+			q, err := definition.Parse("deep.yaml", []byte(tt.src))
 			ps := yamlfile.ProblemsOf(err)
 			elapsed := time.Since(start)
 			runtime.ReadMemStats(&after)
@@ -97,7 +97,7 @@ func TestNestingInTextIsNotCounted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := questionnaire.Parse("text.yaml", []byte(tt.src))
+			_, err := definition.Parse("text.yaml", []byte(tt.src))
 			ps := yamlfile.ProblemsOf(err)
 			if len(ps) == 0 {
 				t.Fatal("no problem at all: the fixture should be an incomplete questionnaire")

@@ -40,7 +40,7 @@ func (p Problem) String() string {
 }
 
 // Problems is a list of problems that is also an error. The loaders (Decode, and
-// questionnaire.Parse and ScoreRanges, catalog.Load and CheckFile, helplines.Parse) return it
+// definition.Parse and ScoreRanges, catalog.Load and CheckFile, helplines.Parse) return it
 // as an error that is nil when there is no problem; ProblemsOf gives the list back.
 type Problems []Problem
 
@@ -93,7 +93,7 @@ func Decode(file string, data []byte, v any, check func(Report)) error {
 }
 
 // Read decodes a definition file into v strictly and checks v's field rules, for a reader that
-// goes on checking (questionnaire.Parse): the problems found so far are in the list, to be
+// goes on checking (definition.Parse): the problems found so far are in the list, to be
 // resolved to their lines once every check has run. When the file cannot be decoded at all,
 // Read returns those problems instead, with their lines, and no list.
 func Read(file string, data []byte, v any) (*List, Problems) {

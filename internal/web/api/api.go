@@ -18,6 +18,8 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/i18n"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/answersjson"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 	"github.com/ketascreen/ketascreen/internal/web"
 )
 
@@ -232,7 +234,7 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 		return problem(c, http.StatusBadRequest, "bad_region", "region is required and must be one of the regions of the help resources: "+
 			strings.Join(a.regionIDs(), ", ")+` ("other" for the lines that work in most countries)`)
 	}
-	answers, err := questionnaire.DecodeAnswersJSON(sub.Answers)
+	answers, err := answersjson.Decode(sub.Answers)
 	if err != nil {
 		return problem(c, http.StatusBadRequest, "bad_answers", err.Error())
 	}
@@ -257,7 +259,7 @@ func (a *Area) CreateResponse(c *gin.Context) error {
 	url := "/r/" + token + "?lang=" + lang
 	buf := createdBodies.Get().(*[]byte)
 	defer createdBodies.Put(buf)
-	*buf = appendCreated((*buf)[:0], &created{Result: r.View(lang), ResultURL: url, Token: token})
+	*buf = appendCreated((*buf)[:0], &created{Result: resultview.Of(r, lang), ResultURL: url, Token: token})
 	h := c.Writer.Header()
 	h["Location"] = []string{url}
 	h["Content-Type"] = jsonType
@@ -275,9 +277,9 @@ var jsonType = []string{"application/json; charset=utf-8"}
 // created is the body of a 201. Its fields are in the order a map's keys were written in
 // (sorted), so the bytes are as before, without a map to build and sort for each submission.
 type created struct {
-	Result    questionnaire.ResultView `json:"result"`
-	ResultURL string                   `json:"result_url"`
-	Token     string                   `json:"token"`
+	Result    resultview.ResultView `json:"result"`
+	ResultURL string                `json:"result_url"`
+	Token     string                `json:"token"`
 }
 
 // regionIDs lists the regions a submission may name, in the resources file's order.

@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // The body of a 201 is written by hand rather than through encoding/json: with its advice
@@ -23,7 +23,7 @@ func appendCreated(b []byte, c *created) []byte {
 	return append(b, '}')
 }
 
-func appendResult(b []byte, v *questionnaire.ResultView) []byte {
+func appendResult(b []byte, v *resultview.ResultView) []byte {
 	b = append(b, `{"questionnaire":`...)
 	b = appendJSONString(b, v.Questionnaire)
 	b = append(b, `,"version":`...)
@@ -64,7 +64,7 @@ func appendResult(b []byte, v *questionnaire.ResultView) []byte {
 	return append(b, '}')
 }
 
-func appendFlag(b []byte, f *questionnaire.FlagView) []byte {
+func appendFlag(b []byte, f *resultview.FlagView) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, f.ID)
 	b = append(b, `,"severity":`...)
@@ -86,7 +86,7 @@ func appendFlag(b []byte, f *questionnaire.FlagView) []byte {
 	return append(b, '}')
 }
 
-func appendBand(b []byte, v *questionnaire.BandView) []byte {
+func appendBand(b []byte, v *resultview.BandView) []byte {
 	b = append(b, `{"score":`...)
 	b = appendJSONString(b, v.Score)
 	b = append(b, `,"id":`...)
@@ -100,7 +100,7 @@ func appendBand(b []byte, v *questionnaire.BandView) []byte {
 	return append(b, '}')
 }
 
-func appendLevel(b []byte, v *questionnaire.LevelView) []byte {
+func appendLevel(b []byte, v *resultview.LevelView) []byte {
 	b = append(b, `{"score":`...)
 	b = appendJSONString(b, v.Score)
 	b = append(b, `,"score_label":`...)
@@ -118,7 +118,7 @@ func appendLevel(b []byte, v *questionnaire.LevelView) []byte {
 	return append(b, '}')
 }
 
-func appendScore(b []byte, v *questionnaire.ScoreView) []byte {
+func appendScore(b []byte, v *resultview.ScoreView) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, v.ID)
 	b = append(b, `,"label":`...)
@@ -136,7 +136,7 @@ func appendScore(b []byte, v *questionnaire.ScoreView) []byte {
 	return append(b, '}')
 }
 
-func appendTold(b []byte, v *questionnaire.ToldView) []byte {
+func appendTold(b []byte, v *resultview.ToldView) []byte {
 	b = append(b, `{"item":`...)
 	b = appendJSONString(b, v.Item)
 	b = append(b, `,"domain":`...)
@@ -148,7 +148,7 @@ func appendTold(b []byte, v *questionnaire.ToldView) []byte {
 	return append(b, '}')
 }
 
-func appendAdvice(b []byte, v *questionnaire.AdviceView) []byte {
+func appendAdvice(b []byte, v *resultview.AdviceView) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, v.ID)
 	b = append(b, `,"title":`...)
@@ -158,7 +158,7 @@ func appendAdvice(b []byte, v *questionnaire.AdviceView) []byte {
 	return append(b, '}')
 }
 
-func appendScale(b []byte, v *questionnaire.ScaleView) []byte {
+func appendScale(b []byte, v *resultview.ScaleView) []byte {
 	b = append(b, `{"score":`...)
 	b = appendJSONString(b, v.Score)
 	b = append(b, `,"text":`...)
@@ -172,7 +172,7 @@ func appendScale(b []byte, v *questionnaire.ScaleView) []byte {
 	return append(b, '}')
 }
 
-func appendScaleBand(b []byte, v *questionnaire.ScaleBandView) []byte {
+func appendScaleBand(b []byte, v *resultview.ScaleBandView) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, v.ID)
 	b = append(b, `,"label":`...)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // TestCreatedJSONMatchesEncodingJSON holds the hand-written body of a 201 to the bytes
@@ -30,7 +31,7 @@ func TestCreatedJSONMatchesEncodingJSON(t *testing.T) {
 					if err != nil {
 						t.Fatalf("%s %s: %v", q.ID, q.Version, err)
 					}
-					c := created{Result: r.View(lang), ResultURL: "/r/tok<&>?lang=" + lang, Token: "tok<&>"}
+					c := created{Result: resultview.Of(r, lang), ResultURL: "/r/tok<&>?lang=" + lang, Token: "tok<&>"}
 					want, err := json.Marshal(c)
 					if err != nil {
 						t.Fatal(err)

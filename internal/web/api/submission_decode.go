@@ -3,15 +3,15 @@ package api
 import (
 	"encoding/json"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/answersjson"
 )
 
 // decodeSubmissionFast reads a well-formed submission in one pass over its bytes, without the
 // token stream of encoding/json (a tenth of a submission's CPU). It takes only what
 // decodeSubmission takes, with the same result: lang and region plain strings (no escapes, no
 // bytes outside ASCII), answers any valid JSON value (left as its bytes, which
-// questionnaire.DecodeAnswersJSON reads); anything else returns false, and decodeSubmission
-// reads the body and says what is wrong.
+// answersjson.Decode reads); anything else returns false, and decodeSubmission reads the body
+// and says what is wrong.
 func decodeSubmissionFast(body []byte) (apiSubmission, bool) {
 	var sub apiSubmission
 	var seenLang, seenRegion, seenAnswers bool
@@ -146,7 +146,7 @@ func jsonValue(b []byte, i, depth int) (int, bool) {
 			i = jsonSpace(b, i+1)
 		}
 	case c == '-' || c >= '0' && c <= '9':
-		return questionnaire.JSONNumberEnd(b, i)
+		return answersjson.NumberEnd(b, i)
 	default:
 		for _, lit := range []string{"true", "false", "null"} {
 			if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {

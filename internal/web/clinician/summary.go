@@ -7,6 +7,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/fhir"
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web/staff"
 )
@@ -16,10 +17,10 @@ type summaryPage struct {
 	*staff.Page
 	ResponseID, Reference, QTitle, Version, AnsweredIn, Day, Region, SharedUntil string
 	Flags                                                                        []summaryFlag
-	Level                                                                        *questionnaire.BandView
-	LevelScore                                                                   questionnaire.ScoreView
+	Level                                                                        *resultview.BandView
+	LevelScore                                                                   resultview.ScoreView
 	// Levels are the other levels with a value (a risk level per substance), after the main one.
-	Levels []questionnaire.LevelView
+	Levels []resultview.LevelView
 	// DSM5: the questionnaire maps items to DSM-5 criteria, so their count means something.
 	DSM5                         bool
 	Scores                       []summaryScore
@@ -41,7 +42,7 @@ type summaryFlag struct {
 }
 
 type summaryScore struct {
-	questionnaire.ScoreView
+	resultview.ScoreView
 	BandLabel string
 	IsLevel   bool
 }
@@ -67,7 +68,7 @@ type summaryAnswer struct {
 func (a *Area) newSummary(c *gin.Context, p *staff.Page, resp *responsedb.Response, r *questionnaire.Result) (*summaryPage, error) {
 	lang := p.Lang
 	q := r.Questionnaire
-	view := r.View(lang)
+	view := resultview.Of(r, lang)
 	sp := &summaryPage{Page: p, ResponseID: resp.ID, Reference: resp.ID[:8], QTitle: q.Title.In(lang), Version: q.Version,
 		AnsweredIn: p.T("lang.in." + resp.Lang), Day: resp.Day, Region: resp.Region, Level: view.Level,
 		CriteriaCount: len(r.Criteria), CriteriaTotal: len(questionnaire.DSM5Criteria), Notice: p.T("clinician.summary.screening"),

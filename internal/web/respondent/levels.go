@@ -4,11 +4,12 @@ import (
 	"slices"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 )
 
 // otherLevels are a result's levels besides the main one, each with a band to say.
-func otherLevels(view questionnaire.ResultView, q *questionnaire.Questionnaire) []questionnaire.LevelView {
-	var out []questionnaire.LevelView
+func otherLevels(view resultview.ResultView, q *questionnaire.Questionnaire) []resultview.LevelView {
+	var out []resultview.LevelView
 	for _, lv := range view.Levels {
 		if lv.Score != q.LevelScore().ID && lv.Band != "" {
 			out = append(out, lv)
@@ -22,7 +23,7 @@ func otherLevels(view questionnaire.ResultView, q *questionnaire.Questionnaire) 
 // about each substance count only toward that substance's risk level; said back one by one as
 // well, ten substances would make a page too long to read (and over the weight every page
 // keeps to).
-func saidInLevels(r *questionnaire.Result, levels []questionnaire.LevelView) map[string]bool {
+func saidInLevels(r *questionnaire.Result, levels []resultview.LevelView) map[string]bool {
 	if len(levels) == 0 {
 		return nil
 	}

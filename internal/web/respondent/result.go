@@ -10,6 +10,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/web"
@@ -67,19 +68,19 @@ type resultPage struct {
 	// why to call now.
 	Act, Why string
 	Crisis   []helpGroup
-	Flags    []questionnaire.FlagView
-	Level    *questionnaire.BandView
-	Scale    *questionnaire.ScaleView
+	Flags    []resultview.FlagView
+	Level    *resultview.BandView
+	Scale    *resultview.ScaleView
 	// Levels are the questionnaire's other levels that have a value (a risk level for each
 	// substance), after the main one.
-	Levels []questionnaire.LevelView
+	Levels []resultview.LevelView
 	Told   []string
 	// ToldInLevels: answers counted only toward the other levels are left out of Told; those
 	// levels sum them up.
 	ToldInLevels bool
-	Advice       []questionnaire.AdviceView
+	Advice       []resultview.AdviceView
 	// Plan is the safety plan, printed with the result, with room to write.
-	Plan      *questionnaire.AdviceView
+	Plan      *resultview.AdviceView
 	Help      []helpGroup
 	WhereElse []whereElse
 	Notice    string
@@ -113,7 +114,7 @@ func (a *Area) ShowResultPage(c *gin.Context) error {
 		region = helplines.OtherRegion // stored under a region since taken out of the resources file
 	}
 	p.Path, p.Region = "/r/"+token, region
-	view := r.View(p.Lang)
+	view := resultview.Of(r, p.Lang)
 	p.Title = p.T("result.title")
 	rp := &resultPage{Page: p, regionView: a.regionView(p.Lang, "/r/"+token, region, true), Token: token,
 		QTitle: r.Questionnaire.Title.In(p.Lang), Day: resp.Day, Flags: view.Flags, Level: view.Level, Scale: view.Scale,

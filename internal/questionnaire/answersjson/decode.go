@@ -1,4 +1,7 @@
-package questionnaire
+// Package answersjson reads a person's answers sent as JSON, by the API and the score command:
+// one pass over the bytes for a well-formed body, encoding/json's tokens for the rest, with a
+// message that names what is wrong.
+package answersjson
 
 import (
 	"bytes"
@@ -7,29 +10,24 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
-// Limits on a set of answers, far above any real questionnaire and far below harm.
-const (
-	MaxAnswerItems   = 200
-	MaxAnswerCodes   = 30
-	MaxAnswerKeySize = 64
-)
-
-// DecodeAnswersJSON reads answers written as a JSON object: {"item": "code"} for one answer,
+// Decode reads answers written as a JSON object: {"item": "code"} for one answer,
 // {"item": ["a", "b"]} for several, and {"item": 12} or {"item": "12"} for a number item. It
-// refuses invalid UTF-8, duplicate keys, other value types,
-// and anything past the limits, with a message that names the problem.
-func DecodeAnswersJSON(data []byte) (Answers, error) {
-	if a, ok := decodeAnswersFast(data); ok {
+// refuses invalid UTF-8, duplicate keys, other value types, and anything past the limits
+// (questionnaire.MaxAnswerItems and the others), with a message that names the problem.
+func Decode(data []byte) (questionnaire.Answers, error) {
+	if a, ok := decodeFast(data); ok {
 		return a, nil
 	}
-	return decodeAnswersJSON(data)
+	return decodeTokens(data)
 }
 
-// decodeAnswersJSON is DecodeAnswersJSON through encoding/json's tokens: every body the fast
+// decodeTokens is Decode through encoding/json's tokens: every body the fast
 // path does not take, with a message for what is wrong.
-func decodeAnswersJSON(data []byte) (Answers, error) {
+func decodeTokens(data []byte) (questionnaire.Answers, error) {
 	if !utf8.Valid(data) {
 		return nil, errors.New("the answers are not valid UTF-8 text")
 	}
@@ -41,21 +39,21 @@ func decodeAnswersJSON(data []byte) (Answers, error) {
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return nil, errors.New(`the answers must be a JSON object, like {"item_id": "option_code"}`)
 	}
-	a := Answers{}
+	a := questionnaire.Answers{}
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, fmt.Errorf("the answers are not valid JSON: %v", jsonMsg(err))
 		}
 		key := tok.(string) // object keys are always strings
-		if len(key) > MaxAnswerKeySize {
-			return nil, fmt.Errorf("item id %.20q... is longer than %d characters", key, MaxAnswerKeySize)
+		if len(key) > questionnaire.MaxAnswerKeySize {
+			return nil, fmt.Errorf("item id %.20q... is longer than %d characters", key, questionnaire.MaxAnswerKeySize)
 		}
 		if _, dup := a[key]; dup {
 			return nil, fmt.Errorf("item %q is answered twice", key)
 		}
-		if len(a) == MaxAnswerItems {
-			return nil, fmt.Errorf("more than %d answers", MaxAnswerItems)
+		if len(a) == questionnaire.MaxAnswerItems {
+			return nil, fmt.Errorf("more than %d answers", questionnaire.MaxAnswerItems)
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
@@ -82,16 +80,16 @@ func decodeCodes(raw json.RawMessage) ([]string, error) {
 	}
 	var one string
 	if err := json.Unmarshal(raw, &one); err == nil {
-		if len(one) > MaxAnswerKeySize {
-			return nil, fmt.Errorf("option code is longer than %d characters", MaxAnswerKeySize)
+		if len(one) > questionnaire.MaxAnswerKeySize {
+			return nil, fmt.Errorf("option code is longer than %d characters", questionnaire.MaxAnswerKeySize)
 		}
 		return []string{one}, nil
 	}
 	// A JSON number is read as the text it is written with, so the questionnaire checks it
 	// like a number sent as text: 12 is "12", and 2.5 or 1e3 is refused as not a whole number.
 	if t := bytes.TrimSpace(raw); len(t) > 0 && (t[0] == '-' || t[0] >= '0' && t[0] <= '9') {
-		if len(t) > MaxAnswerKeySize {
-			return nil, fmt.Errorf("number is longer than %d characters", MaxAnswerKeySize)
+		if len(t) > questionnaire.MaxAnswerKeySize {
+			return nil, fmt.Errorf("number is longer than %d characters", questionnaire.MaxAnswerKeySize)
 		}
 		return []string{string(t)}, nil
 	}
@@ -100,16 +98,16 @@ func decodeCodes(raw json.RawMessage) ([]string, error) {
 	if err := json.Unmarshal(raw, &list); err != nil || list == nil {
 		return nil, errors.New("an answer must be an option code or a list of option codes")
 	}
-	if len(list) > MaxAnswerCodes {
-		return nil, fmt.Errorf("more than %d options", MaxAnswerCodes)
+	if len(list) > questionnaire.MaxAnswerCodes {
+		return nil, fmt.Errorf("more than %d options", questionnaire.MaxAnswerCodes)
 	}
 	many := make([]string, len(list))
 	for i, c := range list {
 		if c == nil {
 			return nil, errors.New("an answer must be an option code or a list of option codes, not null")
 		}
-		if len(*c) > MaxAnswerKeySize {
-			return nil, fmt.Errorf("option code is longer than %d characters", MaxAnswerKeySize)
+		if len(*c) > questionnaire.MaxAnswerKeySize {
+			return nil, fmt.Errorf("option code is longer than %d characters", questionnaire.MaxAnswerKeySize)
 		}
 		many[i] = *c
 	}

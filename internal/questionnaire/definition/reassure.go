@@ -1,10 +1,12 @@
-package questionnaire
+package definition
 
 import (
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // A text the author marks reassuring ("That is good to know") must never be shown next to a
@@ -23,15 +25,15 @@ const maxCombinations = 1 << 16
 // formula is a condition combined with others: and, or, not, or one condition.
 type formula struct {
 	op   byte // '&', '|', '!', or 'c' for cond
-	cond *Condition
+	cond *questionnaire.Condition
 	subs []formula
 }
 
-func cond(c *Condition) formula      { return formula{op: 'c', cond: c} }
-func and(fs ...formula) formula      { return formula{op: '&', subs: fs} }
-func not(f formula) formula          { return formula{op: '!', subs: []formula{f}} }
-func noneOf(cs []*Condition) formula { return not(anyCond(cs)) }
-func anyCond(cs []*Condition) formula {
+func cond(c *questionnaire.Condition) formula      { return formula{op: 'c', cond: c} }
+func and(fs ...formula) formula                    { return formula{op: '&', subs: fs} }
+func not(f formula) formula                        { return formula{op: '!', subs: []formula{f}} }
+func noneOf(cs []*questionnaire.Condition) formula { return not(anyCond(cs)) }
+func anyCond(cs []*questionnaire.Condition) formula {
 	f := formula{op: '|'}
 	for _, c := range cs {
 		f.subs = append(f.subs, cond(c))
@@ -45,12 +47,12 @@ type reassuringText struct {
 	shown formula
 }
 
-func (q *Questionnaire) reassuringTexts() []reassuringText {
+func reassuringTexts(q *questionnaire.Questionnaire) []reassuringText {
 	var out []reassuringText
 	for i, s := range q.Scores {
 		for j, b := range s.Bands {
 			bp := fmt.Sprintf("$.scores[%d].bands[%d]", i, j)
-			var earlier []*Condition
+			var earlier []*questionnaire.Condition
 			for k, t := range b.Texts {
 				if t.Reassuring {
 					out = append(out, reassuringText{fmt.Sprintf("%s.texts[%d].reassuring", bp, k), and(cond(t.When), noneOf(earlier))})
@@ -77,9 +79,9 @@ func (q *Questionnaire) reassuringTexts() []reassuringText {
 
 // checkReassuring refuses every reassuring text that can be shown with a safety flag.
 func (c *checker) checkReassuring() {
-	for _, t := range c.q.reassuringTexts() {
+	for _, t := range reassuringTexts(c.q) {
 		for _, f := range c.q.Flags {
-			if !IsSafetySeverity(f.Severity) {
+			if !questionnaire.IsSafetySeverity(f.Severity) {
 				continue
 			}
 			witness, found, err := satisfy(and(t.shown, cond(f.When)), c.all)
@@ -96,7 +98,7 @@ func (c *checker) checkReassuring() {
 
 // itemChoices is the answers an item can take in the search: left unanswered, or any choice of the
 // codes the conditions name, plus one code they do not name (standing for all the others).
-func itemChoices(it *Item, named []string) [][]string {
+func itemChoices(it *questionnaire.Item, named []string) [][]string {
 	codes := slices.Clone(named)
 	for _, o := range it.Options {
 		if !slices.Contains(named, o.Code) {
@@ -105,7 +107,7 @@ func itemChoices(it *Item, named []string) [][]string {
 		}
 	}
 	choices := [][]string{nil}
-	if it.Type == Single {
+	if it.Type == questionnaire.Single {
 		for _, c := range codes {
 			choices = append(choices, []string{c})
 		}
@@ -125,9 +127,9 @@ func itemChoices(it *Item, named []string) [][]string {
 
 // satisfy searches for answers that make f hold. It returns them in words ("safety=yes"), or
 // found false when there are none.
-func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, err error) {
-	named := map[string][]string{} // item -> codes its conditions name
-	var free []*Condition          // conditions taken as free true/false
+func satisfy(f formula, itemByID map[string]*questionnaire.Item) (witness string, found bool, err error) {
+	named := map[string][]string{}      // item -> codes its conditions name
+	var free []*questionnaire.Condition // conditions taken as free true/false
 	f.atoms(named, &free)
 	// An item is answered only when skip logic shows it: add that rule for every item looked
 	// at, and for the items its skip logic looks at in turn.
@@ -141,7 +143,7 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 			if it == nil {
 				return "", false, fmt.Errorf("item %q does not exist", id)
 			}
-			var shownIf []*Condition
+			var shownIf []*questionnaire.Condition
 			if it.Section() != nil && it.Section().ShowIf != nil {
 				shownIf = append(shownIf, it.Section().ShowIf)
 			}
@@ -151,7 +153,7 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 			if len(shownIf) == 0 {
 				continue
 			}
-			rule := formula{op: '|', subs: []formula{not(cond(&Condition{Item: id})), cond(&Condition{All: shownIf})}}
+			rule := formula{op: '|', subs: []formula{not(cond(&questionnaire.Condition{Item: id})), cond(&questionnaire.Condition{All: shownIf})}}
 			rule.atoms(named, &free)
 			f = and(f, rule)
 		}
@@ -169,11 +171,11 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 	total := 1 << len(free)
 	for i, id := range items {
 		it := itemByID[id]
-		if it.Type != Single && it.Type != Multiple {
+		if it.Type != questionnaire.Single && it.Type != questionnaire.Multiple {
 			// The search knows the answers of choice items only; refusing is the safe side.
 			return "", false, fmt.Errorf("item %q is not a choice item", id)
 		}
-		if it.Type == Multiple && len(named[id]) > 15 {
+		if it.Type == questionnaire.Multiple && len(named[id]) > 15 {
 			return "", false, tooMany
 		}
 		domains[i] = itemChoices(it, named[id])
@@ -185,7 +187,7 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 	pick := make([]int, len(items))
 	for n := 0; n < total; n++ {
 		rest := n
-		a := Answers{}
+		a := questionnaire.Answers{}
 		for i := range items {
 			pick[i] = rest % len(domains[i])
 			rest /= len(domains[i])
@@ -193,7 +195,7 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 				a[items[i]] = d
 			}
 		}
-		truth := map[*Condition]bool{}
+		truth := map[*questionnaire.Condition]bool{}
 		for i, c := range free {
 			truth[c] = rest&(1<<i) != 0
 		}
@@ -215,15 +217,15 @@ func satisfy(f formula, itemByID map[string]*Item) (witness string, found bool, 
 
 // atoms collects the items (and the codes) the formula looks at, and the conditions it cannot
 // look into, which the search treats as free.
-func (f formula) atoms(named map[string][]string, free *[]*Condition) {
+func (f formula) atoms(named map[string][]string, free *[]*questionnaire.Condition) {
 	if f.op != 'c' {
 		for _, s := range f.subs {
 			s.atoms(named, free)
 		}
 		return
 	}
-	var walk func(c *Condition)
-	walk = func(c *Condition) {
+	var walk func(c *questionnaire.Condition)
+	walk = func(c *questionnaire.Condition) {
 		switch {
 		case c == nil:
 		case c.Item != "":
@@ -246,7 +248,7 @@ func (f formula) atoms(named map[string][]string, free *[]*Condition) {
 	walk(f.cond)
 }
 
-func (f formula) eval(a Answers, truth map[*Condition]bool) bool {
+func (f formula) eval(a questionnaire.Answers, truth map[*questionnaire.Condition]bool) bool {
 	switch f.op {
 	case '&':
 		for _, s := range f.subs {
@@ -268,14 +270,14 @@ func (f formula) eval(a Answers, truth map[*Condition]bool) bool {
 	return evalCondition(f.cond, a, truth)
 }
 
-// evalCondition is Condition.holds with the conditions the search cannot look into read from
+// evalCondition is Condition.Holds with the conditions the search cannot look into read from
 // truth.
-func evalCondition(c *Condition, a Answers, truth map[*Condition]bool) bool {
+func evalCondition(c *questionnaire.Condition, a questionnaire.Answers, truth map[*questionnaire.Condition]bool) bool {
 	switch {
 	case c == nil:
 		return true
 	case c.Item != "":
-		return c.holds(a, nil)
+		return c.Holds(a, nil)
 	case c.All != nil:
 		for _, s := range c.All {
 			if !evalCondition(s, a, truth) {

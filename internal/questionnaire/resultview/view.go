@@ -1,4 +1,8 @@
-package questionnaire
+// Package resultview is a scored result as the person, the API and the score command see it:
+// the level on its scale, and the whole result in one language.
+package resultview
+
+import "github.com/ketascreen/ketascreen/internal/questionnaire"
 
 // ResultView is a result in one language, as the API and the score command print it.
 type ResultView struct {
@@ -66,8 +70,8 @@ type AdviceView struct {
 	Tips  []string `json:"tips"`
 }
 
-// View renders the result in a language.
-func (r *Result) View(lang string) ResultView {
+// Of renders the result in a language.
+func Of(r *questionnaire.Result, lang string) ResultView {
 	q := r.Questionnaire
 	v := ResultView{
 		Questionnaire: q.ID, Version: q.Version, Language: lang,
@@ -85,20 +89,21 @@ func (r *Result) View(lang string) ResultView {
 	}
 	if r.Level != nil {
 		lt := r.LevelText()
-		b := &BandView{Score: q.level.ID, ID: r.Level.ID, Label: lt.Label.In(lang), Meaning: lt.Meaning.In(lang), NextSteps: []string{}}
+		b := &BandView{Score: q.LevelScore().ID, ID: r.Level.ID, Label: lt.Label.In(lang), Meaning: lt.Meaning.In(lang), NextSteps: []string{}}
 		for _, s := range r.NextSteps() {
 			b.NextSteps = append(b.NextSteps, s.Text.In(lang))
 		}
 		v.Level = b
 	}
 	if len(q.Levels) > 0 {
-		v.Levels = r.levelViews(lang)
+		v.Levels = levelViews(r, lang)
 	}
 	for _, s := range q.Scores {
 		if _, ok := r.Scores[s.ID]; !ok {
 			continue // its show_if does not hold: it has no value
 		}
-		sv := ScoreView{ID: s.ID, Label: s.Label.In(lang), Value: r.Scores[s.ID], Min: s.min, Max: s.max}
+		sv := ScoreView{ID: s.ID, Label: s.Label.In(lang), Value: r.Scores[s.ID]}
+		sv.Min, sv.Max = s.Range()
 		if b := s.Band(sv.Value); b != nil {
 			sv.Band = b.ID
 		}
@@ -124,14 +129,33 @@ func (r *Result) View(lang string) ResultView {
 		v.Advice = append(v.Advice, av)
 	}
 	v.Acute = r.Acute()
-	v.Scale = r.Scale().View(lang)
+	v.Scale = ScaleOf(r).View(lang)
 	return v
 }
 
-// ToldText is how the answer is said back: the option's own text, or the question and answer.
-func (o *Option) ToldText(it *Item, lang string) string {
-	if s := o.Told.In(lang); s != "" {
-		return s
+// LevelView is one level in one language.
+type LevelView struct {
+	Score      string   `json:"score"`
+	ScoreLabel string   `json:"score_label"`
+	Value      int      `json:"value"`
+	Band       string   `json:"band"`
+	Label      string   `json:"label"`
+	Meaning    string   `json:"meaning"`
+	NextSteps  []string `json:"next_steps"`
+}
+
+// levelViews are the result's levels in a language.
+func levelViews(r *questionnaire.Result, lang string) []LevelView {
+	var out []LevelView
+	for _, l := range r.Levels {
+		lv := LevelView{Score: l.Score.ID, ScoreLabel: l.Score.Label.In(lang), Value: l.Value, NextSteps: []string{}}
+		if l.Band != nil {
+			lv.Band, lv.Label, lv.Meaning = l.Band.ID, l.Band.Label.In(lang), l.Band.Meaning.In(lang)
+			for _, s := range r.NextStepsFor(l.Band) {
+				lv.NextSteps = append(lv.NextSteps, s.Text.In(lang))
+			}
+		}
+		out = append(out, lv)
 	}
-	return it.Prompt.In(lang) + " " + o.Label.In(lang)
+	return out
 }

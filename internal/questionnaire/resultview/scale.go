@@ -1,16 +1,18 @@
-package questionnaire
+package resultview
 
 import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // Scale is where a score's value sits among its bands, out of the most the person could reach
 // with the questions they were asked: someone in prescribed treatment is not asked about
 // tolerance or withdrawal, so their scale ends lower.
 type Scale struct {
-	Score *Score
+	Score *questionnaire.Score
 	Value int
 	Max   int
 	Bands []ScaleBand
@@ -18,31 +20,27 @@ type Scale struct {
 
 // ScaleBand is one band on a scale, cut to the scale's end.
 type ScaleBand struct {
-	Band     *Band
+	Band     *questionnaire.Band
 	Min, Max int
 	Current  bool
 }
 
-// Scale returns the level score's scale, or nil when there is no level.
-func (r *Result) Scale() *Scale {
-	s := r.Questionnaire.level
+// ScaleOf returns the result's level score on its scale, or nil when there is no level.
+func ScaleOf(r *questionnaire.Result) *Scale {
+	s := r.Questionnaire.LevelScore()
 	if s == nil || r.Level == nil {
 		return nil
 	}
 	shown := r.Questionnaire.Visibility(r.Answers)
-	var asked []*Item
-	for _, it := range s.items {
+	var asked []*questionnaire.Item
+	for _, it := range s.ItemList() {
 		if shown[it.ID] {
 			asked = append(asked, it)
 		}
 	}
 	sc := &Scale{Score: s, Value: r.Scores[s.ID]}
-	if s.Kind == Criteria {
-		_, sc.Max = criteriaRange(s, asked)
-	} else {
-		// Items that were asked are present: their own range is the score's over them.
-		_, sc.Max = scoreRange(&Score{ID: s.ID, Kind: s.Kind, items: asked})
-	}
+	// Items that were asked are present: their own range is the score's over them.
+	_, sc.Max = scoreRange(s, asked)
 	sc.Max = max(sc.Max, sc.Value)
 	for _, b := range s.Bands {
 		if b.Min > sc.Max {
@@ -88,17 +86,18 @@ func (sc *Scale) View(lang string) *ScaleView {
 	return v
 }
 
-// scoreRange is the lowest and highest value a score can take, over every way of answering.
-// Items that skip logic may hide, or that are optional, can contribute nothing.
-func scoreRange(s *Score) (lo, hi int) {
-	if s.Kind == Criteria {
-		return criteriaRange(s, s.items)
+// scoreRange is the lowest and highest value a score can take over the items, over every way
+// of answering them. Items that skip logic may hide, or that are optional, can contribute
+// nothing.
+func scoreRange(s *questionnaire.Score, items []*questionnaire.Item) (lo, hi int) {
+	if s.Kind == questionnaire.Criteria {
+		return criteriaRange(s, items)
 	}
-	for _, it := range s.items {
-		mayBeAbsent := !it.IsRequired() || it.ShowIf != nil || it.section.ShowIf != nil
-		if it.Type == Number {
-			itLo, itHi := it.numberRange()
-			if s.Kind == Count {
+	for _, it := range items {
+		mayBeAbsent := !it.IsRequired() || it.ShowIf != nil || it.Section().ShowIf != nil
+		if it.Type == questionnaire.Number {
+			itLo, itHi := it.ValueRange()
+			if s.Kind == questionnaire.Count {
 				itLo, itHi = boolInt(itLo > 0), boolInt(itHi > 0)
 			}
 			if mayBeAbsent {
@@ -111,14 +110,14 @@ func scoreRange(s *Score) (lo, hi int) {
 		var vals []int
 		for _, o := range it.Options {
 			v := o.ValueFor(s.ID)
-			if s.Kind == Count {
+			if s.Kind == questionnaire.Count {
 				v = boolInt(v > 0)
 			}
 			vals = append(vals, v)
 		}
 		itLo, itHi := slices.Min(vals), slices.Max(vals)
-		if it.Type == Multiple && s.Kind == Sum {
-			itLo, itHi = multipleRange(it, s.ID)
+		if it.Type == questionnaire.Multiple && s.Kind == questionnaire.Sum {
+			itLo, itHi = it.SumRange(s.ID)
 		}
 		if mayBeAbsent {
 			itLo, itHi = min(itLo, 0), max(itHi, 0)
@@ -129,31 +128,37 @@ func scoreRange(s *Score) (lo, hi int) {
 	return lo, hi
 }
 
-// multipleRange is the range of a sum over a tick-all-that-apply item: at least one option is
-// ticked, and an exclusive option is ticked alone. The lowest is every negative option together
-// (or the lowest option alone when none is negative); the highest likewise.
-func multipleRange(it *Item, score string) (lo, hi int) {
-	var neg, pos int
-	for i, o := range it.Options {
-		v := o.ValueFor(score)
-		if i == 0 {
-			lo, hi = v, v
-		}
-		lo, hi = min(lo, v), max(hi, v)
-		if o.Exclusive {
+// criteriaRange is the lowest and highest number of criteria the items can meet. A criterion
+// can be met when one of its items has an option that counts; it is always met only when one
+// of its items is always asked, required, and has nothing but options that count.
+func criteriaRange(s *questionnaire.Score, items []*questionnaire.Item) (lo, hi int) {
+	can, must := map[string]bool{}, map[string]bool{}
+	for _, it := range items {
+		if it.DSM5 == "" {
 			continue
 		}
-		if v < 0 {
-			neg += v
-		} else {
-			pos += v
+		counts, all := false, true
+		for _, o := range it.Options {
+			if o.ValueFor(s.ID) > 0 {
+				counts = true
+			} else {
+				all = false
+			}
+		}
+		if counts {
+			can[it.DSM5] = true
+		}
+		alwaysAsked := it.IsRequired() && it.ShowIf == nil && (it.Section() == nil || it.Section().ShowIf == nil)
+		if counts && all && alwaysAsked {
+			must[it.DSM5] = true
 		}
 	}
-	if neg < 0 {
-		lo = min(lo, neg)
+	return len(must), len(can)
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
 	}
-	if pos > 0 {
-		hi = max(hi, pos)
-	}
-	return lo, hi
+	return 0
 }

@@ -1,34 +1,36 @@
-package questionnaire
+package definition
 
 import (
 	"fmt"
 	"slices"
 
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/scorerange"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
 // checker runs the rules that span fields: unique ids, references, skip logic order, bands
 // covering every score, texts in every language.
 type checker struct {
-	q  *Questionnaire
+	q  *questionnaire.Questionnaire
 	pl *yamlfile.List
 	// position of each item in the questionnaire, for "earlier items only"
 	itemPos map[string]int
-	items   map[string]*Item // items seen so far
-	all     map[string]*Item // every item in the file
-	scores  map[string]*Score
+	items   map[string]*questionnaire.Item // items seen so far
+	all     map[string]*questionnaire.Item // every item in the file
+	scores  map[string]*questionnaire.Score
 	cyclic  bool // scores depend on each other in a cycle: no range can be computed
 	unsound bool // other problems were found: ranges are only bounded
 	draft   bool // ScoreRanges: bands are not checked against the ranges
-	ranges  *ranger
+	ranges  *scorerange.Finder
 }
 
 func (c *checker) run() {
 	q := c.q
 	c.itemPos = map[string]int{}
-	c.items = map[string]*Item{}
-	c.scores = map[string]*Score{}
-	c.all = map[string]*Item{}
+	c.items = map[string]*questionnaire.Item{}
+	c.scores = map[string]*questionnaire.Score{}
+	c.all = map[string]*questionnaire.Item{}
 	q.PlaceItems()
 	for _, s := range q.Sections {
 		for _, it := range s.Items {
@@ -81,8 +83,8 @@ func (c *checker) run() {
 			if !domains[it.Domain] {
 				c.pl.Add(ip+".domain", "domain %q is not declared under domains", it.Domain)
 			}
-			if it.DSM5 != "" && !slices.Contains(DSM5Criteria, it.DSM5) {
-				c.pl.Add(ip+".dsm5", "%q is not a DSM-5 criterion code (one of %v)", it.DSM5, DSM5Criteria)
+			if it.DSM5 != "" && !slices.Contains(questionnaire.DSM5Criteria, it.DSM5) {
+				c.pl.Add(ip+".dsm5", "%q is not a DSM-5 criterion code (one of %v)", it.DSM5, questionnaire.DSM5Criteria)
 			}
 			c.condition(ip+".show_if", it.ShowIf, pos, false)
 			c.checkNumberItem(ip, it)
@@ -100,7 +102,7 @@ func (c *checker) run() {
 	}
 
 	c.checkScoreGraph()
-	c.ranges = c.newRanger()
+	c.ranges = scorerange.New(q, c.all, c.scores)
 	c.unsound = c.pl.Len() > 0
 	for i, s := range q.Scores {
 		c.score(fmt.Sprintf("$.scores[%d]", i), s)
@@ -141,7 +143,7 @@ func (c *checker) run() {
 	}
 }
 
-func (c *checker) options(ip string, it *Item) {
+func (c *checker) options(ip string, it *questionnaire.Item) {
 	codes := map[string]bool{}
 	exclusive := 0
 	for oi, o := range it.Options {
@@ -154,7 +156,7 @@ func (c *checker) options(ip string, it *Item) {
 		c.text(op+".told", o.Told, false)
 		if o.Exclusive {
 			exclusive++
-			if it.Type != Multiple {
+			if it.Type != questionnaire.Multiple {
 				c.pl.Add(op+".exclusive", "exclusive only makes sense on a multiple-choice item")
 			}
 		}
@@ -164,12 +166,12 @@ func (c *checker) options(ip string, it *Item) {
 			}
 		}
 	}
-	if it.Type == Multiple && exclusive == len(it.Options) {
+	if it.Type == questionnaire.Multiple && exclusive == len(it.Options) {
 		c.pl.Add(ip+".options", "a multiple-choice item needs at least one option that is not exclusive")
 	}
 }
 
-func (c *checker) score(p string, s *Score) {
+func (c *checker) score(p string, s *questionnaire.Score) {
 	c.text(p+".label", s.Label, true)
 	missing := false
 	for i, id := range s.Items {
@@ -181,19 +183,19 @@ func (c *checker) score(p string, s *Score) {
 	if missing || c.cyclic {
 		return
 	}
-	if !c.ranges.rangeOf(s, c.unsound) {
+	if !c.ranges.Find(s, c.unsound) {
 		c.pl.Add(p+".show_if", "score %q can never have a value: its show_if never holds", s.ID)
 		return
 	}
 	if len(s.Bands) == 0 || c.draft {
 		return
 	}
-	found := c.ranges.found[s]
+	found := c.ranges.Bounds(s)
 	ids := map[string]bool{}
-	next := found.lo
-	if !found.exact && s.Bands[0].Min > found.lo {
+	next := found.Lo
+	if !found.Exact && s.Bands[0].Min > found.Lo {
 		// Only a bound: the lowest values may be unreachable, unless a path reached them.
-		next = min(s.Bands[0].Min, found.seenLo)
+		next = min(s.Bands[0].Min, found.SeenLo)
 	}
 	for i, b := range s.Bands {
 		bp := fmt.Sprintf("%s.bands[%d]", p, i)
@@ -217,27 +219,27 @@ func (c *checker) score(p string, s *Score) {
 		case b.Min < next && i > 0:
 			c.pl.Add(bp+".min", "band %q overlaps the band before it (starts at %d, must start at %d)", b.ID, b.Min, next)
 		case b.Min < next:
-			c.pl.Add(bp+".min", "band %q starts at %d, but score %q can never be lower than %d", b.ID, b.Min, s.ID, found.lo)
+			c.pl.Add(bp+".min", "band %q starts at %d, but score %q can never be lower than %d", b.ID, b.Min, s.ID, found.Lo)
 		}
 		next = b.Max + 1
 	}
-	if last := s.Bands[len(s.Bands)-1]; last.Max < found.hi && !found.exact {
-		if last.Max < found.seenHi {
+	if last := s.Bands[len(s.Bands)-1]; last.Max < found.Hi && !found.Exact {
+		if last.Max < found.SeenHi {
 			c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-				"score %q can reach %d (on a path lint tried), but the last band ends at %d", s.ID, found.seenHi, last.Max)
+				"score %q can reach %d (on a path lint tried), but the last band ends at %d", s.ID, found.SeenHi, last.Max)
 		}
-	} else if last.Max < found.hi {
+	} else if last.Max < found.Hi {
 		c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-			"score %q can reach %d, but the last band ends at %d", s.ID, found.hi, last.Max)
-	} else if last.Max > found.hi {
+			"score %q can reach %d, but the last band ends at %d", s.ID, found.Hi, last.Max)
+	} else if last.Max > found.Hi {
 		c.pl.Add(fmt.Sprintf("%s.bands[%d].max", p, len(s.Bands)-1),
-			"the last band ends at %d, but score %q can never be above %d", last.Max, s.ID, found.hi)
+			"the last band ends at %d, but score %q can never be above %d", last.Max, s.ID, found.Hi)
 	}
 }
 
 // condition checks one condition. before is how many items come before the place it is used:
 // skip logic may only look at earlier items. scores says whether score conditions are allowed.
-func (c *checker) condition(p string, cond *Condition, before int, scores bool) {
+func (c *checker) condition(p string, cond *questionnaire.Condition, before int, scores bool) {
 	if cond == nil {
 		return
 	}
@@ -269,7 +271,7 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 			c.pl.Add(p+".item", "skip logic may only look at earlier items, and %q is not one", cond.Item)
 			return
 		}
-		if it.Type == Number || cond.Min != nil || cond.Max != nil {
+		if it.Type == questionnaire.Number || cond.Min != nil || cond.Max != nil {
 			c.numberCondition(p, cond, it)
 			return
 		}
@@ -307,36 +309,6 @@ func (c *checker) condition(p string, cond *Condition, before int, scores bool) 
 		}
 		for i, sub := range list {
 			c.condition(fmt.Sprintf("%s.%s[%d]", p, key, i), sub, before, scores)
-		}
-	}
-}
-
-// text checks that a text is given in every declared language and in no other.
-func (c *checker) text(p string, t Text, required bool) {
-	CheckText(c.pl.Add, p, t, c.q.Languages, required)
-}
-
-// CheckText reports a text that lacks a language of langs, has one not in langs, or is longer
-// than MaxTextLength; an empty one only when it is required.
-func CheckText(report yamlfile.Report, p string, t Text, langs []string, required bool) {
-	if len(t) == 0 {
-		if required {
-			report(p, "text is missing")
-		}
-		return
-	}
-	for _, l := range langs {
-		s, ok := t[l]
-		if !ok || s == "" {
-			report(p, "missing the %q text", l)
-		}
-	}
-	for l, s := range t {
-		if !slices.Contains(langs, l) {
-			report(p+"."+l, "has a %q text, but %q is not in languages", l, l)
-		}
-		if len(s) > MaxTextLength {
-			report(p+"."+l, "text is longer than %d characters", MaxTextLength)
 		}
 	}
 }

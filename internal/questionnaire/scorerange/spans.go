@@ -1,6 +1,10 @@
-package questionnaire
+package scorerange
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
+)
 
 // span is the values a score or a term can take once the controllers are answered.
 type span struct {
@@ -13,33 +17,33 @@ type span struct {
 
 // span computes a score's span. With bound set, no controller is answered: every item that
 // skip logic may hide, and every score with show_if, may have no value.
-func (r *ranger) span(s *Score, a Answers, ctrl []*Item, bound bool, open map[string]bool) span {
+func (r *Finder) span(s *questionnaire.Score, a questionnaire.Answers, ctrl []*questionnaire.Item, bound bool, open map[string]bool) span {
 	if open[s.ID] {
 		return span{}
 	}
 	open[s.ID] = true
 	defer delete(open, s.ID)
 	out := span{present: true, exact: !bound}
-	if s.Kind == Criteria {
+	if s.Kind == questionnaire.Criteria {
 		return r.criteriaSpan(s, a, ctrl, bound)
 	}
 	if s.ShowIf != nil {
 		if bound {
 			out.maybe = true
-		} else if !r.holds(s.ShowIf, a) {
+		} else if !r.m.Holds(s.ShowIf, a) {
 			return span{exact: true}
 		}
 	}
 	var terms []span
 	for _, id := range s.Items {
-		if it := r.m.byID[id]; it != nil {
+		if it := r.byID[id]; it != nil {
 			if t, ok := r.itemSpan(s, it, a, ctrl, bound); ok {
 				terms = append(terms, t)
 			}
 		}
 	}
 	for _, id := range s.Scores {
-		sub := r.m.scores[id]
+		sub := r.scores[id]
 		if sub == nil {
 			continue
 		}
@@ -47,7 +51,7 @@ func (r *ranger) span(s *Score, a Answers, ctrl []*Item, bound bool, open map[st
 		if !t.present {
 			continue
 		}
-		if s.Kind == Count {
+		if s.Kind == questionnaire.Count {
 			t.lo, t.hi = boolInt(t.lo > 0), boolInt(t.hi > 0)
 		}
 		terms = append(terms, t)
@@ -70,11 +74,11 @@ func (r *ranger) span(s *Score, a Answers, ctrl []*Item, bound bool, open map[st
 // criteriaSpan is the span of a criteria score: its items counted as met or not, grouped by
 // their DSM-5 criterion, a group met when any of its items is. Where a group has several
 // items the span is a bound, not exact.
-func (r *ranger) criteriaSpan(s *Score, a Answers, ctrl []*Item, bound bool) span {
+func (r *Finder) criteriaSpan(s *questionnaire.Score, a questionnaire.Answers, ctrl []*questionnaire.Item, bound bool) span {
 	out := span{present: true, exact: !bound}
 	groups := map[string]*[2]int{}
 	for _, id := range s.Items {
-		it := r.m.byID[id]
+		it := r.byID[id]
 		if it == nil || it.DSM5 == "" {
 			continue
 		}
@@ -104,9 +108,9 @@ func (r *ranger) criteriaSpan(s *Score, a Answers, ctrl []*Item, bound bool) spa
 	return out
 }
 
-// combineSpans is combine over ranges of values.
+// combineSpans combines terms as the engine combines a score's terms, over ranges of values.
 func combineSpans(kind string, terms []span, exact *bool) (lo, hi int) {
-	if kind == Max || kind == Min {
+	if kind == questionnaire.Max || kind == questionnaire.Min {
 		var sure, all []span
 		for _, t := range terms {
 			all = append(all, t)
@@ -133,7 +137,7 @@ func combineSpans(kind string, terms []span, exact *bool) (lo, hi int) {
 			}
 			return f(vals...)
 		}
-		if kind == Max {
+		if kind == questionnaire.Max {
 			return pick(maxOf, func(t span) int { return t.lo }), pick(maxOf, func(t span) int { return t.hi })
 		}
 		return pick(minOf, func(t span) int { return t.lo }), pick(minOf, func(t span) int { return t.hi })
@@ -152,30 +156,19 @@ func combineSpans(kind string, terms []span, exact *bool) (lo, hi int) {
 func maxOf(v ...int) int { return slices.Max(v) }
 func minOf(v ...int) int { return slices.Min(v) }
 
-func (r *ranger) holds(c *Condition, a Answers) bool {
-	e := newScorer(r.m, a)
-	for _, id := range conditionScores(c, nil) {
-		if s := r.m.scores[id]; s != nil {
-			e.value(s)
-		}
-	}
-	return c.holds(a, e.vals)
-}
-
 // itemSpan is what an item can add to a score; ok is false when it surely adds nothing.
-func (r *ranger) itemSpan(s *Score, it *Item, a Answers, ctrl []*Item, bound bool) (span, bool) {
+func (r *Finder) itemSpan(s *questionnaire.Score, it *questionnaire.Item, a questionnaire.Answers, ctrl []*questionnaire.Item, bound bool) (span, bool) {
 	t := span{present: true, exact: true, maybe: !it.IsRequired()}
 	switch {
 	case bound:
 		t.exact = false
 		t.maybe = t.maybe || it.ShowIf != nil || sectionShowIf(it) != nil
 	case slices.Contains(ctrl, it):
-		e := newScorer(r.m, a)
-		v, counted, ok := e.itemValue(s, it)
+		v, counted, ok := it.ScoreValue(s, a)
 		if !ok {
 			return span{}, false
 		}
-		if s.Kind == Count || s.Kind == Criteria {
+		if s.Kind == questionnaire.Count || s.Kind == questionnaire.Criteria {
 			v = boolInt(counted)
 		}
 		return span{lo: v, hi: v, present: true, exact: true}, true
@@ -185,12 +178,12 @@ func (r *ranger) itemSpan(s *Score, it *Item, a Answers, ctrl []*Item, bound boo
 		t.free = []string{it.ID}
 	}
 	switch {
-	case it.Type == Number:
-		t.lo, t.hi = it.numberRange()
-		if s.Kind == Count || s.Kind == Criteria {
+	case it.Type == questionnaire.Number:
+		t.lo, t.hi = it.ValueRange()
+		if s.Kind == questionnaire.Count || s.Kind == questionnaire.Criteria {
 			t.lo, t.hi = boolInt(t.lo > 0), boolInt(t.hi > 0)
 		}
-	case s.Kind == Count || s.Kind == Criteria:
+	case s.Kind == questionnaire.Count || s.Kind == questionnaire.Criteria:
 		// Counted when some chosen option is worth more than 0.
 		t.lo, t.hi = 1, 0
 		for _, o := range it.Options {
@@ -203,8 +196,8 @@ func (r *ranger) itemSpan(s *Score, it *Item, a Answers, ctrl []*Item, bound boo
 		if t.hi == 0 {
 			t.lo = 0
 		}
-	case it.Type == Multiple:
-		t.lo, t.hi = multipleRange(it, s.ID)
+	case it.Type == questionnaire.Multiple:
+		t.lo, t.hi = it.SumRange(s.ID)
 	default:
 		vals := make([]int, len(it.Options))
 		for i, o := range it.Options {
@@ -213,4 +206,11 @@ func (r *ranger) itemSpan(s *Score, it *Item, a Answers, ctrl []*Item, bound boo
 		t.lo, t.hi = slices.Min(vals), slices.Max(vals)
 	}
 	return t, true
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

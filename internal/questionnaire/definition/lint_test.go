@@ -1,4 +1,4 @@
-package questionnaire_test
+package definition_test
 
 import (
 	"fmt"
@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
@@ -98,7 +98,7 @@ func TestLintFixtures(t *testing.T) {
 				}
 				got = ps
 			} else {
-				q, err := questionnaire.Parse(name, data)
+				q, err := definition.Parse(name, data)
 				ps := yamlfile.ProblemsOf(err)
 				if (q == nil) == base {
 					t.Errorf("Parse returned %v with %d problems", q, len(ps))
@@ -116,28 +116,6 @@ func TestLintFixtures(t *testing.T) {
 	}
 }
 
-func TestProblemString(t *testing.T) {
-	tests := []struct {
-		name string
-		p    yamlfile.Problem
-		want string
-	}{
-		{"WithLine", yamlfile.Problem{File: "q.yaml", Line: 12, Message: "oops"}, "q.yaml:12: oops"},
-		{"WithoutLine", yamlfile.Problem{File: "resources.yaml", Message: "missing"}, "resources.yaml: missing"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.p.String(); got != tt.want {
-				t.Errorf("String() = %q, want %q", got, tt.want)
-			}
-		})
-	}
-	ps := yamlfile.Problems{tests[0].p, tests[1].p}
-	if got, want := ps.Error(), "q.yaml:12: oops\nresources.yaml: missing"; got != want {
-		t.Errorf("Error() = %q, want %q", got, want)
-	}
-}
-
 func TestParseLimits(t *testing.T) {
 	valid := lintFile(t, "valid.yaml")
 	tests := []struct {
@@ -147,7 +125,7 @@ func TestParseLimits(t *testing.T) {
 		msg  string
 	}{
 		{"ErrTooLarge", valid + "\n#" + strings.Repeat("x", yamlfile.MaxFileSize), 0, "file is larger than"},
-		{"ErrTextTooLong", strings.Replace(valid, "notice: {en: Notice,", "notice: {en: "+strings.Repeat("n", questionnaire.MaxTextLength+1)+",", 1),
+		{"ErrTextTooLong", strings.Replace(valid, "notice: {en: Notice,", "notice: {en: "+strings.Repeat("n", definition.MaxTextLength+1)+",", 1),
 			lineOf(t, valid, "notice:"), "text is longer than 4000 characters"},
 		{"ErrEmpty", "", 1, "id is required"},
 		{"ErrNotAMapping", "- just\n- a list\n", 1, ""},
@@ -157,7 +135,7 @@ func TestParseLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q, err := questionnaire.Parse("q.yaml", []byte(tt.src))
+			q, err := definition.Parse("q.yaml", []byte(tt.src))
 			ps := yamlfile.ProblemsOf(err)
 			if q != nil || len(ps) == 0 {
 				t.Fatalf("Parse() = %v, %v; want problems", q, ps)

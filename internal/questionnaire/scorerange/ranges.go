@@ -1,11 +1,14 @@
-package questionnaire
+// Package scorerange finds the lowest and highest value each score of a questionnaire can
+// take, over every way of answering it that skip logic allows: lint checks that a score's bands
+// cover exactly those values, and the engine shows them (Score.Range).
+package scorerange
 
 import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // How lint finds the lowest and highest value of a score. The items that skip logic looks at
@@ -26,26 +29,34 @@ const (
 	workBudget = 1 << 23
 )
 
-// bounds is what lint found of a score's range.
-type bounds struct {
-	lo, hi int
-	exact  bool // found by enumerating every way of answering; otherwise only bounded
-	// the lowest and highest values seen on the ways of answering lint tried
-	seenLo, seenHi int
+// Bounds is what was found of a score's range.
+type Bounds struct {
+	Lo, Hi int
+	Exact  bool // found by enumerating every way of answering; otherwise only bounded
+	// SeenLo and SeenHi are the lowest and highest values seen on the ways of answering tried.
+	SeenLo, SeenHi int
 }
 
-// ranges are the scores' ranges found, by id, as Link and ScoreRanges give them.
-func (r *ranger) ranges() map[string][2]int {
+// Ranges are the ranges found so far, as [lo, hi] by score id: what Questionnaire.Link takes.
+func (r *Finder) Ranges() map[string][2]int {
 	out := make(map[string][2]int, len(r.found))
 	for s, b := range r.found {
-		out[s.ID] = [2]int{b.lo, b.hi}
+		out[s.ID] = [2]int{b.Lo, b.Hi}
 	}
 	return out
 }
 
-type ranger struct {
-	m          model
-	found      map[*Score]*bounds
+// Bounds is what Find found of the score's range, or nil when it was not looked for.
+func (r *Finder) Bounds(s *questionnaire.Score) *Bounds { return r.found[s] }
+
+// Finder finds the ranges of the scores of one questionnaire, within a budget of work for the
+// whole file.
+type Finder struct {
+	m          questionnaire.Model
+	items      []*questionnaire.Item
+	byID       map[string]*questionnaire.Item
+	scores     map[string]*questionnaire.Score
+	found      map[*questionnaire.Score]*Bounds
 	thresholds map[string][]int // number item -> values where some condition on it changes
 	work       int              // items looked at so far, for workBudget
 	// For the score being ranged: the multiple-choice controllers that no score counts, with
@@ -54,10 +65,25 @@ type ranger struct {
 	lookedAt map[string]map[string]bool
 }
 
-func newRanger(m model, conds []*Condition) *ranger {
-	r := &ranger{m: m, found: map[*Score]*bounds{}, thresholds: map[string][]int{}}
-	var walk func(c *Condition)
-	walk = func(c *Condition) {
+// New is the range finder for a questionnaire that lint is checking, its items placed in their
+// sections (Questionnaire.PlaceItems): byID and scores are its items and scores by id, as lint
+// resolves references. A reference to nothing counts nothing.
+func New(q *questionnaire.Questionnaire, byID map[string]*questionnaire.Item, scores map[string]*questionnaire.Score) *Finder {
+	r := &Finder{byID: byID, scores: scores, found: map[*questionnaire.Score]*Bounds{}, thresholds: map[string][]int{}}
+	var conds []*questionnaire.Condition
+	for _, s := range q.Sections {
+		conds = append(conds, s.ShowIf)
+		for _, it := range s.Items {
+			r.items = append(r.items, it)
+			conds = append(conds, it.ShowIf)
+		}
+	}
+	for _, s := range q.Scores {
+		conds = append(conds, s.ShowIf)
+	}
+	r.m = questionnaire.NewModel(r.items, byID, scores)
+	var walk func(c *questionnaire.Condition)
+	walk = func(c *questionnaire.Condition) {
 		if c == nil {
 			return
 		}
@@ -77,53 +103,53 @@ func newRanger(m model, conds []*Condition) *ranger {
 	return r
 }
 
-// rangeOf finds the score's range (in found); ever is false when the score can never have a value. With
-// boundOnly (the file has other problems, so skip logic may name what does not exist) it only
-// bounds the range, and sees no path.
-func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
+// Find finds the score's range (then in Bounds and Ranges); ever is false when the score can
+// never have a value. With boundOnly (the file has other problems, so skip logic may name what
+// does not exist) it only bounds the range, and sees no path.
+func (r *Finder) Find(s *questionnaire.Score, boundOnly bool) (ever bool) {
 	// Bands need an exact range; other scores' ranges are only shown, so they get a smaller budget.
-	b := &bounds{}
+	b := &Bounds{}
 	r.found[s] = b
 	ctrl := r.controllers(s)
 	n := r.ways(ctrl)
-	cost := n * len(r.m.items)
+	cost := n * len(r.items)
 	limit := enumerationBudget
 	if len(s.Bands) == 0 {
 		limit = enumerationBudget >> 5
 	}
 	if !boundOnly && n <= limit && r.work+cost <= workBudget {
 		r.work += cost
-		b.exact = true
+		b.Exact = true
 		first := true
-		r.enumerate(ctrl, func(a Answers) {
+		r.enumerate(ctrl, func(a questionnaire.Answers) {
 			sp := r.span(s, a, ctrl, false, map[string]bool{})
 			if !sp.present {
 				return
 			}
 			if first {
-				b.lo, b.hi, first = sp.lo, sp.hi, false
+				b.Lo, b.Hi, first = sp.lo, sp.hi, false
 			}
-			b.lo, b.hi = min(b.lo, sp.lo), max(b.hi, sp.hi)
-			b.exact = b.exact && sp.exact
+			b.Lo, b.Hi = min(b.Lo, sp.lo), max(b.Hi, sp.hi)
+			b.Exact = b.Exact && sp.exact
 		})
 		if first {
 			return false
 		}
-		b.seenLo, b.seenHi = b.lo, b.hi
+		b.SeenLo, b.SeenHi = b.Lo, b.Hi
 		return true
 	}
 	sp := r.span(s, nil, nil, true, map[string]bool{})
-	b.lo, b.hi, b.exact = sp.lo, sp.hi, false
-	b.seenLo, b.seenHi = b.hi, b.lo
-	if cost = witnessPaths * len(r.m.items); boundOnly || len(s.Bands) == 0 || r.work+cost > workBudget {
+	b.Lo, b.Hi, b.Exact = sp.lo, sp.hi, false
+	b.SeenLo, b.SeenHi = b.Hi, b.Lo
+	if cost = witnessPaths * len(r.items); boundOnly || len(s.Bands) == 0 || r.work+cost > workBudget {
 		return true // paths only matter to check bands
 	}
 	r.work += cost
 	rng := rand.New(rand.NewPCG(1, uint64(len(s.ID))))
 	for i := range witnessPaths {
-		a := randomAnswers(r.m, rng, i%3-1)
-		if v, ok := newScorer(r.m, a).value(s); ok {
-			b.seenLo, b.seenHi = min(b.seenLo, v), max(b.seenHi, v)
+		a := r.m.RandomAnswers(rng, i%3-1)
+		if v, ok := r.m.Value(s, a); ok {
+			b.SeenLo, b.SeenHi = min(b.SeenLo, v), max(b.SeenHi, v)
 		}
 	}
 	return true
@@ -131,15 +157,15 @@ func (r *ranger) rangeOf(s *Score, boundOnly bool) (ever bool) {
 
 // controllers are the items, in questionnaire order, whose answers decide what is shown to
 // the score: items that its skip logic and show_if look at, and the items of scores they look at.
-func (r *ranger) controllers(s *Score) []*Item {
+func (r *Finder) controllers(s *questionnaire.Score) []*questionnaire.Item {
 	ctrl := map[string]bool{}
 	seenS, seenI := map[string]bool{}, map[string]bool{}
-	var addScore func(s *Score, control bool)
+	var addScore func(s *questionnaire.Score, control bool)
 	var addItem func(id string, control bool)
 	counted := map[string]bool{}
 	looked := map[string]map[string]bool{}
-	addCond := func(c *Condition) {
-		walkConditions(c, func(c *Condition) {
+	addCond := func(c *questionnaire.Condition) {
+		walkConditions(c, func(c *questionnaire.Condition) {
 			if c.Item != "" {
 				if looked[c.Item] == nil {
 					looked[c.Item] = map[string]bool{}
@@ -149,17 +175,17 @@ func (r *ranger) controllers(s *Score) []*Item {
 				}
 			}
 		})
-		for _, id := range conditionItems(c, nil) {
+		for _, id := range c.ItemIDs() {
 			addItem(id, true)
 		}
-		for _, id := range conditionScores(c, nil) {
-			if sub := r.m.scores[id]; sub != nil {
+		for _, id := range c.ScoreIDs() {
+			if sub := r.scores[id]; sub != nil {
 				addScore(sub, true)
 			}
 		}
 	}
 	addItem = func(id string, control bool) {
-		it := r.m.byID[id]
+		it := r.byID[id]
 		if it == nil || seenI[id] && (!control || ctrl[id]) {
 			return
 		}
@@ -172,7 +198,7 @@ func (r *ranger) controllers(s *Score) []*Item {
 			addCond(it.Section().ShowIf)
 		}
 	}
-	addScore = func(s *Score, control bool) {
+	addScore = func(s *questionnaire.Score, control bool) {
 		key := s.ID
 		if control {
 			key += "!"
@@ -186,19 +212,19 @@ func (r *ranger) controllers(s *Score) []*Item {
 			addItem(id, control)
 		}
 		for _, id := range s.Scores {
-			if sub := r.m.scores[id]; sub != nil {
+			if sub := r.scores[id]; sub != nil {
 				addScore(sub, control)
 			}
 		}
 		addCond(s.ShowIf)
 	}
 	addScore(s, false)
-	var out []*Item
+	var out []*questionnaire.Item
 	r.lookedAt = map[string]map[string]bool{}
-	for _, it := range r.m.items {
+	for _, it := range r.items {
 		if ctrl[it.ID] {
 			out = append(out, it)
-			if it.Type == Multiple && !counted[it.ID] {
+			if it.Type == questionnaire.Multiple && !counted[it.ID] {
 				r.lookedAt[it.ID] = looked[it.ID]
 			}
 		}
@@ -207,7 +233,7 @@ func (r *ranger) controllers(s *Score) []*Item {
 }
 
 // walkConditions calls f with a condition and every condition inside it.
-func walkConditions(c *Condition, f func(*Condition)) {
+func walkConditions(c *questionnaire.Condition, f func(*questionnaire.Condition)) {
 	if c == nil {
 		return
 	}
@@ -218,7 +244,7 @@ func walkConditions(c *Condition, f func(*Condition)) {
 }
 
 // ways is how many ways the controllers can be answered, at most, capped past the budget.
-func (r *ranger) ways(ctrl []*Item) int {
+func (r *Finder) ways(ctrl []*questionnaire.Item) int {
 	n := 1
 	for _, it := range ctrl {
 		n *= len(r.choices(it, enumerationBudget+1))
@@ -230,17 +256,17 @@ func (r *ranger) ways(ctrl []*Item) int {
 }
 
 // choices are the answers tried for a controller (nil: no answer), at most limit of them.
-func (r *ranger) choices(it *Item, limit int) [][]string {
+func (r *Finder) choices(it *questionnaire.Item, limit int) [][]string {
 	var out [][]string
 	if !it.IsRequired() {
 		out = append(out, nil)
 	}
 	switch it.Type {
-	case Single:
+	case questionnaire.Single:
 		for _, o := range it.Options {
 			out = append(out, []string{o.Code})
 		}
-	case Number:
+	case questionnaire.Number:
 		lo, hi := it.Range()
 		vals := []int{lo, hi}
 		vals = append(vals, r.thresholds[it.ID]...)
@@ -253,7 +279,7 @@ func (r *ranger) choices(it *Item, limit int) [][]string {
 				out = append(out, []string{strconv.Itoa(v)})
 			}
 		}
-	case Multiple:
+	case questionnaire.Multiple:
 		var free []string
 		looked, reduce := r.lookedAt[it.ID]
 		other := ""
@@ -286,8 +312,8 @@ func (r *ranger) choices(it *Item, limit int) [][]string {
 
 // enumerate calls leaf with every way of answering the controllers, in order, each shown only
 // when skip logic shows it given the answers before it.
-func (r *ranger) enumerate(ctrl []*Item, leaf func(Answers)) {
-	a := Answers{}
+func (r *Finder) enumerate(ctrl []*questionnaire.Item, leaf func(questionnaire.Answers)) {
+	a := questionnaire.Answers{}
 	var rec func(k int)
 	rec = func(k int) {
 		if k == len(ctrl) {
@@ -312,55 +338,12 @@ func (r *ranger) enumerate(ctrl []*Item, leaf func(Answers)) {
 	rec(0)
 }
 
-func (r *ranger) shown(it *Item, a Answers) bool { return shownIn(r.m, it, a) }
+func (r *Finder) shown(it *questionnaire.Item, a questionnaire.Answers) bool { return r.m.Shown(it, a) }
 
-func sectionShowIf(it *Item) *Condition {
+// sectionShowIf is the skip logic of the item's section, if any.
+func sectionShowIf(it *questionnaire.Item) *questionnaire.Condition {
 	if it.Section() == nil {
 		return nil
 	}
 	return it.Section().ShowIf
-}
-
-// newRanger is the range finder for the file being checked.
-func (c *checker) newRanger() *ranger {
-	m := model{byID: c.all, scores: c.scores}
-	var conds []*Condition
-	for _, s := range c.q.Sections {
-		conds = append(conds, s.ShowIf)
-		for _, it := range s.Items {
-			m.items = append(m.items, it)
-			conds = append(conds, it.ShowIf)
-		}
-	}
-	for _, s := range c.q.Scores {
-		conds = append(conds, s.ShowIf)
-	}
-	return newRanger(m, conds)
-}
-
-// ScoreRanges checks a draft file as Parse does, except that bands need not match the scores'
-// ranges, and returns the range lint computes for each score: a tool writing a file (the FHIR
-// import) uses it to make the first band start, and the last end, where the score can.
-func ScoreRanges(file string, data []byte) (map[string][2]int, error) {
-	out, ps := scoreRanges(file, data)
-	return out, ps.Err()
-}
-
-func scoreRanges(file string, data []byte) (map[string][2]int, yamlfile.Problems) {
-	q := new(Questionnaire)
-	pl, ps := yamlfile.Read(file, data, q)
-	if ps != nil {
-		return nil, ps
-	}
-	if pl.Len() == 0 {
-		pl.Rewrite = expand(q, pl).writtenPath
-	}
-	c := checker{q: q, pl: pl, draft: true}
-	if pl.Len() == 0 {
-		c.run()
-	}
-	if pl.Len() > 0 {
-		return nil, pl.Resolve()
-	}
-	return c.ranges.ranges(), nil
 }

@@ -1,17 +1,19 @@
-package questionnaire
+package answersjson
 
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
-// decodeAnswersFast reads the answers of a well-formed body without reflection or the
+// decodeFast reads the answers of a well-formed body without reflection or the
 // token stream of encoding/json, which cost a submission a fifth of its CPU: one pass over the
 // bytes, one string for the whole body (keys and codes are slices of it), one map. It takes
-// only what DecodeAnswersJSON takes, giving the same answers; anything it does not know to be
+// only what Decode takes, giving the same answers; anything it does not know to be
 // fine (an escape, null, a repeated item, a limit reached, any syntax error) returns false,
-// and DecodeAnswersJSON reads the body the slow way, with its messages.
-func decodeAnswersFast(data []byte) (Answers, bool) {
+// and Decode reads the body the slow way, with its messages.
+func decodeFast(data []byte) (questionnaire.Answers, bool) {
 	if !utf8.Valid(data) {
 		return nil, false
 	}
@@ -21,7 +23,7 @@ func decodeAnswersFast(data []byte) (Answers, bool) {
 		return nil, false
 	}
 	// Each answer needs a ':' of its own, so there are at most that many.
-	a := make(Answers, min(bytes.Count(data, []byte{':'}), MaxAnswerItems))
+	a := make(questionnaire.Answers, min(bytes.Count(data, []byte{':'}), questionnaire.MaxAnswerItems))
 	// The codes of every item share one backing array; each item's is capped at its length,
 	// so an append to one never writes into the next.
 	codes := make([]string, 0, len(a)+8)
@@ -31,7 +33,7 @@ func decodeAnswersFast(data []byte) (Answers, bool) {
 	}
 	for {
 		key, j, ok := fastString(s, i)
-		if !ok || len(key) > MaxAnswerKeySize || len(a) == MaxAnswerItems {
+		if !ok || len(key) > questionnaire.MaxAnswerKeySize || len(a) == questionnaire.MaxAnswerItems {
 			return nil, false
 		}
 		if _, dup := a[key]; dup {
@@ -49,14 +51,14 @@ func decodeAnswersFast(data []byte) (Answers, bool) {
 		switch c := s[i]; {
 		case c == '"':
 			code, j, ok := fastString(s, i)
-			if !ok || len(code) > MaxAnswerKeySize {
+			if !ok || len(code) > questionnaire.MaxAnswerKeySize {
 				return nil, false
 			}
 			codes, i = append(codes, code), j
 		case c == '-' || c >= '0' && c <= '9':
 			// A number is kept as the text it is written with (see decodeCodes).
-			j, ok := JSONNumberEnd(s, i)
-			if !ok || j-i > MaxAnswerKeySize {
+			j, ok := NumberEnd(s, i)
+			if !ok || j-i > questionnaire.MaxAnswerKeySize {
 				return nil, false
 			}
 			codes, i = append(codes, s[i:j]), j
@@ -68,7 +70,7 @@ func decodeAnswersFast(data []byte) (Answers, bool) {
 			}
 			for {
 				code, j, ok := fastString(s, i)
-				if !ok || len(code) > MaxAnswerKeySize || len(codes)-start == MaxAnswerCodes {
+				if !ok || len(code) > questionnaire.MaxAnswerKeySize || len(codes)-start == questionnaire.MaxAnswerCodes {
 					return nil, false
 				}
 				codes = append(codes, code)
@@ -128,9 +130,9 @@ func fastString(s string, i int) (string, int, bool) {
 	return "", 0, false
 }
 
-// JSONNumberEnd reads the JSON number at s[i] and returns the index after it, or false when
+// NumberEnd reads the JSON number at s[i] and returns the index after it, or false when
 // none starts there. The one-pass decoders of answers and submissions share it.
-func JSONNumberEnd[T string | []byte](s T, i int) (int, bool) {
+func NumberEnd[T string | []byte](s T, i int) (int, bool) {
 	digits := func(j int) int {
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			j++

@@ -1,17 +1,13 @@
-package questionnaire_test
+package definition_test
 
 import (
-	"io/fs"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/helplines"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
-	"github.com/ketascreen/ketascreen/questionnaires"
 )
 
 // A "billion laughs" file: nine levels of aliases, each repeating the one before nine times.
@@ -25,7 +21,7 @@ func TestAliasesAreRefused(t *testing.T) {
 	}
 	src += "id: x\nversion: '1'\nlanguages: [en]\ntitle: {en: *i}\nsections: *i\n"
 	start := time.Now()
-	_, err := questionnaire.Parse("laughs.yaml", []byte(src))
+	_, err := definition.Parse("laughs.yaml", []byte(src))
 	ps := yamlfile.ProblemsOf(err)
 	if len(ps) == 0 || !strings.Contains(ps.Error(), "aliases") {
 		t.Errorf("problems %v, want aliases refused", ps)
@@ -39,22 +35,5 @@ func TestAliasesAreRefused(t *testing.T) {
 	// The same for the resources file.
 	if _, err := helplines.Parse("resources.yaml", []byte("kinds: &k []\nregions: *k\n")); err == nil || !strings.Contains(err.Error(), "aliases") {
 		t.Errorf("resources: problems %v, want aliases refused", ps)
-	}
-}
-
-// A name in a questionnaires folder that is not a regular file (a device, a pipe) is a problem,
-// not something to read forever.
-func TestLoadRefusesFilesThatAreNotRegular(t *testing.T) {
-	files := fstest.MapFS{}
-	names, _ := fs.Glob(questionnaires.FS, "*.yaml")
-	for _, n := range names {
-		data, _ := fs.ReadFile(questionnaires.FS, n)
-		files[n] = &fstest.MapFile{Data: data}
-	}
-	files["zero.yaml"] = &fstest.MapFile{Mode: fs.ModeDevice | fs.ModeCharDevice | 0o666}
-	_, err := catalog.Load(files)
-	ps := yamlfile.ProblemsOf(err)
-	if len(ps) != 1 || ps[0].File != "zero.yaml" || !strings.Contains(ps[0].Message, "not a regular file") {
-		t.Errorf("problems %v, want zero.yaml not a regular file", ps)
 	}
 }

@@ -1,4 +1,4 @@
-package questionnaire_test
+package answersjson_test
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/answersjson"
 )
 
 func TestDecodeAnswersJSON(t *testing.T) {
@@ -72,10 +73,10 @@ func TestDecodeAnswersJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := questionnaire.DecodeAnswersJSON([]byte(tt.in))
+			got, err := answersjson.Decode([]byte(tt.in))
 			if tt.err != "" {
 				if err == nil || got != nil {
-					t.Fatalf("DecodeAnswersJSON() = %v, %v; want error %q", got, err, tt.err)
+					t.Fatalf("Decode() = %v, %v; want error %q", got, err, tt.err)
 				}
 				if !strings.Contains(err.Error(), tt.err) {
 					t.Errorf("error = %q, want it to contain %q", err, tt.err)
@@ -86,10 +87,10 @@ func TestDecodeAnswersJSON(t *testing.T) {
 				return
 			}
 			if err != nil {
-				t.Fatalf("DecodeAnswersJSON() error = %v", err)
+				t.Fatalf("Decode() error = %v", err)
 			}
 			if tt.want != nil && fmt.Sprint(got) != fmt.Sprint(tt.want) {
-				t.Errorf("DecodeAnswersJSON() = %v, want %v", got, tt.want)
+				t.Errorf("Decode() = %v, want %v", got, tt.want)
 			}
 		})
 	}

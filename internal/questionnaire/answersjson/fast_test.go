@@ -1,10 +1,12 @@
-package questionnaire
+package answersjson
 
 import (
 	"encoding/json"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/ketascreen/ketascreen/internal/questionnaire"
 )
 
 // answerBodies are bodies for the fast path: ones it takes and ones it must leave to the slow
@@ -18,9 +20,9 @@ var answerBodies = []string{
 	`{"use": "both"} x`, `{"use": "both"}}`, `{"use": "both"`, `{"harms": ["a", `, `{'use': 'both'}`, `["both"]`,
 	`"both"`, `42`, `null`, ``, "{\"use\": \"b\xffth\"}", "{\"use\": \"b\x01th\"}", `{"use": "b\"th"}`,
 	`{"harms": ["a" "b"]}`, `{"harms": ["a",]}`, `{"use" "both"}`, `{"use": "both" "x": "y"}`, `{,}`, `{"a":"b",,}`,
-	`{"` + strings.Repeat("k", MaxAnswerKeySize) + `": "` + strings.Repeat("c", MaxAnswerKeySize) + `"}`,
-	`{"` + strings.Repeat("k", MaxAnswerKeySize+1) + `": "yes"}`, `{"use": "` + strings.Repeat("c", MaxAnswerKeySize+1) + `"}`,
-	`{"days": 1` + strings.Repeat("0", MaxAnswerKeySize) + `}`,
+	`{"` + strings.Repeat("k", questionnaire.MaxAnswerKeySize) + `": "` + strings.Repeat("c", questionnaire.MaxAnswerKeySize) + `"}`,
+	`{"` + strings.Repeat("k", questionnaire.MaxAnswerKeySize+1) + `": "yes"}`, `{"use": "` + strings.Repeat("c", questionnaire.MaxAnswerKeySize+1) + `"}`,
+	`{"days": 1` + strings.Repeat("0", questionnaire.MaxAnswerKeySize) + `}`,
 }
 
 // TestDecodeAnswersFast checks that the fast path takes only what the slow path takes, with the
@@ -30,7 +32,7 @@ func TestDecodeAnswersFast(t *testing.T) {
 		checkFastAgainstSlow(t, []byte(body))
 	}
 	for _, body := range []string{`{}`, `{"use": "both", "harms": ["a", "b"], "days": 12}`} {
-		if _, ok := decodeAnswersFast([]byte(body)); !ok {
+		if _, ok := decodeFast([]byte(body)); !ok {
 			t.Errorf("the fast path leaves %s to the slow one", body)
 		}
 	}
@@ -45,8 +47,8 @@ func FuzzDecodeAnswersFast(f *testing.F) {
 
 func checkFastAgainstSlow(t *testing.T, body []byte) {
 	t.Helper()
-	fast, ok := decodeAnswersFast(body)
-	slow, err := decodeAnswersJSON(body)
+	fast, ok := decodeFast(body)
+	slow, err := decodeTokens(body)
 	if !ok {
 		return
 	}
@@ -76,8 +78,8 @@ func BenchmarkDecodeAnswersJSON(b *testing.B) {
 		"harms": ["urinary", "memory", "tolerance"], "urinary": ["pain", "blood"], "safety": "no", "help": ["gp"]}`)
 	for _, bc := range []struct {
 		name   string
-		decode func([]byte) (Answers, error)
-	}{{"Fast", DecodeAnswersJSON}, {"Tokens", decodeAnswersJSON}} {
+		decode func([]byte) (questionnaire.Answers, error)
+	}{{"Fast", Decode}, {"Tokens", decodeTokens}} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {

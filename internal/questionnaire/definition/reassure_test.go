@@ -1,4 +1,4 @@
-package questionnaire_test
+package definition_test
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/resultview"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
@@ -91,7 +93,7 @@ func TestReassuringGuardedPasses(t *testing.T) {
 			if lt.Label.In("en") != tt.label || lt.Reassuring != tt.reassuring || lt.Variant != tt.variant {
 				t.Errorf("level text %q reassuring %v variant %d; want %q, %v, %d", lt.Label.In("en"), lt.Reassuring, lt.Variant, tt.label, tt.reassuring, tt.variant)
 			}
-			if v := r.View("es"); v.Level.Label != lt.Label.In("es") || v.Level.Meaning != lt.Meaning.In("es") {
+			if v := resultview.Of(r, "es"); v.Level.Label != lt.Label.In("es") || v.Level.Meaning != lt.Meaning.In("es") {
 				t.Errorf("view level %q %q", v.Level.Label, v.Level.Meaning)
 			}
 			if len(r.NextSteps()) != tt.steps {
@@ -116,7 +118,7 @@ func TestReassuringTooComplex(t *testing.T) {
         texts:
           - when: {any: [` + strings.Join(any, ", ") + `]}
             meaning: {en: Please talk., es: Hable.}`
-	_, err := questionnaire.Parse("q.yaml", []byte(levelFixture(t, low)))
+	_, err := definition.Parse("q.yaml", []byte(levelFixture(t, low)))
 	ps := yamlfile.ProblemsOf(err)
 	if len(ps) != 2 || !strings.Contains(ps[0].Message, "lint cannot tell") || !strings.Contains(ps[0].Message, "combinations") {
 		t.Errorf("problems = %v, want two saying lint cannot tell", ps)
@@ -151,7 +153,7 @@ func TestCriteriaScore(t *testing.T) {
 		if r.Scores["total"] != tt.want {
 			t.Errorf("%v: total = %d, want %d", tt.answers, r.Scores["total"], tt.want)
 		}
-		if sc := r.Scale(); r.View("en").Scale != nil || sc.Value != tt.want {
+		if sc := resultview.ScaleOf(r); resultview.Of(r, "en").Scale != nil || sc.Value != tt.want {
 			t.Errorf("scale %+v: want the value, and no view without a scale text", sc)
 		}
 	}

@@ -1,4 +1,4 @@
-package questionnaire
+package definition
 
 // ScoreExact reads a file as Parse does and reports whether lint found the score's Range
 // exactly (every way of answering was tried) or only bounded it.
@@ -7,5 +7,5 @@ func ScoreExact(file string, data []byte, score string) (bool, error) {
 	if ps != nil {
 		return false, ps
 	}
-	return found[q.ScoreByID(score)].exact, nil
+	return found.Bounds(q.ScoreByID(score)).Exact, nil
 }

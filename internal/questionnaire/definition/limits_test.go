@@ -1,4 +1,4 @@
-package questionnaire_test
+package definition_test
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ketascreen/ketascreen/internal/questionnaire"
+	"github.com/ketascreen/ketascreen/internal/questionnaire/definition"
 	"github.com/ketascreen/ketascreen/internal/questionnaire/yamlfile"
 )
 
@@ -56,12 +56,12 @@ func TestLintLimits(t *testing.T) {
 		{"ErrTooManyItems", wide(9, 200, 1, 0), "the questionnaire has 209 items"},
 		// 2 items, the list, and 10 items for each of 30 entries.
 		{"ErrRepeatedTooMuch", wide(2, 10, 1, 30), "the questionnaire has 303 items with its repeated blocks written out, but a response holds at most 200"},
-		{"ErrTooManyScores", wide(2, 2, questionnaire.MaxScores+1, 0), "scores with its repeated scores written out; at most 200"},
+		{"ErrTooManyScores", wide(2, 2, definition.MaxScores+1, 0), "scores with its repeated scores written out; at most 200"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()
-			_, err := questionnaire.Parse("wide.yaml", []byte(tt.src))
+			_, err := definition.Parse("wide.yaml", []byte(tt.src))
 			ps := yamlfile.ProblemsOf(err)
 			if d := time.Since(start); d > 20*time.Second {
 				t.Errorf("took %s", d)
