@@ -28,6 +28,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ketascreen/ketascreen/cmd/loadtest/anchor"
 )
 
 // scenarios, in the order they run. postgres runs by default only when a PostgreSQL server is
@@ -50,10 +52,10 @@ type options struct {
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "sqlite-loop" {
-		os.Exit(sqliteLoopMain(os.Args[2:]))
+		os.Exit(anchor.SQLiteLoop(os.Args[2:]))
 	}
 	if len(os.Args) > 1 && os.Args[1] == "go-static" {
-		os.Exit(goStaticMain(os.Args[2:]))
+		os.Exit(anchor.GoStatic(os.Args[2:]))
 	}
 	var o options
 	var only, setups string
