@@ -217,12 +217,12 @@ func (q *Questionnaire) Score(a Answers) (*Result, error) {
 
 func (q *Questionnaire) result(a Answers) *Result {
 	r := &Result{Questionnaire: q, Answers: a, Scores: make(map[string]int, len(q.Scores))}
-	counted := map[string]map[string]bool{} // item -> option codes that counted
+	type answer struct{ item, code string }
+	counted := map[answer]bool{} // the item's option codes that counted
+	items := map[string]bool{}   // the items with any
 	mark := func(item, code string) {
-		if counted[item] == nil {
-			counted[item] = map[string]bool{}
-		}
-		counted[item][code] = true
+		counted[answer{item, code}] = true
+		items[item] = true
 	}
 	// DSM-5 criteria are the items that counted in the level score itself: an answer that
 	// counted only in another score (per-score values) or only raised a flag meets none.
@@ -249,8 +249,7 @@ func (q *Questionnaire) result(a Answers) *Result {
 	})
 
 	for _, it := range q.items {
-		codes := counted[it.ID]
-		if len(codes) == 0 {
+		if !items[it.ID] {
 			continue
 		}
 		t := Told{Item: it}
@@ -258,7 +257,7 @@ func (q *Questionnaire) result(a Answers) *Result {
 			t.Number = a[it.ID][0]
 		}
 		for _, o := range it.Options {
-			if codes[o.Code] {
+			if counted[answer{it.ID, o.Code}] {
 				t.Options = append(t.Options, o)
 			}
 		}

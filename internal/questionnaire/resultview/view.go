@@ -75,15 +75,17 @@ func Of(r *questionnaire.Result, lang string) ResultView {
 	q := r.Questionnaire
 	v := ResultView{
 		Questionnaire: q.ID, Version: q.Version, Language: lang,
-		Flags: []FlagView{}, Scores: []ScoreView{}, Told: []ToldView{}, Criteria: []string{},
-		Advice: []AdviceView{}, ResourceKinds: r.ResourceKinds(), Notice: q.Notice.In(lang),
+		// Each list made at its final length's capacity (never nil: an empty list is []).
+		Flags: make([]FlagView, 0, len(r.Flags)), Scores: make([]ScoreView, 0, len(r.Scores)),
+		Told: make([]ToldView, 0, len(r.Told)), Criteria: make([]string, 0, len(r.Criteria)),
+		ResourceKinds: r.ResourceKinds(), Notice: q.Notice.In(lang),
 	}
 	if v.ResourceKinds == nil {
 		v.ResourceKinds = []string{}
 	}
 	v.Criteria = append(v.Criteria, r.Criteria...)
 	for _, f := range r.Flags {
-		res := append([]string{}, f.Resources...)
+		res := append(make([]string, 0, len(f.Resources)), f.Resources...)
 		v.Flags = append(v.Flags, FlagView{ID: f.ID, Severity: f.Severity, Title: f.Title.In(lang), Message: f.Message.In(lang), Resources: res,
 			ClinicianLabel: f.ClinicianLabel.In(lang), FollowUp: f.FollowUp.In(lang)})
 	}
@@ -110,7 +112,11 @@ func Of(r *questionnaire.Result, lang string) ResultView {
 		v.Scores = append(v.Scores, sv)
 	}
 	for _, t := range r.Told {
-		tv := ToldView{Item: t.Item.ID, Domain: t.Item.Domain, Options: []string{}, Text: []string{}}
+		n := len(t.Options)
+		if t.Number != "" {
+			n++
+		}
+		tv := ToldView{Item: t.Item.ID, Domain: t.Item.Domain, Options: make([]string, 0, n), Text: make([]string, 0, n)}
 		for _, o := range t.Options {
 			tv.Options = append(tv.Options, o.Code)
 			tv.Text = append(tv.Text, o.ToldText(t.Item, lang))
@@ -121,8 +127,10 @@ func Of(r *questionnaire.Result, lang string) ResultView {
 		}
 		v.Told = append(v.Told, tv)
 	}
-	for _, a := range r.Advice() {
-		av := AdviceView{ID: a.ID, Title: a.Title.In(lang), Tips: []string{}}
+	advice := r.Advice()
+	v.Advice = make([]AdviceView, 0, len(advice))
+	for _, a := range advice {
+		av := AdviceView{ID: a.ID, Title: a.Title.In(lang), Tips: make([]string, 0, len(a.Tips))}
 		for _, t := range a.Tips {
 			av.Tips = append(av.Tips, t.In(lang))
 		}
