@@ -121,6 +121,11 @@ func (q *Questionnaire) Prune(a Answers) Answers {
 // Check validates answers against the definition and skip logic and returns every problem,
 // in questionnaire order.
 func (q *Questionnaire) Check(a Answers) AnswersError {
+	return q.check(a, q.Visibility(a))
+}
+
+// check is Check with the answers' visibility already worked out.
+func (q *Questionnaire) check(a Answers, shown map[string]bool) AnswersError {
 	var errs AnswersError
 	var unknown []string
 	for id := range a {
@@ -132,7 +137,6 @@ func (q *Questionnaire) Check(a Answers) AnswersError {
 	for _, id := range unknown {
 		errs = append(errs, AnswerError{Item: id, Kind: ErrUnknownItem, Message: fmt.Sprintf("%.64q is not an item of this questionnaire", id)})
 	}
-	shown := q.Visibility(a)
 	for _, it := range q.items {
 		errs = append(errs, q.checkItem(it, a[it.ID], shown[it.ID], hasKey(a, it.ID))...)
 	}
@@ -197,6 +201,17 @@ type Result struct {
 	Flags         []*Flag // most severe first
 	Told          []Told  // answers that counted, in questionnaire order
 	Criteria      []string
+
+	shown map[string]bool // the items the skip logic showed, when Score worked it out
+}
+
+// Shown reports which items the skip logic showed for the result's answers (the caller must
+// not change the map).
+func (r *Result) Shown() map[string]bool {
+	if r.shown != nil {
+		return r.shown
+	}
+	return r.Questionnaire.Visibility(r.Answers)
 }
 
 // Told is an answer that counted toward a score or raised a flag.
@@ -209,10 +224,13 @@ type Told struct {
 // Score validates answers and scores them. Nothing partial is scored: any problem returns an
 // AnswersError and no result.
 func (q *Questionnaire) Score(a Answers) (*Result, error) {
-	if errs := q.Check(a); len(errs) > 0 {
+	shown := q.Visibility(a)
+	if errs := q.check(a, shown); len(errs) > 0 {
 		return nil, errs
 	}
-	return q.result(a.Clone()), nil
+	r := q.result(a.Clone())
+	r.shown = shown
+	return r, nil
 }
 
 func (q *Questionnaire) result(a Answers) *Result {

@@ -31,7 +31,7 @@ func ScaleOf(r *questionnaire.Result) *Scale {
 	if s == nil || r.Level == nil {
 		return nil
 	}
-	shown := r.Questionnaire.Visibility(r.Answers)
+	shown := r.Shown()
 	var asked []*questionnaire.Item
 	for _, it := range s.ItemList() {
 		if shown[it.ID] {
