@@ -57,7 +57,7 @@ func SQLiteLoop(args []string) int {
 
 // GoStatic is a second anchor for pages, run as its own process: Go's own HTTP server
 // (net/http, no router, no middleware, no log) sending the first page's bytes with the same
-// headers as ketascreen, gzipped when asked. The distance from it to nginx is what Go's
+// headers and timeouts as ketascreen, gzipped when asked. The distance from it to nginx is what Go's
 // server costs; the distance from ketascreen to it is what ketascreen adds.
 func GoStatic(args []string) int {
 	fs := flag.NewFlagSet("go-static", flag.ContinueOnError)
@@ -97,7 +97,11 @@ func GoStatic(args []string) int {
 		w.WriteHeader(http.StatusOK)
 		w.Write(body)
 	})
-	if err := http.Serve(ln, handler); err != nil {
+	// The timeouts serve sets (each request arms its deadlines), so the anchor is Go's server
+	// as ketascreen runs it, less ketascreen's own work.
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second,
+		WriteTimeout: 30 * time.Second, IdleTimeout: 60 * time.Second, MaxHeaderBytes: 16 << 10}
+	if err := hs.Serve(ln); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
