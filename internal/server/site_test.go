@@ -126,3 +126,18 @@ func TestClinicianSummaryLevelsAndNumbers(t *testing.T) {
 		})
 	}
 }
+
+// TestStepNamesTheQuestionnaireOnce: where the site is named after its one questionnaire, a
+// step's header already says it, and the step does not say it again above its title.
+func TestStepNamesTheQuestionnaireOnce(t *testing.T) {
+	ts := newTestServer(t)
+	for _, lang := range []string{"en", "es"} {
+		step := ts.get("/q/ketamine-selfcheck?lang=" + lang + "&region=us")
+		if step.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", lang, step.StatusCode)
+		}
+		if strings.Contains(step.Body, `class="eyebrow"`) {
+			t.Errorf("%s: the first step names the questionnaire under a header that already does", lang)
+		}
+	}
+}
