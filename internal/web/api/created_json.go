@@ -16,22 +16,16 @@ import (
 func appendCreated(b []byte, c *created) []byte {
 	b = append(b, `{"result":`...)
 	b = appendResult(b, &c.Result)
-	b = append(b, `,"result_url":`...)
-	b = appendJSONString(b, c.ResultURL)
-	b = append(b, `,"token":`...)
-	b = appendJSONString(b, c.Token)
+	b = str(b, `,"result_url":`, c.ResultURL)
+	b = str(b, `,"token":`, c.Token)
 	return append(b, '}')
 }
 
 func appendResult(b []byte, v *resultview.ResultView) []byte {
-	b = append(b, `{"questionnaire":`...)
-	b = appendJSONString(b, v.Questionnaire)
-	b = append(b, `,"version":`...)
-	b = appendJSONString(b, v.Version)
-	b = append(b, `,"language":`...)
-	b = appendJSONString(b, v.Language)
-	b = append(b, `,"flags":`...)
-	b = appendList(b, v.Flags, appendFlag)
+	b = str(b, `{"questionnaire":`, v.Questionnaire)
+	b = str(b, `,"version":`, v.Version)
+	b = str(b, `,"language":`, v.Language)
+	b = appendList(append(b, `,"flags":`...), v.Flags, appendFlag)
 	b = append(b, `,"level":`...)
 	if v.Level == nil {
 		b = append(b, "null"...)
@@ -39,153 +33,114 @@ func appendResult(b []byte, v *resultview.ResultView) []byte {
 		b = appendBand(b, v.Level)
 	}
 	if len(v.Levels) > 0 {
-		b = append(b, `,"levels":`...)
-		b = appendList(b, v.Levels, appendLevel)
+		b = appendList(append(b, `,"levels":`...), v.Levels, appendLevel)
 	}
-	b = append(b, `,"scores":`...)
-	b = appendList(b, v.Scores, appendScore)
-	b = append(b, `,"told":`...)
-	b = appendList(b, v.Told, appendTold)
-	b = append(b, `,"dsm5_criteria":`...)
-	b = appendStrings(b, v.Criteria)
-	b = append(b, `,"advice":`...)
-	b = appendList(b, v.Advice, appendAdvice)
-	b = append(b, `,"resource_kinds":`...)
-	b = appendStrings(b, v.ResourceKinds)
-	b = append(b, `,"notice":`...)
-	b = appendJSONString(b, v.Notice)
+	b = appendList(append(b, `,"scores":`...), v.Scores, appendScore)
+	b = appendList(append(b, `,"told":`...), v.Told, appendTold)
+	b = strs(b, `,"dsm5_criteria":`, v.Criteria)
+	b = appendList(append(b, `,"advice":`...), v.Advice, appendAdvice)
+	b = strs(b, `,"resource_kinds":`, v.ResourceKinds)
+	b = str(b, `,"notice":`, v.Notice)
 	if v.Acute {
 		b = append(b, `,"acute":true`...)
 	}
 	if v.Scale != nil {
-		b = append(b, `,"scale":`...)
-		b = appendScale(b, v.Scale)
+		b = appendScale(append(b, `,"scale":`...), v.Scale)
 	}
 	return append(b, '}')
 }
 
 func appendFlag(b []byte, f *resultview.FlagView) []byte {
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, f.ID)
-	b = append(b, `,"severity":`...)
-	b = appendJSONString(b, f.Severity)
-	b = append(b, `,"title":`...)
-	b = appendJSONString(b, f.Title)
-	b = append(b, `,"message":`...)
-	b = appendJSONString(b, f.Message)
-	b = append(b, `,"resources":`...)
-	b = appendStrings(b, f.Resources)
+	b = str(b, `{"id":`, f.ID)
+	b = str(b, `,"severity":`, f.Severity)
+	b = str(b, `,"title":`, f.Title)
+	b = str(b, `,"message":`, f.Message)
+	b = strs(b, `,"resources":`, f.Resources)
 	if f.ClinicianLabel != "" {
-		b = append(b, `,"clinician_label":`...)
-		b = appendJSONString(b, f.ClinicianLabel)
+		b = str(b, `,"clinician_label":`, f.ClinicianLabel)
 	}
 	if f.FollowUp != "" {
-		b = append(b, `,"suggested_follow_up":`...)
-		b = appendJSONString(b, f.FollowUp)
+		b = str(b, `,"suggested_follow_up":`, f.FollowUp)
 	}
 	return append(b, '}')
 }
 
 func appendBand(b []byte, v *resultview.BandView) []byte {
-	b = append(b, `{"score":`...)
-	b = appendJSONString(b, v.Score)
-	b = append(b, `,"id":`...)
-	b = appendJSONString(b, v.ID)
-	b = append(b, `,"label":`...)
-	b = appendJSONString(b, v.Label)
-	b = append(b, `,"meaning":`...)
-	b = appendJSONString(b, v.Meaning)
-	b = append(b, `,"next_steps":`...)
-	b = appendStrings(b, v.NextSteps)
+	b = str(b, `{"score":`, v.Score)
+	b = str(b, `,"id":`, v.ID)
+	b = str(b, `,"label":`, v.Label)
+	b = str(b, `,"meaning":`, v.Meaning)
+	b = strs(b, `,"next_steps":`, v.NextSteps)
 	return append(b, '}')
 }
 
 func appendLevel(b []byte, v *resultview.LevelView) []byte {
-	b = append(b, `{"score":`...)
-	b = appendJSONString(b, v.Score)
-	b = append(b, `,"score_label":`...)
-	b = appendJSONString(b, v.ScoreLabel)
-	b = append(b, `,"value":`...)
-	b = strconv.AppendInt(b, int64(v.Value), 10)
-	b = append(b, `,"band":`...)
-	b = appendJSONString(b, v.Band)
-	b = append(b, `,"label":`...)
-	b = appendJSONString(b, v.Label)
-	b = append(b, `,"meaning":`...)
-	b = appendJSONString(b, v.Meaning)
-	b = append(b, `,"next_steps":`...)
-	b = appendStrings(b, v.NextSteps)
+	b = str(b, `{"score":`, v.Score)
+	b = str(b, `,"score_label":`, v.ScoreLabel)
+	b = num(b, `,"value":`, v.Value)
+	b = str(b, `,"band":`, v.Band)
+	b = str(b, `,"label":`, v.Label)
+	b = str(b, `,"meaning":`, v.Meaning)
+	b = strs(b, `,"next_steps":`, v.NextSteps)
 	return append(b, '}')
 }
 
 func appendScore(b []byte, v *resultview.ScoreView) []byte {
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, v.ID)
-	b = append(b, `,"label":`...)
-	b = appendJSONString(b, v.Label)
-	b = append(b, `,"value":`...)
-	b = strconv.AppendInt(b, int64(v.Value), 10)
-	b = append(b, `,"min":`...)
-	b = strconv.AppendInt(b, int64(v.Min), 10)
-	b = append(b, `,"max":`...)
-	b = strconv.AppendInt(b, int64(v.Max), 10)
+	b = str(b, `{"id":`, v.ID)
+	b = str(b, `,"label":`, v.Label)
+	b = num(b, `,"value":`, v.Value)
+	b = num(b, `,"min":`, v.Min)
+	b = num(b, `,"max":`, v.Max)
 	if v.Band != "" {
-		b = append(b, `,"band":`...)
-		b = appendJSONString(b, v.Band)
+		b = str(b, `,"band":`, v.Band)
 	}
 	return append(b, '}')
 }
 
 func appendTold(b []byte, v *resultview.ToldView) []byte {
-	b = append(b, `{"item":`...)
-	b = appendJSONString(b, v.Item)
-	b = append(b, `,"domain":`...)
-	b = appendJSONString(b, v.Domain)
-	b = append(b, `,"options":`...)
-	b = appendStrings(b, v.Options)
-	b = append(b, `,"text":`...)
-	b = appendStrings(b, v.Text)
+	b = str(b, `{"item":`, v.Item)
+	b = str(b, `,"domain":`, v.Domain)
+	b = strs(b, `,"options":`, v.Options)
+	b = strs(b, `,"text":`, v.Text)
 	return append(b, '}')
 }
 
 func appendAdvice(b []byte, v *resultview.AdviceView) []byte {
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, v.ID)
-	b = append(b, `,"title":`...)
-	b = appendJSONString(b, v.Title)
-	b = append(b, `,"tips":`...)
-	b = appendStrings(b, v.Tips)
+	b = str(b, `{"id":`, v.ID)
+	b = str(b, `,"title":`, v.Title)
+	b = strs(b, `,"tips":`, v.Tips)
 	return append(b, '}')
 }
 
 func appendScale(b []byte, v *resultview.ScaleView) []byte {
-	b = append(b, `{"score":`...)
-	b = appendJSONString(b, v.Score)
-	b = append(b, `,"text":`...)
-	b = appendJSONString(b, v.Text)
-	b = append(b, `,"value":`...)
-	b = strconv.AppendInt(b, int64(v.Value), 10)
-	b = append(b, `,"max":`...)
-	b = strconv.AppendInt(b, int64(v.Max), 10)
-	b = append(b, `,"bands":`...)
-	b = appendList(b, v.Bands, appendScaleBand)
+	b = str(b, `{"score":`, v.Score)
+	b = str(b, `,"text":`, v.Text)
+	b = num(b, `,"value":`, v.Value)
+	b = num(b, `,"max":`, v.Max)
+	b = appendList(append(b, `,"bands":`...), v.Bands, appendScaleBand)
 	return append(b, '}')
 }
 
 func appendScaleBand(b []byte, v *resultview.ScaleBandView) []byte {
-	b = append(b, `{"id":`...)
-	b = appendJSONString(b, v.ID)
-	b = append(b, `,"label":`...)
-	b = appendJSONString(b, v.Label)
-	b = append(b, `,"min":`...)
-	b = strconv.AppendInt(b, int64(v.Min), 10)
-	b = append(b, `,"max":`...)
-	b = strconv.AppendInt(b, int64(v.Max), 10)
+	b = str(b, `{"id":`, v.ID)
+	b = str(b, `,"label":`, v.Label)
+	b = num(b, `,"min":`, v.Min)
+	b = num(b, `,"max":`, v.Max)
 	if v.Current {
 		b = append(b, `,"current":true`...)
 	}
 	return append(b, '}')
 }
+
+// str, num and strs write a member: its key (with the comma before it and the colon after, as
+// written in the caller) and its value.
+func str(b []byte, key, v string) []byte { return appendJSONString(append(b, key...), v) }
+
+func num(b []byte, key string, v int) []byte {
+	return strconv.AppendInt(append(b, key...), int64(v), 10)
+}
+
+func strs(b []byte, key string, v []string) []byte { return appendStrings(append(b, key...), v) }
 
 // appendList writes a list of objects; a nil slice is null, as encoding/json writes it.
 func appendList[T any](b []byte, list []T, each func([]byte, *T) []byte) []byte {
