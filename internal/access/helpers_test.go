@@ -18,31 +18,13 @@ const goodPassword = "a decent passphrase here"
 
 var secret = []byte("0123456789abcdef0123456789abcdef")
 
-// clock is a controllable time for a store, safe for the goroutines of a burst.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is a service on a fresh database.
 type env struct {
 	t    *testing.T
 	path string
 	st   *store.Store
 	svc  *access.Service
-	clk  *clock
+	clk  *storetest.Clock
 	cfg  access.Config
 }
 
@@ -54,7 +36,7 @@ func newEnv(t *testing.T, cfg access.Config) *env {
 // newEnvOn is a service on a fresh database of a backend.
 func newEnvOn(t *testing.T, b storetest.Backend, cfg access.Config) *env {
 	t.Helper()
-	e := &env{t: t, path: b.New(t), clk: &clock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}, cfg: cfg}
+	e := &env{t: t, path: b.New(t), clk: storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)), cfg: cfg}
 	if e.cfg.HashWait == 0 {
 		e.cfg.HashWait = 5 * time.Minute // bursts queue for the hashing slots; none may be busy
 	}
@@ -66,11 +48,8 @@ func newEnvOn(t *testing.T, b storetest.Backend, cfg access.Config) *env {
 // open opens the store and the service; restart closes and opens them again.
 func (e *env) open() {
 	e.t.Helper()
-	st, err := store.Open(context.Background(), e.path)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	st.Now = e.clk.now
+	st := storetest.Open(e.t, store.Open, e.path)
+	st.Now = e.clk.Now
 	cfg := e.cfg
 	cfg.Store, cfg.Secret = st, secret
 	svc, err := access.New(cfg)
@@ -119,7 +98,7 @@ func (e *env) signIn(email, pw, device string) access.Result {
 func (e *env) audit() []auditdb.Entry {
 	e.t.Helper()
 	ctx := context.Background()
-	if _, err := auditdb.New(e.st).FoldTally(ctx, e.clk.now().Add(time.Hour)); err != nil {
+	if _, err := auditdb.New(e.st).FoldTally(ctx, e.clk.Now().Add(time.Hour)); err != nil {
 		e.t.Fatal(err)
 	}
 	rows, err := auditdb.New(e.st).Entries(ctx, auditdb.Filter{Limit: 1000})
@@ -141,26 +120,6 @@ func tries(rows []auditdb.Entry, a auditdb.Action, o auditdb.Outcome) int {
 		}
 	}
 	return n
-}
-
-// burst runs n calls of f at once: every goroutine waits on a barrier, as requests held open
-// by an attacker and released together.
-func burst(n int, f func(i int)) {
-	var ready, done sync.WaitGroup
-	start := make(chan struct{})
-	ready.Add(n)
-	done.Add(n)
-	for i := range n {
-		go func() {
-			defer done.Done()
-			ready.Done()
-			<-start
-			f(i)
-		}()
-	}
-	ready.Wait()
-	close(start)
-	done.Wait()
 }
 
 // outcomes counts the outcomes of a burst.

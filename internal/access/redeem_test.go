@@ -73,7 +73,7 @@ func testRedeemBurst(t *testing.T, b storetest.Backend) {
 	code, rid := e.shared()
 	before := len(e.audit())
 	var got outcomes
-	burst(500, func(i int) {
+	storetest.Burst(500, func(i int) {
 		typed := wrongShareCode(i)
 		if i%2 == 0 {
 			typed = "not-a-code-" + fmt.Sprint(i) // malformed: counted like a wrong one
@@ -91,7 +91,7 @@ func testRedeemBurst(t *testing.T, b storetest.Backend) {
 		t.Fatalf("another clinician with a valid code after the burst: %v", r.Outcome)
 	}
 	e.restart()
-	e.clk.advance(30 * time.Minute)
+	e.clk.Advance(30 * time.Minute)
 	if r := e.redeem(attacker, code); r.Outcome != access.Throttled || r.RetryAfter != 30*time.Minute {
 		t.Fatalf("after a restart, 30 min on: %v %v; want Throttled 30m0s", r.Outcome, r.RetryAfter)
 	}
@@ -115,7 +115,7 @@ func testShareCodeServesOneClinician(t *testing.T, b storetest.Backend) {
 	code, rid := e.shared()
 	winner := -1
 	var got outcomes
-	burst(2, func(i int) {
+	storetest.Burst(2, func(i int) {
 		r, err := e.svc.Redeem(context.Background(), access.RedeemForm{User: docs[i].u, Session: docs[i].session, Code: code})
 		if err != nil {
 			t.Error(err)
@@ -160,7 +160,7 @@ func TestRedeemAlarm(t *testing.T) {
 	code, _ := e.shared()
 	for a := range 12 {
 		c := e.clinician(fmt.Sprintf("c%02d@example.org", a))
-		burst(access.RedeemPerHour, func(i int) {
+		storetest.Burst(access.RedeemPerHour, func(i int) {
 			if _, err := e.svc.Redeem(context.Background(), access.RedeemForm{User: c.u, Session: c.session, Code: wrongShareCode(a*100 + i)}); err != nil {
 				t.Error(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/access"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 func TestSignInOutcomes(t *testing.T) {
@@ -95,7 +96,7 @@ func TestSignInBurst(t *testing.T) {
 
 	emails := []string{"victim@example.org", "nobody@example.org"}
 	got := []*outcomes{{}, {}}
-	burst(1000, func(i int) {
+	storetest.Burst(1000, func(i int) {
 		r, err := e.svc.SignIn(context.Background(), access.SignInForm{Email: emails[i%2], Password: "wrong guess number " + string(rune('a'+i%26))})
 		if err != nil {
 			t.Error(err)
@@ -110,7 +111,7 @@ func TestSignInBurst(t *testing.T) {
 	}
 
 	// The same answer, to the second, for the real account and the unknown email.
-	e.clk.advance(10 * time.Minute)
+	e.clk.Advance(10 * time.Minute)
 	for range 2 {
 		real, unknown := e.signIn("victim@example.org", goodPassword, ""), e.signIn("nobody@example.org", goodPassword, "")
 		if real.Outcome != access.Throttled || unknown.Outcome != real.Outcome || unknown.RetryAfter != real.RetryAfter {
@@ -127,7 +128,7 @@ func TestSignInBurst(t *testing.T) {
 	if r := e.signIn("victim@example.org", goodPassword, home.DeviceCookie); r.Outcome != access.SignedIn {
 		t.Fatalf("the victim's own browser after the burst: %v", r.Outcome)
 	}
-	e.clk.advance(51 * time.Minute)
+	e.clk.Advance(51 * time.Minute)
 	if r := e.signIn("victim@example.org", goodPassword, ""); r.Outcome != access.SignedIn {
 		t.Fatalf("an hour after the burst, from a new browser: %v", r.Outcome)
 	}
@@ -150,7 +151,7 @@ func TestSignInBusy(t *testing.T) {
 	e := newEnv(t, access.Config{HashWait: time.Millisecond})
 	e.addUser("clin@example.org", staffdb.RoleClinician, false)
 	var got outcomes
-	burst(20, func(i int) {
+	storetest.Burst(20, func(i int) {
 		r, err := e.svc.SignIn(context.Background(), access.SignInForm{Email: "clin@example.org", Password: "wrong guess"})
 		if err != nil {
 			t.Error(err)
@@ -184,7 +185,7 @@ func TestSignInTimingMatches(t *testing.T) {
 	e.addUser("real@example.org", staffdb.RoleClinician, false)
 	emails := []string{"real@example.org", "nobody@example.org"}
 	for round := range 3 {
-		e.clk.advance(time.Hour) // a fresh allowance: 40 failures a round
+		e.clk.Advance(time.Hour) // a fresh allowance: 40 failures a round
 		var took [2][]time.Duration
 		for i := range 20 {
 			var res [2]access.Result

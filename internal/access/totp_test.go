@@ -22,7 +22,7 @@ import (
 // code is the TOTP code of a secret at the service's time.
 func (e *env) code(secret string) string {
 	e.t.Helper()
-	c, err := totp.GenerateCode(secret, e.clk.now())
+	c, err := totp.GenerateCode(secret, e.clk.Now())
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -101,13 +101,13 @@ func testTOTP(t *testing.T, b storetest.Backend) {
 		{"NextCode", 30 * time.Second, func() string { return e.code(secret) }, access.SignedIn},
 		{"NextCodeReplayed", 0, func() string { return e.code(secret) }, access.Reused},
 		{"WithinTheSkewButUsed", 29 * time.Second, func() string {
-			c, _ := totp.GenerateCode(secret, e.clk.now().Add(-30*time.Second))
+			c, _ := totp.GenerateCode(secret, e.clk.Now().Add(-30*time.Second))
 			return c
 		}, access.Reused},
 		{"CodeTypedWithSpace", 30 * time.Second, func() string { c := e.code(secret); return c[:3] + " " + c[3:] }, access.SignedIn},
 		{"WrongCode", 30 * time.Second, func() string { return wrongCode(e.code(secret)) }, access.Wrong},
 		{"OldCode", 0, func() string {
-			c, _ := totp.GenerateCode(secret, e.clk.now().Add(-5*time.Minute))
+			c, _ := totp.GenerateCode(secret, e.clk.Now().Add(-5*time.Minute))
 			return c
 		}, access.Wrong},
 		{"Letters", 0, func() string { return "abcdef" }, access.Wrong},
@@ -118,7 +118,7 @@ func testTOTP(t *testing.T, b storetest.Backend) {
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
-			e.clk.advance(s.advance)
+			e.clk.Advance(s.advance)
 			r := e.signInCode("admin@example.org", s.code(), "")
 			if r.Outcome != s.want {
 				t.Fatalf("outcome %v, want %v", r.Outcome, s.want)
@@ -137,7 +137,7 @@ func testTOTP(t *testing.T, b storetest.Backend) {
 	}
 
 	t.Run("PendingUsedOnce", func(t *testing.T) {
-		e.clk.advance(30 * time.Second)
+		e.clk.Advance(30 * time.Second)
 		r := e.signIn("admin@example.org", goodPassword, "")
 		first, err := e.svc.SubmitCode(ctx, access.CodeForm{Pending: r.Pending, Code: recovery[3]})
 		if err != nil || first.Outcome != access.SignedIn {
@@ -150,7 +150,7 @@ func testTOTP(t *testing.T, b storetest.Backend) {
 	})
 	t.Run("PendingExpires", func(t *testing.T) {
 		r := e.signIn("admin@example.org", goodPassword, "")
-		e.clk.advance(staffdb.SignInStepLifetime)
+		e.clk.Advance(staffdb.SignInStepLifetime)
 		got, err := e.svc.SubmitCode(ctx, access.CodeForm{Pending: r.Pending, Code: e.code(secret)})
 		if err != nil || got.Outcome != access.Expired {
 			t.Fatalf("%v %v, want Expired", got.Outcome, err)
@@ -159,14 +159,14 @@ func testTOTP(t *testing.T, b storetest.Backend) {
 	t.Run("ConcurrentReplay", func(t *testing.T) {
 		// One valid code sent at once in as many sign-ins as the allowance lets through (a day
 		// on, the failures above forgotten): one gets in.
-		e.clk.advance(24 * time.Hour)
+		e.clk.Advance(24 * time.Hour)
 		pending := make([]string, access.CodePerHour)
 		for i := range pending {
 			pending[i] = e.signIn("admin@example.org", goodPassword, "").Pending
 		}
 		code := e.code(secret)
 		var got outcomes
-		burst(len(pending), func(i int) {
+		storetest.Burst(len(pending), func(i int) {
 			r, err := e.svc.SubmitCode(ctx, access.CodeForm{Pending: pending[i], Code: code})
 			if err != nil {
 				t.Error(err)
@@ -230,7 +230,7 @@ func TestTOTPSecretAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.open()
-	e.clk.advance(time.Minute)
+	e.clk.Advance(time.Minute)
 	r := e.signIn("other@example.org", goodPassword, "")
 	if _, err := e.svc.SubmitCode(ctx, access.CodeForm{Pending: r.Pending, Code: e.code(secret)}); err == nil {
 		t.Fatal("a secret sealed for one account opened for another")
@@ -246,7 +246,7 @@ func testCodeStepBurst(t *testing.T, b storetest.Backend) {
 	e := newEnvOn(t, b, access.Config{})
 	e.addUser("admin@example.org", staffdb.RoleAdmin, false)
 	secret, _ := e.enrol("admin@example.org")
-	e.clk.advance(30 * time.Second)
+	e.clk.Advance(30 * time.Second)
 	home := e.signInCode("admin@example.org", e.code(secret), "")
 	if home.Outcome != access.SignedIn {
 		t.Fatal(home.Outcome)
@@ -254,7 +254,7 @@ func testCodeStepBurst(t *testing.T, b storetest.Backend) {
 	// The attacker has the password, and sends 500 wrong codes at once in one half-done sign-in.
 	pending := e.signIn("admin@example.org", goodPassword, "").Pending
 	var got outcomes
-	burst(500, func(i int) {
+	storetest.Burst(500, func(i int) {
 		r, err := e.svc.SubmitCode(ctx, access.CodeForm{Pending: pending, Code: wrongCode(e.code(secret))})
 		if err != nil {
 			t.Error(err)
@@ -264,7 +264,7 @@ func testCodeStepBurst(t *testing.T, b storetest.Backend) {
 	if got.n[access.Wrong] != access.CodePerHour || got.n[access.Throttled] != 500-access.CodePerHour {
 		t.Fatalf("%v; want %d evaluated, the rest throttled", got.n, access.CodePerHour)
 	}
-	e.clk.advance(30 * time.Second)
+	e.clk.Advance(30 * time.Second)
 	if r := e.signInCode("admin@example.org", e.code(secret), home.DeviceCookie); r.Outcome != access.SignedIn {
 		t.Fatalf("the admin's own browser after the burst: %v", r.Outcome)
 	}

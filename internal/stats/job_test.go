@@ -17,10 +17,7 @@ var day0 = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
 
 func openStore(t testing.TB) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), storetest.SQLite.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.Open(t, store.Open, storetest.SQLite.New(t))
 	t.Cleanup(func() { st.Close() })
 	return st
 }

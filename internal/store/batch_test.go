@@ -21,7 +21,7 @@ func TestMixedBatchesKeepRowsExact(t *testing.T) {
 
 func testMixedBatches(t *testing.T, b storetest.Backend) {
 	path := b.New(t)
-	s := openStore(t, path)
+	s := storetest.Open(t, store.Open, path)
 	rs := responsedb.New(s)
 	s.Now = func() time.Time { return time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC) }
 	ctx := context.Background()

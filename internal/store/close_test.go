@@ -22,7 +22,7 @@ func TestWriteAfterClose(t *testing.T) {
 
 func testWriteAfterClose(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s := openStore(t, b.New(t))
+	s := storetest.Open(t, store.Open, b.New(t))
 	rs := responsedb.New(s)
 	var wg sync.WaitGroup
 	var mu sync.Mutex

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
@@ -60,7 +61,7 @@ func TestMigrationToReleases(t *testing.T) {
 		t.Fatalf("fixture: version %d, %d responses, %d counters", version, before, counters)
 	}
 
-	s := openStore(t, path)
+	s := storetest.Open(t, store.Open, path)
 	defer s.Close()
 	db := storetest.Raw(t, path)
 	var after, waiting, latest int
@@ -68,7 +69,7 @@ func TestMigrationToReleases(t *testing.T) {
 	db.QueryRow("select count(*) from responses").Scan(&after)
 	db.QueryRow("select count(*) from legacy_counts").Scan(&waiting)
 	fresh := filepath.Join(t.TempDir(), "new.db")
-	openStore(t, fresh).Close()
+	storetest.Open(t, store.Open, fresh).Close()
 	storetest.Raw(t, fresh).QueryRow("PRAGMA user_version").Scan(&latest)
 	if version != latest || after != before || waiting != counters {
 		t.Errorf("after migration: version %d (a new database's: %d), %d responses (had %d), %d counters waiting (had %d)",
@@ -109,7 +110,7 @@ func TestMigrationToReleases(t *testing.T) {
 
 // A database without counters (a new one) has no table waiting for them.
 func TestNewDatabaseHasNoCounters(t *testing.T) {
-	s := openStore(t, filepath.Join(t.TempDir(), "new.db"))
+	s := storetest.Open(t, store.Open, filepath.Join(t.TempDir(), "new.db"))
 	defer s.Close()
 	if ok, err := releasedb.New(s).HasLegacyCounts(context.Background()); ok || err != nil {
 		t.Errorf("HasLegacyCounts = %v, %v on a new database", ok, err)

@@ -91,7 +91,7 @@ func TestRegroupHidesArrival(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			db := storetest.Postgres.New(t)
-			s := openStore(t, db)
+			s := storetest.Open(t, store.Open, db)
 			t.Cleanup(func() { s.Close() })
 			responses := responsedb.New(s)
 			store.SetRegroupPolicy(s, c.idle, c.every, 128)
@@ -166,7 +166,7 @@ func TestRegroupShareCodesAndDeletedTokens(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		db := b.New(t)
-		s := openStore(t, db)
+		s := storetest.Open(t, store.Open, db)
 		t.Cleanup(func() { s.Close() })
 		if b == storetest.Postgres {
 			store.SetRegroupPolicy(s, 250*time.Millisecond, 16, 128)

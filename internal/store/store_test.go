@@ -17,15 +17,6 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
-func openStore(t *testing.T, path string) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func sample(i int) *responsedb.Response {
 	bands := []string{"low", "some", "moderate", "high"}
 	r := &responsedb.Response{
@@ -48,7 +39,7 @@ func TestConcurrentWritesAreAllDurable(t *testing.T) {
 
 func testConcurrentWritesAreAllDurable(t *testing.T, b storetest.Backend) {
 	path := b.New(t)
-	s := openStore(t, path)
+	s := storetest.Open(t, store.Open, path)
 	rs := responsedb.New(s)
 	day := time.Date(2026, 11, 22, 15, 4, 5, 0, time.UTC)
 	s.Now = func() time.Time { return day }
@@ -78,7 +69,7 @@ func testConcurrentWritesAreAllDurable(t *testing.T, b storetest.Backend) {
 		t.Fatal(err)
 	}
 
-	s = openStore(t, path)
+	s = storetest.Open(t, store.Open, path)
 	defer s.Close()
 	rs = responsedb.New(s)
 	for i, tok := range tokens {
@@ -109,7 +100,7 @@ func testConcurrentWritesAreAllDurable(t *testing.T, b storetest.Backend) {
 // or run beside them (PostgreSQL).
 func TestFailedWriteDoesNotSpoilTheBatch(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
-		s := openStore(t, b.New(t))
+		s := storetest.Open(t, store.Open, b.New(t))
 		defer s.Close()
 		testFailedWrites(t, s)
 	})
@@ -150,7 +141,7 @@ func testFailedWrites(t *testing.T, s *store.Store) {
 
 func TestDatabaseIsPrivateAndDurable(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sub", "k.db")
-	s := openStore(t, path)
+	s := storetest.Open(t, store.Open, path)
 	defer s.Close()
 	st, err := os.Stat(path)
 	if err != nil {
@@ -168,7 +159,7 @@ func TestDatabaseIsPrivateAndDurable(t *testing.T) {
 
 // On PostgreSQL the store does not pretend: pg_dump is the tool.
 func TestBackupRefusedOnPostgres(t *testing.T) {
-	s := openStore(t, storetest.Postgres.New(t))
+	s := storetest.Open(t, store.Open, storetest.Postgres.New(t))
 	defer s.Close()
 	err := s.Backup(context.Background(), filepath.Join(t.TempDir(), "b.db"))
 	if err == nil || !strings.Contains(err.Error(), "pg_dump") {
@@ -178,7 +169,7 @@ func TestBackupRefusedOnPostgres(t *testing.T) {
 
 func TestBackup(t *testing.T) {
 	dir := t.TempDir()
-	s := openStore(t, filepath.Join(dir, "k.db"))
+	s := storetest.Open(t, store.Open, filepath.Join(dir, "k.db"))
 	defer s.Close()
 	tok, err := responsedb.New(s).CreateResponse(context.Background(), sample(1))
 	if err != nil {
@@ -191,7 +182,7 @@ func TestBackup(t *testing.T) {
 	if err := s.Backup(context.Background(), dest); err == nil {
 		t.Error("a backup overwrote an existing file")
 	}
-	b := openStore(t, dest)
+	b := storetest.Open(t, store.Open, dest)
 	defer b.Close()
 	if _, err := responsedb.New(b).ResponseByToken(context.Background(), tok); err != nil {
 		t.Fatalf("backup lacks the response: %v", err)
@@ -203,7 +194,7 @@ func TestBackup(t *testing.T) {
 // anyone with a copy of the file can read them.
 func TestDeletedAnswersLeaveNoTrace(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "k.db")
-	s := openStore(t, path)
+	s := storetest.Open(t, store.Open, path)
 	rs := responsedb.New(s)
 	ctx := context.Background()
 	for i := range 20 { // others on the same pages, so the deleted row's page stays in use

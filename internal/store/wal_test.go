@@ -14,6 +14,7 @@ import (
 
 	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // orderFromWAL is what a person with a copy of the database and its -wal file learns of the
@@ -104,7 +105,7 @@ func TestWALKeepsLittleOrder(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			path := filepath.Join(t.TempDir(), "k.db")
-			s := openStore(t, path)
+			s := storetest.Open(t, store.Open, path)
 			t.Cleanup(func() { s.Close() })
 			responses := responsedb.New(s)
 			store.SetWALPolicy(s, c.idle, c.maxSubs, c.maxFrames)
@@ -135,7 +136,7 @@ func TestWALKeepsLittleOrder(t *testing.T) {
 	t.Run("Idle", func(t *testing.T) {
 		ctx := context.Background()
 		path := filepath.Join(t.TempDir(), "k.db")
-		s := openStore(t, path)
+		s := storetest.Open(t, store.Open, path)
 		t.Cleanup(func() { s.Close() })
 		responses := responsedb.New(s)
 		for i := range 5 {

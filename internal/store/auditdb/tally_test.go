@@ -40,15 +40,15 @@ func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 		}
 	})
 	// Not folded while its minute lasts.
-	if n, err := audit.FoldTally(ctx, c.now()); err != nil || n != 0 {
+	if n, err := audit.FoldTally(ctx, c.Now()); err != nil || n != 0 {
 		t.Fatalf("fold within the minute: %d rows, %v", n, err)
 	}
-	totals, err := audit.Totals(ctx, c.now().Add(-time.Hour))
+	totals, err := audit.Totals(ctx, c.Now().Add(-time.Hour))
 	if err != nil || len(totals) != 1 || totals[0].Tries != tries-keys || totals[0].Rows != 0 {
 		t.Fatalf("totals before the fold: %+v, %v", totals, err)
 	}
-	c.advance(time.Minute)
-	n, err := audit.FoldTally(ctx, c.now())
+	c.Advance(time.Minute)
+	n, err := audit.FoldTally(ctx, c.Now())
 	if err != nil || n != auditdb.FoldRowsPerMinute+1 {
 		t.Fatalf("fold: %d rows, %v; want %d", n, err, auditdb.FoldRowsPerMinute+1)
 	}
@@ -59,7 +59,7 @@ func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 	sum := 0
 	for _, r := range rows {
 		sum += r.Count
-		if r.Action != auditdb.ActionLoginFailed || r.Outcome != auditdb.OutcomeThrottled || !r.At.Equal(c.now().Add(-time.Minute)) {
+		if r.Action != auditdb.ActionLoginFailed || r.Outcome != auditdb.OutcomeThrottled || !r.At.Equal(c.Now().Add(-time.Minute)) {
 			t.Errorf("row %+v", r)
 		}
 	}
@@ -69,10 +69,10 @@ func testAuditTallyIsBounded(t *testing.T, b storetest.Backend) {
 	if !strings.Contains(rows[0].Actor, "others") && !strings.Contains(rows[len(rows)-1].Actor, "others") {
 		t.Errorf("no row for the keys beyond the bound: %+v", rows)
 	}
-	if n, err := audit.FoldTally(ctx, c.now().Add(time.Hour)); err != nil || n != 0 {
+	if n, err := audit.FoldTally(ctx, c.Now().Add(time.Hour)); err != nil || n != 0 {
 		t.Fatalf("second fold: %d rows, %v", n, err)
 	}
-	totals, err = audit.Totals(ctx, c.now().Add(-time.Hour))
+	totals, err = audit.Totals(ctx, c.Now().Add(-time.Hour))
 	if err != nil || len(totals) != 1 || totals[0].Tries != tries-keys || totals[0].Rows != auditdb.FoldRowsPerMinute+1 {
 		t.Fatalf("totals after the fold: %+v, %v", totals, err)
 	}
@@ -93,7 +93,7 @@ func TestFoldOnceAcrossInstances(t *testing.T) { storetest.Run(t, testFoldOnceAc
 func testFoldOnceAcrossInstances(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
 	path := b.New(t)
-	a, a2 := openStore(t, path), openStore(t, path)
+	a, a2 := storetest.Open(t, store.Open, path), storetest.Open(t, store.Open, path)
 	t.Cleanup(func() { a.Close(); a2.Close() })
 	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	a.Now = func() time.Time { return at }

@@ -95,10 +95,10 @@ func populate(t *testing.T, s *store.Store) deployment {
 // to SQLite: the counts and checksums are the same at each step, and the copies work.
 func TestCopyRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	first := openStore(t, storetest.SQLite.New(t))
+	first := storetest.Open(t, store.Open, storetest.SQLite.New(t))
 	defer first.Close()
-	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-	first.Now = c.now
+	c := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	first.Now = c.Now
 	dep := populate(t, first)
 	want, err := dbcopy.Checksums(ctx, first)
 	if err != nil {
@@ -111,9 +111,9 @@ func TestCopyRoundTrip(t *testing.T) {
 	}
 
 	pgDB := storetest.Postgres.New(t)
-	pg := openStore(t, pgDB)
+	pg := storetest.Open(t, store.Open, pgDB)
 	defer pg.Close()
-	pg.Now = c.now
+	pg.Now = c.Now
 	got, err := dbcopy.Copy(ctx, first, pg)
 	if err != nil {
 		t.Fatal(err)
@@ -122,9 +122,9 @@ func TestCopyRoundTrip(t *testing.T) {
 		t.Fatalf("copied to PostgreSQL:\n%v\nthe source:\n%v", got, want)
 	}
 
-	last := openStore(t, storetest.SQLite.New(t))
+	last := storetest.Open(t, store.Open, storetest.SQLite.New(t))
 	defer last.Close()
-	last.Now = c.now
+	last.Now = c.Now
 	if got, err = dbcopy.Copy(ctx, pg, last); err != nil {
 		t.Fatal(err)
 	}
@@ -171,10 +171,10 @@ func checkCopyWorks(t *testing.T, s *store.Store, dep deployment) {
 func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
-		src := openStore(t, storetest.SQLite.New(t))
+		src := storetest.Open(t, store.Open, storetest.SQLite.New(t))
 		defer src.Close()
 		populate(t, src)
-		dst := openStore(t, b.New(t))
+		dst := storetest.Open(t, store.Open, b.New(t))
 		defer dst.Close()
 		if _, err := responsedb.New(dst).CreateResponse(ctx, sample(1)); err != nil {
 			t.Fatal(err)
@@ -204,7 +204,7 @@ func TestCopyUnstorableText(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		srcDB := storetest.SQLite.New(t)
-		src := openStore(t, srcDB)
+		src := storetest.Open(t, store.Open, srcDB)
 		defer src.Close()
 		populate(t, src)
 		raw := storetest.Raw(t, srcDB)
@@ -216,7 +216,7 @@ func TestCopyUnstorableText(t *testing.T) {
 			values ('2026-03-10T09:01', 'login_failed', 'failed', ?, '', null, 3)`, "\xc0\xaf"); err != nil {
 			t.Fatal(err)
 		}
-		dst := openStore(t, b.New(t))
+		dst := storetest.Open(t, store.Open, b.New(t))
 		defer dst.Close()
 		if _, err := dbcopy.Copy(ctx, src, dst); err != nil {
 			t.Fatalf("copy: %v", err)

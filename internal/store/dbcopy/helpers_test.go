@@ -1,28 +1,9 @@
 package dbcopy_test
 
 import (
-	"context"
-	"testing"
-	"time"
-
 	"github.com/ketascreen/ketascreen/internal/questionnaire"
-	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 )
-
-// clock is a controllable time for a store.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time { return c.t }
-
-func openStore(t *testing.T, path string) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func sample(i int) *responsedb.Response {
 	bands := []string{"low", "some", "moderate", "high"}

@@ -11,21 +11,6 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
-// clock is a controllable time for a store.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
-
-func openStore(t *testing.T, path string) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // TestLeaseOnceAcrossInstances: instances asking for a job's lease at the same moment, many
 // times each, get it once between them; the holder renews it, nobody else gets it before it
 // ends, and anyone may take it after it ends or is given up.
@@ -33,11 +18,11 @@ func TestLeaseOnceAcrossInstances(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		db := b.New(t)
-		c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
+		c := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 		stores := make([]*store.Store, 3)
 		for i := range stores {
-			stores[i] = openStore(t, db)
-			stores[i].Now = c.now
+			stores[i] = storetest.Open(t, store.Open, db)
+			stores[i].Now = c.Now
 			defer stores[i].Close()
 		}
 		jobs := []*jobdb.DB{jobdb.New(stores[0]), jobdb.New(stores[1]), jobdb.New(stores[2])}
@@ -73,7 +58,7 @@ func TestLeaseOnceAcrossInstances(t *testing.T) {
 			{"OtherAfterTheEnd", time.Minute, other, true, true},
 			{"AnyoneAfterGivingUp", 0, holder, true, false},
 		} {
-			c.advance(step.after)
+			c.Advance(step.after)
 			held, err := jobdb.New(step.s).Lease(ctx, "daily", time.Hour)
 			if err != nil || held != step.want {
 				t.Fatalf("%s: held %v, %v; want %v", step.name, held, err, step.want)

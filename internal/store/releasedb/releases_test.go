@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/releasedb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
@@ -35,7 +36,7 @@ func TestSaveReleasesGuards(t *testing.T) { storetest.Run(t, testSaveReleasesGua
 
 func testSaveReleasesGuards(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s := openStore(t, b.New(t))
+	s := storetest.Open(t, store.Open, b.New(t))
 	defer s.Close()
 	releases := releasedb.New(s)
 	w10 := func(eps float64) *releasedb.ReleaseBatch {
@@ -95,7 +96,7 @@ func TestReleasesFilterAndAppendOnly(t *testing.T) { storetest.Run(t, testReleas
 
 func testReleasesFilterAndAppendOnly(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
-	s := openStore(t, b.New(t))
+	s := storetest.Open(t, store.Open, b.New(t))
 	defer s.Close()
 	releases := releasedb.New(s)
 	for _, b := range []*releasedb.ReleaseBatch{

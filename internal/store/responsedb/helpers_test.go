@@ -1,7 +1,6 @@
 package responsedb_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -11,23 +10,14 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
-// clock is a controllable time for a store.
-type clock struct{ t time.Time }
-
-func (c *clock) now() time.Time          { return c.t }
-func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
-
 // openClocked opens a new database on the backend, closed when the test ends, on a clock the
 // test moves.
-func openClocked(t *testing.T, b storetest.Backend) (*store.Store, *responsedb.DB, *clock) {
+func openClocked(t *testing.T, b storetest.Backend) (*store.Store, *responsedb.DB, *storetest.Clock) {
 	t.Helper()
-	s, err := store.Open(context.Background(), b.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := storetest.Open(t, store.Open, b.New(t))
 	t.Cleanup(func() { s.Close() })
-	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-	s.Now = c.now
+	c := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	s.Now = c.Now
 	return s, responsedb.New(s), c
 }
 

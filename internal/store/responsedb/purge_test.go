@@ -23,7 +23,7 @@ func TestPurgeWalksTheTable(t *testing.T) {
 		for i := range n {
 			r := sample(i)
 			age := i % 100 // days before now
-			r.Day = store.Day(c.now().AddDate(0, 0, -age))
+			r.Day = store.Day(c.Now().AddDate(0, 0, -age))
 			if age > 30 {
 				old++
 			}
@@ -69,7 +69,7 @@ func TestPurgeWalksTheTable(t *testing.T) {
 		}
 		var older int
 		if err := st.ReadDB().QueryRowContext(ctx, `select count(*) from responses where day < ?`,
-			store.Day(c.now().AddDate(0, 0, -30))).Scan(&older); err != nil {
+			store.Day(c.Now().AddDate(0, 0, -30))).Scan(&older); err != nil {
 			t.Fatal(err)
 		}
 		if older != 0 {

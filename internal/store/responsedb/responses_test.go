@@ -41,12 +41,12 @@ func testPurgeDeletedTokens(t *testing.T, b storetest.Backend) {
 		{29 * 24 * time.Hour, true},
 		{2 * 24 * time.Hour, false}, // 31 days after the deletion, with a retention of 30
 	} {
-		c.advance(step.after)
+		c.Advance(step.after)
 		if _, err := rs.Purge(ctx, 30); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := rs.TokenDeleted(ctx, tok); err != nil || got != step.deleted {
-			t.Fatalf("TokenDeleted %v days on = %v, %v; want %v", c.now().Sub(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)).Hours()/24, got, err, step.deleted)
+			t.Fatalf("TokenDeleted %v days on = %v, %v; want %v", c.Now().Sub(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)).Hours()/24, got, err, step.deleted)
 		}
 	}
 }

@@ -55,13 +55,13 @@ func testSessionTimeouts(t *testing.T, b storetest.Backend) {
 		}
 		// Requests every 29 minutes keep it alive past the idle timeout...
 		for range 4 {
-			c.advance(29 * time.Minute)
+			c.Advance(29 * time.Minute)
 			if _, err := staff.SessionUser(ctx, tok); err != nil {
 				t.Fatalf("active session ended: %v", err)
 			}
 		}
 		// ...30 minutes of silence end it.
-		c.advance(30 * time.Minute)
+		c.Advance(30 * time.Minute)
 		if _, err := staff.SessionUser(ctx, tok); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("idle session still valid: %v", err)
 		}
@@ -69,12 +69,12 @@ func testSessionTimeouts(t *testing.T, b storetest.Backend) {
 	t.Run("Absolute", func(t *testing.T) {
 		tok, _ := staff.CreateSession(ctx, u, "", login)
 		for elapsed := time.Duration(0); elapsed < 12*time.Hour-20*time.Minute; elapsed += 20 * time.Minute {
-			c.advance(20 * time.Minute)
+			c.Advance(20 * time.Minute)
 			if _, err := staff.SessionUser(ctx, tok); err != nil {
 				t.Fatalf("session ended after %v: %v", elapsed, err)
 			}
 		}
-		c.advance(20 * time.Minute) // 12 hours since sign-in
+		c.Advance(20 * time.Minute) // 12 hours since sign-in
 		if _, err := staff.SessionUser(ctx, tok); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("session valid after 12 hours: %v", err)
 		}
@@ -180,14 +180,14 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 	if _, err := redeem("h3"); err != nil {
 		t.Fatal(err)
 	}
-	c.advance(29*24*time.Hour + 14*time.Hour) // 2026-04-08 23:00
+	c.Advance(29*24*time.Hour + 14*time.Hour) // 2026-04-08 23:00
 	if exp, _ := responses.ShareCodeExpiry(ctx, r.ID); exp != "2026-04-08" {
 		t.Fatalf("expiry on its last day: %q", exp)
 	}
 	if ok, _ := staff.CanView(ctx, sess, r.ID); !ok {
 		t.Fatal("not viewable on the code's last day")
 	}
-	c.advance(time.Hour)
+	c.Advance(time.Hour)
 	if ok, _ := staff.CanView(ctx, sess, r.ID); ok {
 		t.Fatal("viewable after expiry")
 	}
@@ -212,7 +212,7 @@ func testShareCodes(t *testing.T, b storetest.Backend) {
 	}
 
 	// Deleting the response deletes its code.
-	c.advance(-30 * 24 * time.Hour)
+	c.Advance(-30 * 24 * time.Hour)
 	responses.CreateShareCode(ctx, token, []byte("h4"), 30)
 	if err := responses.DeleteResponse(ctx, token); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
@@ -27,9 +28,9 @@ func TestReserveBurst(t *testing.T) { storetest.Run(t, testReserveBurst) }
 func testReserveBurst(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
 	path := b.New(t)
-	s := openStore(t, path)
-	c := &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-	s.Now = c.now
+	s := storetest.Open(t, store.Open, path)
+	c := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	s.Now = c.Now
 	staff := staffdb.New(s)
 	for _, max := range []int{10, 100} {
 		t.Run(fmt.Sprint("Max", max), func(t *testing.T) {
@@ -67,16 +68,16 @@ func testReserveBurst(t *testing.T, b storetest.Backend) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s = openStore(t, path)
+	s = storetest.Open(t, store.Open, path)
 	t.Cleanup(func() { s.Close() })
-	s.Now = c.now
+	s.Now = c.Now
 	staff = staffdb.New(s)
-	c.advance(10 * time.Minute)
+	c.Advance(10 * time.Minute)
 	_, wait, err := staff.Reserve(ctx, []staffdb.Limit{limitFor("victim10", 10)}, refusal("victim10"))
 	if err != nil || wait != 50*time.Minute {
 		t.Fatalf("after a restart, 10 min later: wait %v, %v; want 50m0s", wait, err)
 	}
-	c.advance(50 * time.Minute)
+	c.Advance(50 * time.Minute)
 	if r, wait, err := staff.Reserve(ctx, []staffdb.Limit{limitFor("victim10", 10)}, refusal("victim10")); err != nil || !r.Held() || wait != 0 {
 		t.Fatalf("an hour after the burst: held %v, wait %v, %v", r.Held(), wait, err)
 	}
@@ -126,7 +127,7 @@ func testReserveRules(t *testing.T, b storetest.Backend) {
 		l := limitFor("spread", 3)
 		for range 3 {
 			reserve(l)
-			c.advance(10 * time.Minute)
+			c.Advance(10 * time.Minute)
 		}
 		// Slots end at 60, 70 and 80 minutes after the first; now is 30 minutes after it.
 		if _, wait := reserve(l); wait != 30*time.Minute {
@@ -154,7 +155,7 @@ func TestInstancesShareLimits(t *testing.T) { storetest.Run(t, testInstancesShar
 func testInstancesShareLimits(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
 	path := b.New(t)
-	a, a2 := openStore(t, path), openStore(t, path)
+	a, a2 := storetest.Open(t, store.Open, path), storetest.Open(t, store.Open, path)
 	t.Cleanup(func() { a.Close(); a2.Close() })
 	var mu sync.Mutex
 	held := 0

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/ketascreen/ketascreen/internal/store"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
 	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
@@ -15,7 +16,7 @@ func TestSecretFingerprint(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b storetest.Backend) {
 		ctx := context.Background()
 		db := b.New(t)
-		a, other := openStore(t, db), openStore(t, db)
+		a, other := storetest.Open(t, store.Open, db), storetest.Open(t, store.Open, db)
 		defer a.Close()
 		defer other.Close()
 		secret := []byte("the-first-secret-the-first-secret")

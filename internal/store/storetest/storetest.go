@@ -9,7 +9,8 @@
 // subtests skip and say so; with CI=true they fail instead, so a broken pipeline cannot pass by
 // skipping.
 //
-// It does not import the store: the core's own tests (package store) use it too.
+// It does not import the store: the core's own tests (package store) use it too. Open therefore
+// takes store.Open as an argument.
 package storetest
 
 import (
@@ -194,4 +195,39 @@ func Burst(n int, f func(i int)) {
 	ready.Wait()
 	close(start)
 	done.Wait()
+}
+
+// Open opens a database New made with open, which is store.Open (this package cannot import
+// the store), and fails the test if it does not open. Closing it is the caller's.
+func Open[S any](t testing.TB, open func(context.Context, string) (S, error), db string) S {
+	t.Helper()
+	s, err := open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Clock is a controllable time for a store (s.Now = c.Now), safe for the goroutines of a
+// burst.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock is a clock that stands at t until the test moves it.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock on by d (back if d is negative).
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
