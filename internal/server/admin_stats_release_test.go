@@ -54,7 +54,7 @@ func testStatsPageWithoutResponses(t *testing.T, be backend) {
 	// One answer eight weeks ago (a Monday of 2026-W17), then the release job: that week and
 	// every week since that is over are released, 2026-W17 to 2026-W23.
 	r := stats.SyntheticResponse(ss.cat.Latest(qid), rand.New(rand.NewPCG(3, 4)), 0, nil)
-	r.Lang, r.Region, r.Day = "en", "us", store.Day(ss.clock.now().AddDate(0, 0, -56))
+	r.Lang, r.Region, r.Day = "en", "us", store.Day(ss.clock.Now().AddDate(0, 0, -56))
 	if err := responsedb.New(ss.st).CreateResponses(context.Background(), []*responsedb.Response{r}); err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestStatsBudget(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := stats.Rerelease(context.Background(), ss.st, ss.cat, stats.DefaultConfig(), p, 1, qid, testAdmin.Email, 365, ss.clock.now()); err != nil {
+		if _, err := stats.Rerelease(context.Background(), ss.st, ss.cat, stats.DefaultConfig(), p, 1, qid, testAdmin.Email, 365, ss.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -271,7 +271,7 @@ func testStatsViewsAudited(t *testing.T, be backend) {
 	}
 	want := 0
 	for _, s := range steps {
-		ss.clock.advance(s.wait)
+		ss.clock.Advance(s.wait)
 		ss.get("/test" + s.path)
 		if s.added {
 			want++

@@ -36,7 +36,7 @@ type statsServer struct {
 	url   string
 	st    *store.Store
 	cat   *catalog.Catalog
-	clock *testClock
+	clock *storetest.Clock
 	db    string // the database: a SQLite file or a PostgreSQL URL
 	admin *http.Client
 }
@@ -76,8 +76,8 @@ func newStatsServerOn(t *testing.T, be backend, responses, days int) *statsServe
 	if err := responsedb.New(st).CreateResponses(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}
-	clock := &testClock{t: now}
-	st.Now = clock.now
+	clock := storetest.NewClock(now)
+	st.Now = clock.Now
 	releaseStats(t, st, cat)
 	s, err := server.New(server.Config{Catalog: cat, Store: st, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)),
 		Secret: testSecret, Access: testAccess(t, st), ShareDays: 30})

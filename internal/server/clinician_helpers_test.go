@@ -17,33 +17,16 @@ import (
 	"github.com/ketascreen/ketascreen/internal/store/auditdb"
 	"github.com/ketascreen/ketascreen/internal/store/responsedb"
 	"github.com/ketascreen/ketascreen/internal/store/staffdb"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // staffPassword is every test account's password.
 const staffPassword = "correct horse battery staple"
 
-// testClock is the store's clock in these tests, safe to move while the server runs.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // useClock gives the test server a controllable clock.
-func useClock(ts *testServer) *testClock {
-	c := &testClock{t: time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}
-	ts.Store.Now = c.now
+func useClock(ts *testServer) *storetest.Clock {
+	c := storetest.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	ts.Store.Now = c.Now
 	return c
 }
 

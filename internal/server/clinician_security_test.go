@@ -48,11 +48,11 @@ func testSessionTimeoutsOverHTTP(t *testing.T, be backend) {
 	}
 
 	t.Run("Idle", func(t *testing.T) {
-		clock.advance(29 * time.Minute)
+		clock.Advance(29 * time.Minute)
 		if !signedIn() {
 			t.Fatal("signed out after 29 idle minutes")
 		}
-		clock.advance(30 * time.Minute)
+		clock.Advance(30 * time.Minute)
 		if signedIn() {
 			t.Fatal("still signed in after 30 idle minutes")
 		}
@@ -60,12 +60,12 @@ func testSessionTimeoutsOverHTTP(t *testing.T, be backend) {
 	t.Run("Absolute", func(t *testing.T) {
 		b.login("clin@example.org")
 		for i := 1; i < 36; i++ { // 35 x 20 minutes = 11 h 40 min
-			clock.advance(20 * time.Minute)
+			clock.Advance(20 * time.Minute)
 			if !signedIn() {
 				t.Fatalf("signed out after %v of activity", time.Duration(i)*20*time.Minute)
 			}
 		}
-		clock.advance(20 * time.Minute)
+		clock.Advance(20 * time.Minute)
 		if signedIn() {
 			t.Fatal("still signed in 12 hours after sign-in")
 		}

@@ -232,16 +232,16 @@ func testShareJourney(t *testing.T, be backend) {
 	}
 
 	// Expired after its 30th day (UTC).
-	clock.advance(29*24*time.Hour + 14*time.Hour) // the last day, 23:00; the session has timed out
+	clock.Advance(29*24*time.Hour + 14*time.Hour) // the last day, 23:00; the session has timed out
 	doc.login("clin@example.org")
 	if res := doc.postForm("/clinician/redeem", url.Values{"code": {second}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("code on its last day: %d", res.StatusCode)
 	}
 	for _, want := range []int{http.StatusOK, http.StatusOK, http.StatusOK, http.StatusForbidden} {
 		if res := doc.get(loc); res.StatusCode != want {
-			t.Errorf("summary at %s: %d, want %d", clock.now().Format(time.RFC3339), res.StatusCode, want)
+			t.Errorf("summary at %s: %d, want %d", clock.Now().Format(time.RFC3339), res.StatusCode, want)
 		}
-		clock.advance(29 * time.Minute)
+		clock.Advance(29 * time.Minute)
 	}
 	if res := doc.postForm("/clinician/redeem", url.Values{"code": {second}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("expired code: %d, want 404", res.StatusCode)

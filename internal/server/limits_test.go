@@ -98,7 +98,7 @@ func TestSignInBurst(t *testing.T) {
 
 	// A restart forgets nothing.
 	ts = ts.restart()
-	ts.Store.Now = clock.now
+	ts.Store.Now = clock.Now
 	for _, email := range []string{"clin@example.org", "zzzz@example.org"} {
 		res := ts.newBrowser(t).postForm("/clinician/login", url.Values{"email": {email}, "password": {staffPassword}})
 		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "3600" {
@@ -106,7 +106,7 @@ func TestSignInBurst(t *testing.T) {
 		}
 	}
 	// An hour on, the slots are free again.
-	clock.advance(time.Hour)
+	clock.Advance(time.Hour)
 	ts.newBrowser(t).login("clin@example.org")
 }
 
@@ -210,7 +210,7 @@ func testRedeemBurst(t *testing.T, be backend) {
 
 	// A restart forgets nothing: the session and the limit are in the database.
 	ts = ts.restart()
-	ts.Store.Now = clock.now
+	ts.Store.Now = clock.Now
 	again := ts.newBrowser(t)
 	u, _ := url.Parse(ts.URL)
 	again.c.Jar.SetCookies(u, []*http.Cookie{{Name: "ketascreen_session", Value: strings.TrimPrefix(session, "ketascreen_session="), Path: "/"}})
@@ -219,7 +219,7 @@ func testRedeemBurst(t *testing.T, be backend) {
 	}
 	// An hour on the clinician may try again, and the code is another's: a wrong code to them.
 	for range 3 {
-		clock.advance(20 * time.Minute)
+		clock.Advance(20 * time.Minute)
 		again.get("/clinician")
 	}
 	if res := again.postForm("/clinician/redeem", url.Values{"code": {code}}); res.StatusCode != http.StatusNotFound {
@@ -295,7 +295,7 @@ func testRedeemThrottle(t *testing.T, be backend) {
 			t.Fatalf("wrong code %d: %d", i, res.StatusCode)
 		}
 		mustContain(t, res.Body, "This code does not open a result")
-		clock.advance(time.Minute)
+		clock.Advance(time.Minute)
 	}
 	res := doc.postForm("/clinician/redeem?lang=en", url.Values{"code": {code}})
 	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != strconv.Itoa(3600-7*60) {
@@ -314,7 +314,7 @@ func testRedeemThrottle(t *testing.T, be backend) {
 	}
 	// An hour after the first failure, one more try is allowed. (The session is kept alive.)
 	for range 2 {
-		clock.advance(27 * time.Minute)
+		clock.Advance(27 * time.Minute)
 		doc.get("/clinician")
 	}
 	if res := doc.postForm("/clinician/redeem", url.Values{"code": {code}}); res.StatusCode != http.StatusSeeOther {

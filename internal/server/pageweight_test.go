@@ -167,7 +167,7 @@ func staffPages(t *testing.T, ts *testServer) []weighedPage {
 	t.Helper()
 	q := ts.Cat.Latest(qid)
 	clock := useClock(ts)
-	now := clock.now()
+	now := clock.Now()
 	seedResponses(t, ts, 30_000, now, 6*365)
 	releaseStats(t, ts.Store, ts.Cat)
 	// Weeks released again by an admin, every other week, so that the privacy budget's table is

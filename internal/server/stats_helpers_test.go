@@ -9,6 +9,7 @@ import (
 	"github.com/ketascreen/ketascreen/internal/questionnaire/catalog"
 	"github.com/ketascreen/ketascreen/internal/stats"
 	"github.com/ketascreen/ketascreen/internal/store"
+	"github.com/ketascreen/ketascreen/internal/store/storetest"
 )
 
 // releaseStats runs the release job at the store's clock, as serve's daily job does: every
@@ -25,11 +26,11 @@ func releaseStats(tb testing.TB, st *store.Store, cat *catalog.Catalog) []stats.
 // answerPastWeeks moves the clock back by weeks, sends perWeek answers through the API in each
 // week up to now (in English and Spanish, from several regions), brings the clock back and
 // runs the release job: the dashboard then has that many weekly releases to read.
-func answerPastWeeks(t *testing.T, ts *testServer, clock *testClock, weeks, perWeek int) {
+func answerPastWeeks(t *testing.T, ts *testServer, clock *storetest.Clock, weeks, perWeek int) {
 	t.Helper()
 	q := ts.Cat.Latest(qid)
 	week := 7 * 24 * time.Hour
-	clock.advance(-time.Duration(weeks) * week)
+	clock.Advance(-time.Duration(weeks) * week)
 	for w := range weeks {
 		for i := range perWeek {
 			ctx := []string{"prescribed", "not_prescribed", "both"}[i%3]
@@ -38,7 +39,7 @@ func answerPastWeeks(t *testing.T, ts *testServer, clock *testClock, weeks, perW
 				t.Fatalf("API: %d %s", res.StatusCode, res.Body)
 			}
 		}
-		clock.advance(week)
+		clock.Advance(week)
 	}
 	if made := releaseStats(t, ts.Store, ts.Cat); len(made) < weeks-1 {
 		t.Fatalf("%d releases made for %d weeks of answers", len(made), weeks)

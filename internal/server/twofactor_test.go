@@ -61,7 +61,7 @@ func testTwoFactorSignIn(t *testing.T, be backend) {
 	} else {
 		mustContain(t, res.Body, "This code does not match", key[:4]) // the page again, with its key
 	}
-	cur := clock.now().Unix() / 30
+	cur := clock.Now().Unix() / 30
 	first := totpCode(t, key, cur)
 	res = b.postForm("/clinician/login/enrol?lang=en", url.Values{"code": {first}})
 	codes := recoveryRE.FindAllStringSubmatch(res.Body, -1)
@@ -176,7 +176,7 @@ func testRequireTwoFactor(t *testing.T, be backend) {
 	}
 	page := b.get("/clinician/two-factor?lang=en")
 	mustContain(t, page.Body, "Your account needs a second step")
-	res = b.postForm("/clinician/two-factor?lang=en", url.Values{"code": {totpCode(t, enrolPageKey(t, page), clock.now().Unix()/30)}})
+	res = b.postForm("/clinician/two-factor?lang=en", url.Values{"code": {totpCode(t, enrolPageKey(t, page), clock.Now().Unix()/30)}})
 	if n := len(recoveryRE.FindAllString(res.Body, -1)); res.StatusCode != http.StatusOK || n != access.RecoveryCodes {
 		t.Fatalf("enrolling: %d, %d codes", res.StatusCode, n)
 	}
@@ -206,7 +206,7 @@ func testVoluntaryTwoFactor(t *testing.T, be backend) {
 	}
 	mustContain(t, page.Body, "Add a second step", `aria-current="page"`, `role="img"`, `aria-label="QR code to scan`)
 	key := enrolPageKey(t, page)
-	for _, bad := range []url.Values{{"code": {"12345"}}, {"code": {"abcdef"}}, {"code": {totpCode(t, key, clock.now().Unix()/30+5)}}} {
+	for _, bad := range []url.Values{{"code": {"12345"}}, {"code": {"abcdef"}}, {"code": {totpCode(t, key, clock.Now().Unix()/30+5)}}} {
 		if res := b.postForm("/clinician/two-factor?lang=en", bad); res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("%v: %d, want 401", bad, res.StatusCode)
 		}
@@ -220,7 +220,7 @@ func testVoluntaryTwoFactor(t *testing.T, be backend) {
 			t.Errorf("%s %q: %d, want %d", bad.ctype, bad.body, res.StatusCode, bad.want)
 		}
 	}
-	res := b.postForm("/clinician/two-factor?lang=en", url.Values{"code": {totpCode(t, key, clock.now().Unix()/30)}})
+	res := b.postForm("/clinician/two-factor?lang=en", url.Values{"code": {totpCode(t, key, clock.Now().Unix()/30)}})
 	if n := len(recoveryRE.FindAllString(res.Body, -1)); res.StatusCode != http.StatusOK || n != access.RecoveryCodes {
 		t.Fatalf("enrolling: %d, %d codes", res.StatusCode, n)
 	}
@@ -234,7 +234,7 @@ func testVoluntaryTwoFactor(t *testing.T, be backend) {
 	if !strings.HasPrefix(res.Header.Get("Location"), "/clinician/login/code") {
 		t.Fatalf("the next sign-in: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	if res := b.postForm("/clinician/login/code", url.Values{"code": {totpCode(t, key, clock.now().Unix()/30+1)}}); res.StatusCode != http.StatusSeeOther {
+	if res := b.postForm("/clinician/login/code", url.Values{"code": {totpCode(t, key, clock.Now().Unix()/30+1)}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the code: %d", res.StatusCode)
 	}
 }
@@ -264,9 +264,9 @@ func testSignInStepExpires(t *testing.T, be backend) {
 	if n := countAudit(auditRows(t, ts), auditdb.ActionLoginCode, ""); n != 0 {
 		t.Errorf("bad requests counted as %d tries", n)
 	}
-	clock.advance(staffdb.SignInStepLifetime)
+	clock.Advance(staffdb.SignInStepLifetime)
 	phone := ts.auth.get("admin@example.org")
-	res := b.postForm("/clinician/login/code?lang=en", url.Values{"code": {phone.next(t, clock.now())}})
+	res := b.postForm("/clinician/login/code?lang=en", url.Values{"code": {phone.next(t, clock.Now())}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/clinician/login?expired=1&lang=en" ||
 		!strings.Contains(res.Header.Get("Set-Cookie"), "ketascreen_signin=; Path=/; Max-Age=0") {
 		t.Fatalf("a code after 10 minutes: %d to %q, %q", res.StatusCode, res.Header.Get("Location"), res.Header.Get("Set-Cookie"))
