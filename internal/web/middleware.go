@@ -63,7 +63,7 @@ func appendLogValue(b []byte, v string) []byte {
 	plain := v != ""
 	for _, r := range v {
 		if r < utf8.RuneSelf {
-			plain = r > ' ' && r < 0x7f && r != '=' && r != '"'
+			plain = r > ' ' && r != '=' && r != '"' // DEL too stays as it is, as slog writes it
 		} else {
 			plain = r != utf8.RuneError && !unicode.IsSpace(r) && unicode.IsPrint(r)
 		}

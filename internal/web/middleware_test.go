@@ -29,6 +29,7 @@ func TestRequestLineAsSlogWritesIt(t *testing.T) {
 		{"GET", "/\u00a0x", 200, 3},
 		{"GET", "/\xff", 200, 3},
 		{"GET", "tab\there", 200, 3},
+		{"GET", "del\x7f", 200, 3},
 	} {
 		var want, got bytes.Buffer
 		slog.New(slog.NewTextHandler(&want, &slog.HandlerOptions{ReplaceAttr: noTime})).Info("request",
