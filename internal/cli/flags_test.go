@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -83,5 +84,45 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 	}
 	if seen < 20 {
 		t.Errorf("only %d variables found in the commands' help", seen)
+	}
+}
+
+// The README's layout table has a row for every package, so that a reader finds each room.
+func TestREADMELayoutNamesEveryPackage(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join("..", "..")
+	files := 0
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "testdata" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		dir, err := filepath.Rel(root, filepath.Dir(path))
+		if err != nil {
+			return err
+		}
+		dir = filepath.ToSlash(dir)
+		if dir == "." {
+			return nil
+		}
+		files++
+		if !strings.Contains(string(readme), "`"+dir+"`") && !strings.Contains(string(readme), "`"+dir+"/`") {
+			t.Errorf("README.md's layout has no row for %s", dir)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 40 {
+		t.Errorf("only %d Go files found outside tests", files)
 	}
 }
