@@ -3,6 +3,7 @@ package questionnaire_test
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,4 +131,27 @@ func withCodes(a questionnaire.Answers, item string, codes ...string) questionna
 	c := a.Clone()
 	c[item] = codes
 	return c
+}
+
+// TestCloneKeepsAnswersApart: a clone shares nothing with the original, an append to one of
+// its answers cannot reach another, and nil and empty answers stay as they were.
+func TestCloneKeepsAnswersApart(t *testing.T) {
+	a := questionnaire.Answers{"one": {"a", "b"}, "two": {"c"}, "none": nil, "empty": {}}
+	c := a.Clone()
+	c["one"][0] = "changed"
+	if a["one"][0] != "a" {
+		t.Errorf("the original changed with its clone: %v", a["one"])
+	}
+	two := append([]string(nil), c["two"]...)
+	_ = append(c["one"], "appended")
+	_ = append(c["empty"], "appended")
+	if !slices.Equal(c["two"], two) {
+		t.Errorf("an append to one answer reached another: %v", c["two"])
+	}
+	if c["none"] != nil || c["empty"] == nil || len(c["empty"]) != 0 {
+		t.Errorf("nil and empty answers: %#v %#v", c["none"], c["empty"])
+	}
+	if _, ok := c["none"]; !ok || len(c) != len(a) {
+		t.Errorf("the clone has %d answers, the original %d", len(c), len(a))
+	}
 }

@@ -14,8 +14,19 @@ type Answers map[string][]string
 // Clone returns a deep copy.
 func (a Answers) Clone() Answers {
 	c := make(Answers, len(a))
+	total := 0
+	for _, v := range a {
+		total += len(v)
+	}
+	// One backing array for every answer, each cut to its own length and capacity.
+	buf := make([]string, total)
 	for k, v := range a {
-		c[k] = slices.Clone(v)
+		if v == nil {
+			c[k] = nil
+			continue
+		}
+		n := copy(buf, v)
+		c[k], buf = buf[:n:n], buf[n:]
 	}
 	return c
 }

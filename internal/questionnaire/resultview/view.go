@@ -111,30 +111,42 @@ func Of(r *questionnaire.Result, lang string) ResultView {
 		}
 		v.Scores = append(v.Scores, sv)
 	}
+	// The answers said back share one backing array for their codes and one for their texts,
+	// each list cut to its own length and capacity (an append to one cannot reach the next).
+	total := 0
 	for _, t := range r.Told {
-		n := len(t.Options)
+		total += len(t.Options)
 		if t.Number != "" {
-			n++
+			total++
 		}
-		tv := ToldView{Item: t.Item.ID, Domain: t.Item.Domain, Options: make([]string, 0, n), Text: make([]string, 0, n)}
+	}
+	codes, texts := make([]string, 0, total), make([]string, 0, total)
+	for _, t := range r.Told {
+		from := len(codes)
 		for _, o := range t.Options {
-			tv.Options = append(tv.Options, o.Code)
-			tv.Text = append(tv.Text, o.ToldText(t.Item, lang))
+			codes = append(codes, o.Code)
+			texts = append(texts, o.ToldText(t.Item, lang))
 		}
 		if t.Number != "" {
-			tv.Options = append(tv.Options, t.Number)
-			tv.Text = append(tv.Text, t.Item.NumberText(t.Number, lang))
+			codes = append(codes, t.Number)
+			texts = append(texts, t.Item.NumberText(t.Number, lang))
 		}
-		v.Told = append(v.Told, tv)
+		v.Told = append(v.Told, ToldView{Item: t.Item.ID, Domain: t.Item.Domain,
+			Options: codes[from:len(codes):len(codes)], Text: texts[from:len(texts):len(texts)]})
 	}
 	advice := r.Advice()
 	v.Advice = make([]AdviceView, 0, len(advice))
+	tipCount := 0
 	for _, a := range advice {
-		av := AdviceView{ID: a.ID, Title: a.Title.In(lang), Tips: make([]string, 0, len(a.Tips))}
+		tipCount += len(a.Tips)
+	}
+	tips := make([]string, 0, tipCount)
+	for _, a := range advice {
+		from := len(tips)
 		for _, t := range a.Tips {
-			av.Tips = append(av.Tips, t.In(lang))
+			tips = append(tips, t.In(lang))
 		}
-		v.Advice = append(v.Advice, av)
+		v.Advice = append(v.Advice, AdviceView{ID: a.ID, Title: a.Title.In(lang), Tips: tips[from:len(tips):len(tips)]})
 	}
 	v.Acute = r.Acute()
 	v.Scale = ScaleOf(r).View(lang)
