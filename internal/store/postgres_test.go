@@ -169,7 +169,10 @@ func TestWriteRetriesADeadlock(t *testing.T) {
 			t.Fatalf("a write lost to the deadlock: %v", err)
 		}
 	}
-	if tries["a"]+tries["b"] != 3 {
+	// At least one of the two runs again; under load the retry can meet the other write's
+	// lock order again and deadlock once more, so more tries are allowed, as long as both
+	// commit once (checked below).
+	if tries["a"]+tries["b"] < 3 {
 		t.Errorf("tries %v: want one of the two run again", tries)
 	}
 	for _, name := range []string{"a", "b"} {
