@@ -5,7 +5,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -28,7 +27,7 @@ func startGoStatic(ctx context.Context, setup, dir string) (*proc, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &proc{cmd: cmd, log: &bytes.Buffer{}}
+	p := &proc{cmd: cmd, log: &output{}}
 	cmd.Stderr = p.log
 	if err := cmd.Start(); err != nil {
 		return nil, err

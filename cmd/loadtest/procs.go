@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ketascreen/ketascreen/internal/web"
@@ -24,9 +25,30 @@ import (
 // proc is a process the run started: the server, nginx or the SQLite loop.
 type proc struct {
 	cmd *exec.Cmd
-	log *bytes.Buffer
+	log *output
 	url string
 }
+
+// output is a process's output as it comes, safe to read while the process writes it.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+// Bytes is a copy of the output so far.
+func (o *output) Bytes() []byte {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return bytes.Clone(o.buf.Bytes())
+}
+
+func (o *output) String() string { return string(o.Bytes()) }
 
 // pinned runs a command on one core when the setup says so.
 func pinned(setup string, core int, name string, args ...string) *exec.Cmd {
@@ -49,7 +71,7 @@ func startServer(ctx context.Context, bin, setup, db string, extra ...string) (*
 	if err != nil {
 		return nil, err
 	}
-	p := &proc{cmd: cmd, log: &bytes.Buffer{}}
+	p := &proc{cmd: cmd, log: &output{}}
 	cmd.Stderr = p.log
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -121,7 +143,7 @@ http {
 		return nil, err
 	}
 	cmd := pinned(setup, 0, "nginx", "-c", cf, "-p", root)
-	p := &proc{cmd: cmd, log: &bytes.Buffer{}, url: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	p := &proc{cmd: cmd, log: &output{}, url: fmt.Sprintf("http://127.0.0.1:%d", port)}
 	cmd.Stdout, cmd.Stderr = p.log, p.log
 	if err := cmd.Start(); err != nil {
 		return nil, err

@@ -40,7 +40,8 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 	defer srv.stop()
 	client := &http.Client{Timeout: 30 * time.Second}
 	var lat []time.Duration
-	var slowest, slowestAt, purged time.Duration // purged: when the purge's end was first seen
+	// purged: when the purge's end was first seen in the server's log (a submission later)
+	var slowest, slowestAt, purged time.Duration
 	deadline := time.Now().Add(10 * time.Minute)
 	for time.Now().Before(deadline) {
 		t := time.Now()
@@ -80,12 +81,11 @@ func purgeScenario(ctx context.Context, e env) ([]row, error) {
 	return []row{
 		{what: "responses purged", value: deleted, unit: ""},
 		{what: "submissions while the purge ran", value: float64(len(lat)), unit: ""},
-		{what: "seconds from start to the end of the purge", value: time.Since(start).Seconds(), unit: "s"},
+		{what: "seconds from start to the end of the purge", value: purged.Seconds(), unit: "s"},
 		{what: "p50", value: ms(pct(0.5)), unit: "ms"},
 		{what: "p99", value: ms(pct(0.99)), unit: "ms"},
 		{what: "max", value: ms(lat[len(lat)-1]), unit: "ms"},
 		{what: "the slowest began, seconds after start", value: slowestAt.Seconds(), unit: "s"},
-		{what: "the purge's end seen, seconds after start", value: purged.Seconds(), unit: "s"},
 	}, nil
 }
 

@@ -79,27 +79,13 @@ func scoreOrder(q *questionnaire.Questionnaire) []*questionnaire.Score {
 		for _, sub := range s.Subscores() {
 			visit(sub)
 		}
-		for _, id := range conditionScores(s.ShowIf) {
+		for _, id := range s.ShowIf.ScoreIDs() {
 			visit(q.ScoreByID(id))
 		}
 		out = append(out, s)
 	}
 	for _, s := range q.Scores {
 		visit(s)
-	}
-	return out
-}
-
-func conditionScores(c *questionnaire.Condition) []string {
-	if c == nil {
-		return nil
-	}
-	var out []string
-	if c.Score != "" {
-		out = append(out, c.Score)
-	}
-	for _, sub := range append(slices.Clone(c.All), c.Any...) {
-		out = append(out, conditionScores(sub)...)
 	}
 	return out
 }

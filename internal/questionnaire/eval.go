@@ -26,7 +26,7 @@ func (q *Questionnaire) model() Model {
 // Holds reports whether a condition holds for the answers, the scores it looks at computed
 // from them first. A nil condition holds.
 func (m Model) Holds(c *Condition, a Answers) bool {
-	ids := conditionScores(c, nil)
+	ids := c.ScoreIDs()
 	if len(ids) == 0 {
 		return c.Holds(a, nil)
 	}
@@ -98,41 +98,39 @@ func (c *Condition) Holds(a Answers, scores map[string]int) bool {
 }
 
 // ScoreIDs are the ids of the scores a condition looks at, in the order written.
-func (c *Condition) ScoreIDs() []string { return conditionScores(c, nil) }
-
-// ItemIDs are the ids of the items a condition looks at, in the order written.
-func (c *Condition) ItemIDs() []string { return conditionItems(c, nil) }
-
-// conditionScores appends the ids of the scores a condition looks at.
-func conditionScores(c *Condition, out []string) []string {
-	if c == nil {
-		return out
-	}
-	if c.Score != "" {
-		out = append(out, c.Score)
-	}
-	for _, sub := range c.All {
-		out = conditionScores(sub, out)
-	}
-	for _, sub := range c.Any {
-		out = conditionScores(sub, out)
-	}
+func (c *Condition) ScoreIDs() []string {
+	var out []string
+	c.walk(func(c *Condition) {
+		if c.Score != "" {
+			out = append(out, c.Score)
+		}
+	})
 	return out
 }
 
-// conditionItems appends the ids of the items a condition looks at.
-func conditionItems(c *Condition, out []string) []string {
+// ItemIDs are the ids of the items a condition looks at, in the order written (an item named
+// twice is listed twice).
+func (c *Condition) ItemIDs() []string {
+	var out []string
+	c.walk(func(c *Condition) {
+		if c.Item != "" {
+			out = append(out, c.Item)
+		}
+	})
+	return out
+}
+
+// walk calls fn on the condition and then on each condition inside it, in the order written
+// (all before any); a nil condition has none.
+func (c *Condition) walk(fn func(*Condition)) {
 	if c == nil {
-		return out
+		return
 	}
-	if c.Item != "" {
-		out = append(out, c.Item)
-	}
+	fn(c)
 	for _, sub := range c.All {
-		out = conditionItems(sub, out)
+		sub.walk(fn)
 	}
 	for _, sub := range c.Any {
-		out = conditionItems(sub, out)
+		sub.walk(fn)
 	}
-	return out
 }

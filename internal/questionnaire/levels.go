@@ -60,7 +60,7 @@ func (q *Questionnaire) linkScores() {
 		q.levels = append(q.levels, q.scores[id])
 	}
 	for _, it := range q.items {
-		if conditionScores(it.ShowIf, conditionScores(it.section.ShowIf, nil)) != nil {
+		if len(it.ShowIf.ScoreIDs()) > 0 || len(it.section.ShowIf.ScoreIDs()) > 0 {
 			q.scoreSkips = true
 		}
 	}

@@ -56,7 +56,7 @@ func (e *scorer) value(s *Score) (int, bool) {
 	}
 	e.state[s.ID] = 1
 	defer func() { e.state[s.ID] = 2 }()
-	for _, id := range conditionScores(s.ShowIf, nil) {
+	for _, id := range s.ShowIf.ScoreIDs() {
 		if sub := e.m.scores[id]; sub != nil {
 			e.value(sub)
 		}

@@ -62,9 +62,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.RequestLog != nil {
-		site.RequestLog = cfg.RequestLog
-	}
+	site.RequestLog = cfg.RequestLog
 	engine, err := routes(site, cfg)
 	if err != nil {
 		return nil, err

@@ -37,9 +37,6 @@ func NewCompressed(body []byte) *Compressed {
 	return c
 }
 
-// Plain is the body as it is.
-func (c *Compressed) Plain() []byte { return c.plain }
-
 var (
 	gzipEncoding   = []string{"gzip"}
 	varyOnEncoding = []string{"Accept-Encoding"}

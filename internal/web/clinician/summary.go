@@ -187,18 +187,10 @@ func numberLabel(it *questionnaire.Item, value, lang string) string {
 // conditionItems lists the items a condition looks at, in order, without repeats.
 func conditionItems(c *questionnaire.Condition) []string {
 	var out []string
-	var walk func(*questionnaire.Condition)
-	walk = func(c *questionnaire.Condition) {
-		if c == nil {
-			return
-		}
-		if c.Item != "" && !slices.Contains(out, c.Item) {
-			out = append(out, c.Item)
-		}
-		for _, sub := range append(slices.Clone(c.All), c.Any...) {
-			walk(sub)
+	for _, id := range c.ItemIDs() {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
 		}
 	}
-	walk(c)
 	return out
 }

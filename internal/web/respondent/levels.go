@@ -33,7 +33,7 @@ func saidInLevels(r *questionnaire.Result, levels []resultview.LevelView) map[st
 	}
 	flagged := map[string]bool{}
 	for _, f := range r.Flags {
-		for _, id := range conditionItems(f.When) {
+		for _, id := range f.When.ItemIDs() {
 			flagged[id] = true
 		}
 	}
@@ -49,21 +49,6 @@ func saidInLevels(r *questionnaire.Result, levels []resultview.LevelView) map[st
 			}
 		}
 		out[id] = counting > 0 && only && !flagged[id]
-	}
-	return out
-}
-
-// conditionItems lists the items a condition looks at.
-func conditionItems(c *questionnaire.Condition) []string {
-	if c == nil {
-		return nil
-	}
-	var out []string
-	if c.Item != "" {
-		out = append(out, c.Item)
-	}
-	for _, sub := range append(slices.Clone(c.All), c.Any...) {
-		out = append(out, conditionItems(sub)...)
 	}
 	return out
 }
