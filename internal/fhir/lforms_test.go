@@ -31,8 +31,8 @@ type lformsReading struct {
 // score, band and flag as the engine has them, and exactly the questions the engine asks on
 // screen. It runs in headless Chromium, from a local server of its own.
 func TestLHCFormsReadsTheExport(t *testing.T) {
+	browser := testtool.Chromium(t) // first: without a browser, LHC-Forms is not worth fetching
 	dir := testtool.LForms(t)
-	browser := testtool.Chromium(t)
 	mux := http.NewServeMux()
 	mux.Handle("/lforms/", http.StripPrefix("/lforms/", http.FileServer(http.Dir(dir))))
 	mux.HandleFunc("/{$}", func(w http.ResponseWriter, r *http.Request) { http.ServeFile(w, r, "testdata/lforms.html") })
