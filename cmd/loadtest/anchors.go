@@ -23,26 +23,7 @@ func startGoStatic(ctx context.Context, setup, dir string) (*proc, error) {
 		return nil, err
 	}
 	cmd := pinned(setup, 0, self, "go-static", "--dir", filepath.Join(dir, "nginx"))
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	p := &proc{cmd: cmd, log: &output{}}
-	cmd.Stderr = p.log
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	var url string
-	if _, err := fmt.Fscanln(out, &url); err != nil {
-		p.stop()
-		return nil, fmt.Errorf("the Go anchor did not start: %v\n%s", err, p.log)
-	}
-	p.url = url
-	if err := waitHTTP(ctx, p.url+"/"); err != nil {
-		p.stop()
-		return nil, err
-	}
-	return p, nil
+	return startAnnounced(ctx, cmd, "the Go anchor", "/", strings.TrimSpace)
 }
 
 // sqliteLoop runs the anchor in its own process (on core 0 when pinned, like the server) and

@@ -67,6 +67,17 @@ func startServer(ctx context.Context, bin, setup, db string, extra ...string) (*
 	}
 	cmd := pinned(setup, 0, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db}, extra...)...)
 	cmd.Env = append(os.Environ(), "KETASCREEN_SECRET="+loadSecret)
+	return startAnnounced(ctx, cmd, "ketascreen", "/healthz", func(line string) string {
+		if m := servingRE.FindStringSubmatch(line); m != nil {
+			return m[1]
+		}
+		return ""
+	})
+}
+
+// startAnnounced starts a server that prints a line holding its address first (urlOf finds the
+// address in it, or gives ""), and waits until health answers there.
+func startAnnounced(ctx context.Context, cmd *exec.Cmd, what, health string, urlOf func(line string) string) (*proc, error) {
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -78,14 +89,13 @@ func startServer(ctx context.Context, bin, setup, db string, extra ...string) (*
 	}
 	lines := bufio.NewReader(out)
 	line, err := lines.ReadString('\n')
-	m := servingRE.FindStringSubmatch(line)
-	if err != nil || m == nil {
+	p.url = urlOf(line)
+	if err != nil || p.url == "" {
 		p.stop()
-		return nil, fmt.Errorf("ketascreen did not start: %q %v\n%s", line, err, p.log)
+		return nil, fmt.Errorf("%s did not start: %q %v\n%s", what, line, err, p.log)
 	}
 	go io.Copy(io.Discard, lines)
-	p.url = m[1]
-	if err := waitHTTP(ctx, p.url+"/healthz"); err != nil {
+	if err := waitHTTP(ctx, p.url+health); err != nil {
 		p.stop()
 		return nil, err
 	}
