@@ -75,7 +75,11 @@ func dispatch(ctx context.Context, e *command.Env, args []string) int {
 		case errors.As(err, &ee):
 			return ee.Code
 		case errors.As(err, &ue):
-			fmt.Fprintf(e.Stderr, "ketascreen %s: %s\nRun 'ketascreen %s --help' for usage.\n", name, ue.Msg, name)
+			msg := ue.Msg
+			if where := e.WhereSet(msg); where != "" && !strings.HasPrefix(msg, "KETASCREEN_") {
+				msg += " (" + where + ")"
+			}
+			fmt.Fprintf(e.Stderr, "ketascreen %s: %s\nRun 'ketascreen %s --help' for usage.\n", name, msg, name)
 			return 2
 		default:
 			fmt.Fprintf(e.Stderr, "ketascreen %s: %s\n", name, err)

@@ -10,10 +10,13 @@ import (
 )
 
 // Every flag reads KETASCREEN_<FLAG>; the command line wins; a bad value stops the command
-// with exit 2 and names the variable.
+// with exit 2 and names the variable, also when the value parses but is out of range, and a
+// bad address stops serve before it creates a database or says it is serving.
 func TestFlagsFromEnvironment(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "k.db")
+	fresh := filepath.Join(dir, "never-made.db") // serve must stop before creating it
+	secret := strings.Repeat("s", 40)
 	for _, c := range []struct {
 		name     string
 		env      map[string]string
@@ -23,10 +26,17 @@ func TestFlagsFromEnvironment(t *testing.T) {
 	}{
 		{"BadInt", map[string]string{"KETASCREEN_RETENTION_DAYS": "7x"}, []string{"serve"}, 2, "KETASCREEN_RETENTION_DAYS"},
 		{"BadBool", map[string]string{"KETASCREEN_TLS_BEHIND_PROXY": "yes please"}, []string{"serve"}, 2, "KETASCREEN_TLS_BEHIND_PROXY"},
-		{"IntOutOfRange", map[string]string{"KETASCREEN_SHARE_DAYS": "99"}, []string{"serve", "--db", db}, 2, "--share-days must be from 1 to 30"},
+		{"IntOutOfRange", map[string]string{"KETASCREEN_SHARE_DAYS": "99"}, []string{"serve", "--db", fresh},
+			2, `--share-days must be from 1 to 30 (set by KETASCREEN_SHARE_DAYS="99")`},
+		{"LimitOutOfRange", map[string]string{"KETASCREEN_LIMIT": "5000"}, []string{"audit", "--db", db},
+			2, `(set by KETASCREEN_LIMIT="5000")`},
+		{"PeriodUnknown", map[string]string{"KETASCREEN_STATS_PERIOD": "year"}, []string{"serve", "--db", fresh},
+			2, `(set by KETASCREEN_STATS_PERIOD="year")`},
 		{"BadLimit", map[string]string{"KETASCREEN_LIMIT": "ten"}, []string{"audit", "--db", db}, 2, "KETASCREEN_LIMIT"},
-		{"ProfilerBeyondLoopback", map[string]string{"KETASCREEN_SECRET": strings.Repeat("s", 40)},
-			[]string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--pprof-addr", "0.0.0.0:0"}, 2, "loopback"},
+		{"BadAddress", map[string]string{"KETASCREEN_ADDR": "notanaddr", "KETASCREEN_SECRET": secret}, []string{"serve", "--db", fresh},
+			2, `--addr notanaddr: listen tcp: address notanaddr: missing port in address (set by KETASCREEN_ADDR="notanaddr")`},
+		{"ProfilerBeyondLoopback", map[string]string{"KETASCREEN_SECRET": secret},
+			[]string{"serve", "--db", fresh, "--addr", "127.0.0.1:0", "--pprof-addr", "0.0.0.0:0"}, 2, "loopback"},
 		// The command line wins over a bad variable: it is never read.
 		{"CommandLineWins", map[string]string{"KETASCREEN_LIMIT": "ten", "KETASCREEN_DB": filepath.Join(dir, "missing", "x.db")},
 			[]string{"user", "list", "--db", db}, 0, ""},
@@ -34,14 +44,24 @@ func TestFlagsFromEnvironment(t *testing.T) {
 		{"DBFromEnv", map[string]string{"KETASCREEN_DB": db}, []string{"user", "list"}, 0, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			code, _, stderr := runIn(t, "", c.env, c.args...)
+			code, stdout, stderr := runIn(t, "", c.env, c.args...)
 			if code != c.wantCode {
 				t.Fatalf("exit %d, want %d; stderr: %s", code, c.wantCode, stderr)
 			}
 			if !strings.Contains(stderr, c.wantErr) {
 				t.Errorf("stderr %q does not name %q", stderr, c.wantErr)
 			}
+			if c.wantCode != 0 && strings.Contains(stdout, "serving") {
+				t.Errorf("said it was serving before it stopped: %q", stdout)
+			}
+			if _, err := os.Stat(fresh); err == nil {
+				t.Errorf("stopped with exit %d after creating %s", code, fresh)
+			}
 		})
+	}
+	// A value typed on the command line is not said to come from a variable.
+	if _, _, stderr := runIn(t, "", nil, "serve", "--db", fresh, "--share-days", "99"); strings.Contains(stderr, "set by") {
+		t.Errorf("a typed flag: %q", stderr)
 	}
 }
 

@@ -70,6 +70,20 @@ func runServe(ctx context.Context, e *command.Env, args []string) error {
 	logs := newLogBuffer(e.Stderr, 200*time.Millisecond)
 	defer logs.Close()
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{ReplaceAttr: command.WithoutTime}))
+	// The addresses first: a bad or busy one stops the command before it creates a database
+	// or a secret, or says it is serving.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return command.UsageError{Msg: fmt.Sprintf("--addr %.100s: %v", *addr, err)}
+	}
+	defer ln.Close()
+	if *pprofAddr != "" {
+		prof, err := serveProfiler(*pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer prof.Close()
+	}
 	cat, err := command.Catalog(*dir)
 	if err != nil {
 		return err
@@ -104,10 +118,6 @@ func runServe(ctx context.Context, e *command.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -121,11 +131,6 @@ func runServe(ctx context.Context, e *command.Env, args []string) error {
 	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() && !*tls {
 		log.Warn("listening beyond this machine without --tls-behind-proxy: no HSTS, and staff cookies are not marked Secure; " +
 			"serve it over HTTPS through a proxy and set the flag")
-	}
-	if *pprofAddr != "" {
-		if err := serveProfiler(*pprofAddr, log); err != nil {
-			return err
-		}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -212,15 +217,16 @@ func (a addressScrubber) Write(p []byte) (int, error) {
 }
 
 // serveProfiler serves net/http/pprof on a loopback address only: profiles show what the
-// server is doing, never to be reached from outside the machine.
-func serveProfiler(addr string, log *slog.Logger) error {
+// server is doing, never to be reached from outside the machine. Closing the listener it
+// returns stops it.
+func serveProfiler(addr string, log *slog.Logger) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return command.UsageError{Msg: fmt.Sprintf("--pprof-addr %s: %v", addr, err)}
+		return nil, command.UsageError{Msg: fmt.Sprintf("--pprof-addr %.100s: %v", addr, err)}
 	}
 	if tcp, ok := ln.Addr().(*net.TCPAddr); !ok || !tcp.IP.IsLoopback() {
 		ln.Close()
-		return command.UsageError{Msg: "--pprof-addr must be a loopback address (127.0.0.1 or [::1])"}
+		return nil, command.UsageError{Msg: "--pprof-addr must be a loopback address (127.0.0.1 or [::1])"}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -229,7 +235,7 @@ func serveProfiler(addr string, log *slog.Logger) error {
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	log.Info("profiler on http://" + ln.Addr().String() + "/debug/pprof/")
 	go http.Serve(ln, mux)
-	return nil
+	return ln, nil
 }
 
 // atLeastTwoProcs runs Go code on two threads at once even where the server may use only one core

@@ -28,6 +28,8 @@ type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string
+
+	fromEnv map[string]string // flag name -> the variable that set it, as NAME="value"
 }
 
 // UsageError is a mistake in how a command was called: exit code 2.

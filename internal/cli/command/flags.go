@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -68,9 +70,32 @@ func (e *Env) Parse(fs *flag.FlagSet, args []string) error {
 		}
 		if err := fs.Set(f.Name, v); err != nil {
 			bad = UsageError{fmt.Sprintf("%s=%.40q is not a valid value for --%s (%s)", name, v, f.Name, f.Usage)}
+			return
 		}
+		if e.fromEnv == nil {
+			e.fromEnv = map[string]string{}
+		}
+		e.fromEnv[f.Name] = fmt.Sprintf("%s=%.40q", name, v)
 	})
 	return bad
+}
+
+var flagInMessage = regexp.MustCompile(`--([a-z0-9][a-z0-9-]*)`)
+
+// WhereSet says which variables set the flags a message names, for a message about a value
+// (--share-days must be from 1 to 30): the person who set KETASCREEN_SHARE_DAYS typed no
+// --share-days. It is "" when the message names no flag a variable set.
+func (e *Env) WhereSet(msg string) string {
+	var vars []string
+	for _, m := range flagInMessage.FindAllStringSubmatch(msg, -1) {
+		if v, ok := e.fromEnv[m[1]]; ok && !slices.Contains(vars, v) {
+			vars = append(vars, v)
+		}
+	}
+	if len(vars) == 0 {
+		return ""
+	}
+	return "set by " + strings.Join(vars, ", ")
 }
 
 // ParseNoArgs is Parse for commands that take flags only.

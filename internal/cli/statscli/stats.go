@@ -21,7 +21,7 @@ import (
 // them (and so their KETASCREEN_ variables).
 func Flags(fl *flag.FlagSet) func() (stats.Config, error) {
 	def := stats.DefaultConfig()
-	period := fl.String("stats-period", def.Period, "week or month: the period each statistics release covers (month suits fewer than a few hundred responses a week)")
+	period := fl.String("stats-period", def.Period, "week or month: the period each statistics release covers (month suits fewer than about 1,000 responses a week)")
 	eps := fl.Float64("stats-epsilon", def.Epsilon, fmt.Sprintf("differential privacy budget of each release, %g to %g (smaller adds more noise)", float64(stats.MinEpsilon), float64(stats.MaxEpsilon)))
 	most := fl.Float64("stats-epsilon-max", def.EpsilonMax, "cap on the budget of all releases of one period together (re-releases add up to it)")
 	return func() (stats.Config, error) {
