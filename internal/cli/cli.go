@@ -76,7 +76,7 @@ func dispatch(ctx context.Context, e *command.Env, args []string) int {
 			return ee.Code
 		case errors.As(err, &ue):
 			msg := ue.Msg
-			if where := e.WhereSet(msg); where != "" && !strings.HasPrefix(msg, "KETASCREEN_") {
+			if where := e.WhereSet(msg); where != "" {
 				msg += " (" + where + ")"
 			}
 			fmt.Fprintf(e.Stderr, "ketascreen %s: %s\nRun 'ketascreen %s --help' for usage.\n", name, msg, name)

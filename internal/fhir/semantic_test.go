@@ -20,7 +20,7 @@ import (
 
 // randomPaths is how many random ways of answering each questionnaire the semantic test tries,
 // besides its golden answer sets: 300 in go test ./..., which keeps the suite quick (the reader is
-// fhirpath.js in Node.js, about 10 ms a path), more with KETASCREEN_SEMANTIC_PATHS (CI runs 3,000).
+// fhirpath.js in Node.js, 10 to 70 ms a path), more with KETASCREEN_SEMANTIC_PATHS (CI runs 3,000).
 func randomPaths(t *testing.T) int {
 	v := os.Getenv("KETASCREEN_SEMANTIC_PATHS")
 	if v == "" {
